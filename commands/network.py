@@ -1,0 +1,147 @@
+"""``/network``: help, who am I, who is on the roster, and roles."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from network_bot import args
+from network_bot.blocks import kit
+from network_bot.blocks.help import help_message
+from network_bot.blocks.roster import country_label, me_message, members_message
+from network_bot.calls import CommandCall
+from network_bot.registry import Example, Registry, Reply, SlashCommand
+from network_bot.roles import Role
+from network_bot.services.roster import RosterError
+from network_bot.validators import CountryCode, Stripped
+
+PER_PAGE = 25
+
+
+class JoinArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    org: Stripped | None = Field(default=None, min_length=2, max_length=120)
+    country: CountryCode | None = None
+    lang: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z]{2})?$")
+
+
+class RoleArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: str
+    role: Role
+
+
+class MembersArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    page: int = Field(default=1, ge=1, le=10_000)
+
+
+async def network(call: CommandCall) -> Reply:
+    try:
+        parsed = args.parse(call.text)
+    except args.ArgError as error:
+        return kit.notice(kit.escape(str(error)))
+    match parsed.first:
+        case "" | "help":
+            return help_message(call.bot.registry, role=call.member.role)
+        case "me":
+            return me_message(call.member)
+        case "join":
+            return await join(call, parsed.rest)
+        case "role":
+            return await change_role(call, parsed.rest)
+        case "members":
+            return await list_members(call, parsed.rest)
+    return kit.notice(
+        f"I don't know `/network {kit.escape(parsed.word(0)[:30])}`. "
+        "Type `/network help` to see every command with examples."
+    )
+
+
+async def join(call: CommandCall, parsed: args.Parsed) -> Reply:
+    usage = 'Write it like `/network join org:"Your organisation" country:KE lang:en`.'
+    if parsed.words or parsed.users or parsed.channels:
+        return kit.notice(f"I only understand `org:`, `country:` and `lang:` here. {usage}")
+    try:
+        wanted = JoinArgs.model_validate(parsed.options)
+    except ValidationError as error:
+        return kit.notice(f"{kit.escape(args.explain(error))} {usage}")
+    if wanted.org is None and wanted.country is None and wanted.lang is None:
+        return kit.notice(f"Tell me your organisation and country. {usage}")
+    if call.member.organisation is None and wanted.org is None:
+        return kit.notice(f"Please include your organisation the first time. {usage}")
+    updated = await call.bot.roster.update_details(
+        call.member, organisation=wanted.org, country=wanted.country, language=wanted.lang
+    )
+    return kit.notice(
+        f"Thanks! You are on the roster as *{kit.escape(updated.organisation or '')}*, "
+        f"{kit.escape(country_label(updated.country))}. See it with `/network me`."
+    )
+
+
+async def change_role(call: CommandCall, parsed: args.Parsed) -> Reply:
+    usage = "Write it like `/network role @name coordinator` (member, coordinator or admin)."
+    if len(parsed.users) != 1 or len(parsed.words) != 1 or parsed.options:
+        return kit.notice(f"Name one person and one role. {usage}")
+    try:
+        wanted = RoleArgs(user_id=parsed.users[0], role=parsed.words[0].lower())  # type: ignore[arg-type]
+    except ValidationError:
+        return kit.notice(f"The role must be member, coordinator or admin. {usage}")
+    if wanted.user_id == call.member.user_id and wanted.role is not Role.ADMIN:
+        return kit.notice("You can't lower your own role. Ask another admin to do it.")
+    try:
+        updated = await call.bot.roster.change_role(
+            actor=call.member, target_id=wanted.user_id, role=wanted.role
+        )
+    except RosterError as error:
+        return kit.notice(kit.escape(str(error)))
+    return kit.notice(
+        f"{kit.mention(updated.user_id)} is now {'an' if updated.role is Role.ADMIN else 'a'} "
+        f"*{updated.role.value}*. The change is in the audit log."
+    )
+
+
+async def list_members(call: CommandCall, parsed: args.Parsed) -> Reply:
+    usage = "Write it like `/network members coordinator page:2`."
+    if len(parsed.words) > 1 or parsed.users or parsed.channels:
+        return kit.notice(usage)
+    role_word = parsed.word(0).lower().removesuffix("s") or None
+    try:
+        wanted = MembersArgs.model_validate({"role": role_word, **parsed.options})
+    except ValidationError as error:
+        return kit.notice(f"{kit.escape(args.explain(error))} {usage}")
+    rows, total = await call.bot.roster.list(
+        role=wanted.role, limit=PER_PAGE, offset=(wanted.page - 1) * PER_PAGE
+    )
+    return members_message(
+        rows,
+        total=total,
+        page=wanted.page,
+        per_page=PER_PAGE,
+        role_filter=wanted.role.value if wanted.role else None,
+    )
+
+
+def register(registry: Registry) -> None:
+    registry.command(
+        SlashCommand(
+            name="/network",
+            summary="Help, your roster entry, the roster, and roles.",
+            usage_hint='help | me | join org:"…" country:XX | members [role] | role @user ROLE',
+            handler=network,
+            subcommand_roles={"members": Role.COORDINATOR, "role": Role.ADMIN},
+            examples=(
+                Example(text="/network help", does="this list"),
+                Example(text="/network me", does="what the network knows about you"),
+                Example(
+                    text='/network join org:"Free Media Desk" country:KE lang:en',
+                    does="say which organisation and country you work for",
+                ),
+                Example(text="/network members coordinator", does="who coordinates (coordinators)"),
+                Example(text="/network role @amina coordinator", does="give a role (admins)"),
+            ),
+        )
+    )

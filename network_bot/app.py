@@ -1,0 +1,103 @@
+"""The one factory: settings in, a fully wired bot out. Tests build as many as they like."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from network_bot import logs, roster_events
+from network_bot.background import Background
+from network_bot.bot import Bot
+from network_bot.clock import Clock, SystemClock
+from network_bot.dispatch import wire
+from network_bot.logs import describe_exception
+from network_bot.middleware import Authorize, HandleEventsOnce, IdentifyMember, ReadPayload
+from network_bot.registry import Registry, load_commands
+from network_bot.services.roster import Roster
+from network_bot.settings import Settings, SettingsError
+from network_bot.store.db import Database
+
+INTERACTIVE_TIMEOUT_SECONDS = 10
+
+
+def slack_client(settings: Settings, *, retries: bool = True) -> AsyncWebClient:
+    """A Web API client for ``SLACK_API_URL``; slack_sdk's retry handlers for direct calls."""
+    if settings.slack_bot_token is None:
+        raise SettingsError("SLACK_BOT_TOKEN: required to talk to Slack (expected 'xoxb-...')")
+    handlers = (
+        [
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ]
+        if retries
+        else []
+    )
+    return AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        timeout=INTERACTIVE_TIMEOUT_SECONDS,
+        retry_handlers=handlers,
+        logger=logging.getLogger("network_bot.slack_sdk"),
+    )
+
+
+def build_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+) -> Bot:
+    """Build the bot, its bolt app and its services from settings; nothing starts yet."""
+    clock = clock or SystemClock()
+    logger = logging.getLogger("network_bot")
+    logs.quiet_slack_loggers(settings.log_level)
+    registry = Registry()
+    roster_events.register(registry)
+    load_commands(registry, settings.command_package)
+    db = Database(settings.db_path, busy_timeout_ms=settings.db_busy_timeout_ms)
+    slack = slack_client(settings)
+    bot = Bot(
+        settings=settings,
+        clock=clock,
+        db=db,
+        slack=slack,
+        background=Background(logger=logging.getLogger("network_bot.background")),
+        registry=registry,
+        roster=Roster(db=db, clock=clock, profile_ttl=timedelta(hours=settings.profile_ttl_hours)),
+        logger=logger,
+    )
+    secret = settings.slack_signing_secret
+    bolt = AsyncApp(
+        client=slack,
+        signing_secret=secret.get_secret_value() if secret else "",
+        process_before_response=True,
+        logger=logging.getLogger("network_bot.bolt"),
+        name="network-bot",
+    )
+    for middleware in (ReadPayload, HandleEventsOnce, IdentifyMember, Authorize):
+        bolt.use(middleware(bot=bot))
+    bolt.error(_log_listener_error)
+    wire(bolt, bot)
+    bot.bolt = bolt
+    return bot
+
+
+async def _log_listener_error(
+    error: Exception, request: AsyncBoltRequest, response: BoltResponse | None
+) -> Any:
+    logging.getLogger("network_bot.bolt").warning("request failed: %s", describe_exception(error))
+    if response is not None:
+        response.status = 500
+        response.body = ""
+    return response

@@ -1,0 +1,32 @@
+"""``/network help``, generated from what the command modules registered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from network_bot.blocks import kit
+from network_bot.registry import Registry
+from network_bot.roles import Role
+
+
+def help_message(registry: Registry, *, role: Role) -> dict[str, Any]:
+    blocks = [
+        kit.header("network-bot: the network's shared desk"),
+        kit.context(
+            "Report cases, follow them, answer calls to action. "
+            "Anything you type into a command is only ever shown as text."
+        ),
+    ]
+    for name in sorted(registry.commands):
+        command = registry.commands[name]
+        lines = [f"*{kit.escape(command.name)}*  {kit.escape(command.summary)}"]
+        for example in command.examples:
+            lines.append(f"• `{kit.escape(example.text)}`  {kit.escape(example.does)}")
+        if command.role is not Role.MEMBER:
+            lines.append(f"_For {command.role.value}s._")
+        elif not role.allows(Role.COORDINATOR) and command.subcommand_roles:
+            hidden = sorted(k for k, v in command.subcommand_roles.items() if v is not Role.MEMBER)
+            if hidden:
+                lines.append(f"_`{'`, `'.join(hidden)}`: for coordinators and admins._")
+        blocks.append(kit.section("\n".join(lines)))
+    return kit.message(blocks, text="network-bot commands: " + ", ".join(sorted(registry.commands)))

@@ -1,0 +1,284 @@
+"""Block Kit builders: the only code that knows Slack's size limits and how to escape text.
+
+Every string a member typed passes through :func:`escape` (here, once) before it reaches mrkdwn,
+so nobody can make the bot ping ``<!channel>`` or forge a mention or a link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+Block = dict[str, Any]
+
+MESSAGE_BLOCKS = 50
+SURFACE_BLOCKS = 100  # modals and the Home tab
+SECTION_TEXT = 3000
+FIELD_TEXT = 2000
+HEADER_TEXT = 150
+CONTEXT_ELEMENTS = 10
+MODAL_TITLE = 24
+MODAL_BUTTON = 24
+PRIVATE_METADATA = 3000
+BUTTON_TEXT = 75
+BUTTON_VALUE = 2000
+OPTION_TEXT = 75
+OPTION_VALUE = 150
+OPTIONS = 100
+ACTIONS_ELEMENTS = 25
+INPUT_LABEL = 2000
+PLACEHOLDER = 150
+MESSAGE_TEXT = 40_000
+
+_SLACK_ID = re.compile(r"^[UWCGD][A-Z0-9]{2,}$")
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack's mrkdwn treats as control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut to ``limit`` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def safe(text: str, limit: int = SECTION_TEXT) -> str:
+    """Member text ready for mrkdwn: escaped, then cut to fit."""
+    return truncate(escape(text), limit)
+
+
+def mention(user_id: str) -> str:
+    """A real mention for an ID we checked ourselves; anything else is shown as text."""
+    return f"<@{user_id}>" if _SLACK_ID.match(user_id) else escape(user_id)
+
+
+def channel_link(channel_id: str) -> str:
+    return f"<#{channel_id}>" if _SLACK_ID.match(channel_id) else escape(channel_id)
+
+
+def link(url: str, label: str) -> str:
+    """A link whose URL and label cannot break out of Slack's ``<url|label>`` markup."""
+    clean_url = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
+    clean_label = escape(label).replace("|", "¦")
+    return f"<{clean_url}|{truncate(clean_label, 300)}>"
+
+
+def plain(text: str, limit: int, *, emoji: bool = True) -> dict[str, Any]:
+    """A plain_text object; Slack never parses markup in it, so only the length matters."""
+    return {"type": "plain_text", "text": truncate(text, limit) or " ", "emoji": emoji}
+
+
+def mrkdwn(text: str, limit: int = SECTION_TEXT) -> dict[str, Any]:
+    """An mrkdwn object from text the caller already escaped (see :func:`safe`)."""
+    return {"type": "mrkdwn", "text": truncate(text, limit) or " "}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": plain(text, HEADER_TEXT)}
+
+
+def section(text: str, *, accessory: Block | None = None, block_id: str | None = None) -> Block:
+    block: Block = {"type": "section", "text": mrkdwn(text)}
+    if accessory is not None:
+        block["accessory"] = accessory
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def fields(pairs: Sequence[tuple[str, str]]) -> Block:
+    """A section of up to ten label/value fields (values already escaped)."""
+    items = [mrkdwn(f"*{label}*\n{value}", FIELD_TEXT) for label, value in pairs[:10]]
+    return {"type": "section", "fields": items}
+
+
+def context(*texts: str) -> Block:
+    return {"type": "context", "elements": [mrkdwn(t) for t in texts[:CONTEXT_ELEMENTS]]}
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def button(
+    text: str,
+    *,
+    action_id: str,
+    value: str = "",
+    style: str | None = None,
+    url: str | None = None,
+    confirm: dict[str, Any] | None = None,
+) -> Block:
+    if len(value) > BUTTON_VALUE:
+        raise ValueError(f"button value over {BUTTON_VALUE} characters")
+    element: Block = {"type": "button", "text": plain(text, BUTTON_TEXT), "action_id": action_id}
+    if value:
+        element["value"] = value
+    if style in {"primary", "danger"}:
+        element["style"] = style
+    if url:
+        element["url"] = url
+    if confirm:
+        element["confirm"] = confirm
+    return element
+
+
+def confirm_dialog(
+    title: str, text: str, *, yes: str = "Yes", no: str = "Cancel"
+) -> dict[str, Any]:
+    return {
+        "title": plain(title, 100),
+        "text": mrkdwn(text, 300),
+        "confirm": plain(yes, 30),
+        "deny": plain(no, 30),
+    }
+
+
+def actions(*elements: Block, block_id: str | None = None) -> Block:
+    block: Block = {"type": "actions", "elements": list(elements[:ACTIONS_ELEMENTS])}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def option(text: str, value: str, *, description: str | None = None) -> dict[str, Any]:
+    if len(value) > OPTION_VALUE:
+        raise ValueError(f"option value over {OPTION_VALUE} characters")
+    item: dict[str, Any] = {"text": plain(text, OPTION_TEXT), "value": value}
+    if description:
+        item["description"] = plain(description, OPTION_TEXT)
+    return item
+
+
+def option_group(label: str, options: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    return {"label": plain(label, OPTION_TEXT), "options": list(options[:OPTIONS])}
+
+
+def _cap(blocks: list[Block], limit: int) -> list[Block]:
+    """Keep a surface inside Slack's block limit, saying so rather than failing to post."""
+    if len(blocks) <= limit:
+        return blocks
+    hidden = len(blocks) - (limit - 1)
+    return [*blocks[: limit - 1], context(f"…and {hidden} more not shown here.")]
+
+
+def message(
+    blocks: Iterable[Block], *, text: str, ephemeral: bool = True, replace: bool = False
+) -> dict[str, Any]:
+    """A message body for an ack, ``response_url`` or ``chat.postMessage``.
+
+    ``text`` is the notification fallback; it is escaped like everything else a member wrote.
+    """
+    body: dict[str, Any] = {
+        "text": truncate(text, 3000),
+        "blocks": _cap(list(blocks), MESSAGE_BLOCKS),
+        "response_type": "ephemeral" if ephemeral else "in_channel",
+    }
+    if replace:
+        body["replace_original"] = True
+    return body
+
+
+def notice(text: str) -> dict[str, Any]:
+    """A short ephemeral reply in one section; ``text`` is already escaped."""
+    return message([section(text)], text=text)
+
+
+def modal(
+    *,
+    title: str,
+    blocks: Iterable[Block],
+    callback_id: str,
+    submit: str | None = "Submit",
+    close: str = "Cancel",
+    private_metadata: str = "",
+    external_id: str | None = None,
+    notify_on_close: bool = False,
+) -> dict[str, Any]:
+    if len(private_metadata) > PRIVATE_METADATA:
+        raise ValueError(f"private_metadata over {PRIVATE_METADATA} characters")
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, MODAL_TITLE),
+        "close": plain(close, MODAL_BUTTON),
+        "blocks": _cap(list(blocks), SURFACE_BLOCKS),
+        "private_metadata": private_metadata,
+        "notify_on_close": notify_on_close,
+    }
+    if submit:
+        view["submit"] = plain(submit, MODAL_BUTTON)
+    if external_id:
+        view["external_id"] = external_id
+    return view
+
+
+def home(blocks: Iterable[Block]) -> dict[str, Any]:
+    return {"type": "home", "blocks": _cap(list(blocks), SURFACE_BLOCKS)}
+
+
+def input_block(
+    *,
+    block_id: str,
+    label: str,
+    element: Block,
+    optional: bool = False,
+    hint: str | None = None,
+    dispatch_action: bool = False,
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, INPUT_LABEL),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, INPUT_LABEL)
+    if dispatch_action:
+        block["dispatch_action"] = True
+    return block
+
+
+def text_input(
+    *,
+    action_id: str,
+    multiline: bool = False,
+    max_length: int | None = None,
+    initial: str | None = None,
+    placeholder: str | None = None,
+) -> Block:
+    element: Block = {"type": "plain_text_input", "action_id": action_id, "multiline": multiline}
+    if max_length:
+        element["max_length"] = max_length
+    if initial:
+        element["initial_value"] = truncate(initial, max_length or 3000)
+    if placeholder:
+        element["placeholder"] = plain(placeholder, PLACEHOLDER)
+    return element
+
+
+def static_select(
+    *,
+    action_id: str,
+    options: Sequence[dict[str, Any]] = (),
+    option_groups: Sequence[dict[str, Any]] = (),
+    initial: dict[str, Any] | None = None,
+    placeholder: str | None = None,
+    multi: bool = False,
+) -> Block:
+    element: Block = {
+        "type": "multi_static_select" if multi else "static_select",
+        "action_id": action_id,
+    }
+    if option_groups:
+        element["option_groups"] = list(option_groups[:OPTIONS])
+    else:
+        element["options"] = list(options[:OPTIONS])
+    if initial is not None:
+        element["initial_options" if multi else "initial_option"] = [initial] if multi else initial
+    if placeholder:
+        element["placeholder"] = plain(placeholder, PLACEHOLDER)
+    return element

@@ -1,0 +1,56 @@
+"""How roster entries look in Slack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from network_bot.blocks import kit
+from network_bot.data import countries
+from network_bot.store.members import Member
+
+
+def country_label(code: str | None) -> str:
+    if not code:
+        return "not set"
+    found = countries.by_code(code)
+    return f"{found.flag} {found.name} ({found.code})" if found else code
+
+
+def me_message(member: Member) -> dict[str, Any]:
+    pairs = [
+        ("Name", kit.escape(member.name)),
+        ("Role", member.role.value),
+        ("Organisation", kit.escape(member.organisation or "not set")),
+        ("Country", kit.escape(country_label(member.country))),
+        ("Language", kit.escape(member.language or "not set")),
+        ("Time zone", kit.escape(member.tz or "from Slack, not yet known")),
+    ]
+    blocks = [
+        kit.section(f"Your entry in the network's roster, {kit.mention(member.user_id)}:"),
+        kit.fields(pairs),
+    ]
+    if not member.organisation or not member.country:
+        blocks.append(
+            kit.context(
+                'Tell the network who you are: `/network join org:"Your organisation" country:KE`'
+            )
+        )
+    return kit.message(blocks, text="Your roster entry")
+
+
+def members_message(
+    rows: list[Member], *, total: int, page: int, per_page: int, role_filter: str | None
+) -> dict[str, Any]:
+    title = f"{total} active {role_filter + 's' if role_filter else 'people'} on the roster"
+    lines = []
+    for m in rows:
+        org = f" · {kit.escape(m.organisation)}" if m.organisation else ""
+        country = f" · {m.country}" if m.country else ""
+        lines.append(f"• {kit.mention(m.user_id)} ({m.role.value}){org}{country}")
+    blocks = [kit.section(f"*{title}*"), kit.section("\n".join(lines) or "_Nobody yet._")]
+    pages = max(1, -(-total // per_page))
+    if pages > 1:
+        hint = f"`/network members {role_filter + ' ' if role_filter else ''}page:{page + 1}`"
+        more = f" Next: {hint}" if page < pages else ""
+        blocks.append(kit.context(f"Page {page} of {pages}.{more}"))
+    return kit.message(blocks, text=title)

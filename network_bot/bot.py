@@ -1,0 +1,68 @@
+"""The running bot: its services, and starting and stopping them in the right order."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from network_bot.background import Background
+from network_bot.clock import Clock
+from network_bot.registry import Registry
+from network_bot.services.roster import Roster
+from network_bot.settings import Settings
+from network_bot.store.db import Database
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
+
+class Worker(Protocol):
+    """A long-running loop the bot starts after migrations and stops before closing the DB."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self, *, grace: float) -> None: ...
+
+
+@dataclass(kw_only=True)
+class Bot:
+    settings: Settings
+    clock: Clock
+    db: Database
+    slack: AsyncWebClient
+    background: Background
+    registry: Registry
+    roster: Roster
+    logger: logging.Logger
+    workers: list[Worker] = field(default_factory=list)
+    bolt: AsyncApp = field(init=False)
+    started: bool = field(default=False, init=False)
+
+    async def start(self) -> None:
+        """Open and migrate the database, seed admins, then start the workers."""
+        if self.started:
+            return
+        await self.db.open()
+        applied = await self.db.migrate()
+        for migration in applied:
+            self.logger.info("applied migration %04d_%s", migration.version, migration.name)
+        promoted = await self.roster.seed_admins(self.settings.admins)
+        if promoted:
+            self.logger.info("made %d configured user(s) admin", len(promoted))
+        for worker in self.workers:
+            await worker.start()
+        self.started = True
+
+    async def stop(self) -> None:
+        """Finish in-flight work (up to the grace period), stop workers, close the database."""
+        grace = self.settings.shutdown_grace_seconds
+        cancelled = await self.background.drain(grace=grace)
+        if cancelled:
+            self.logger.warning("cancelled %d background task(s) at shutdown", cancelled)
+        for worker in reversed(self.workers):
+            await worker.stop(grace=grace)
+        await self.db.close()
+        self.started = False

@@ -1,0 +1,167 @@
+"""What a handler receives: who is asking, what they sent, and the bot's services."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from network_bot.payloads import (
+    BlockActionsPayload,
+    BlockSuggestionPayload,
+    EventCallbackPayload,
+    SlashCommandPayload,
+    ViewSubmissionPayload,
+)
+from network_bot.store.members import Member
+
+if TYPE_CHECKING:
+    from network_bot.bot import Bot
+
+log = logging.getLogger("network_bot.calls")
+
+
+@dataclass(kw_only=True)
+class Call:
+    bot: Bot
+    member: Member
+
+    @property
+    def slack(self) -> AsyncWebClient:
+        return self.bot.slack
+
+    def later(self, work: Coroutine[Any, Any, Any], *, name: str) -> None:
+        """Run ``work`` after the ack; the HTTP answer to Slack does not wait for it."""
+        self.bot.background.spawn(work, name=name)
+
+    async def tell(self, message: dict[str, Any], *, channel_id: str | None = None) -> None:
+        """An ephemeral reply to this person after the ack (``response_url``, else a DM)."""
+        url = self.response_url
+        if url:
+            try:
+                response = await AsyncWebhookClient(url).send_dict(
+                    {**message, "response_type": "ephemeral"}
+                )
+                if response.status_code == 200:
+                    return
+                log.warning("response_url answered %s", response.status_code)
+            except Exception as error:  # the DM below is the fallback for any failure
+                log.warning("response_url failed: %s", type(error).__name__)
+        target = channel_id or self.member.user_id
+        try:
+            if channel_id:
+                await self.slack.chat_postEphemeral(
+                    channel=target,
+                    user=self.member.user_id,
+                    text=message.get("text", ""),
+                    blocks=message.get("blocks"),
+                )
+            else:
+                await self.slack.chat_postMessage(
+                    channel=target, text=message.get("text", ""), blocks=message.get("blocks")
+                )
+        except SlackApiError as error:
+            log.warning("could not tell %s: %s", self.member.user_id, error.response.get("error"))
+
+    @property
+    def response_url(self) -> str | None:
+        return None
+
+
+@dataclass(kw_only=True)
+class CommandCall(Call):
+    payload: SlashCommandPayload
+
+    @property
+    def text(self) -> str:
+        return self.payload.text.strip()
+
+    @property
+    def channel_id(self) -> str:
+        return self.payload.channel_id
+
+    @property
+    def trigger_id(self) -> str:
+        return self.payload.trigger_id
+
+    @property
+    def response_url(self) -> str | None:
+        return self.payload.response_url or None
+
+
+@dataclass(kw_only=True)
+class ActionCall(Call):
+    payload: BlockActionsPayload
+
+    @property
+    def action_id(self) -> str:
+        return self.payload.actions[0].action_id
+
+    @property
+    def value(self) -> str:
+        action = self.payload.actions[0]
+        if action.value is not None:
+            return action.value
+        if action.selected_option:
+            return str(action.selected_option.get("value", ""))
+        return ""
+
+    @property
+    def trigger_id(self) -> str:
+        return self.payload.trigger_id
+
+    @property
+    def channel_id(self) -> str | None:
+        return self.payload.channel.id if self.payload.channel else None
+
+    @property
+    def message_ts(self) -> str | None:
+        ts = (self.payload.message or {}).get("ts")
+        return str(ts) if ts else None
+
+    @property
+    def response_url(self) -> str | None:
+        return self.payload.response_url
+
+
+@dataclass(kw_only=True)
+class ViewCall(Call):
+    payload: ViewSubmissionPayload
+
+    @property
+    def values(self) -> dict[str, dict[str, dict[str, Any]]]:
+        return self.payload.view.state.values
+
+    @property
+    def private_metadata(self) -> str:
+        return self.payload.view.private_metadata
+
+    @property
+    def view_id(self) -> str:
+        return self.payload.view.id
+
+
+@dataclass(kw_only=True)
+class OptionsCall(Call):
+    payload: BlockSuggestionPayload
+
+    @property
+    def typed(self) -> str:
+        return self.payload.value
+
+
+@dataclass(kw_only=True)
+class EventCall:
+    bot: Bot
+    payload: EventCallbackPayload
+    member: Member | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def event(self) -> dict[str, Any]:
+        return self.payload.event

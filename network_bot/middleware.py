@@ -1,0 +1,259 @@
+"""The bolt middleware every request passes: read it, handle it once, know who it is, may they.
+
+Authorization lives here and nowhere else: :class:`Authorize` looks up the role the registry says
+a command, action, view or menu needs and refuses (politely, audited) anyone below it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from pydantic import ValidationError
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+
+from network_bot.answers import json_response, polite
+from network_bot.blocks import kit
+from network_bot.bot import Bot
+from network_bot.logs import describe_exception
+from network_bot.payloads import (
+    BlockActionsPayload,
+    BlockSuggestionPayload,
+    EventCallbackPayload,
+    Incoming,
+    SlashCommandPayload,
+    UnknownPayload,
+    ViewSubmissionPayload,
+    parse,
+    problems,
+    team_of,
+    user_of,
+)
+from network_bot.roles import Role
+from network_bot.services.roster import Profile
+from network_bot.store import events
+from network_bot.store.db import StorageError
+
+Next = Callable[[], Awaitable[BoltResponse]]
+log = logging.getLogger("network_bot.middleware")
+
+PAYLOAD = "network_bot_payload"
+MEMBER = "network_bot_member"
+
+# Events about a user that come from Slack itself, not from that user asking for something.
+SYSTEM_EVENTS = frozenset({"user_change", "team_join", "tokens_revoked", "app_uninstalled"})
+
+
+class ReadPayload(AsyncMiddleware):
+    """Validate the body against the payload models; anything else is logged and answered."""
+
+    def __init__(self, *, bot: Bot) -> None:
+        self._bot = bot
+
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Next
+    ) -> BoltResponse | None:
+        try:
+            payload = parse(req.body)
+        except ValidationError as error:
+            log.warning("malformed %s payload; fields: %s", _kind(req.body), problems(error))
+            sorry = "Slack sent me a request I could not read, so I did nothing. Please try again."
+            if "command" in req.body:
+                return json_response(kit.notice(sorry))
+            return BoltResponse(status=200, body="")
+        except UnknownPayload as unknown:
+            log.info("ignored a %s request the bot does not handle", unknown)
+            return BoltResponse(status=200, body="")
+        req.context[PAYLOAD] = payload
+        return await next()
+
+
+class HandleEventsOnce(AsyncMiddleware):
+    """Slack retries an event it thinks we missed; its ``event_id`` makes the retry a no-op."""
+
+    def __init__(self, *, bot: Bot) -> None:
+        self._bot = bot
+
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Next
+    ) -> BoltResponse | None:
+        payload = req.context.get(PAYLOAD)
+        if not isinstance(payload, EventCallbackPayload):
+            return await next()
+        event_type = str(payload.event.get("type", ""))
+        if not self._bot.registry.events(event_type):
+            return BoltResponse(status=200, body="")
+        try:
+            async with self._bot.db.transaction() as tx:
+                first = await events.claim(tx, event_id=payload.event_id, now=self._bot.clock.now())
+        except StorageError as error:
+            # Answer 500 so Slack retries the event later instead of losing it.
+            log.warning("could not record event %s: %s", payload.event_id, type(error).__name__)
+            return BoltResponse(status=500, body="")
+        if not first:
+            retry = req.headers.get("x-slack-retry-num", ["?"])[0]
+            log.info("event %s already handled (retry %s)", payload.event_id, retry)
+            return BoltResponse(status=200, body="")
+        return await next()
+
+
+class IdentifyMember(AsyncMiddleware):
+    """Put the roster entry of whoever is asking on the context, adding first-time users.
+
+    Refuses requests from another workspace and from deactivated accounts. The Slack profile
+    (display name, time zone) is refreshed from ``users.info`` after the ack, at most once per TTL.
+    """
+
+    def __init__(self, *, bot: Bot) -> None:
+        self._bot = bot
+        self._refreshing: set[str] = set()
+
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Next
+    ) -> BoltResponse | None:
+        payload: Incoming = req.context[PAYLOAD]
+        if isinstance(payload, EventCallbackPayload) and (
+            payload.event.get("type") in SYSTEM_EVENTS or user_of(payload) is None
+        ):
+            return await next()
+        expected_team = self._bot.settings.team_id or _authorized_team(req)
+        team = team_of(payload)
+        if expected_team and team and team != expected_team:
+            log.warning("refused a request from another workspace (%s)", team)
+            return self._refuse(
+                payload,
+                "This bot serves one network's workspace, and this request came from another.",
+            )
+        user_id = user_of(payload)
+        if user_id is None:
+            return self._refuse(payload, "I could not tell who sent this, so I did nothing.")
+        try:
+            member = await self._bot.roster.identify(
+                user_id=user_id, team_id=team, name_hint=_name_hint(payload)
+            )
+        except StorageError as error:
+            return self._refuse(payload, kit.escape(error.user_message))
+        if not member.is_active:
+            await self._audit_refusal(user_id, _describe(payload), "deactivated account")
+            return self._refuse(payload, "Your access to the network's bot has been removed.")
+        req.context[MEMBER] = member
+        if self._bot.roster.profile_is_stale(member) and user_id not in self._refreshing:
+            self._refreshing.add(user_id)
+            self._bot.background.spawn(self._refresh(user_id), name=f"profile.{user_id}")
+        return await next()
+
+    async def _refresh(self, user_id: str) -> None:
+        try:
+            response = await self._bot.slack.users_info(user=user_id)
+            user = response.get("user") or {}
+            await self._bot.roster.apply_profile(
+                user_id, Profile.from_slack(user), source="users.info"
+            )
+        except SlackApiError as error:
+            log.warning("users.info for %s failed: %s", user_id, error.response.get("error"))
+        except Exception as error:
+            log.warning("profile refresh for %s failed: %s", user_id, describe_exception(error))
+        finally:
+            self._refreshing.discard(user_id)
+
+    def _refuse(self, payload: Incoming, text: str) -> BoltResponse:
+        return polite(payload, text, background=self._bot.background)
+
+    async def _audit_refusal(self, user_id: str, what: str, why: str) -> None:
+        try:
+            await self._bot.roster.record_refusal(actor_id=user_id, action=what, detail=why)
+        except StorageError:
+            log.warning("could not audit a refusal of %s", what)
+
+
+class Authorize(AsyncMiddleware):
+    """Refuse, politely and on the record, anyone whose role is below what the request needs."""
+
+    def __init__(self, *, bot: Bot) -> None:
+        self._bot = bot
+
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Next
+    ) -> BoltResponse | None:
+        payload: Incoming = req.context[PAYLOAD]
+        if isinstance(payload, EventCallbackPayload):
+            return await next()
+        member = req.context[MEMBER]
+        needed = self.required_role(payload)
+        if needed is None:
+            log.info("unknown %s", _describe(payload))
+            return polite(
+                payload,
+                "I don't know that one. Type `/network help` to see what I can do.",
+                background=self._bot.background,
+            )
+        if member.role.allows(needed):
+            return await next()
+        try:
+            await self._bot.roster.record_refusal(
+                actor_id=member.user_id,
+                action=_describe(payload),
+                detail=f"needs {needed.value}, has {member.role.value}",
+            )
+        except StorageError:
+            log.warning("could not audit a refusal of %s", _describe(payload))
+        return polite(
+            payload,
+            f"Only {needed.value}s can do that. If you think you should, ask an admin "
+            "of the network.",
+            background=self._bot.background,
+        )
+
+    def required_role(self, payload: Incoming) -> Role | None:
+        registry = self._bot.registry
+        if isinstance(payload, SlashCommandPayload):
+            command = registry.commands.get(payload.command)
+            return None if command is None else command.required_role(payload.text)
+        if isinstance(payload, BlockActionsPayload):
+            action = registry.actions.get(payload.actions[0].action_id)
+            return None if action is None else action.role
+        if isinstance(payload, ViewSubmissionPayload):
+            view = registry.views.get(payload.view.callback_id)
+            if view is None:
+                return Role.MEMBER if payload.view.callback_id == "network.notice" else None
+            return view.role
+        if isinstance(payload, BlockSuggestionPayload):
+            menu = registry.option_menus.get(payload.action_id)
+            return None if menu is None else menu.role
+        return None
+
+
+def _authorized_team(req: AsyncBoltRequest) -> str | None:
+    result = req.context.authorize_result
+    return None if result is None else result.team_id
+
+
+def _name_hint(payload: Incoming) -> str:
+    if isinstance(payload, SlashCommandPayload):
+        return payload.user_name
+    if isinstance(payload, EventCallbackPayload):
+        return ""
+    return payload.user.username or payload.user.name
+
+
+def _describe(payload: Incoming) -> str:
+    """What was asked, for logs and the audit trail: the command or ID, never the text."""
+    if isinstance(payload, SlashCommandPayload):
+        first = payload.text.strip().split(maxsplit=1)[0][:20] if payload.text.strip() else ""
+        return f"command {payload.command} {kit.escape(first)}".strip()
+    if isinstance(payload, BlockActionsPayload):
+        return f"action {payload.actions[0].action_id[:60]}"
+    if isinstance(payload, ViewSubmissionPayload):
+        return f"{payload.type} {payload.view.callback_id[:60]}"
+    if isinstance(payload, BlockSuggestionPayload):
+        return f"options {payload.action_id[:60]}"
+    return f"event {payload.event.get('type', '?')}"
+
+
+def _kind(body: dict[str, object]) -> str:
+    if "command" in body:
+        return "slash command"
+    return str(body.get("type", "unknown"))[:40]

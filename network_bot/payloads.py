@@ -1,0 +1,163 @@
+"""What Slack sends, as pydantic models: a payload that does not fit is refused before any handler.
+
+Only the fields the bot reads are declared; everything else Slack adds is kept but ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from network_bot.settings import CHANNEL_ID, TEAM_ID, USER_ID
+
+MAX_COMMAND_TEXT = 4000
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class SlashCommandPayload(_Payload):
+    command: str = Field(pattern=r"^/[a-z0-9_-]{1,31}$")
+    text: str = Field(default="", max_length=MAX_COMMAND_TEXT)
+    user_id: str = Field(pattern=USER_ID.pattern)
+    user_name: str = ""
+    team_id: str = Field(pattern=TEAM_ID.pattern)
+    channel_id: str = Field(pattern=CHANNEL_ID.pattern)
+    channel_name: str = ""
+    response_url: str = ""
+    trigger_id: str = ""
+
+
+class PayloadUser(_Payload):
+    id: str = Field(pattern=USER_ID.pattern)
+    username: str = ""
+    name: str = ""
+    team_id: str | None = None
+
+
+class PayloadTeam(_Payload):
+    id: str = Field(pattern=TEAM_ID.pattern)
+    domain: str = ""
+
+
+class PayloadChannel(_Payload):
+    id: str = Field(pattern=CHANNEL_ID.pattern)
+    name: str = ""
+
+
+class BlockAction(_Payload):
+    action_id: str = Field(min_length=1, max_length=255)
+    block_id: str = ""
+    type: str = ""
+    value: str | None = Field(default=None, max_length=2000)
+    selected_option: dict[str, Any] | None = None
+    action_ts: str = ""
+
+
+class ViewState(_Payload):
+    values: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
+
+
+class PayloadView(_Payload):
+    id: str = ""
+    type: str = "modal"
+    callback_id: str = ""
+    private_metadata: str = Field(default="", max_length=3000)
+    hash: str = ""
+    state: ViewState = Field(default_factory=ViewState)
+    blocks: list[dict[str, Any]] = Field(default_factory=list)
+    root_view_id: str | None = None
+
+
+class BlockActionsPayload(_Payload):
+    type: Literal["block_actions"]
+    user: PayloadUser
+    team: PayloadTeam | None = None
+    trigger_id: str = ""
+    response_url: str | None = None
+    actions: list[BlockAction] = Field(min_length=1, max_length=1)
+    channel: PayloadChannel | None = None
+    message: dict[str, Any] | None = None
+    view: PayloadView | None = None
+    container: dict[str, Any] = Field(default_factory=dict)
+
+
+class ViewSubmissionPayload(_Payload):
+    type: Literal["view_submission", "view_closed"]
+    user: PayloadUser
+    team: PayloadTeam | None = None
+    view: PayloadView
+    trigger_id: str = ""
+
+
+class BlockSuggestionPayload(_Payload):
+    type: Literal["block_suggestion"]
+    user: PayloadUser
+    team: PayloadTeam | None = None
+    action_id: str = Field(min_length=1, max_length=255)
+    block_id: str = ""
+    value: str = Field(default="", max_length=200)
+    view: PayloadView | None = None
+
+
+class EventCallbackPayload(_Payload):
+    type: Literal["event_callback"]
+    team_id: str = Field(pattern=TEAM_ID.pattern)
+    event_id: str = Field(min_length=1, max_length=64)
+    event_time: int = 0
+    event: dict[str, Any]
+
+
+Incoming = (
+    SlashCommandPayload
+    | BlockActionsPayload
+    | ViewSubmissionPayload
+    | BlockSuggestionPayload
+    | EventCallbackPayload
+)
+
+
+class UnknownPayload(Exception):
+    """A signed request whose kind the bot does not handle (shortcuts, dialogs, ...)."""
+
+
+def parse(body: dict[str, Any]) -> Incoming:
+    """Classify and validate a request body; raises ``ValidationError`` or ``UnknownPayload``."""
+    if "command" in body:
+        return SlashCommandPayload.model_validate(body)
+    kind = body.get("type")
+    if kind == "block_actions":
+        return BlockActionsPayload.model_validate(body)
+    if kind in {"view_submission", "view_closed"}:
+        return ViewSubmissionPayload.model_validate(body)
+    if kind == "block_suggestion":
+        return BlockSuggestionPayload.model_validate(body)
+    if kind == "event_callback":
+        return EventCallbackPayload.model_validate(body)
+    raise UnknownPayload(str(kind)[:40] if kind else "no type")
+
+
+def problems(error: ValidationError) -> str:
+    """Which fields were wrong, for the log: locations only, never the values."""
+    return ", ".join(".".join(str(p) for p in e["loc"]) or "body" for e in error.errors()[:5])
+
+
+def team_of(payload: Incoming) -> str | None:
+    if isinstance(payload, SlashCommandPayload | EventCallbackPayload):
+        return payload.team_id
+    if payload.team is not None:
+        return payload.team.id
+    return payload.user.team_id
+
+
+def user_of(payload: Incoming) -> str | None:
+    if isinstance(payload, SlashCommandPayload):
+        return payload.user_id
+    if isinstance(payload, EventCallbackPayload):
+        user = payload.event.get("user")
+        if isinstance(user, str):
+            return user
+        return None
+    return payload.user.id

@@ -1,0 +1,200 @@
+"""The roster's rules: who is on it, who holds which role, who has lost access."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from network_bot.clock import Clock
+from network_bot.roles import Role
+from network_bot.store import audit, members
+from network_bot.store.audit import Outcome
+from network_bot.store.db import Database
+from network_bot.store.members import Member
+
+
+class RosterError(Exception):
+    """A roster change that is not allowed; the message is meant for the person asking."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Profile:
+    """The parts of a Slack user profile the roster keeps."""
+
+    display_name: str
+    real_name: str
+    tz: str | None
+    tz_offset: int | None
+    deleted: bool
+
+    @classmethod
+    def from_slack(cls, user: dict[str, Any]) -> Profile:
+        """From a Slack user object (``users.info`` or a ``user_change`` event)."""
+        profile = user.get("profile") or {}
+        offset = user.get("tz_offset")
+        return cls(
+            display_name=str(profile.get("display_name") or user.get("name") or ""),
+            real_name=str(profile.get("real_name") or user.get("real_name") or ""),
+            tz=str(user["tz"]) if user.get("tz") else None,
+            tz_offset=int(offset) if isinstance(offset, int | float) else None,
+            deleted=bool(user.get("deleted")),
+        )
+
+
+class Roster:
+    def __init__(self, *, db: Database, clock: Clock, profile_ttl: timedelta) -> None:
+        self._db = db
+        self._clock = clock
+        self._profile_ttl = profile_ttl
+
+    async def get(self, user_id: str) -> Member | None:
+        return await members.get(self._db.read, user_id)
+
+    async def identify(self, *, user_id: str, team_id: str | None, name_hint: str) -> Member:
+        """The roster entry for whoever is asking, created on their first use of the bot."""
+        found = await members.get(self._db.read, user_id)
+        if found is not None:
+            return found
+        async with self._db.transaction() as tx:
+            await members.add_if_new(
+                tx,
+                user_id=user_id,
+                team_id=team_id,
+                display_name=name_hint[:80],
+                now=self._clock.now(),
+            )
+            created = await members.get(tx, user_id)
+        assert created is not None
+        return created
+
+    def profile_is_stale(self, member: Member) -> bool:
+        checked = member.profile_checked_at
+        return checked is None or self._clock.now() - checked > self._profile_ttl
+
+    async def apply_profile(self, user_id: str, profile: Profile, *, source: str) -> None:
+        """Store what Slack says about someone; a deleted account loses access in the same step."""
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            current = await members.get(tx, user_id)
+            if current is None:
+                return
+            await members.update_profile(
+                tx,
+                user_id=user_id,
+                display_name=profile.display_name[:80],
+                real_name=profile.real_name[:80],
+                tz=profile.tz,
+                tz_offset=profile.tz_offset,
+                is_active=not profile.deleted,
+                now=now,
+            )
+            if current.is_active == profile.deleted:
+                await audit.record(
+                    tx,
+                    at=now,
+                    actor_id="slack",
+                    action="member.deactivated" if profile.deleted else "member.reactivated",
+                    target=user_id,
+                    outcome=Outcome.CHANGED,
+                    detail=source,
+                )
+
+    async def seed_admins(self, user_ids: tuple[str, ...]) -> list[str]:
+        """Make the configured users admins at start-up; return those whose role changed."""
+        promoted = []
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            for user_id in user_ids:
+                await members.add_if_new(
+                    tx, user_id=user_id, team_id=None, display_name="", now=now
+                )
+                current = await members.get(tx, user_id)
+                if current is not None and current.role is not Role.ADMIN:
+                    await members.set_role(tx, user_id=user_id, role=Role.ADMIN, now=now)
+                    await audit.record(
+                        tx,
+                        at=now,
+                        actor_id="settings",
+                        action="role.change",
+                        target=user_id,
+                        outcome=Outcome.CHANGED,
+                        detail=f"{current.role.value} -> admin (NETWORK_BOT_ADMINS)",
+                    )
+                    promoted.append(user_id)
+        return promoted
+
+    async def change_role(self, *, actor: Member, target_id: str, role: Role) -> Member:
+        """An admin gives someone a role; the network never loses its last admin."""
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            target = await members.get(tx, target_id)
+            if target is None:
+                await members.add_if_new(
+                    tx, user_id=target_id, team_id=actor.team_id, display_name="", now=now
+                )
+                target = await members.get(tx, target_id)
+                assert target is not None
+            if not target.is_active:
+                raise RosterError(
+                    "That person's Slack account is deactivated, so their role stays."
+                )
+            if target.role is role:
+                raise RosterError(f"They are already {_article(role)} {role.value}.")
+            if target.role is Role.ADMIN and await members.count_active(tx, role=Role.ADMIN) <= 1:
+                raise RosterError(
+                    "They are the network's only admin. Make someone else an admin first."
+                )
+            await members.set_role(tx, user_id=target_id, role=role, now=now)
+            await audit.record(
+                tx,
+                at=now,
+                actor_id=actor.user_id,
+                action="role.change",
+                target=target_id,
+                outcome=Outcome.CHANGED,
+                detail=f"{target.role.value} -> {role.value}",
+            )
+            updated = await members.get(tx, target_id)
+        assert updated is not None
+        return updated
+
+    async def update_details(
+        self,
+        member: Member,
+        *,
+        organisation: str | None,
+        country: str | None,
+        language: str | None,
+    ) -> Member:
+        async with self._db.transaction() as tx:
+            await members.set_details(
+                tx,
+                user_id=member.user_id,
+                organisation=organisation if organisation is not None else member.organisation,
+                country=country if country is not None else member.country,
+                language=language if language is not None else member.language,
+                now=self._clock.now(),
+            )
+            updated = await members.get(tx, member.user_id)
+        assert updated is not None
+        return updated
+
+    async def list(self, *, role: Role | None, limit: int, offset: int) -> tuple[list[Member], int]:
+        rows = await members.list_active(self._db.read, role=role, limit=limit, offset=offset)
+        return rows, await members.count_active(self._db.read, role=role)
+
+    async def record_refusal(self, *, actor_id: str, action: str, detail: str) -> None:
+        async with self._db.transaction() as tx:
+            await audit.record(
+                tx,
+                at=self._clock.now(),
+                actor_id=actor_id,
+                action=action,
+                outcome=Outcome.REFUSED,
+                detail=detail,
+            )
+
+
+def _article(role: Role) -> str:
+    return "an" if role is Role.ADMIN else "a"

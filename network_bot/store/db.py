@@ -1,0 +1,256 @@
+"""One SQLite file in WAL mode: a writer connection behind a lock and a reader beside it.
+
+Writes go through :meth:`Database.transaction` (``BEGIN IMMEDIATE``, one at a time, so coroutines
+never interleave statements of different transactions). Reads use a second connection, which in
+WAL mode sees only committed data and is never blocked by a write in progress.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+Params = Sequence[Any] | dict[str, Any]
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+class StorageError(Exception):
+    """A storage failure a member can be told about in plain words."""
+
+    user_message = "The case database had a problem, so nothing was saved. Please try again."
+
+
+class StorageBusy(StorageError):
+    user_message = (
+        "The case database is busy right now, so nothing was saved. Please try again in a moment."
+    )
+
+
+class StorageReadOnly(StorageError):
+    user_message = (
+        "The case database is read-only at the moment (maintenance or a restore), so nothing "
+        "was saved. Please try again later or tell an admin."
+    )
+
+
+class StorageFull(StorageError):
+    user_message = "The case database is out of space, so nothing was saved. Please tell an admin."
+
+
+class SchemaTooNew(Exception):
+    """The database was migrated by a newer network-bot than this one."""
+
+
+def classify(error: sqlite3.Error) -> StorageError:
+    """Map SQLite's errors onto the few that deserve their own message."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return StorageBusy(str(error))
+    if "readonly" in text or "read-only" in text:
+        return StorageReadOnly(str(error))
+    if "full" in text or "disk i/o" in text:
+        return StorageFull(str(error))
+    return StorageError(str(error))
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def bundled_migrations() -> list[Migration]:
+    """The numbered ``.sql`` files shipped in ``network_bot/store/migrations``."""
+    found = []
+    folder = resources.files("network_bot.store") / "migrations"
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise RuntimeError(f"migration {expected:04d} is missing")
+    return found
+
+
+class Conn:
+    """The statements a store module may run, on either connection."""
+
+    def __init__(self, raw: aiosqlite.Connection) -> None:
+        self.raw = raw
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return the last inserted rowid (or 0)."""
+        try:
+            cursor = await self.raw.execute(sql, params)
+            rowid = cursor.lastrowid or 0
+            await cursor.close()
+            return rowid
+        except sqlite3.Error as error:
+            raise classify(error) from error
+
+    async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return how many rows it changed."""
+        try:
+            cursor = await self.raw.execute(sql, params)
+            count = cursor.rowcount
+            await cursor.close()
+            return count
+        except sqlite3.Error as error:
+            raise classify(error) from error
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        try:
+            await self.raw.executemany(sql, rows)
+        except sqlite3.Error as error:
+            raise classify(error) from error
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        try:
+            async with self.raw.execute(sql, params) as cursor:
+                return list(await cursor.fetchall())
+        except sqlite3.Error as error:
+            raise classify(error) from error
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        try:
+            async with self.raw.execute(sql, params) as cursor:
+                return await cursor.fetchone()
+        except sqlite3.Error as error:
+            raise classify(error) from error
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+
+async def _pragma(raw: aiosqlite.Connection, statement: str) -> Any:
+    """Run a PRAGMA and finish its statement, so it holds no lock afterwards."""
+    async with raw.execute(f"PRAGMA {statement}") as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else row[0]
+
+
+class Database:
+    """The bot's one SQLite file."""
+
+    def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5000) -> None:
+        self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        """Open both connections and set the pragmas every connection needs."""
+        if self._writer is not None:
+            return
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._writer = await self._connect()
+            await _pragma(self._writer, "journal_mode = WAL")
+            self._reader = await self._connect()
+        except sqlite3.Error as error:
+            await self.close()
+            raise classify(error) from error
+
+    async def _connect(self) -> aiosqlite.Connection:
+        raw = await aiosqlite.connect(self.path, isolation_level=None)
+        raw.row_factory = sqlite3.Row
+        await _pragma(raw, f"busy_timeout = {int(self.busy_timeout_ms)}")
+        await _pragma(raw, "foreign_keys = ON")
+        await _pragma(raw, "synchronous = FULL")
+        return raw
+
+    async def close(self) -> None:
+        for raw in (self._reader, self._writer):
+            if raw is not None:
+                await raw.close()
+        self._reader = self._writer = None
+
+    @property
+    def read(self) -> Conn:
+        """A connection for reads outside any transaction."""
+        if self._reader is None:
+            raise RuntimeError("Database.open() has not been awaited")
+        return Conn(self._reader)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Conn]:
+        """One write transaction at a time; rolled back if the block raises."""
+        if self._writer is None:
+            raise RuntimeError("Database.open() has not been awaited")
+        async with self._write_lock:
+            conn = Conn(self._writer)
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await self._writer.execute("ROLLBACK")
+                raise
+            try:
+                await self._writer.execute("COMMIT")
+            except sqlite3.Error as error:
+                await self._writer.execute("ROLLBACK")
+                raise classify(error) from error
+
+    async def schema_version(self) -> int:
+        return int(await self.read.fetch_value("PRAGMA user_version"))
+
+    async def migrate(self, migrations: list[Migration] | None = None) -> list[Migration]:
+        """Apply what is missing, each migration in its own transaction; return what ran."""
+        migrations = bundled_migrations() if migrations is None else migrations
+        known = migrations[-1].version if migrations else 0
+        if self._writer is None:
+            raise RuntimeError("Database.open() has not been awaited")
+        async with self._write_lock:
+            current = int(await _pragma(self._writer, "user_version") or 0)
+            if current > known:
+                raise SchemaTooNew(
+                    f"The database {self.path} has schema version {current}, but this network-bot "
+                    f"knows only up to {known}. Upgrade network-bot, or restore a backup made "
+                    "for this version."
+                )
+            applied = []
+            for migration in migrations:
+                if migration.version <= current:
+                    continue
+                script = (
+                    "BEGIN IMMEDIATE;\n"
+                    f"{migration.sql}\n;"
+                    f"PRAGMA user_version = {migration.version};\n"
+                    "COMMIT;"
+                )
+                try:
+                    await self._writer.executescript(script)
+                except sqlite3.Error as error:
+                    if self._writer.in_transaction:
+                        await self._writer.execute("ROLLBACK")
+                    raise RuntimeError(
+                        f"migration {migration.version:04d}_{migration.name} failed: {error}"
+                    ) from error
+                applied.append(migration)
+            return applied
+
+    async def health(self) -> dict[str, Any]:
+        """What ``/healthz`` reports: can we read, and which schema is this."""
+        try:
+            version = await self.schema_version()
+            await self.read.fetch_value("SELECT 1")
+        except (StorageError, RuntimeError, sqlite3.Error) as error:
+            return {"ok": False, "error": type(error).__name__}
+        known = bundled_migrations()[-1].version
+        return {"ok": version == known, "schema_version": version, "schema_expected": known}

@@ -1,0 +1,147 @@
+"""The roster: one row per Slack user who has used the bot."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from network_bot.clock import iso, parse_iso
+from network_bot.roles import Role
+from network_bot.store.db import Conn
+
+
+class Member(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str
+    team_id: str | None = None
+    display_name: str = ""
+    real_name: str = ""
+    role: Role = Role.MEMBER
+    organisation: str | None = None
+    country: str | None = None
+    language: str | None = None
+    tz: str | None = None
+    tz_offset: int | None = None
+    is_active: bool = True
+    profile_checked_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def name(self) -> str:
+        """What other people see: the Slack display name, else the real name, else the ID."""
+        return self.display_name or self.real_name or self.user_id
+
+
+def _member(row: sqlite3.Row) -> Member:
+    data = dict(row)
+    data["is_active"] = bool(data["is_active"])
+    for key in ("profile_checked_at", "created_at", "updated_at"):
+        data[key] = parse_iso(data[key]) if data[key] else None
+    return Member.model_validate(data)
+
+
+async def get(conn: Conn, user_id: str) -> Member | None:
+    row = await conn.fetch_one("SELECT * FROM members WHERE user_id = ?", (user_id,))
+    return None if row is None else _member(row)
+
+
+async def add_if_new(
+    conn: Conn, *, user_id: str, team_id: str | None, display_name: str, now: datetime
+) -> bool:
+    """Put a first-time user on the roster as a member; True if they were new."""
+    return (
+        await conn.execute_rowcount(
+            """
+            INSERT INTO members (user_id, team_id, display_name, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (user_id) DO NOTHING
+            """,
+            (user_id, team_id, display_name, iso(now), iso(now)),
+        )
+        == 1
+    )
+
+
+async def update_profile(
+    conn: Conn,
+    *,
+    user_id: str,
+    display_name: str,
+    real_name: str,
+    tz: str | None,
+    tz_offset: int | None,
+    is_active: bool,
+    now: datetime,
+) -> None:
+    """Store what ``users.info`` said, and when, so the cache knows when to ask again."""
+    await conn.execute(
+        """
+        UPDATE members
+           SET display_name = ?, real_name = ?, tz = ?, tz_offset = ?, is_active = ?,
+               profile_checked_at = ?, updated_at = ?
+         WHERE user_id = ?
+        """,
+        (display_name, real_name, tz, tz_offset, int(is_active), iso(now), iso(now), user_id),
+    )
+
+
+async def set_role(conn: Conn, *, user_id: str, role: Role, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE members SET role = ?, updated_at = ? WHERE user_id = ?",
+        (role.value, iso(now), user_id),
+    )
+
+
+async def set_details(
+    conn: Conn,
+    *,
+    user_id: str,
+    organisation: str | None,
+    country: str | None,
+    language: str | None,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        """
+        UPDATE members SET organisation = ?, country = ?, language = ?, updated_at = ?
+         WHERE user_id = ?
+        """,
+        (organisation, country, language, iso(now), user_id),
+    )
+
+
+async def list_active(
+    conn: Conn, *, role: Role | None = None, limit: int = 50, offset: int = 0
+) -> list[Member]:
+    rows = await conn.fetch_all(
+        """
+        SELECT * FROM members
+         WHERE is_active = 1 AND (? IS NULL OR role = ?)
+         ORDER BY CASE role WHEN 'admin' THEN 0 WHEN 'coordinator' THEN 1 ELSE 2 END,
+                  lower(display_name), user_id
+         LIMIT ? OFFSET ?
+        """,
+        (role, role, limit, offset),
+    )
+    return [_member(row) for row in rows]
+
+
+async def count_active(conn: Conn, *, role: Role | None = None) -> int:
+    return int(
+        await conn.fetch_value(
+            "SELECT count(*) FROM members WHERE is_active = 1 AND (? IS NULL OR role = ?)",
+            (role, role),
+        )
+    )
+
+
+async def ids_with_role(conn: Conn, role: Role) -> list[str]:
+    rows = await conn.fetch_all(
+        "SELECT user_id FROM members WHERE is_active = 1 AND role = ? ORDER BY user_id",
+        (role.value,),
+    )
+    return [row[0] for row in rows]

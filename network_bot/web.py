@@ -1,0 +1,123 @@
+"""HTTP mode: ``POST /slack/events`` for everything Slack sends, ``GET /healthz`` for operators.
+
+The endpoint checks size, content type and the request signature (slack_sdk's
+``SignatureVerifier``) before anything reads the body, refuses a signature it has already seen
+(a replay), and only then hands the request to bolt, which checks the signature again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import OrderedDict
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from network_bot.bot import Bot
+from network_bot.settings import SettingsError
+
+log = logging.getLogger("network_bot.web")
+
+MAX_BODY_BYTES = 1024 * 1024
+ACCEPTED_TYPES = frozenset({"application/x-www-form-urlencoded", "application/json"})
+SIGNATURE_WINDOW_SECONDS = 300
+
+BOT_KEY = web.AppKey("bot", Bot)
+
+
+class ReplayGuard:
+    """Remembers signatures seen within the timestamp window; Slack never sends one twice."""
+
+    def __init__(
+        self, *, window: float = SIGNATURE_WINDOW_SECONDS, capacity: int = 100_000
+    ) -> None:
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._window = window
+        self._capacity = capacity
+
+    def first_time(self, signature: str, now: float) -> bool:
+        while self._seen:
+            oldest, seen_at = next(iter(self._seen.items()))
+            if now - seen_at <= self._window and len(self._seen) < self._capacity:
+                break
+            self._seen.pop(oldest)
+        if signature in self._seen:
+            return False
+        self._seen[signature] = now
+        return True
+
+
+def build_web_app(bot: Bot) -> web.Application:
+    """The aiohttp app; its start-up and clean-up start and stop the bot."""
+    secret = bot.settings.slack_signing_secret
+    if secret is None:
+        raise SettingsError(
+            "SLACK_SIGNING_SECRET: required in HTTP mode (Basic Information > Signing Secret)"
+        )
+    verifier = SignatureVerifier(secret.get_secret_value())
+    replays = ReplayGuard()
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app[BOT_KEY] = bot
+
+    async def slack_events(request: web.Request) -> web.StreamResponse:
+        if request.content_type not in ACCEPTED_TYPES:
+            log.info("refused a request with content type %s", request.content_type[:60])
+            return _plain(415, "unsupported content type")
+        raw = await request.read()
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        if not timestamp or not signature:
+            log.info("refused a request without signature headers")
+            return _plain(401, "missing signature")
+        if not verifier.is_valid(body=raw, timestamp=timestamp, signature=signature):
+            log.info("refused a request with a bad or stale signature")
+            return _plain(401, "invalid signature")
+        if not replays.first_time(signature, time.time()):
+            log.warning("refused a replayed request signature")
+            return _plain(401, "replayed request")
+        try:
+            body = raw.decode("utf-8")
+            bolt_request = AsyncBoltRequest(
+                body=body, query=request.query_string, headers=dict(request.headers)
+            )
+        except (UnicodeDecodeError, ValueError, TypeError) as error:
+            log.info("refused a signed request whose body does not parse: %s", type(error).__name__)
+            return _plain(400, "malformed body")
+        if not isinstance(bolt_request.body, dict):
+            return _plain(400, "malformed body")
+        bolt_response = await bot.bolt.async_dispatch(bolt_request)
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(request: web.Request) -> web.Response:
+        db = await bot.db.health()
+        body = {
+            "ok": bool(db.get("ok")) and bot.started,
+            "started": bot.started,
+            "db": db,
+            "background_tasks": bot.background.pending,
+        }
+        return web.Response(
+            status=200 if body["ok"] else 503,
+            text=json.dumps(body),
+            content_type="application/json",
+        )
+
+    async def start(_: web.Application) -> None:
+        await bot.start()
+
+    async def stop(_: web.Application) -> None:
+        await bot.stop()
+
+    app.router.add_post("/slack/events", slack_events)
+    app.router.add_get("/healthz", healthz)
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    return app
+
+
+def _plain(status: int, text: str) -> web.Response:
+    return web.Response(status=status, text=text)

@@ -1,0 +1,109 @@
+"""Settings: clear one-line errors naming the variable, secrets never printed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from network_bot.settings import SettingsError, load_settings
+
+SECRET = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
+                 "NETWORK_BOT_DB", "NETWORK_BOT_ADMINS", "NETWORK_BOT_TEAM_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_defaults_without_credentials() -> None:
+    settings = load_settings()
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.db_path == Path("network-bot.sqlite3")
+    assert not settings.has_http_credentials and not settings.has_socket_credentials
+    assert settings.case_prefix == "NI"
+
+
+def test_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1-2-abc")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api")
+    monkeypatch.setenv("NETWORK_BOT_ADMINS", "U0ADMIN01, U0ADMIN02")
+    monkeypatch.setenv("NETWORK_BOT_DB", "/tmp/x.sqlite3")
+    settings = load_settings()
+    assert settings.admins == ("U0ADMIN01", "U0ADMIN02")
+    assert settings.slack_api_url == "http://127.0.0.1:9/api/"
+    assert settings.has_http_credentials
+    assert settings.db_path == Path("/tmp/x.sqlite3")
+
+
+def test_dotenv_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("NETWORK_BOT_CASE_PREFIX=FX\n")
+    assert load_settings().case_prefix == "FX"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("SLACK_BOT_TOKEN", "xoxp-user-token-123", "SLACK_BOT_TOKEN: expected a bot token starting with 'xoxb-'"),
+        ("SLACK_APP_TOKEN", "xoxb-not-an-app-token", "SLACK_APP_TOKEN: expected an app-level token starting with 'xapp-'"),
+        ("SLACK_SIGNING_SECRET", "not hex!", "SLACK_SIGNING_SECRET: expected the hexadecimal signing secret"),
+        ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL: expected an http(s) URL"),
+        ("NETWORK_BOT_ADMINS", "U0ADMIN01,alice", "NETWORK_BOT_ADMINS: expected comma-separated Slack user IDs"),
+        ("NETWORK_BOT_DB_BUSY_MS", "-1", "NETWORK_BOT_DB_BUSY_MS:"),
+        ("NETWORK_BOT_CASE_PREFIX", "ni", "NETWORK_BOT_CASE_PREFIX: expected 1 to 6 capital letters"),
+    ],
+)
+def test_bad_setting_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert message.startswith(expected)
+    assert "\n" not in message
+    if variable.startswith("SLACK_") and variable != "SLACK_API_URL":
+        assert value not in message  # a secret, even a wrong one, is never echoed
+
+
+def test_secrets_are_not_printed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-very-secret-value")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    settings = load_settings()
+    shown = repr(settings) + str(settings) + settings.model_dump_json()
+    assert "very-secret" not in shown
+    assert SECRET not in shown
+    assert set(settings.secrets()) == {"xoxb-very-secret-value", SECRET}
+
+
+def test_cli_refuses_bad_setting_in_one_line(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "SLACK_BOT_TOKEN": "xoxp-wrong-kind-of-token", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "network_bot", "run", "--mode", "http"],
+        env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        "network-bot: cannot start: SLACK_BOT_TOKEN: expected a bot token starting with 'xoxb-'"
+    ]
+    assert "Traceback" not in result.stderr
+    assert "wrong-kind" not in result.stderr
+
+
+def test_cli_http_mode_needs_the_signing_secret(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "SLACK_BOT_TOKEN": "xoxb-1-2-3", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "network_bot", "run", "--mode", "http"],
+        env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "SLACK_SIGNING_SECRET" in result.stderr
+    assert "Traceback" not in result.stderr
