@@ -130,7 +130,7 @@ def register(registry: Registry) -> None:
         SlashCommand(
             name="/network",
             summary="Help, your roster entry, the roster, and roles.",
-            usage_hint='help | me | join org:"…" country:XX | members [role] | role @user ROLE',
+            usage_hint='help | me | join org:"..." country:XX | members [role] | role @user ROLE',
             handler=network,
             subcommand_roles={"members": Role.COORDINATOR, "role": Role.ADMIN},
             examples=(

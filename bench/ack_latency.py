@@ -1,0 +1,117 @@
+"""Ack latency of ``/network help`` under 50 concurrent requests, next to a bare bolt app.
+
+Both apps run as their own processes in HTTP mode against the Slack stand-in, and are fired
+2,000 signed slash commands from this process. Also prints the bot's idle resident memory.
+
+    python bench/ack_latency.py [--requests 2000] [--concurrency 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (  # noqa: E402
+    free_port,
+    percentile,
+    rss_mb,
+    start_child,
+    stop_child,
+    summary_ms,
+    wait_for_http,
+)
+
+from network_bot.testing.driver import SlackDriver  # noqa: E402
+from network_bot.testing.harness import SIGNING_SECRET  # noqa: E402
+from network_bot.testing.stand_in import SlackStandIn  # noqa: E402
+
+USER = "U0BENCH001"
+
+
+async def fire(driver: SlackDriver, *, requests: int, concurrency: int) -> tuple[list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(requests):
+        queue.put_nowait(i)
+
+    async def worker() -> None:
+        nonlocal errors
+        while not queue.empty():
+            queue.get_nowait()
+            started = time.perf_counter()
+            response = await driver.command(USER, "/network", "help", channel_id="C0GENERAL")
+            latencies.append(time.perf_counter() - started)
+            if response.status != 200:
+                errors += 1
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, errors
+
+
+async def measure(
+    name: str, args: list[str], env: dict[str, str], port: int, stand_in: SlackStandIn,
+    requests: int, concurrency: int, health: str,
+) -> tuple[list[float], float, float]:
+    child = start_child(args, env)
+    try:
+        await wait_for_http(f"http://127.0.0.1:{port}{health}", child)
+        idle = rss_mb(child.pid)
+        driver = SlackDriver(endpoint=f"http://127.0.0.1:{port}/slack/events",
+                             signing_secret=SIGNING_SECRET, stand_in=stand_in)
+        try:
+            await fire(driver, requests=50, concurrency=10)  # warm-up
+            latencies, errors = await fire(driver, requests=requests, concurrency=concurrency)
+        finally:
+            await driver.close()
+        after = rss_mb(child.pid)
+    finally:
+        stop_child(child)
+    print(f"{name:<26} {summary_ms(latencies)}  errors {errors}")
+    return latencies, idle, after
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    options = parser.parse_args()
+    async with SlackStandIn() as stand_in:
+        stand_in.add_user(USER, "bench", real_name="Bench Member")
+        stand_in.add_channel("C0GENERAL", "general")
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {
+                "SLACK_BOT_TOKEN": stand_in.bot_token,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": stand_in.api_url,
+                "NETWORK_BOT_DB": str(Path(tmp) / "bench.sqlite3"),
+                "NETWORK_BOT_LOG_LEVEL": "WARNING",
+                "SLACK_APP_TOKEN": "",
+            }
+            print(f"{options.requests} signed /network help requests, "
+                  f"{options.concurrency} concurrent, HTTP mode, each app in its own process\n")
+            bot_port, bare_port = free_port(), free_port()
+            bot, idle, after = await measure(
+                "network-bot", ["-m", "network_bot", "run", "--mode", "http", "--port",
+                                str(bot_port), "--host", "127.0.0.1"],
+                env, bot_port, stand_in, options.requests, options.concurrency, "/healthz",
+            )
+            bare, bare_idle, _ = await measure(
+                "bare bolt AsyncApp", ["bench/bare_bolt_app.py", str(bare_port)], env, bare_port,
+                stand_in, options.requests, options.concurrency, "/slack/events",
+            )
+    ratio = percentile(bot, 99) / percentile(bare, 99)
+    print()
+    print(f"p99 ratio network-bot / bare bolt: {ratio:.2f}x   (target: p99 < 50 ms, ratio <= 1.5x)")
+    print(f"network-bot resident memory: idle {idle:.1f} MB, after the load {after:.1f} MB "
+          f"(target: idle < 100 MB); bare bolt app idle {bare_idle:.1f} MB")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

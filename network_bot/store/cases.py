@@ -1,0 +1,288 @@
+"""Cases: the record, its ID sequence, its search index and its review cards."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from network_bot.clock import iso, parse_iso
+from network_bot.data import countries
+from network_bot.store.db import Conn
+from network_bot.vocabulary import (
+    Gender,
+    Perpetrator,
+    Profession,
+    Stage,
+    Status,
+    Urgency,
+    Violation,
+)
+
+
+class NewCase(BaseModel):
+    """Everything a report provides; validated by the service before it gets here."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reporter_id: str
+    reporter_anonymous: bool = False
+    victim_names: str = ""
+    victim_withheld: bool = False
+    profession: Profession
+    gender: Gender = Gender.UNKNOWN
+    violation: Violation
+    incident_date: date
+    country: str
+    place: str = ""
+    perpetrator: Perpetrator = Perpetrator.UNKNOWN
+    urgency: Urgency = Urgency.ROUTINE
+    summary: str
+    sources: tuple[str, ...] = ()
+    restricted_notes: str = ""
+
+
+class CaseRecord(NewCase):
+    """A stored case, restricted part included: only coordinators' views may hold one."""
+
+    id: int
+    public_id: str
+    created_at: datetime
+    updated_at: datetime
+    status: Status = Status.REPORTED
+    status_reason: str = ""
+    duplicate_of: int | None = None
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+    justice_stage: Stage = Stage.NO_INVESTIGATION
+    justice_stage_date: date | None = None
+    redacted_at: datetime | None = None
+
+
+class SearchQuery(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    words: tuple[str, ...] = ()
+    country: str | None = None
+    statuses: tuple[Status, ...] = (Status.VERIFIED,)
+    violation: Violation | None = None
+    since: date | None = None
+    reporter_id: str | None = None
+    include_reporter_cases: str | None = None  # also this reporter's own unverified cases
+    limit: int = Field(default=10, ge=1, le=100)
+    offset: int = Field(default=0, ge=0)
+
+
+def _record(row: sqlite3.Row) -> CaseRecord:
+    data = dict(row)
+    data["sources"] = tuple(json.loads(data["sources"] or "[]"))
+    for key in ("created_at", "updated_at", "reviewed_at", "redacted_at"):
+        data[key] = parse_iso(data[key]) if data[key] else None
+    data["reporter_anonymous"] = bool(data["reporter_anonymous"])
+    data["victim_withheld"] = bool(data["victim_withheld"])
+    return CaseRecord.model_validate(data)
+
+
+async def next_public_id(conn: Conn, *, prefix: str, year: int) -> str:
+    """The next ID of the year; inside the caller's transaction, so no gaps and no races."""
+    last = await conn.fetch_value(
+        """
+        INSERT INTO case_counters (prefix, year, last) VALUES (?, ?, 1)
+        ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1
+        RETURNING last
+        """,
+        (prefix, year),
+    )
+    return f"{prefix}-{year}-{int(last):04d}"
+
+
+async def insert(conn: Conn, case: NewCase, *, public_id: str, now: datetime) -> int:
+    case_id = await conn.execute(
+        """
+        INSERT INTO cases (public_id, created_at, updated_at, reporter_id, reporter_anonymous,
+                           victim_names, victim_withheld, profession, gender, violation,
+                           incident_date, country, place, perpetrator, urgency, summary,
+                           sources, restricted_notes)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            public_id, iso(now), iso(now), case.reporter_id, int(case.reporter_anonymous),
+            case.victim_names, int(case.victim_withheld), case.profession.value,
+            case.gender.value, case.violation.value, case.incident_date.isoformat(),
+            case.country, case.place, case.perpetrator.value, case.urgency.value, case.summary,
+            json.dumps(list(case.sources)), case.restricted_notes,
+        ),
+    )
+    await reindex(conn, case_id)
+    return case_id
+
+
+async def reindex(conn: Conn, case_id: int) -> None:
+    """Put the case's broadcastable text (and nothing else) into the search index."""
+    await conn.execute("DELETE FROM cases_fts WHERE rowid = ?", (case_id,))
+    row = await conn.fetch_one(
+        "SELECT public_id, victim_names, victim_withheld, summary, place, country "
+        "FROM cases WHERE id = ?",
+        (case_id,),
+    )
+    if row is None:
+        return
+    country = countries.by_code(row["country"])
+    await conn.execute(
+        "INSERT INTO cases_fts (rowid, public_id, victim_names, summary, place, country_name) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            case_id,
+            row["public_id"],
+            "" if row["victim_withheld"] else row["victim_names"],
+            row["summary"],
+            row["place"],
+            country.name if country else row["country"],
+        ),
+    )
+
+
+async def get(conn: Conn, case_id: int) -> CaseRecord | None:
+    row = await conn.fetch_one("SELECT * FROM cases WHERE id = ?", (case_id,))
+    return None if row is None else _record(row)
+
+
+async def get_by_public_id(conn: Conn, public_id: str) -> CaseRecord | None:
+    row = await conn.fetch_one("SELECT * FROM cases WHERE public_id = ?", (public_id.upper(),))
+    return None if row is None else _record(row)
+
+
+async def get_many(conn: Conn, case_ids: Sequence[int]) -> list[CaseRecord]:
+    if not case_ids:
+        return []
+    marks = ",".join("?" for _ in case_ids)
+    rows = await conn.fetch_all(f"SELECT * FROM cases WHERE id IN ({marks})", tuple(case_ids))
+    return [_record(r) for r in rows]
+
+
+async def set_status(
+    conn: Conn,
+    *,
+    case_id: int,
+    expected: Sequence[Status],
+    status: Status,
+    reason: str,
+    by: str,
+    now: datetime,
+    duplicate_of: int | None = None,
+) -> bool:
+    """Move to ``status`` only from one of ``expected``; False if someone got there first."""
+    marks = ",".join("?" for _ in expected)
+    changed = await conn.execute_rowcount(
+        f"""
+        UPDATE cases SET status = ?, status_reason = ?, duplicate_of = ?, reviewed_by = ?,
+                         reviewed_at = ?, updated_at = ?
+         WHERE id = ? AND status IN ({marks})
+        """,
+        (status.value, reason, duplicate_of, by, iso(now), iso(now), case_id,
+         *[s.value for s in expected]),
+    )
+    return changed == 1
+
+
+def match_expression(words: Sequence[str]) -> str:
+    """Each word as a quoted FTS5 prefix term, ANDed: member text can never be FTS syntax."""
+    terms = []
+    for word in words:
+        cleaned = "".join(ch for ch in word if ch.isalnum() or ch in "-'")
+        cleaned = cleaned.strip("-'")
+        if cleaned:
+            terms.append('"' + cleaned.replace('"', '""') + '"*')
+    return " AND ".join(terms)
+
+
+async def search(conn: Conn, query: SearchQuery) -> list[CaseRecord]:
+    """Newest reported first; ``limit`` rows from ``offset``."""
+    where = []
+    params: list[object] = []
+    visible = [s.value for s in query.statuses]
+    visibility = f"c.status IN ({','.join('?' for _ in visible)})" if visible else "0"
+    params.extend(visible)
+    if query.include_reporter_cases:
+        visibility = f"({visibility} OR c.reporter_id = ?)"
+        params.append(query.include_reporter_cases)
+    where.append(visibility)
+    if query.country:
+        where.append("c.country = ?")
+        params.append(query.country)
+    if query.violation:
+        where.append("c.violation = ?")
+        params.append(query.violation.value)
+    if query.since:
+        where.append("c.incident_date >= ?")
+        params.append(query.since.isoformat())
+    if query.reporter_id:
+        where.append("c.reporter_id = ?")
+        params.append(query.reporter_id)
+    match = match_expression(query.words)
+    if match:
+        sql = (
+            "SELECT c.* FROM cases_fts JOIN cases c ON c.id = cases_fts.rowid "
+            f"WHERE cases_fts MATCH ? AND {' AND '.join(where)} "
+            "ORDER BY cases_fts.rowid DESC LIMIT ? OFFSET ?"
+        )
+        params.insert(0, match)
+    else:
+        sql = f"SELECT c.* FROM cases c WHERE {' AND '.join(where)} ORDER BY c.id DESC LIMIT ? OFFSET ?"
+    params.extend([query.limit, query.offset])
+    return [_record(r) for r in await conn.fetch_all(sql, params)]
+
+
+async def similar(
+    conn: Conn,
+    *,
+    country: str,
+    name_tokens: Sequence[str],
+    around: date,
+    exclude_id: int | None = None,
+    limit: int = 5,
+) -> list[CaseRecord]:
+    """Likely duplicates in the same country: a shared victim name or a date within 7 days.
+
+    Names are matched on the stored text (withheld names included), not the search index, since
+    only coordinators see the result with the names.
+    """
+    start = (around - timedelta(days=7)).isoformat()
+    end = (around + timedelta(days=7)).isoformat()
+    name_match = " OR ".join("victim_names LIKE ? ESCAPE '\\'" for _ in name_tokens) or "0"
+    patterns = ["%" + _like_escape(t) + "%" for t in name_tokens]
+    rows = await conn.fetch_all(
+        f"""
+        SELECT *, (incident_date BETWEEN ? AND ?) + ({name_match}) * 2 AS score
+          FROM cases
+         WHERE country = ? AND status NOT IN ('rejected', 'duplicate')
+           AND (? IS NULL OR id != ?)
+           AND ((incident_date BETWEEN ? AND ?) OR ({name_match}))
+         ORDER BY score DESC, id DESC
+         LIMIT ?
+        """,
+        (start, end, *patterns, country, exclude_id, exclude_id, start, end, *patterns, limit),
+    )
+    return [_record(r) for r in rows]
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def record_review_card(conn: Conn, *, case_id: int, outbox_id: int) -> None:
+    await conn.execute(
+        "INSERT INTO case_reviews (case_id, outbox_id) VALUES (?, ?) "
+        "ON CONFLICT (case_id) DO UPDATE SET outbox_id = excluded.outbox_id",
+        (case_id, outbox_id),
+    )
+
+
+async def review_card_outbox_id(conn: Conn, case_id: int) -> int | None:
+    value = await conn.fetch_value(
+        "SELECT outbox_id FROM case_reviews WHERE case_id = ?", (case_id,)
+    )
+    return None if value is None else int(value)

@@ -1,0 +1,147 @@
+"""The outbox: messages waiting to be delivered, and what became of each."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from network_bot.clock import iso, parse_iso
+from network_bot.store.db import Conn
+
+
+class State(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Operation(StrEnum):
+    POST = "post"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class TargetKind(StrEnum):
+    USER = "user"
+    CHANNEL = "channel"
+
+
+class Outgoing(BaseModel):
+    """A message to queue. ``dedupe_key`` makes queueing it twice a no-op."""
+
+    model_config = ConfigDict(frozen=True)
+
+    purpose: str = Field(min_length=1, max_length=40)
+    target_kind: TargetKind
+    target_id: str = Field(pattern=r"^[UWCGD][A-Z0-9]{2,}$")
+    payload: dict[str, Any]
+    operation: Operation = Operation.POST
+    priority: int = 0
+    edits_id: int | None = None
+    ref_kind: str | None = None
+    ref_id: int | None = None
+    dedupe_key: str | None = Field(default=None, max_length=200)
+
+
+class Delivery(BaseModel):
+    """An outbox row as stored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    created_at: datetime
+    purpose: str
+    operation: Operation
+    target_kind: TargetKind
+    target_id: str
+    payload: dict[str, Any]
+    priority: int
+    state: State
+    attempts: int
+    next_attempt_at: datetime
+    sending_at: datetime | None
+    last_error: str | None
+    channel_id: str | None
+    ts: str | None
+    sent_at: datetime | None
+    edits_id: int | None
+    ref_kind: str | None
+    ref_id: int | None
+    dedupe_key: str | None
+
+
+def delivery(row: sqlite3.Row) -> Delivery:
+    data = dict(row)
+    data["payload"] = json.loads(data["payload"])
+    for key in ("created_at", "next_attempt_at", "sending_at", "sent_at"):
+        data[key] = parse_iso(data[key]) if data[key] else None
+    return Delivery.model_validate(data)
+
+
+async def enqueue(conn: Conn, messages: Iterable[Outgoing], *, now: datetime) -> int:
+    """Queue messages in the caller's transaction; return how many were new."""
+    before = conn.raw.total_changes
+    await conn.executemany(
+        """
+        INSERT INTO outbox (created_at, purpose, operation, target_kind, target_id, payload,
+                            priority, next_attempt_at, edits_id, ref_kind, ref_id, dedupe_key)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (dedupe_key) DO NOTHING
+        """,
+        (
+            (
+                iso(now), m.purpose, m.operation.value, m.target_kind.value, m.target_id,
+                json.dumps(m.payload, separators=(",", ":")), m.priority, iso(now), m.edits_id,
+                m.ref_kind, m.ref_id, m.dedupe_key,
+            )
+            for m in messages
+        ),
+    )
+    return int(conn.raw.total_changes - before)
+
+
+async def get(conn: Conn, delivery_id: int) -> Delivery | None:
+    row = await conn.fetch_one("SELECT * FROM outbox WHERE id = ?", (delivery_id,))
+    return None if row is None else delivery(row)
+
+
+async def for_ref(
+    conn: Conn, *, ref_kind: str, ref_id: int, states: tuple[State, ...] = ()
+) -> list[Delivery]:
+    wanted = [s.value for s in states] or [s.value for s in State]
+    marks = ",".join("?" for _ in wanted)
+    rows = await conn.fetch_all(
+        f"SELECT * FROM outbox WHERE ref_kind = ? AND ref_id = ? AND state IN ({marks}) "
+        "ORDER BY id",
+        (ref_kind, ref_id, *wanted),
+    )
+    return [delivery(r) for r in rows]
+
+
+async def counts_for_ref(conn: Conn, *, ref_kind: str, ref_id: int) -> dict[State, int]:
+    rows = await conn.fetch_all(
+        "SELECT state, count(*) FROM outbox WHERE ref_kind = ? AND ref_id = ? "
+        "AND operation = 'post' GROUP BY state",
+        (ref_kind, ref_id),
+    )
+    counts = {state: 0 for state in State}
+    for state, count in rows:
+        counts[State(state)] = int(count)
+    return counts
+
+
+async def cancel_pending(conn: Conn, *, ref_kind: str, ref_id: int, now: datetime) -> int:
+    """Stop what has not gone out yet (a recalled alert); return how many rows stopped."""
+    return await conn.execute_rowcount(
+        "UPDATE outbox SET state = 'cancelled', last_error = 'cancelled', sent_at = NULL "
+        "WHERE ref_kind = ? AND ref_id = ? AND state = 'pending'",
+        (ref_kind, ref_id),
+    )

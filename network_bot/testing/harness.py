@@ -1,0 +1,171 @@
+"""A whole bot on loopback: the Slack stand-in, the bot's real HTTP endpoint, and a driver.
+
+Tests, benchmarks and the playground all use this, so they exercise the same code path Slack
+would: signed HTTP into ``/slack/events``, and the bot's real slack_sdk calls out to the stand-in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from pydantic import SecretStr
+
+from network_bot.app import build_app
+from network_bot.bot import Bot
+from network_bot.clock import Clock
+from network_bot.roles import Role
+from network_bot.settings import Settings
+from network_bot.store import members
+from network_bot.testing.driver import DriverResponse, SlackDriver
+from network_bot.testing.stand_in import SlackStandIn
+from network_bot.testing.workspace import CAMPAIGN_CHANNEL, PEOPLE, REVIEW_CHANNEL, ROOMS, Person, Room
+from network_bot.web import build_web_app
+
+SIGNING_SECRET = "8f742231b10e8888abcd9901feed85a5"
+
+
+class Harness:
+    """Start with ``async with Harness(db_path=...) as h:``; every part is reachable on it."""
+
+    def __init__(
+        self,
+        *,
+        db_path: Path,
+        clock: Clock | None = None,
+        people: Sequence[Person] = PEOPLE,
+        rooms: Sequence[Room] = ROOMS,
+        settings: dict[str, Any] | None = None,
+        rate_limits: dict[str, float] | None = None,
+        channel_post_rate: float | None = None,
+    ) -> None:
+        self.db_path = db_path
+        self.clock = clock
+        self.people = tuple(people)
+        self.rooms = tuple(rooms)
+        self._overrides = dict(settings or {})
+        self.slack = SlackStandIn(rate_limits=rate_limits, channel_post_rate=channel_post_rate)
+        self._runner: web.AppRunner | None = None
+        self.bot: Bot | None = None
+        self.driver: SlackDriver | None = None
+        self.endpoint = ""
+
+    async def __aenter__(self) -> Harness:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    def settings(self) -> Settings:
+        admins = tuple(p.user_id for p in self.people if p.role is Role.ADMIN)
+        values: dict[str, Any] = {
+            "slack_bot_token": SecretStr(self.slack.bot_token),
+            "slack_signing_secret": SecretStr(SIGNING_SECRET),
+            "slack_app_token": SecretStr(self.slack.app_token),
+            "slack_api_url": self.slack.api_url,
+            "db_path": self.db_path,
+            "admins": admins,
+            "review_channel": REVIEW_CHANNEL,
+            "campaign_channel": CAMPAIGN_CHANNEL,
+            "shutdown_grace_seconds": 5.0,
+        }
+        values.update(self._overrides)
+        return Settings.model_validate(values)
+
+    async def start(self) -> None:
+        await self.slack.start()
+        for p in self.people:
+            self.slack.add_user(
+                p.user_id, p.handle, real_name=p.real_name, display_name=p.handle, tz=p.tz,
+                tz_offset=p.tz_offset,
+            )
+        for room in self.rooms:
+            self.slack.add_channel(
+                room.channel_id, room.name, is_ext_shared=room.is_ext_shared,
+                is_private=room.is_private,
+            )
+        await self.start_bot()
+
+    async def start_bot(self) -> None:
+        """Build and serve a bot on the same database (again, after ``stop_bot``)."""
+        self.bot = build_app(self.settings(), clock=self.clock)
+        self._runner = web.AppRunner(build_web_app(self.bot), shutdown_timeout=5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.endpoint = f"http://127.0.0.1:{port}/slack/events"
+        await self._seed_roles()
+        self.driver = SlackDriver(
+            endpoint=self.endpoint, signing_secret=SIGNING_SECRET, stand_in=self.slack,
+            team_id=self.slack.team_id,
+        )
+
+    async def _seed_roles(self) -> None:
+        """Put the demo people on the roster with their roles, as an admin would have."""
+        assert self.bot is not None
+        now = self.bot.clock.now()
+        async with self.bot.db.transaction() as tx:
+            for p in self.people:
+                await members.add_if_new(
+                    tx, user_id=p.user_id, team_id=self.slack.team_id, display_name=p.handle,
+                    now=now,
+                )
+                await members.set_role(tx, user_id=p.user_id, role=p.role, now=now)
+                await members.set_details(
+                    tx, user_id=p.user_id, organisation=p.organisation, country=p.country,
+                    language="en", now=now,
+                )
+
+    async def stop_bot(self) -> None:
+        if self.driver is not None:
+            await self.driver.close()
+            self.driver = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        self.bot = None
+
+    async def stop(self) -> None:
+        await self.stop_bot()
+        await self.slack.close()
+
+    @property
+    def running(self) -> Bot:
+        assert self.bot is not None, "the bot is not running"
+        return self.bot
+
+    @property
+    def drive(self) -> SlackDriver:
+        assert self.driver is not None, "the bot is not running"
+        return self.driver
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has finished everything a request set off (after the ack)."""
+        bot = self.running
+        async with asyncio.timeout(timeout):
+            while True:
+                await bot.background.settle()
+                idle = True
+                for worker in bot.workers:
+                    is_idle = getattr(worker, "is_idle", None)
+                    if is_idle is not None and not await is_idle():
+                        idle = False
+                if idle and bot.background.pending == 0:
+                    return
+                await asyncio.sleep(0.01)
+
+    async def command(self, user: str, line: str, *, channel_id: str = "C0GENERAL") -> DriverResponse:
+        """``await h.command("alice", "/network join country:KE")``."""
+        name, _, text = line.strip().partition(" ")
+        return await self.drive.command(self.user_id(user), name, text, channel_id=channel_id)
+
+    def user_id(self, user: str) -> str:
+        for p in self.people:
+            if user.lstrip("@") in (p.handle, p.user_id):
+                return p.user_id
+        return user
