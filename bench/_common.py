@@ -43,7 +43,10 @@ def free_port() -> int:
 def start_child(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
     full_env = {**os.environ, **env}
     return subprocess.Popen(
-        [sys.executable, *args], env=full_env, cwd=ROOT, stdout=subprocess.DEVNULL,
+        [sys.executable, *args],
+        env=full_env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
 

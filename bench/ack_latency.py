@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     free_port,
     percentile,
     rss_mb,
@@ -27,9 +27,9 @@ from _common import (  # noqa: E402
     wait_for_http,
 )
 
-from network_bot.testing.driver import SlackDriver  # noqa: E402
-from network_bot.testing.harness import SIGNING_SECRET  # noqa: E402
-from network_bot.testing.stand_in import SlackStandIn  # noqa: E402
+from network_bot.testing.driver import SlackDriver
+from network_bot.testing.harness import SIGNING_SECRET
+from network_bot.testing.stand_in import SlackStandIn
 
 USER = "U0BENCH001"
 
@@ -56,15 +56,24 @@ async def fire(driver: SlackDriver, *, requests: int, concurrency: int) -> tuple
 
 
 async def measure(
-    name: str, args: list[str], env: dict[str, str], port: int, stand_in: SlackStandIn,
-    requests: int, concurrency: int, health: str,
+    name: str,
+    args: list[str],
+    env: dict[str, str],
+    port: int,
+    stand_in: SlackStandIn,
+    requests: int,
+    concurrency: int,
+    health: str,
 ) -> tuple[list[float], float, float]:
     child = start_child(args, env)
     try:
         await wait_for_http(f"http://127.0.0.1:{port}{health}", child)
         idle = rss_mb(child.pid)
-        driver = SlackDriver(endpoint=f"http://127.0.0.1:{port}/slack/events",
-                             signing_secret=SIGNING_SECRET, stand_in=stand_in)
+        driver = SlackDriver(
+            endpoint=f"http://127.0.0.1:{port}/slack/events",
+            signing_secret=SIGNING_SECRET,
+            stand_in=stand_in,
+        )
         try:
             await fire(driver, requests=50, concurrency=10)  # warm-up
             latencies, errors = await fire(driver, requests=requests, concurrency=concurrency)
@@ -94,23 +103,48 @@ async def main() -> None:
                 "NETWORK_BOT_LOG_LEVEL": "WARNING",
                 "SLACK_APP_TOKEN": "",
             }
-            print(f"{options.requests} signed /network help requests, "
-                  f"{options.concurrency} concurrent, HTTP mode, each app in its own process\n")
+            print(
+                f"{options.requests} signed /network help requests, "
+                f"{options.concurrency} concurrent, HTTP mode, each app in its own process\n"
+            )
             bot_port, bare_port = free_port(), free_port()
             bot, idle, after = await measure(
-                "network-bot", ["-m", "network_bot", "run", "--mode", "http", "--port",
-                                str(bot_port), "--host", "127.0.0.1"],
-                env, bot_port, stand_in, options.requests, options.concurrency, "/healthz",
+                "network-bot",
+                [
+                    "-m",
+                    "network_bot",
+                    "run",
+                    "--mode",
+                    "http",
+                    "--port",
+                    str(bot_port),
+                    "--host",
+                    "127.0.0.1",
+                ],
+                env,
+                bot_port,
+                stand_in,
+                options.requests,
+                options.concurrency,
+                "/healthz",
             )
             bare, bare_idle, _ = await measure(
-                "bare bolt AsyncApp", ["bench/bare_bolt_app.py", str(bare_port)], env, bare_port,
-                stand_in, options.requests, options.concurrency, "/slack/events",
+                "bare bolt AsyncApp",
+                ["bench/bare_bolt_app.py", str(bare_port)],
+                env,
+                bare_port,
+                stand_in,
+                options.requests,
+                options.concurrency,
+                "/slack/events",
             )
     ratio = percentile(bot, 99) / percentile(bare, 99)
     print()
     print(f"p99 ratio network-bot / bare bolt: {ratio:.2f}x   (target: p99 < 50 ms, ratio <= 1.5x)")
-    print(f"network-bot resident memory: idle {idle:.1f} MB, after the load {after:.1f} MB "
-          f"(target: idle < 100 MB); bare bolt app idle {bare_idle:.1f} MB")
+    print(
+        f"network-bot resident memory: idle {idle:.1f} MB, after the load {after:.1f} MB "
+        f"(target: idle < 100 MB); bare bolt app idle {bare_idle:.1f} MB"
+    )
 
 
 if __name__ == "__main__":

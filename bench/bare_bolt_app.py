@@ -10,7 +10,9 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 app = AsyncApp(
-    client=AsyncWebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"]),
+    client=AsyncWebClient(
+        token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"]
+    ),
     signing_secret=os.environ["SLACK_SIGNING_SECRET"],
 )
 

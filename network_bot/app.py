@@ -24,6 +24,7 @@ from network_bot.dispatch import wire
 from network_bot.logs import describe_exception
 from network_bot.middleware import Authorize, HandleEventsOnce, IdentifyMember, ReadPayload
 from network_bot.registry import Registry, load_commands
+from network_bot.services.cases import Cases
 from network_bot.services.roster import Roster
 from network_bot.settings import Settings, SettingsError
 from network_bot.store.db import Database
@@ -75,6 +76,9 @@ def build_app(
         background=Background(logger=logging.getLogger("network_bot.background")),
         registry=registry,
         roster=Roster(db=db, clock=clock, profile_ttl=timedelta(hours=settings.profile_ttl_hours)),
+        cases=Cases(
+            db=db, clock=clock, prefix=settings.case_prefix, review_channel=settings.review_channel
+        ),
         logger=logger,
     )
     secret = settings.slack_signing_secret

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from network_bot.background import Background
 from network_bot.clock import Clock
 from network_bot.registry import Registry
+from network_bot.services.cases import Cases
 from network_bot.services.roster import Roster
 from network_bot.settings import Settings
 from network_bot.store.db import Database
@@ -36,10 +37,18 @@ class Bot:
     background: Background
     registry: Registry
     roster: Roster
+    cases: Cases
     logger: logging.Logger
     workers: list[Worker] = field(default_factory=list)
     bolt: AsyncApp = field(init=False)
     started: bool = field(default=False, init=False)
+
+    def outbox_changed(self) -> None:
+        """Something was queued: let the delivery worker look now rather than at its next poll."""
+        for worker in self.workers:
+            wake = getattr(worker, "wake", None)
+            if wake is not None:
+                wake()
 
     async def start(self) -> None:
         """Open and migrate the database, seed admins, then start the workers."""

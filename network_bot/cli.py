@@ -182,6 +182,8 @@ async def _migrate(settings: Settings, options: argparse.Namespace) -> int:
 async def _playground(settings: Settings, options: argparse.Namespace) -> int:
     from network_bot.playground import run_playground
 
+    if settings.log_level == "INFO":  # keep the console readable; errors still show
+        logs.configure("WARNING", secrets=settings.secrets())
     return await run_playground(settings, db=options.db, script=options.script)
 
 

@@ -35,8 +35,7 @@ def test_message_is_capped_at_50_blocks() -> None:
 
 
 def test_modal_limits() -> None:
-    view = kit.modal(title="A very long title that Slack would refuse", blocks=[],
-                     callback_id="x")
+    view = kit.modal(title="A very long title that Slack would refuse", blocks=[], callback_id="x")
     assert len(view["title"]["text"]) <= 24
     try:
         kit.modal(title="t", blocks=[], callback_id="x", private_metadata="x" * 3001)

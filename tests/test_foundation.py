@@ -48,8 +48,9 @@ async def test_bare_network_command_shows_help(harness: Harness) -> None:
 
 
 async def test_first_use_adds_member_and_fetches_profile_after_ack(harness: Harness) -> None:
-    harness.slack.add_user("U0NEWBIE7", "newbie", real_name="Nia Newbie", tz="Africa/Lagos",
-                           tz_offset=3600)
+    harness.slack.add_user(
+        "U0NEWBIE7", "newbie", real_name="Nia Newbie", tz="Africa/Lagos", tz_offset=3600
+    )
     response = await harness.drive.command("U0NEWBIE7", "/network", "me")
     assert response.status == 200
     assert "member" in ephemeral_text(response.json)
@@ -77,7 +78,7 @@ async def test_configured_admins_are_seeded(harness: Harness) -> None:
 
 async def test_join_validates_and_saves(harness: Harness) -> None:
     before = await counts(harness)
-    bad = await harness.command("alice", "/network join org:\"Kenya Desk\" country:XQ")
+    bad = await harness.command("alice", '/network join org:"Kenya Desk" country:XQ')
     assert "two-letter ISO code" in ephemeral_text(bad.json)
     assert await counts(harness) == before
     unclosed = await harness.command("alice", '/network join org:"Kenya Desk country:KE')
@@ -145,8 +146,9 @@ async def test_unknown_command_and_subcommand_are_answered_politely(harness: Har
 
 
 async def test_unknown_action_is_answered_through_response_url(harness: Harness) -> None:
-    response = await harness.drive.block_action(ALICE, "no.such.action", value="1",
-                                                channel_id="C0GENERAL")
+    response = await harness.drive.block_action(
+        ALICE, "no.such.action", value="1", channel_id="C0GENERAL"
+    )
     assert response.status == 200
     await harness.settle()
     said = [m.get("text", "") for m in harness.slack.ephemerals(ALICE)]
@@ -163,9 +165,16 @@ async def test_over_long_text_is_refused_politely(harness: Harness) -> None:
 
 async def raw_command_body(user_id: str = ALICE, text: str = "help") -> bytes:
     return urllib.parse.urlencode(
-        {"command": "/network", "text": text, "user_id": user_id, "user_name": "alice",
-         "team_id": "T0NETWORK", "channel_id": "C0GENERAL", "response_url": "",
-         "trigger_id": "1.2.3"}
+        {
+            "command": "/network",
+            "text": text,
+            "user_id": user_id,
+            "user_name": "alice",
+            "team_id": "T0NETWORK",
+            "channel_id": "C0GENERAL",
+            "response_url": "",
+            "trigger_id": "1.2.3",
+        }
     ).encode()
 
 
@@ -179,7 +188,9 @@ async def test_bad_requests_get_the_right_status_and_change_nothing(harness: Har
     forged = {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=00"}
     assert (await drive.post(body, sign=False, headers=forged)).status == 401
     assert (await drive.post(b"<xml/>", content_type="application/xml")).status == 415
-    assert (await drive.post(b"payload=%7Bnot-json", content_type="application/x-www-form-urlencoded")).status == 400
+    assert (
+        await drive.post(b"payload=%7Bnot-json", content_type="application/x-www-form-urlencoded")
+    ).status == 400
     assert (await drive.post(b"x" * (2 * 1024 * 1024))).status == 413
     assert (await drive.post(body)).status == 200
     assert await counts(harness) == before
@@ -196,8 +207,13 @@ async def test_replayed_signature_is_refused(harness: Harness) -> None:
 
 async def test_malformed_but_signed_payload_is_answered(harness: Harness) -> None:
     body = urllib.parse.urlencode(
-        {"command": "/network", "text": "help", "user_id": "not-a-user", "team_id": "T0NETWORK",
-         "channel_id": "C0GENERAL"}
+        {
+            "command": "/network",
+            "text": "help",
+            "user_id": "not-a-user",
+            "team_id": "T0NETWORK",
+            "channel_id": "C0GENERAL",
+        }
     ).encode()
     response = await harness.drive.post(body)
     assert response.status == 200
@@ -211,8 +227,14 @@ async def test_malformed_but_signed_payload_is_answered(harness: Harness) -> Non
 async def test_request_from_another_workspace_is_refused(harness: Harness) -> None:
     before = await counts(harness)
     body = urllib.parse.urlencode(
-        {"command": "/network", "text": "me", "user_id": "U0STRANGER", "user_name": "x",
-         "team_id": "T0ELSEWHERE", "channel_id": "C0GENERAL"}
+        {
+            "command": "/network",
+            "text": "me",
+            "user_id": "U0STRANGER",
+            "user_name": "x",
+            "team_id": "T0ELSEWHERE",
+            "channel_id": "C0GENERAL",
+        }
     ).encode()
     response = await harness.drive.post(body)
     assert "one network's workspace" in ephemeral_text(response.json)
@@ -223,12 +245,20 @@ async def test_deactivated_user_loses_access_at_once_and_retries_count_once(
     harness: Harness,
 ) -> None:
     assert "member" in ephemeral_text((await harness.command("alice", "/network me")).json)
-    event = {"type": "user_change", "user": {"id": ALICE, "name": "alice", "deleted": True,
-                                             "profile": {"display_name": "alice"}}}
+    event = {
+        "type": "user_change",
+        "user": {
+            "id": ALICE,
+            "name": "alice",
+            "deleted": True,
+            "profile": {"display_name": "alice"},
+        },
+    }
     first = await harness.drive.event(event, event_id="Ev0DEACT1")
     assert first.status == 200
-    retry = await harness.drive.event(event, event_id="Ev0DEACT1", retry_num=1,
-                                      retry_reason="http_timeout")
+    retry = await harness.drive.event(
+        event, event_id="Ev0DEACT1", retry_num=1, retry_reason="http_timeout"
+    )
     assert retry.status == 200
     refused = await harness.command("alice", "/network help")
     assert "access to the network's bot has been removed" in ephemeral_text(refused.json)
@@ -240,8 +270,9 @@ async def test_deactivated_user_loses_access_at_once_and_retries_count_once(
 
 
 async def test_unhandled_event_types_are_acknowledged(harness: Harness) -> None:
-    response = await harness.drive.event({"type": "reaction_added", "user": ALICE},
-                                         event_id="Ev0IGNORE")
+    response = await harness.drive.event(
+        {"type": "reaction_added", "user": ALICE}, event_id="Ev0IGNORE"
+    )
     assert response.status == 200
 
 
@@ -259,8 +290,7 @@ async def test_locked_database_gives_a_busy_message_and_writes_nothing(
 ) -> None:
     import sqlite3
 
-    async with Harness(db_path=tmp_path / "bot.sqlite3",
-                       settings={"db_busy_timeout_ms": 100}) as h:
+    async with Harness(db_path=tmp_path / "bot.sqlite3", settings={"db_busy_timeout_ms": 100}) as h:
         before = await counts(h)
         other = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
         other.execute("BEGIN EXCLUSIVE")

@@ -9,8 +9,8 @@ from typing import Any
 import jsonschema
 import yaml
 
-from network_bot.registry import Registry, load_commands
 from network_bot import roster_events
+from network_bot.registry import Registry, load_commands
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
@@ -59,5 +59,11 @@ def test_every_url_points_at_the_one_endpoint() -> None:
 def test_scopes_cover_the_methods_the_bot_calls() -> None:
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     # chat.postMessage/update/delete, conversations.open, users.info, conversations.info
-    assert {"commands", "chat:write", "im:write", "users:read", "channels:read",
-            "groups:read"} <= scopes
+    assert {
+        "commands",
+        "chat:write",
+        "im:write",
+        "users:read",
+        "channels:read",
+        "groups:read",
+    } <= scopes

@@ -15,8 +15,15 @@ SECRET = "0123456789abcdef0123456789abcdef"
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
-                 "NETWORK_BOT_DB", "NETWORK_BOT_ADMINS", "NETWORK_BOT_TEAM_ID"):
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+        "SLACK_API_URL",
+        "NETWORK_BOT_DB",
+        "NETWORK_BOT_ADMINS",
+        "NETWORK_BOT_TEAM_ID",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -50,13 +57,33 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
-        ("SLACK_BOT_TOKEN", "xoxp-user-token-123", "SLACK_BOT_TOKEN: expected a bot token starting with 'xoxb-'"),
-        ("SLACK_APP_TOKEN", "xoxb-not-an-app-token", "SLACK_APP_TOKEN: expected an app-level token starting with 'xapp-'"),
-        ("SLACK_SIGNING_SECRET", "not hex!", "SLACK_SIGNING_SECRET: expected the hexadecimal signing secret"),
+        (
+            "SLACK_BOT_TOKEN",
+            "xoxp-user-token-123",
+            "SLACK_BOT_TOKEN: expected a bot token starting with 'xoxb-'",
+        ),
+        (
+            "SLACK_APP_TOKEN",
+            "xoxb-not-an-app-token",
+            "SLACK_APP_TOKEN: expected an app-level token starting with 'xapp-'",
+        ),
+        (
+            "SLACK_SIGNING_SECRET",
+            "not hex!",
+            "SLACK_SIGNING_SECRET: expected the hexadecimal signing secret",
+        ),
         ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL: expected an http(s) URL"),
-        ("NETWORK_BOT_ADMINS", "U0ADMIN01,alice", "NETWORK_BOT_ADMINS: expected comma-separated Slack user IDs"),
+        (
+            "NETWORK_BOT_ADMINS",
+            "U0ADMIN01,alice",
+            "NETWORK_BOT_ADMINS: expected comma-separated Slack user IDs",
+        ),
         ("NETWORK_BOT_DB_BUSY_MS", "-1", "NETWORK_BOT_DB_BUSY_MS:"),
-        ("NETWORK_BOT_CASE_PREFIX", "ni", "NETWORK_BOT_CASE_PREFIX: expected 1 to 6 capital letters"),
+        (
+            "NETWORK_BOT_CASE_PREFIX",
+            "ni",
+            "NETWORK_BOT_CASE_PREFIX: expected 1 to 6 capital letters",
+        ),
     ],
 )
 def test_bad_setting_names_the_variable(
@@ -83,10 +110,18 @@ def test_secrets_are_not_printed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_cli_refuses_bad_setting_in_one_line(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "SLACK_BOT_TOKEN": "xoxp-wrong-kind-of-token", "HOME": str(tmp_path)}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SLACK_BOT_TOKEN": "xoxp-wrong-kind-of-token",
+        "HOME": str(tmp_path),
+    }
     result = subprocess.run(
         [sys.executable, "-m", "network_bot", "run", "--mode", "http"],
-        env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert result.returncode == 2
     assert result.stdout == ""
@@ -102,7 +137,11 @@ def test_cli_http_mode_needs_the_signing_secret(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "SLACK_BOT_TOKEN": "xoxb-1-2-3", "HOME": str(tmp_path)}
     result = subprocess.run(
         [sys.executable, "-m", "network_bot", "run", "--mode", "http"],
-        env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert result.returncode == 2
     assert "SLACK_SIGNING_SECRET" in result.stderr

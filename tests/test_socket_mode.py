@@ -18,7 +18,10 @@ async def test_slash_command_over_socket_mode(harness: Harness) -> None:
     try:
         await harness.slack.wait_for_socket(5)
         payload = build_slash_command_body(
-            stand_in=harness.slack, user_id="U0ALICE01", command="/network", text="help",
+            stand_in=harness.slack,
+            user_id="U0ALICE01",
+            command="/network",
+            text="help",
             channel_id="C0GENERAL",
         )
         ack = await harness.slack.socket_send("slash_commands", payload)

@@ -25,8 +25,11 @@ def help_message(registry: Registry, *, role: Role) -> dict[str, Any]:
         if command.role is not Role.MEMBER:
             lines.append(f"_For {command.role.value}s._")
         elif not role.allows(Role.COORDINATOR) and command.subcommand_roles:
-            hidden = sorted(k for k, v in command.subcommand_roles.items() if v is not Role.MEMBER)
-            if hidden:
-                lines.append(f"_`{'`, `'.join(hidden)}`: for coordinators and admins._")
+            limited = sorted(
+                (k, v) for k, v in command.subcommand_roles.items() if v is not Role.MEMBER
+            )
+            if limited:
+                notes = ", ".join(f"`{k}` for {v.value}s" for k, v in limited)
+                lines.append(f"_{notes}._")
         blocks.append(kit.section("\n".join(lines)))
     return kit.message(blocks, text="network-bot commands: " + ", ".join(sorted(registry.commands)))

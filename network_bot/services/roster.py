@@ -43,17 +43,33 @@ class Profile:
 
 
 class Roster:
+    """Every roster write goes through here, so the in-process cache of entries stays current.
+
+    The cache spares each request a database round-trip to learn who is asking; it is filled on
+    first use and replaced after every write commits.
+    """
+
     def __init__(self, *, db: Database, clock: Clock, profile_ttl: timedelta) -> None:
         self._db = db
         self._clock = clock
         self._profile_ttl = profile_ttl
+        self._cache: dict[str, Member] = {}
 
     async def get(self, user_id: str) -> Member | None:
-        return await members.get(self._db.read, user_id)
+        cached = self._cache.get(user_id)
+        if cached is not None:
+            return cached
+        found = await members.get(self._db.read, user_id)
+        self._remember(found)
+        return found
+
+    def _remember(self, member: Member | None) -> None:
+        if member is not None:
+            self._cache[member.user_id] = member
 
     async def identify(self, *, user_id: str, team_id: str | None, name_hint: str) -> Member:
         """The roster entry for whoever is asking, created on their first use of the bot."""
-        found = await members.get(self._db.read, user_id)
+        found = await self.get(user_id)
         if found is not None:
             return found
         async with self._db.transaction() as tx:
@@ -66,6 +82,7 @@ class Roster:
             )
             created = await members.get(tx, user_id)
         assert created is not None
+        self._remember(created)
         return created
 
     def profile_is_stale(self, member: Member) -> bool:
@@ -99,6 +116,8 @@ class Roster:
                     outcome=Outcome.CHANGED,
                     detail=source,
                 )
+            updated = await members.get(tx, user_id)
+        self._remember(updated)
 
     async def seed_admins(self, user_ids: tuple[str, ...]) -> list[str]:
         """Make the configured users admins at start-up; return those whose role changed."""
@@ -122,6 +141,7 @@ class Roster:
                         detail=f"{current.role.value} -> admin (NETWORK_BOT_ADMINS)",
                     )
                     promoted.append(user_id)
+        self._cache.clear()
         return promoted
 
     async def change_role(self, *, actor: Member, target_id: str, role: Role) -> Member:
@@ -157,6 +177,7 @@ class Roster:
             )
             updated = await members.get(tx, target_id)
         assert updated is not None
+        self._remember(updated)
         return updated
 
     async def update_details(
@@ -178,6 +199,7 @@ class Roster:
             )
             updated = await members.get(tx, member.user_id)
         assert updated is not None
+        self._remember(updated)
         return updated
 
     async def list(self, *, role: Role | None, limit: int, offset: int) -> tuple[list[Member], int]:

@@ -62,6 +62,64 @@ class CaseRecord(NewCase):
     redacted_at: datetime | None = None
 
 
+class PublicCase(BaseModel):
+    """The broadcastable part of a case: the only shape member-facing code may render.
+
+    No restricted notes; no reporter when the reporter asked to stay anonymous; no victim names
+    when they are withheld.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    public_id: str
+    status: Status
+    victim_label: str
+    profession: Profession
+    gender: Gender
+    violation: Violation
+    incident_date: date
+    country: str
+    place: str
+    perpetrator: Perpetrator
+    urgency: Urgency
+    summary: str
+    sources: tuple[str, ...]
+    justice_stage: Stage
+    justice_stage_date: date | None
+    reporter_id: str | None
+    created_at: datetime
+    redacted: bool
+
+    @classmethod
+    def of(cls, record: CaseRecord) -> PublicCase:
+        return cls(
+            id=record.id,
+            public_id=record.public_id,
+            status=record.status,
+            victim_label=(
+                "name withheld"
+                if record.victim_withheld or not record.victim_names
+                else record.victim_names
+            ),
+            profession=record.profession,
+            gender=record.gender,
+            violation=record.violation,
+            incident_date=record.incident_date,
+            country=record.country,
+            place=record.place,
+            perpetrator=record.perpetrator,
+            urgency=record.urgency,
+            summary=record.summary,
+            sources=record.sources,
+            justice_stage=record.justice_stage,
+            justice_stage_date=record.justice_stage_date,
+            reporter_id=None if record.reporter_anonymous else record.reporter_id,
+            created_at=record.created_at,
+            redacted=record.redacted_at is not None,
+        )
+
+
 class SearchQuery(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -109,11 +167,24 @@ async def insert(conn: Conn, case: NewCase, *, public_id: str, now: datetime) ->
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
-            public_id, iso(now), iso(now), case.reporter_id, int(case.reporter_anonymous),
-            case.victim_names, int(case.victim_withheld), case.profession.value,
-            case.gender.value, case.violation.value, case.incident_date.isoformat(),
-            case.country, case.place, case.perpetrator.value, case.urgency.value, case.summary,
-            json.dumps(list(case.sources)), case.restricted_notes,
+            public_id,
+            iso(now),
+            iso(now),
+            case.reporter_id,
+            int(case.reporter_anonymous),
+            case.victim_names,
+            int(case.victim_withheld),
+            case.profession.value,
+            case.gender.value,
+            case.violation.value,
+            case.incident_date.isoformat(),
+            case.country,
+            case.place,
+            case.perpetrator.value,
+            case.urgency.value,
+            case.summary,
+            json.dumps(list(case.sources)),
+            case.restricted_notes,
         ),
     )
     await reindex(conn, case_id)
@@ -182,8 +253,16 @@ async def set_status(
                          reviewed_at = ?, updated_at = ?
          WHERE id = ? AND status IN ({marks})
         """,
-        (status.value, reason, duplicate_of, by, iso(now), iso(now), case_id,
-         *[s.value for s in expected]),
+        (
+            status.value,
+            reason,
+            duplicate_of,
+            by,
+            iso(now),
+            iso(now),
+            case_id,
+            *[s.value for s in expected],
+        ),
     )
     return changed == 1
 
@@ -231,7 +310,10 @@ async def search(conn: Conn, query: SearchQuery) -> list[CaseRecord]:
         )
         params.insert(0, match)
     else:
-        sql = f"SELECT c.* FROM cases c WHERE {' AND '.join(where)} ORDER BY c.id DESC LIMIT ? OFFSET ?"
+        sql = (
+            f"SELECT c.* FROM cases c WHERE {' AND '.join(where)} "
+            "ORDER BY c.id DESC LIMIT ? OFFSET ?"
+        )
     params.extend([query.limit, query.offset])
     return [_record(r) for r in await conn.fetch_all(sql, params)]
 

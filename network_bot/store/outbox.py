@@ -98,14 +98,28 @@ async def enqueue(conn: Conn, messages: Iterable[Outgoing], *, now: datetime) ->
         """,
         (
             (
-                iso(now), m.purpose, m.operation.value, m.target_kind.value, m.target_id,
-                json.dumps(m.payload, separators=(",", ":")), m.priority, iso(now), m.edits_id,
-                m.ref_kind, m.ref_id, m.dedupe_key,
+                iso(now),
+                m.purpose,
+                m.operation.value,
+                m.target_kind.value,
+                m.target_id,
+                json.dumps(m.payload, separators=(",", ":")),
+                m.priority,
+                iso(now),
+                m.edits_id,
+                m.ref_kind,
+                m.ref_id,
+                m.dedupe_key,
             )
             for m in messages
         ),
     )
     return int(conn.raw.total_changes - before)
+
+
+async def id_for_key(conn: Conn, dedupe_key: str) -> int | None:
+    value = await conn.fetch_value("SELECT id FROM outbox WHERE dedupe_key = ?", (dedupe_key,))
+    return None if value is None else int(value)
 
 
 async def get(conn: Conn, delivery_id: int) -> Delivery | None:

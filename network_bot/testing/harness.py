@@ -22,7 +22,14 @@ from network_bot.settings import Settings
 from network_bot.store import members
 from network_bot.testing.driver import DriverResponse, SlackDriver
 from network_bot.testing.stand_in import SlackStandIn
-from network_bot.testing.workspace import CAMPAIGN_CHANNEL, PEOPLE, REVIEW_CHANNEL, ROOMS, Person, Room
+from network_bot.testing.workspace import (
+    CAMPAIGN_CHANNEL,
+    PEOPLE,
+    REVIEW_CHANNEL,
+    ROOMS,
+    Person,
+    Room,
+)
 from network_bot.web import build_web_app
 
 SIGNING_SECRET = "8f742231b10e8888abcd9901feed85a5"
@@ -80,12 +87,18 @@ class Harness:
         await self.slack.start()
         for p in self.people:
             self.slack.add_user(
-                p.user_id, p.handle, real_name=p.real_name, display_name=p.handle, tz=p.tz,
+                p.user_id,
+                p.handle,
+                real_name=p.real_name,
+                display_name=p.handle,
+                tz=p.tz,
                 tz_offset=p.tz_offset,
             )
         for room in self.rooms:
             self.slack.add_channel(
-                room.channel_id, room.name, is_ext_shared=room.is_ext_shared,
+                room.channel_id,
+                room.name,
+                is_ext_shared=room.is_ext_shared,
                 is_private=room.is_private,
             )
         await self.start_bot()
@@ -101,7 +114,9 @@ class Harness:
         self.endpoint = f"http://127.0.0.1:{port}/slack/events"
         await self._seed_roles()
         self.driver = SlackDriver(
-            endpoint=self.endpoint, signing_secret=SIGNING_SECRET, stand_in=self.slack,
+            endpoint=self.endpoint,
+            signing_secret=SIGNING_SECRET,
+            stand_in=self.slack,
             team_id=self.slack.team_id,
         )
 
@@ -112,13 +127,20 @@ class Harness:
         async with self.bot.db.transaction() as tx:
             for p in self.people:
                 await members.add_if_new(
-                    tx, user_id=p.user_id, team_id=self.slack.team_id, display_name=p.handle,
+                    tx,
+                    user_id=p.user_id,
+                    team_id=self.slack.team_id,
+                    display_name=p.handle,
                     now=now,
                 )
                 await members.set_role(tx, user_id=p.user_id, role=p.role, now=now)
                 await members.set_details(
-                    tx, user_id=p.user_id, organisation=p.organisation, country=p.country,
-                    language="en", now=now,
+                    tx,
+                    user_id=p.user_id,
+                    organisation=p.organisation,
+                    country=p.country,
+                    language="en",
+                    now=now,
                 )
 
     async def stop_bot(self) -> None:
@@ -159,7 +181,9 @@ class Harness:
                     return
                 await asyncio.sleep(0.01)
 
-    async def command(self, user: str, line: str, *, channel_id: str = "C0GENERAL") -> DriverResponse:
+    async def command(
+        self, user: str, line: str, *, channel_id: str = "C0GENERAL"
+    ) -> DriverResponse:
         """``await h.command("alice", "/network join country:KE")``."""
         name, _, text = line.strip().partition(" ")
         return await self.drive.command(self.user_id(user), name, text, channel_id=channel_id)

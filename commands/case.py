@@ -1,0 +1,198 @@
+"""``/case ID``: where a case stands, and the coordinators' review decisions."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from network_bot.blocks import cases as render
+from network_bot.blocks import kit
+from network_bot.calls import ActionCall, Call, CommandCall, ViewCall
+from network_bot.registry import Action, Example, Registry, Reply, SlashCommand, View
+from network_bot.roles import Role
+from network_bot.services.cases import CASE_ID, CaseError, normalise_id
+from network_bot.viewstate import value
+
+log = logging.getLogger("network_bot.commands.case")
+
+USAGE = (
+    "Write it like `/case NI-2026-0042` to see a case. Coordinators: "
+    '`/case NI-2026-0042 verify`, `/case NI-2026-0042 reject "reason"`, '
+    "`/case NI-2026-0042 duplicate-of NI-2026-0007`."
+)
+COORDINATOR_WORDS = frozenset({"verify", "reject", "duplicate-of"})
+
+
+def required_role(text: str) -> Role:
+    words = text.split()
+    if len(words) > 1 and words[1].lower() in COORDINATOR_WORDS:
+        return Role.COORDINATOR
+    return Role.MEMBER
+
+
+async def case_command(call: CommandCall) -> Reply:
+    """``ID [verb] [rest]``: the rest is prose (a reason) or one case ID, never shell syntax."""
+    parts = call.text.split(maxsplit=2)
+    public_id = normalise_id(parts[0]) if parts else ""
+    if not CASE_ID.match(public_id):
+        return kit.notice(USAGE)
+    verb = parts[1].lower() if len(parts) > 1 else ""
+    rest = _unquote(parts[2]) if len(parts) > 2 else ""
+    try:
+        match verb:
+            case "":
+                return await card(call, public_id)
+            case "verify":
+                await call.bot.cases.verify(call.member, public_id)
+                call.bot.outbox_changed()
+                return kit.notice(f"*{public_id}* is verified. The reporter has been told.")
+            case "reject":
+                await call.bot.cases.reject(call.member, public_id, rest)
+                call.bot.outbox_changed()
+                return kit.notice(f"*{public_id}* is rejected. The reporter gets your reason.")
+            case "duplicate-of":
+                await call.bot.cases.mark_duplicate(call.member, public_id, rest)
+                call.bot.outbox_changed()
+                return kit.notice(f"*{public_id}* is merged into *{normalise_id(rest)}*.")
+    except CaseError as error:
+        return kit.notice(str(error))
+    return kit.notice(f"I don't know `{kit.escape(verb[:20])}` for a case. {USAGE}")
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    quotes = "\"'\u201c\u201d\u2018\u2019"
+    if len(text) >= 2 and text[0] in quotes and text[-1] in quotes:
+        text = text[1:-1]
+    return text.strip()
+
+
+async def card(call: Call, public_id: str) -> Reply:
+    seen = await call.bot.cases.view(call.member, public_id)
+    return render.case_card(
+        seen.case,
+        today=call.bot.clock.now().date(),
+        followers=0,
+        restricted=seen.restricted,
+        can_update=call.member.role.allows(Role.COORDINATOR),
+    )
+
+
+async def open_case(call: ActionCall) -> None:
+    """The "Open" button beside a search result or an urgent DM."""
+    try:
+        message = await card(call, call.value)
+    except CaseError as error:
+        message = kit.notice(str(error))
+    await call.tell(message)
+
+
+async def verify_clicked(call: ActionCall) -> None:
+    try:
+        await call.bot.cases.verify(call.member, call.value)
+    except CaseError as error:
+        await call.tell(kit.notice(str(error)))
+        return
+    call.bot.outbox_changed()
+    await call.tell(
+        kit.notice(f"*{kit.escape(call.value)}* is verified. The reporter has been told.")
+    )
+
+
+async def reject_clicked(call: ActionCall) -> None:
+    await _open_decision_modal(call, render.reason_modal(public_id=normalise_id(call.value)))
+
+
+async def duplicate_clicked(call: ActionCall) -> None:
+    await _open_decision_modal(call, render.duplicate_modal(public_id=normalise_id(call.value)))
+
+
+async def _open_decision_modal(call: ActionCall, view: dict[str, Any]) -> None:
+    """Ask for a reason first, unless someone already decided (then say who, change nothing)."""
+    try:
+        await call.bot.cases.ensure_open(normalise_id(call.value))
+    except CaseError as error:
+        await call.tell(kit.notice(str(error)))
+        return
+    try:
+        await call.slack.views_open(trigger_id=call.trigger_id, view=view)
+    except SlackApiError as error:
+        log.warning("views.open for a review decision failed: %s", error.response.get("error"))
+        await call.tell(kit.notice("Slack could not open the form in time. Please click again."))
+
+
+def _case_of(call: ViewCall) -> str:
+    try:
+        return normalise_id(str(json.loads(call.private_metadata).get("case", "")))
+    except (ValueError, AttributeError):
+        return ""
+
+
+async def reject_submitted(call: ViewCall) -> Reply | None:
+    public_id = _case_of(call)
+    reason = str(value(call.values, "reason") or "").strip()
+    if len(reason) < 3:
+        return {
+            "response_action": "errors",
+            "errors": {"reason": "Please give the reporter a reason."},
+        }
+    try:
+        await call.bot.cases.reject(call.member, public_id, reason[:500])
+    except CaseError as error:
+        return {"response_action": "errors", "errors": {"reason": kit.truncate(str(error), 300)}}
+    call.bot.outbox_changed()
+    return None
+
+
+async def duplicate_submitted(call: ViewCall) -> Reply | None:
+    public_id = _case_of(call)
+    original = str(value(call.values, "original") or "")
+    try:
+        await call.bot.cases.mark_duplicate(call.member, public_id, original)
+    except CaseError as error:
+        return {"response_action": "errors", "errors": {"original": kit.truncate(str(error), 300)}}
+    call.bot.outbox_changed()
+    return None
+
+
+def register(registry: Registry) -> None:
+    registry.command(
+        SlashCommand(
+            name="/case",
+            summary="Where a case stands; coordinators verify, reject or merge reports.",
+            usage_hint='NI-2026-0042 [verify | reject "reason" | duplicate-of NI-2026-0007]',
+            handler=case_command,
+            role_for=required_role,
+            examples=(
+                Example(text="/case NI-2026-0042", does="the case card: status, justice, clock"),
+                Example(text="/case NI-2026-0042 verify", does="verify a report (coordinators)"),
+                Example(
+                    text='/case NI-2026-0042 reject "not a press-freedom case"',
+                    does="reject it; the reporter is told why (coordinators)",
+                ),
+                Example(
+                    text="/case NI-2026-0042 duplicate-of NI-2026-0007",
+                    does="merge a duplicate (coordinators)",
+                ),
+            ),
+        )
+    )
+    registry.action(Action(action_id="cases.open", handler=open_case))
+    registry.action(Action(action_id="case.verify", handler=verify_clicked, role=Role.COORDINATOR))
+    registry.action(Action(action_id="case.reject", handler=reject_clicked, role=Role.COORDINATOR))
+    registry.action(
+        Action(action_id="case.duplicate", handler=duplicate_clicked, role=Role.COORDINATOR)
+    )
+    registry.view(
+        View(callback_id=render.REJECT_CALLBACK, handler=reject_submitted, role=Role.COORDINATOR)
+    )
+    registry.view(
+        View(
+            callback_id=render.DUPLICATE_CALLBACK,
+            handler=duplicate_submitted,
+            role=Role.COORDINATOR,
+        )
+    )

@@ -1,0 +1,200 @@
+"""``/report``: a member reports an emerging case through a modal."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from slack_sdk.errors import SlackApiError
+
+from network_bot.blocks import cases as render
+from network_bot.blocks import kit
+from network_bot.calls import CommandCall, ViewCall
+from network_bot.registry import Example, Registry, Reply, SlashCommand, View
+from network_bot.store.cases import NewCase
+from network_bot.validators import CountryCode, WebUrl
+from network_bot.viewstate import field_errors, values_of
+from network_bot.vocabulary import Gender, Perpetrator, Profession, Urgency, Violation
+
+log = logging.getLogger("network_bot.commands.report")
+
+FIELDS = (
+    "victims",
+    "withhold",
+    "profession",
+    "gender",
+    "violation",
+    "date",
+    "country",
+    "place",
+    "perpetrator",
+    "urgency",
+    "summary",
+    "notes",
+    "sources",
+    "anonymous",
+)
+
+
+class ReportForm(BaseModel):
+    """The report modal's fields, validated before anything is written."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    victims: str = Field(default="", max_length=render.VICTIMS_MAX)
+    withhold: bool = False
+    profession: Profession
+    gender: Gender = Gender.UNKNOWN
+    violation: Violation
+    date: date
+    country: CountryCode
+    place: str = Field(default="", max_length=render.PLACE_MAX)
+    perpetrator: Perpetrator = Perpetrator.UNKNOWN
+    urgency: Urgency
+    summary: str = Field(min_length=10, max_length=render.SUMMARY_MAX)
+    notes: str = Field(default="", max_length=render.NOTES_MAX)
+    sources: list[WebUrl] = Field(default_factory=list, max_length=render.SOURCES_MAX)
+    anonymous: bool = False
+
+    @field_validator("date")
+    @classmethod
+    def _not_in_future(cls, value: date, info: ValidationInfo) -> date:
+        today = (info.context or {}).get("today")
+        if today is not None and value > today:
+            raise ValueError("The date can't be in the future")
+        if value.year < 1900:
+            raise ValueError("Please check the year")
+        return value
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _lines(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [line.strip() for line in value.splitlines() if line.strip()]
+        return value
+
+    @field_validator("withhold", "anonymous", mode="before")
+    @classmethod
+    def _ticked(cls, value: Any) -> bool:
+        return bool(value)
+
+    @field_validator("gender", "perpetrator", "victims", "place", "notes", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            defaults = {"gender": Gender.UNKNOWN, "perpetrator": Perpetrator.UNKNOWN}
+            return defaults.get(str(info.field_name), "")
+        return value
+
+    def to_case(self, reporter_id: str) -> NewCase:
+        return NewCase(
+            reporter_id=reporter_id,
+            reporter_anonymous=self.anonymous,
+            victim_names=self.victims,
+            victim_withheld=self.withhold,
+            profession=self.profession,
+            gender=self.gender,
+            violation=self.violation,
+            incident_date=self.date,
+            country=self.country,
+            place=self.place,
+            perpetrator=self.perpetrator,
+            urgency=self.urgency,
+            summary=self.summary,
+            sources=tuple(self.sources),
+            restricted_notes=self.notes,
+        )
+
+
+async def open_report(call: CommandCall) -> Reply | None:
+    view = render.report_modal(
+        summary=call.text[: render.SUMMARY_MAX],
+        channel_id=call.channel_id,
+        today=call.bot.clock.now().date(),
+    )
+    call.later(_open(call, view), name="report.open")
+    return None
+
+
+async def _open(call: CommandCall, view: dict[str, Any]) -> None:
+    try:
+        await call.slack.views_open(trigger_id=call.trigger_id, view=view)
+    except SlackApiError as error:
+        reason = error.response.get("error", "error")
+        log.warning("views.open for /report failed: %s", reason)
+        kept = f" What you typed: {kit.safe(call.text, 1500)}" if call.text else ""
+        await call.tell(
+            kit.notice(
+                "Slack could not open the report form in time, so nothing was saved. "
+                f"Please run `/report` again.{kept}"
+            )
+        )
+
+
+async def submit_report(call: ViewCall) -> Reply | None:
+    raw = values_of(call.values, FIELDS)
+    today = call.bot.clock.now().date()
+    try:
+        form = ReportForm.model_validate(raw, context={"today": today})
+    except ValidationError as error:
+        return {"response_action": "errors", "errors": field_errors(error, known=FIELDS)}
+    result = await call.bot.cases.report(call.member, form.to_case(call.member.user_id))
+    call.bot.outbox_changed()
+    similar = result.similar_for_reporter()
+    channel_id = _channel_from(call.private_metadata)
+    call.later(
+        _confirm(call, channel_id, render.report_received(result.case.public_id, similar=similar)),
+        name="report.confirm",
+    )
+    return {
+        "response_action": "update",
+        "view": render.report_received_view(result.case.public_id, similar=similar),
+    }
+
+
+def _channel_from(metadata: str) -> str | None:
+    try:
+        channel = json.loads(metadata or "{}").get("channel")
+    except (ValueError, AttributeError):
+        return None
+    return channel if isinstance(channel, str) and channel[:1] in {"C", "G", "D"} else None
+
+
+async def _confirm(call: ViewCall, channel_id: str | None, message: dict[str, Any]) -> None:
+    """The ephemeral confirmation where /report was typed; a DM if the bot can't post there."""
+    if channel_id is not None:
+        try:
+            await call.slack.chat_postEphemeral(
+                channel=channel_id,
+                user=call.member.user_id,
+                text=message["text"],
+                blocks=message["blocks"],
+            )
+            return
+        except SlackApiError as error:
+            log.info(
+                "ephemeral confirmation failed (%s); sending a DM", error.response.get("error")
+            )
+    await call.tell(message)
+
+
+def register(registry: Registry) -> None:
+    registry.command(
+        SlashCommand(
+            name="/report",
+            summary="Report an emerging case: a form opens; coordinators verify it.",
+            usage_hint="[what happened, to prefill the form]",
+            handler=open_report,
+            examples=(
+                Example(text="/report", does="open the report form"),
+                Example(
+                    text="/report Journalist detained at the border this morning",
+                    does="open it with the summary filled in",
+                ),
+            ),
+        )
+    )
+    registry.view(View(callback_id=render.REPORT_CALLBACK, handler=submit_report))

@@ -1,0 +1,371 @@
+"""The case rules: reporting, review decisions, who may see what, and search.
+
+Safety rules live here, in one place: members only ever get a ``PublicCase``; unverified cases are
+visible to their reporter and coordinators alone; each coordinator read of the restricted part is
+audited; every message a decision causes is queued in the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from network_bot.blocks import cases as render
+from network_bot.blocks import kit
+from network_bot.clock import Clock
+from network_bot.roles import Role
+from network_bot.store import audit, cases, members, outbox
+from network_bot.store.audit import Outcome
+from network_bot.store.cases import CaseRecord, NewCase, PublicCase, SearchQuery
+from network_bot.store.db import Conn, Database
+from network_bot.store.members import Member
+from network_bot.store.outbox import Operation, Outgoing, TargetKind
+from network_bot.vocabulary import Status, Urgency, Violation
+
+CASE_ID = re.compile(r"^[A-Z]{1,6}-\d{4}-\d{4,}$")
+NOT_FOUND = "I can't find a case {id} that you can see. Check the ID, or search with `/cases`."
+
+
+class CaseError(Exception):
+    """A case action that cannot happen; the message is for the person who asked."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reported:
+    case: CaseRecord
+    similar: list[CaseRecord]
+
+    def similar_for_reporter(self) -> list[PublicCase]:
+        """Only verified look-alikes: unverified ones must not leave the coordinators."""
+        return [PublicCase.of(c) for c in self.similar if c.status is Status.VERIFIED]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseView:
+    case: PublicCase
+    restricted: render.Restricted | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Page:
+    cases: list[PublicCase]
+    has_next: bool
+
+
+def name_tokens(names: str) -> list[str]:
+    """Parts of the victims' names long enough to suggest the same person (for duplicates)."""
+    return sorted({w for w in re.split(r"[\s,;/]+", names.strip()) if len(w) >= 4})[:8]
+
+
+def normalise_id(text: str) -> str:
+    return text.strip().upper()
+
+
+class Cases:
+    def __init__(
+        self, *, db: Database, clock: Clock, prefix: str, review_channel: str | None
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._prefix = prefix
+        self._review_channel = review_channel
+
+    # ------------------------------------------------------------------ reporting
+
+    async def report(self, reporter: Member, new: NewCase) -> Reported:
+        """Save a report with its next ID, and queue the review card and urgent DMs with it."""
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            similar = await cases.similar(
+                tx,
+                country=new.country,
+                name_tokens=name_tokens(new.victim_names),
+                around=new.incident_date,
+            )
+            public_id = await cases.next_public_id(tx, prefix=self._prefix, year=now.year)
+            case_id = await cases.insert(tx, new, public_id=public_id, now=now)
+            record = await cases.get(tx, case_id)
+            assert record is not None
+            await self._queue_review(tx, record, similar)
+            await audit.record(
+                tx,
+                at=now,
+                actor_id=reporter.user_id,
+                action="case.reported",
+                target=public_id,
+                outcome=Outcome.CHANGED,
+                detail=f"urgency {new.urgency.value}",
+            )
+        return Reported(case=record, similar=similar)
+
+    async def _coordinator_ids(self, tx: Conn) -> list[str]:
+        """Who hears about reports: coordinators, or the admins if there are none yet."""
+        found = await members.ids_with_role(tx, Role.COORDINATOR)
+        return found or await members.ids_with_role(tx, Role.ADMIN)
+
+    async def _queue_review(self, tx: Conn, record: CaseRecord, similar: list[CaseRecord]) -> None:
+        public = PublicCase.of(record)
+        card = render.review_card(
+            public,
+            reporter_anonymous=record.reporter_anonymous,
+            similar=[PublicCase.of(c) for c in similar],
+        )
+        priority = record.urgency.priority
+        coordinators = await self._coordinator_ids(tx)
+        queued = []
+        if self._review_channel:
+            queued.append(
+                Outgoing(
+                    purpose="review",
+                    target_kind=TargetKind.CHANNEL,
+                    target_id=self._review_channel,
+                    payload=card,
+                    priority=priority,
+                    ref_kind="case",
+                    ref_id=record.id,
+                    dedupe_key=f"review:{record.id}",
+                )
+            )
+        else:
+            queued += [
+                Outgoing(
+                    purpose="review",
+                    target_kind=TargetKind.USER,
+                    target_id=uid,
+                    payload=card,
+                    priority=priority,
+                    ref_kind="case",
+                    ref_id=record.id,
+                    dedupe_key=f"review:{record.id}:{uid}",
+                )
+                for uid in coordinators
+            ]
+        if record.urgency is Urgency.URGENT:
+            queued += [
+                Outgoing(
+                    purpose="urgent",
+                    target_kind=TargetKind.USER,
+                    target_id=uid,
+                    payload=render.urgent_dm(public),
+                    priority=priority + 10,
+                    ref_kind="case",
+                    ref_id=record.id,
+                    dedupe_key=f"urgent:{record.id}:{uid}",
+                )
+                for uid in coordinators
+            ]
+        await outbox.enqueue(tx, queued, now=self._clock.now())
+        if self._review_channel:
+            card_id = await outbox.id_for_key(tx, f"review:{record.id}")
+            if card_id is not None:
+                await cases.record_review_card(tx, case_id=record.id, outbox_id=card_id)
+
+    # ------------------------------------------------------------------ review decisions
+
+    async def verify(self, actor: Member, public_id: str) -> CaseRecord:
+        return await self._decide(
+            actor,
+            public_id,
+            status=Status.VERIFIED,
+            reason="",
+            outcome=f":white_check_mark: Verified by {kit.mention(actor.user_id)}",
+            tell_reporter="your report was verified and is now visible to the network. Thank you.",
+        )
+
+    async def reject(self, actor: Member, public_id: str, reason: str) -> CaseRecord:
+        reason = reason.strip()
+        if not reason:
+            raise CaseError("Please give a reason: the reporter will be told it.")
+        return await self._decide(
+            actor,
+            public_id,
+            status=Status.REJECTED,
+            reason=reason,
+            outcome=f":x: Rejected by {kit.mention(actor.user_id)}: {kit.safe(reason, 500)}",
+            tell_reporter="your report was not accepted. The coordinator's reason: "
+            + kit.safe(reason, 500),
+        )
+
+    async def mark_duplicate(self, actor: Member, public_id: str, original_id: str) -> CaseRecord:
+        original_id = normalise_id(original_id)
+        if not CASE_ID.match(original_id):
+            raise CaseError(
+                f"`{kit.escape(original_id[:30])}` is not a case ID. "
+                "Case IDs look like NI-2026-0042."
+            )
+        if original_id == normalise_id(public_id):
+            raise CaseError("A case can't be a duplicate of itself.")
+        original = await cases.get_by_public_id(self._db.read, original_id)
+        if original is None or original.status in (Status.REJECTED, Status.DUPLICATE):
+            raise CaseError(f"There is no open case {original_id} to merge into.")
+        return await self._decide(
+            actor,
+            public_id,
+            status=Status.DUPLICATE,
+            reason=f"duplicate of {original_id}",
+            duplicate_of=original.id,
+            outcome=f":link: Merged into *{original_id}* by {kit.mention(actor.user_id)}",
+            tell_reporter=f"your report describes a case already on record, *{original_id}*; "
+            "it was merged into it. Thank you.",
+        )
+
+    async def _decide(
+        self,
+        actor: Member,
+        public_id: str,
+        *,
+        status: Status,
+        reason: str,
+        outcome: str,
+        tell_reporter: str,
+        duplicate_of: int | None = None,
+    ) -> CaseRecord:
+        public_id = normalise_id(public_id)
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            record = await cases.get_by_public_id(tx, public_id)
+            if record is None:
+                raise CaseError(NOT_FOUND.format(id=kit.escape(public_id[:30])))
+            changed = await cases.set_status(
+                tx,
+                case_id=record.id,
+                expected=(Status.REPORTED, Status.UNDER_REVIEW),
+                status=status,
+                reason=reason,
+                by=actor.user_id,
+                now=now,
+                duplicate_of=duplicate_of,
+            )
+            if not changed:
+                raise CaseError(already_decided(record))
+            updated = await cases.get(tx, record.id)
+            assert updated is not None
+            public = PublicCase.of(updated)
+            queued = [
+                Outgoing(
+                    purpose="review-outcome",
+                    target_kind=TargetKind.USER,
+                    target_id=updated.reporter_id,
+                    payload=render.reporter_notice(public_id, tell_reporter),
+                    ref_kind="case",
+                    ref_id=updated.id,
+                    dedupe_key=f"decision:{updated.id}",
+                )
+            ]
+            card_id = await cases.review_card_outbox_id(tx, updated.id)
+            if card_id is not None and self._review_channel:
+                queued.append(
+                    Outgoing(
+                        purpose="review-outcome",
+                        target_kind=TargetKind.CHANNEL,
+                        target_id=self._review_channel,
+                        operation=Operation.UPDATE,
+                        edits_id=card_id,
+                        payload=render.review_outcome(public, outcome=outcome),
+                        ref_kind="case",
+                        ref_id=updated.id,
+                        dedupe_key=f"review-card:{updated.id}",
+                    )
+                )
+            await outbox.enqueue(tx, queued, now=now)
+            await audit.record(
+                tx,
+                at=now,
+                actor_id=actor.user_id,
+                action=f"case.{status.value}",
+                target=public_id,
+                outcome=Outcome.CHANGED,
+                detail=reason[:200],
+            )
+        return updated
+
+    async def ensure_open(self, public_id: str) -> CaseRecord:
+        """The case, if it still waits for a decision; else say who decided it."""
+        record = await cases.get_by_public_id(self._db.read, normalise_id(public_id))
+        if record is None:
+            raise CaseError(NOT_FOUND.format(id=kit.escape(public_id[:30])))
+        if not record.status.is_open:
+            raise CaseError(already_decided(record))
+        return record
+
+    # ------------------------------------------------------------------ reading
+
+    async def view(self, viewer: Member, public_id: str) -> CaseView:
+        """What ``viewer`` may see; a coordinator's read of the restricted part is audited."""
+        public_id = normalise_id(public_id)
+        record = await cases.get_by_public_id(self._db.read, public_id)
+        not_found = CaseError(NOT_FOUND.format(id=kit.escape(public_id[:30])))
+        if record is None:
+            raise not_found
+        if not viewer.role.allows(Role.COORDINATOR):
+            if record.status is not Status.VERIFIED and record.reporter_id != viewer.user_id:
+                raise not_found
+            return CaseView(case=PublicCase.of(record), restricted=None)
+        async with self._db.transaction() as tx:
+            await audit.record(
+                tx,
+                at=self._clock.now(),
+                actor_id=viewer.user_id,
+                action="case.read_restricted",
+                target=record.public_id,
+                outcome=Outcome.READ,
+            )
+        return CaseView(
+            case=PublicCase.of(record),
+            restricted=render.Restricted(
+                notes=record.restricted_notes,
+                reporter_id=record.reporter_id,
+                reporter_anonymous=record.reporter_anonymous,
+                victim_names=record.victim_names,
+            ),
+        )
+
+    async def search(
+        self,
+        viewer: Member,
+        *,
+        words: tuple[str, ...] = (),
+        country: str | None = None,
+        statuses: tuple[Status, ...] = (),
+        violation: Violation | None = None,
+        since: date | None = None,
+        mine: bool = False,
+        page: int = 1,
+        per_page: int = 10,
+    ) -> Page:
+        """Members search verified cases (and, with ``mine``, their own reports of any status)."""
+        coordinator = viewer.role.allows(Role.COORDINATOR)
+        if statuses and statuses != (Status.VERIFIED,) and not coordinator and not mine:
+            raise CaseError(
+                "Only coordinators can search reports that are not verified yet. "
+                "Add `mine` to see your own reports."
+            )
+        everything = tuple(Status) if mine else (Status.VERIFIED,)
+        wanted = statuses or everything
+        query = SearchQuery(
+            words=words,
+            country=country,
+            statuses=wanted,
+            violation=violation,
+            since=since,
+            reporter_id=viewer.user_id if mine else None,
+            limit=per_page + 1,
+            offset=(page - 1) * per_page,
+        )
+        found = await cases.search(self._db.read, query)
+        return Page(
+            cases=[PublicCase.of(c) for c in found[:per_page]], has_next=len(found) > per_page
+        )
+
+    def today(self) -> date:
+        return self._clock.now().date()
+
+
+def already_decided(record: CaseRecord) -> str:
+    who = kit.mention(record.reviewed_by) if record.reviewed_by else "a coordinator"
+    when = record.reviewed_at.strftime("%Y-%m-%d %H:%M UTC") if record.reviewed_at else "earlier"
+    return (
+        f"*{record.public_id}* was already marked *{record.status.label}* by {who} "
+        f"({when}). Nothing was changed."
+    )
