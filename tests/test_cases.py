@@ -79,8 +79,10 @@ def seen_by(h: Harness, user_id: str) -> str:
 
 async def count_rows(h: Harness) -> tuple[int, int]:
     db = h.running.db.read
-    return (int(await db.fetch_value("SELECT count(*) FROM cases")),
-            int(await db.fetch_value("SELECT count(*) FROM outbox")))
+    return (
+        int(await db.fetch_value("SELECT count(*) FROM cases")),
+        int(await db.fetch_value("SELECT count(*) FROM outbox")),
+    )
 
 
 async def test_report_opens_a_prefilled_modal(h: Harness) -> None:
@@ -144,8 +146,10 @@ async def test_concurrent_reports_get_distinct_ids_without_gaps(h: Harness) -> N
         views.append(await open_report(h, "alice"))
         h.slack.close_view(ALICE)
     responses = await asyncio.gather(
-        *(h.drive.submit_view(ALICE, v, {**GOOD, "summary": f"Case number {i} of a series"})
-          for i, v in enumerate(views))
+        *(
+            h.drive.submit_view(ALICE, v, {**GOOD, "summary": f"Case number {i} of a series"})
+            for i, v in enumerate(views)
+        )
     )
     ids = sorted(block_text(r.json["view"]).split("*")[1] for r in responses if r.json)
     assert ids == [f"NI-2026-{n:04d}" for n in range(1, 13)]
@@ -154,11 +158,13 @@ async def test_concurrent_reports_get_distinct_ids_without_gaps(h: Harness) -> N
 async def test_verify_from_the_card_and_a_second_click_says_who(h: Harness) -> None:
     public_id = await report(h, "alice")
     card = h.slack.messages(REVIEW)[0]
-    await h.drive.block_action(CHIDI, "case.verify", value=public_id, message=card,
-                               channel_id=REVIEW)
+    await h.drive.block_action(
+        CHIDI, "case.verify", value=public_id, message=card, channel_id=REVIEW
+    )
     await h.settle()
-    late = await h.drive.block_action(FARID, "case.verify", value=public_id, message=card,
-                                      channel_id=REVIEW)
+    late = await h.drive.block_action(
+        FARID, "case.verify", value=public_id, message=card, channel_id=REVIEW
+    )
     assert late.status == 200
     await h.settle()
     farid_saw = " ".join(m.get("text", "") + block_text(m) for m in h.slack.ephemerals(FARID))
@@ -174,8 +180,9 @@ async def test_verify_from_the_card_and_a_second_click_says_who(h: Harness) -> N
 async def test_reject_through_its_modal_tells_the_reporter_why(h: Harness) -> None:
     public_id = await report(h, "emma")
     card = h.slack.messages(REVIEW)[0]
-    await h.drive.block_action(FARID, "case.reject", value=public_id, message=card,
-                               channel_id=REVIEW)
+    await h.drive.block_action(
+        FARID, "case.reject", value=public_id, message=card, channel_id=REVIEW
+    )
     await h.settle()
     modal = h.slack.views_for(FARID)[-1]
     empty = await h.drive.submit_view(FARID, modal, {"reason": ""})
@@ -209,8 +216,9 @@ async def test_members_cannot_decide(h: Harness) -> None:
     await h.settle()
     record = await cases.get_by_public_id(h.running.db.read, public_id)
     assert record is not None and record.status.value == "reported"
-    refusals = await audit.search(h.running.db.read, actor_id=BOB,
-                                  outcomes=(audit.Outcome.REFUSED,))
+    refusals = await audit.search(
+        h.running.db.read, actor_id=BOB, outcomes=(audit.Outcome.REFUSED,)
+    )
     assert {e.action for e in refusals} >= {"command /case NI-2026-0001", "action case.verify"}
 
 
@@ -242,8 +250,9 @@ async def test_anonymous_reporter_and_withheld_names_stay_hidden(
     assert public_id in ephemeral_text(card.json)
     assert public_id in ephemeral_text(search.json)
     assert public_id not in ephemeral_text(by_name.json), "withheld names are not searchable"
-    member_view = "\n".join([ephemeral_text(card.json), ephemeral_text(search.json),
-                             seen_by(h, BOB), seen_by(h, EMMA)])
+    member_view = "\n".join(
+        [ephemeral_text(card.json), ephemeral_text(search.json), seen_by(h, BOB), seen_by(h, EMMA)]
+    )
     for secret in (ALICE, "alice", "Alice Wanjiru", "Arshad", "0300-1234567"):
         assert secret not in member_view
     review_card = json.dumps(h.slack.messages(REVIEW))
@@ -263,8 +272,9 @@ async def test_duplicates_are_pointed_out_to_reviewer_and_reporter(h: Harness) -
     await h.settle()
     h.slack.clear_calls()
     view = await open_report(h, "bob")
-    response = await h.drive.submit_view(BOB, view, {**GOOD, "victims": "A. Mahmood",
-                                                     "date": "2026-11-01"})
+    response = await h.drive.submit_view(
+        BOB, view, {**GOOD, "victims": "A. Mahmood", "date": "2026-11-01"}
+    )
     await h.settle()
     told_bob = block_text(response.json["view"]) if response.json else ""
     assert verified in told_bob
@@ -276,25 +286,42 @@ async def test_duplicates_are_pointed_out_to_reviewer_and_reporter(h: Harness) -
 async def test_search_filters_pages_and_bad_syntax(h: Harness) -> None:
     ids = []
     for i in range(12):
-        ids.append(await report(h, "alice", summary=f"Radio reporter number {i} was detained",
-                                violation="detention" if i % 2 else "threats",
-                                country="CO" if i < 6 else "PK"))
+        ids.append(
+            await report(
+                h,
+                "alice",
+                summary=f"Radio reporter number {i} was detained",
+                violation="detention" if i % 2 else "threats",
+                country="CO" if i < 6 else "PK",
+            )
+        )
     for public_id in ids:
         await h.command("chidi", f"/case {public_id} verify")
     first = await h.command("bob", "/cases radio")
     text = ephemeral_text(first.json)
     assert ids[-1] in text and ids[2] in text and ids[1] not in text
     assert "cases.page" in json.dumps(first.json)
-    next_value = next(e["value"] for b in first.json["blocks"] if b["type"] == "actions"  # type: ignore[index]
-                      for e in b["elements"] if e["action_id"] == "cases.page")
+    next_value = next(
+        e["value"]
+        for b in first.json["blocks"]
+        if b["type"] == "actions"  # type: ignore[index]
+        for e in b["elements"]
+        if e["action_id"] == "cases.page"
+    )
     await h.drive.block_action(BOB, "cases.page", value=next_value)
     await h.settle()
     page_two = ephemeral_text(h.slack.ephemerals(BOB)[-1])
     assert ids[0] in page_two and ids[-1] not in page_two
     filtered = ephemeral_text((await h.command("bob", "/cases country:co type:detention")).json)
     assert sum(i in filtered for i in ids) == 3
-    for bad in ("country:XX", "since:yesterday", "page:zero", "status:maybe", "colour:red",
-                'radio "unclosed'):
+    for bad in (
+        "country:XX",
+        "since:yesterday",
+        "page:zero",
+        "status:maybe",
+        "colour:red",
+        'radio "unclosed',
+    ):
         reply = ephemeral_text((await h.command("bob", f"/cases {bad}")).json)
         assert "Try `/cases" in reply, bad
         assert "fts5" not in reply.lower()

@@ -43,13 +43,21 @@ Json = dict[str, Any]
 
 
 def button(action_id: str, value: str, text: str = "Go") -> Json:
-    return {"type": "button", "action_id": action_id, "value": value,
-            "text": {"type": "plain_text", "text": text}}
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "value": value,
+        "text": {"type": "plain_text", "text": text},
+    }
 
 
 def modal(title: str = "Report a case", *, blocks: list[Json] | None = None, **extra: Any) -> Json:
-    view: Json = {"type": "modal", "title": {"type": "plain_text", "text": title},
-                  "blocks": blocks if blocks is not None else [], **extra}
+    view: Json = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": title},
+        "blocks": blocks if blocks is not None else [],
+        **extra,
+    }
     if any(b.get("type") == "input" for b in view["blocks"]):
         view.setdefault("submit", {"type": "plain_text", "text": "Save"})
     return view
@@ -62,8 +70,14 @@ def section(text: str) -> Json:
 @pytest.fixture
 async def slack() -> AsyncIterator[SlackStandIn]:
     async with SlackStandIn() as stand_in:
-        stand_in.add_user(ALICE, "alice", real_name="Alice Wanjiru", display_name="alice",
-                          tz="Africa/Nairobi", tz_offset=10800)
+        stand_in.add_user(
+            ALICE,
+            "alice",
+            real_name="Alice Wanjiru",
+            display_name="alice",
+            tz="Africa/Nairobi",
+            tz_offset=10800,
+        )
         stand_in.add_user(BOB, "bob", real_name="Bilal Qureshi")
         stand_in.add_user(GONE, "gone", real_name="Former Member")
         stand_in.deactivate_user(GONE)
@@ -112,8 +126,9 @@ async def test_post_message_is_stored_and_answered_like_slack(
 async def test_message_ts_are_unique_and_increasing(
     slack: SlackStandIn, client: AsyncWebClient
 ) -> None:
-    stamps = [(await client.chat_postMessage(channel=GENERAL, text=str(i)))["ts"]
-              for i in range(20)]
+    stamps = [
+        (await client.chat_postMessage(channel=GENERAL, text=str(i)))["ts"] for i in range(20)
+    ]
     assert stamps == sorted(stamps, key=float)
     assert len(set(stamps)) == 20
     assert [m["text"] for m in slack.all_messages()] == [str(i) for i in range(20)]
@@ -167,13 +182,17 @@ async def test_message_content_rules(slack: SlackStandIn, client: AsyncWebClient
     long_section = await error_of(
         client.chat_postMessage(channel=GENERAL, text="x", blocks=[section("a" * 3001)])
     )
-    assert "[json-pointer:/blocks/0/text/text]" in long_section.response["response_metadata"][
-        "messages"
-    ][0]
-    long_button = await error_of(client.chat_postMessage(
-        channel=GENERAL, text="x",
-        blocks=[{"type": "actions", "elements": [button("a", "v", "b" * 76)]}],
-    ))
+    assert (
+        "[json-pointer:/blocks/0/text/text]"
+        in long_section.response["response_metadata"]["messages"][0]
+    )
+    long_button = await error_of(
+        client.chat_postMessage(
+            channel=GENERAL,
+            text="x",
+            blocks=[{"type": "actions", "elements": [button("a", "v", "b" * 76)]}],
+        )
+    )
     assert long_button.response["error"] == "invalid_blocks"
     assert slack.messages(GENERAL) == []
     await client.chat_postMessage(channel=GENERAL, text="x", blocks=[section("a")] * 50)
@@ -256,12 +275,11 @@ async def test_users_list_paginates_with_cursors(
 
 async def test_conversations_list_filters_types_and_paginates(client: AsyncWebClient) -> None:
     public = await client.conversations_list()
-    assert {c["id"] for c in public["channels"]} == {GENERAL, "C0PARTNER", "C0OUTSIDE",
-                                                     "C0OLD0001"}
-    live = await client.conversations_list(types="public_channel,private_channel",
-                                           exclude_archived=True)
-    assert {c["id"] for c in live["channels"]} == {GENERAL, "C0PARTNER", "C0OUTSIDE",
-                                                   "C0REVIEW1"}
+    assert {c["id"] for c in public["channels"]} == {GENERAL, "C0PARTNER", "C0OUTSIDE", "C0OLD0001"}
+    live = await client.conversations_list(
+        types="public_channel,private_channel", exclude_archived=True
+    )
+    assert {c["id"] for c in live["channels"]} == {GENERAL, "C0PARTNER", "C0OUTSIDE", "C0REVIEW1"}
     first = await client.conversations_list(limit=2)
     second = await client.conversations_list(
         limit=2, cursor=first["response_metadata"]["next_cursor"]
@@ -308,21 +326,26 @@ async def test_form_encoded_json_fields_are_decoded(
 
 
 async def raw_post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, Json]:
-    async with aiohttp.ClientSession() as session, session.post(url, data=body,
-                                                                 headers=headers) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as response,
+    ):
         return response.status, await response.json(content_type=None)
 
 
 async def test_raw_requests_slack_refuses(slack: SlackStandIn) -> None:
     url = slack.api_url + "chat.postMessage"
     bearer = {"Authorization": f"Bearer {slack.bot_token}"}
-    text = await raw_post(url, b"channel=C0GENERAL&text=x", {**bearer, "Content-Type": "text/plain"})
+    text = await raw_post(
+        url, b"channel=C0GENERAL&text=x", {**bearer, "Content-Type": "text/plain"}
+    )
     assert text == (200, {"ok": False, "error": "invalid_form_data"})
     broken = await raw_post(url, b"{not json", {**bearer, "Content-Type": "application/json"})
     assert broken == (200, {"ok": False, "error": "invalid_json"})
     in_body = json.dumps({"token": slack.bot_token, "channel": GENERAL, "text": "x"}).encode()
     assert await raw_post(url, in_body, {"Content-Type": "application/json; charset=utf-8"}) == (
-        200, {"ok": False, "error": "not_authed"}
+        200,
+        {"ok": False, "error": "not_authed"},
     )
     form = urllib.parse.urlencode({"token": slack.bot_token, "channel": GENERAL, "text": "ok"})
     status, body = await raw_post(
@@ -358,8 +381,12 @@ async def test_fault_server_error(slack: SlackStandIn, client: AsyncWebClient) -
 
 
 async def test_fault_error_when_and_times(slack: SlackStandIn, client: AsyncWebClient) -> None:
-    slack.inject("chat.postMessage", error="channel_not_found", times=2,
-                 when=lambda params: params.get("channel") == "C0PARTNER")
+    slack.inject(
+        "chat.postMessage",
+        error="channel_not_found",
+        times=2,
+        when=lambda params: params.get("channel") == "C0PARTNER",
+    )
     assert (await client.chat_postMessage(channel=GENERAL, text="x"))["ok"]
     for _ in range(2):
         refused = await error_of(client.chat_postMessage(channel="C0PARTNER", text="x"))
@@ -387,9 +414,10 @@ async def test_fault_delay(slack: SlackStandIn, client: AsyncWebClient) -> None:
     started = time.monotonic()
     assert (await client.auth_test())["ok"]
     assert time.monotonic() - started >= 0.3
-    slack.inject("auth.test", delay=2)
-    impatient = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, timeout=1,
-                               retry_handlers=[])
+    slack.inject("auth.test", delay=1.2)
+    impatient = AsyncWebClient(
+        token=slack.bot_token, base_url=slack.api_url, timeout=1, retry_handlers=[]
+    )
     with pytest.raises(asyncio.TimeoutError):
         await impatient.auth_test()
 
@@ -430,8 +458,7 @@ async def test_rate_limits_from_the_constructor_and_per_channel() -> None:
         slack.add_user(ALICE, "alice")
         slack.add_channel(GENERAL, "general")
         slack.add_channel("C0OTHER01", "other")
-        client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url,
-                                retry_handlers=[])
+        client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
         assert (await client.chat_postMessage(channel=GENERAL, text="1"))["ok"]
         same = await error_of(client.chat_postMessage(channel=GENERAL, text="2"))
         assert same.response.status_code == 429
@@ -446,7 +473,7 @@ async def test_rate_limits_from_the_constructor_and_per_channel() -> None:
 
 
 async def test_trigger_ids_are_single_use_and_expire(slack: SlackStandIn) -> None:
-    slack.trigger_ttl = 0.2
+    slack.trigger_ttl = 0.5
     client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
     trigger = slack.new_trigger_id(ALICE)
     opened = await client.views_open(trigger_id=trigger, view=modal())
@@ -454,7 +481,7 @@ async def test_trigger_ids_are_single_use_and_expire(slack: SlackStandIn) -> Non
     reused = await error_of(client.views_open(trigger_id=trigger, view=modal()))
     assert reused.response["error"] == "exchanged_trigger_id"
     late = slack.new_trigger_id(ALICE)
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.6)
     expired = await error_of(client.views_open(trigger_id=late, view=modal()))
     assert expired.response["error"] == "expired_trigger_id"
     made_up = await error_of(client.views_open(trigger_id="1.2.3", view=modal()))
@@ -468,9 +495,19 @@ async def test_trigger_ids_are_single_use_and_expire(slack: SlackStandIn) -> Non
         (modal("A title longer than 24 chars"), "/view/title/text"),
         (modal(blocks=[{"type": "divider"}] * 101), "/view/blocks"),
         (modal(private_metadata="x" * 3001), "/view/private_metadata"),
-        (modal(blocks=[{"type": "input", "label": {"type": "plain_text", "text": "Name"},
-                        "element": {"type": "plain_text_input"}}], submit=None),
-         "/view/submit"),
+        (
+            modal(
+                blocks=[
+                    {
+                        "type": "input",
+                        "label": {"type": "plain_text", "text": "Name"},
+                        "element": {"type": "plain_text_input"},
+                    }
+                ],
+                submit=None,
+            ),
+            "/view/submit",
+        ),
     ],
 )
 async def test_invalid_views_are_refused_with_slacks_messages(
@@ -488,25 +525,31 @@ async def test_invalid_views_are_refused_with_slacks_messages(
 async def test_views_update_push_publish_and_close(
     slack: SlackStandIn, client: AsyncWebClient
 ) -> None:
-    opened = (await client.views_open(trigger_id=slack.new_trigger_id(ALICE),
-                                      view=modal(callback_id="report", external_id="r-1",
-                                                 private_metadata="NI-2026-0042")))["view"]
+    opened = (
+        await client.views_open(
+            trigger_id=slack.new_trigger_id(ALICE),
+            view=modal(callback_id="report", external_id="r-1", private_metadata="NI-2026-0042"),
+        )
+    )["view"]
     assert opened["callback_id"] == "report" and opened["private_metadata"] == "NI-2026-0042"
     assert opened["state"] == {"values": {}} and opened["hash"]
     by_id = (await client.views_update(view_id=opened["id"], view=modal("Step 2")))["view"]
     assert by_id["id"] == opened["id"] and by_id["hash"] != opened["hash"]
-    stale = await error_of(client.views_update(view_id=opened["id"], hash=opened["hash"],
-                                               view=modal("Step 3")))
+    stale = await error_of(
+        client.views_update(view_id=opened["id"], hash=opened["hash"], view=modal("Step 3"))
+    )
     assert stale.response["error"] == "hash_conflict"
-    by_external = await client.views_update(external_id="r-1", view=modal("Step 3"),
-                                            hash=by_id["hash"])
+    by_external = await client.views_update(
+        external_id="r-1", view=modal("Step 3"), hash=by_id["hash"]
+    )
     assert by_external["view"]["title"]["text"] == "Step 3"
     assert slack.view(opened["id"])["title"]["text"] == "Step 3"  # type: ignore[index]
 
     for title in ("Second", "Third"):
         await client.views_push(trigger_id=slack.new_trigger_id(ALICE), view=modal(title))
-    fourth = await error_of(client.views_push(trigger_id=slack.new_trigger_id(ALICE),
-                                              view=modal("Fourth")))
+    fourth = await error_of(
+        client.views_push(trigger_id=slack.new_trigger_id(ALICE), view=modal("Fourth"))
+    )
     assert fourth.response["error"] == "push_limit_reached"
     stack = slack.views_for(ALICE)
     assert [v["title"]["text"] for v in stack] == ["Step 3", "Second", "Third"]
@@ -564,7 +607,7 @@ async def test_response_url_in_channel_replace_and_delete(
     assert slack.messages(GENERAL)[0]["edits"][0]["text"] == "Alert: sign the letter"
     await hook.send_dict({"delete_original": True})
     assert slack.messages(GENERAL)[0]["deleted"] is True
-    empty = await hook.send_dict({})
+    empty = await hook.send_dict({"response_type": "ephemeral"})
     assert (empty.status_code, empty.body) == (400, "no_text")
     slack.inject("response_url", status=500)
     assert (await hook.send_dict({"text": "x"})).status_code == 500
@@ -575,8 +618,13 @@ async def test_response_url_in_channel_replace_and_delete(
 
 async def test_file_upload_v2(slack: SlackStandIn, client: AsyncWebClient) -> None:
     content = b"case_id,country\nNI-2026-0042,KE\n"
-    done = await client.files_upload_v2(channel=GENERAL, content=content, filename="cases.csv",
-                                        title="Export", initial_comment="Here is the export")
+    done = await client.files_upload_v2(
+        channel=GENERAL,
+        content=content,
+        filename="cases.csv",
+        title="Export",
+        initial_comment="Here is the export",
+    )
     assert done["file"]["name"] == "cases.csv" and done["file"]["title"] == "Export"
     [stored] = slack.files(GENERAL)
     assert stored["content"] == content and stored["channel"] == GENERAL
@@ -584,10 +632,10 @@ async def test_file_upload_v2(slack: SlackStandIn, client: AsyncWebClient) -> No
     [shared] = slack.messages(GENERAL)
     assert shared["text"] == "Here is the export" and shared["files"][0]["id"] == stored["id"]
     methods = [c.method for c in slack.calls]
-    assert methods == ["files.getUploadURLExternal", "file_upload",
-                       "files.completeUploadExternal"]
-    refused = await error_of(client.files_upload_v2(channel="C0OUTSIDE", content=b"x",
-                                                    filename="x.txt"))
+    assert methods == ["files.getUploadURLExternal", "file_upload", "files.completeUploadExternal"]
+    refused = await error_of(
+        client.files_upload_v2(channel="C0OUTSIDE", content=b"x", filename="x.txt")
+    )
     assert refused.response["error"] == "not_in_channel"
 
 
@@ -608,11 +656,12 @@ async def test_socket_mode_round_trip_with_slack_sdk_client(slack: SlackStandIn)
     socket = SocketModeClient(app_token=slack.app_token, web_client=web_client, ping_interval=1)
     socket.socket_mode_request_listeners.append(listener)
     try:
-        await socket.connect()
+        await socket.connect()  # type: ignore[no-untyped-call]
         await slack.wait_for_socket(5)
         assert slack.socket_connections == 1
-        body = build_slash_command_body(stand_in=slack, user_id=ALICE, command="/network",
-                                        text="help")
+        body = build_slash_command_body(
+            stand_in=slack, user_id=ALICE, command="/network", text="help"
+        )
         ack = await slack.socket_send("slash_commands", body)
         assert ack == {"text": "pong help"}
         assert received[0].accepts_response_payload is True
@@ -628,7 +677,7 @@ async def test_socket_mode_round_trip_with_slack_sdk_client(slack: SlackStandIn)
         assert again == {"text": "pong help"}
         assert len(slack.calls_to("apps.connections.open")) == 2
     finally:
-        await socket.close()
+        await socket.close()  # type: ignore[no-untyped-call]
 
 
 async def test_socket_hello_and_single_use_tickets(slack: SlackStandIn) -> None:
@@ -705,8 +754,10 @@ async def test_driver_command_is_signed_and_shaped_like_slack(
     fake, _ = bot
     fake.answers.append({"response_type": "ephemeral", "text": "help"})
     response = await driver.command(ALICE, "/network", "help", channel_id="C0REVIEW1")
-    assert response.status == 200 and response.json == {"response_type": "ephemeral",
-                                                         "text": "help"}
+    assert response.status == 200 and response.json == {
+        "response_type": "ephemeral",
+        "text": "help",
+    }
     assert response.slack_error is None and response.elapsed > 0
     headers, body = fake.requests[0]
     assert SignatureVerifier(SECRET).is_valid_request(body, headers)
@@ -729,20 +780,34 @@ async def test_driver_block_action_on_a_message(
     slack: SlackStandIn, client: AsyncWebClient, driver: SlackDriver, bot: tuple[FakeBot, str]
 ) -> None:
     fake, _ = bot
-    blocks = [section("Sign the joint letter?"),
-              {"type": "actions", "block_id": "alert",
-               "elements": [button("alert.sign", "NI-2026-0042", "Sign")]}]
+    blocks = [
+        section("Sign the joint letter?"),
+        {
+            "type": "actions",
+            "block_id": "alert",
+            "elements": [button("alert.sign", "NI-2026-0042", "Sign")],
+        },
+    ]
     await client.chat_postMessage(channel=GENERAL, text="Alert", blocks=blocks)
     [message] = slack.messages(GENERAL)
     response = await driver.block_action(BOB, "alert.sign", message=message)
     assert response.status == 200
     payload = fake.payload()
-    assert SignatureVerifier(SECRET).is_valid_request(*reversed(fake.requests[0]))
+    headers, body = fake.requests[0]
+    assert SignatureVerifier(SECRET).is_valid_request(body, headers)
     assert payload["type"] == "block_actions"
-    assert payload["user"] == {"id": BOB, "username": "bob", "name": "bob",
-                               "team_id": slack.team_id}
-    assert payload["container"] == {"type": "message", "message_ts": message["ts"],
-                                    "channel_id": GENERAL, "is_ephemeral": False}
+    assert payload["user"] == {
+        "id": BOB,
+        "username": "bob",
+        "name": "bob",
+        "team_id": slack.team_id,
+    }
+    assert payload["container"] == {
+        "type": "message",
+        "message_ts": message["ts"],
+        "channel_id": GENERAL,
+        "is_ephemeral": False,
+    }
     assert payload["message"]["ts"] == message["ts"] and "deleted" not in payload["message"]
     [action] = payload["actions"]
     assert action["block_id"] == "alert" and action["value"] == "NI-2026-0042"
@@ -761,13 +826,20 @@ async def test_driver_block_action_in_a_view_picks_an_option(
     slack: SlackStandIn, client: AsyncWebClient, driver: SlackDriver, bot: tuple[FakeBot, str]
 ) -> None:
     fake, _ = bot
-    select = {"type": "static_select", "action_id": "pick",
-              "options": [{"text": {"type": "plain_text", "text": "Kenya"}, "value": "KE"},
-                          {"text": {"type": "plain_text", "text": "Pakistan"}, "value": "PK"}]}
-    view = (await client.views_open(
-        trigger_id=slack.new_trigger_id(ALICE),
-        view=modal(blocks=[{"type": "actions", "block_id": "where", "elements": [select]}]),
-    ))["view"]
+    select = {
+        "type": "static_select",
+        "action_id": "pick",
+        "options": [
+            {"text": {"type": "plain_text", "text": "Kenya"}, "value": "KE"},
+            {"text": {"type": "plain_text", "text": "Pakistan"}, "value": "PK"},
+        ],
+    }
+    view = (
+        await client.views_open(
+            trigger_id=slack.new_trigger_id(ALICE),
+            view=modal(blocks=[{"type": "actions", "block_id": "where", "elements": [select]}]),
+        )
+    )["view"]
     await driver.block_action(ALICE, "pick", view=view, selected_option="PK")
     payload = fake.payload()
     assert payload["container"] == {"type": "view", "view_id": view["id"]}
@@ -779,49 +851,101 @@ async def test_driver_block_action_in_a_view_picks_an_option(
 
 def report_view() -> Json:
     def field(block_id: str, element: Json, **extra: Any) -> Json:
-        return {"type": "input", "block_id": block_id, "element": element,
-                "label": {"type": "plain_text", "text": block_id}, **extra}
+        return {
+            "type": "input",
+            "block_id": block_id,
+            "element": element,
+            "label": {"type": "plain_text", "text": block_id},
+            **extra,
+        }
 
     def option(value: str) -> Json:
         return {"text": {"type": "plain_text", "text": value.title()}, "value": value}
 
-    return modal(callback_id="report", blocks=[
-        field("victim", {"type": "plain_text_input", "action_id": "v"}),
-        field("email", {"type": "email_text_input", "action_id": "e"}),
-        field("age", {"type": "number_input", "action_id": "n", "is_decimal_allowed": False}),
-        field("country", {"type": "static_select", "action_id": "c",
-                          "option_groups": [{"label": {"type": "plain_text", "text": "Africa"},
-                                             "options": [option("ke"), option("gm")]}]}),
-        field("urgency", {"type": "radio_buttons", "action_id": "u",
-                          "options": [option("urgent"), option("routine")]}),
-        field("types", {"type": "multi_static_select", "action_id": "t",
-                        "options": [option("killing"), option("threats")]}),
-        field("anonymous", {"type": "checkboxes", "action_id": "a",
-                            "options": [option("yes")]}),
-        field("date", {"type": "datepicker", "action_id": "d"}),
-        field("time", {"type": "timepicker", "action_id": "tm"}),
-        field("reporter", {"type": "users_select", "action_id": "r"}),
-        field("watchers", {"type": "multi_users_select", "action_id": "w"}),
-        field("channel", {"type": "conversations_select", "action_id": "ch"}),
-        field("channels", {"type": "multi_channels_select", "action_id": "chs"}),
-        field("source", {"type": "url_text_input", "action_id": "s",
-                         "initial_value": "https://example.org"}, optional=True),
-        field("place", {"type": "external_select", "action_id": "p"}, optional=True),
-    ])
+    return modal(
+        callback_id="report",
+        blocks=[
+            field("victim", {"type": "plain_text_input", "action_id": "v"}),
+            field("email", {"type": "email_text_input", "action_id": "e"}),
+            field("age", {"type": "number_input", "action_id": "n", "is_decimal_allowed": False}),
+            field(
+                "country",
+                {
+                    "type": "static_select",
+                    "action_id": "c",
+                    "option_groups": [
+                        {
+                            "label": {"type": "plain_text", "text": "Africa"},
+                            "options": [option("ke"), option("gm")],
+                        }
+                    ],
+                },
+            ),
+            field(
+                "urgency",
+                {
+                    "type": "radio_buttons",
+                    "action_id": "u",
+                    "options": [option("urgent"), option("routine")],
+                },
+            ),
+            field(
+                "types",
+                {
+                    "type": "multi_static_select",
+                    "action_id": "t",
+                    "options": [option("killing"), option("threats")],
+                },
+            ),
+            field(
+                "anonymous", {"type": "checkboxes", "action_id": "a", "options": [option("yes")]}
+            ),
+            field("date", {"type": "datepicker", "action_id": "d"}),
+            field("time", {"type": "timepicker", "action_id": "tm"}),
+            field("reporter", {"type": "users_select", "action_id": "r"}),
+            field("watchers", {"type": "multi_users_select", "action_id": "w"}),
+            field("channel", {"type": "conversations_select", "action_id": "ch"}),
+            field("channels", {"type": "multi_channels_select", "action_id": "chs"}),
+            field(
+                "source",
+                {
+                    "type": "url_text_input",
+                    "action_id": "s",
+                    "initial_value": "https://example.org",
+                },
+                optional=True,
+            ),
+            field("place", {"type": "external_select", "action_id": "p"}, optional=True),
+        ],
+    )
 
 
 async def test_driver_submit_view_builds_slacks_state_and_closes(
     slack: SlackStandIn, client: AsyncWebClient, driver: SlackDriver, bot: tuple[FakeBot, str]
 ) -> None:
     fake, _ = bot
-    view = (await client.views_open(trigger_id=slack.new_trigger_id(ALICE),
-                                    view=report_view()))["view"]
-    response = await driver.submit_view(ALICE, view, {
-        "victim": "A. Reporter", "email": "a@example.org", "age": 34, "country": "gm",
-        "urgency": "urgent", "types": ["killing", "threats"], "anonymous": True,
-        "date": "2026-11-02", "time": "09:30", "reporter": ALICE, "watchers": [ALICE, BOB],
-        "channel": GENERAL, "channels": [GENERAL],
-    })
+    view = (await client.views_open(trigger_id=slack.new_trigger_id(ALICE), view=report_view()))[
+        "view"
+    ]
+    response = await driver.submit_view(
+        ALICE,
+        view,
+        {
+            "victim": "A. Reporter",
+            "email": "a@example.org",
+            "age": 34,
+            "country": "gm",
+            "urgency": "urgent",
+            "types": ["killing", "threats"],
+            "anonymous": True,
+            "date": "2026-11-02",
+            "time": "09:30",
+            "reporter": ALICE,
+            "watchers": [ALICE, BOB],
+            "channel": GENERAL,
+            "channels": [GENERAL],
+        },
+    )
     assert response.status == 200 and response.slack_error is None
     payload = fake.payload()
     assert payload["type"] == "view_submission" and payload["view"]["id"] == view["id"]
@@ -831,8 +955,7 @@ async def test_driver_submit_view_builds_slacks_state_and_closes(
     assert values["age"]["n"] == {"type": "number_input", "value": "34"}
     assert values["country"]["c"]["selected_option"]["value"] == "gm"
     assert values["urgency"]["u"]["selected_option"]["text"]["text"] == "Urgent"
-    assert [o["value"] for o in values["types"]["t"]["selected_options"]] == ["killing",
-                                                                             "threats"]
+    assert [o["value"] for o in values["types"]["t"]["selected_options"]] == ["killing", "threats"]
     assert values["anonymous"]["a"]["selected_options"][0]["value"] == "yes"
     assert values["date"]["d"] == {"type": "datepicker", "selected_date": "2026-11-02"}
     assert values["time"]["tm"]["selected_time"] == "09:30"
@@ -854,8 +977,9 @@ async def test_driver_applies_response_actions(
     slack: SlackStandIn, client: AsyncWebClient, driver: SlackDriver, bot: tuple[FakeBot, str]
 ) -> None:
     fake, _ = bot
-    view = (await client.views_open(trigger_id=slack.new_trigger_id(ALICE),
-                                    view=report_view()))["view"]
+    view = (await client.views_open(trigger_id=slack.new_trigger_id(ALICE), view=report_view()))[
+        "view"
+    ]
     fake.answers.append({"response_action": "errors", "errors": {"victim": "Name required"}})
     kept = await driver.submit_view(ALICE, view, {"victim": ""})
     assert kept.slack_error is None and len(slack.views_for(ALICE)) == 1
@@ -881,10 +1005,12 @@ async def test_driver_view_closed_suggestion_and_events(
     slack: SlackStandIn, client: AsyncWebClient, driver: SlackDriver, bot: tuple[FakeBot, str]
 ) -> None:
     fake, _ = bot
-    view = (await client.views_open(trigger_id=slack.new_trigger_id(ALICE),
-                                    view=report_view()))["view"]
-    fake.answers.append({"options": [{"text": {"type": "plain_text", "text": "Nairobi"},
-                                      "value": "nbo"}]})
+    view = (await client.views_open(trigger_id=slack.new_trigger_id(ALICE), view=report_view()))[
+        "view"
+    ]
+    fake.answers.append(
+        {"options": [{"text": {"type": "plain_text", "text": "Nairobi"}, "value": "nbo"}]}
+    )
     options = await driver.block_suggestion(ALICE, "p", "Nai", view=view)
     assert options.json is not None and options.json["options"][0]["value"] == "nbo"
     suggestion = fake.payload()
@@ -893,8 +1019,12 @@ async def test_driver_view_closed_suggestion_and_events(
     await driver.view_closed(ALICE, view)
     assert fake.payload()["type"] == "view_closed" and slack.views_for(ALICE) == []
 
-    await driver.event({"type": "app_home_opened", "user": ALICE, "tab": "home"},
-                       event_id="Ev0TEST01", retry_num=1, retry_reason="http_timeout")
+    await driver.event(
+        {"type": "app_home_opened", "user": ALICE, "tab": "home"},
+        event_id="Ev0TEST01",
+        retry_num=1,
+        retry_reason="http_timeout",
+    )
     headers, body = fake.requests[-1]
     assert SignatureVerifier(SECRET).is_valid_request(body, headers)
     assert headers["Content-Type"] == "application/json"

@@ -268,13 +268,16 @@ async def set_status(
 
 
 def match_expression(words: Sequence[str]) -> str:
-    """Each word as a quoted FTS5 prefix term, ANDed: member text can never be FTS syntax."""
+    """Each word as a quoted FTS5 string, ANDed: member text can never be FTS syntax.
+
+    A case ID is matched as written; other words are stemmed by the index's tokenizer.
+    """
     terms = []
     for word in words:
         cleaned = "".join(ch for ch in word if ch.isalnum() or ch in "-'")
         cleaned = cleaned.strip("-'")
         if cleaned:
-            terms.append('"' + cleaned.replace('"', '""') + '"*')
+            terms.append('"' + cleaned.replace('"', '""') + '"')
     return " AND ".join(terms)
 
 

@@ -146,11 +146,13 @@ async def _pragma(raw: aiosqlite.Connection, statement: str) -> Any:
 class Database:
     """The bot's one SQLite file."""
 
-    def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5000) -> None:
+    def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5000, readers: int = 2) -> None:
         self.path = Path(path)
         self.busy_timeout_ms = busy_timeout_ms
+        self._reader_count = max(1, readers)
         self._writer: aiosqlite.Connection | None = None
-        self._reader: aiosqlite.Connection | None = None
+        self._readers: list[aiosqlite.Connection] = []
+        self._next_reader = 0
         self._write_lock = asyncio.Lock()
 
     async def open(self) -> None:
@@ -162,7 +164,8 @@ class Database:
         try:
             self._writer = await self._connect()
             await _pragma(self._writer, "journal_mode = WAL")
-            self._reader = await self._connect()
+            for _ in range(self._reader_count):
+                self._readers.append(await self._connect())
         except sqlite3.Error as error:
             await self.close()
             raise classify(error) from error
@@ -176,17 +179,20 @@ class Database:
         return raw
 
     async def close(self) -> None:
-        for raw in (self._reader, self._writer):
+        for raw in [*self._readers, self._writer]:
             if raw is not None:
                 await raw.close()
-        self._reader = self._writer = None
+        self._readers = []
+        self._writer = None
 
     @property
     def read(self) -> Conn:
-        """A connection for reads outside any transaction."""
-        if self._reader is None:
+        """A connection for reads outside any transaction (a few, used in turn, so that
+        concurrent searches run side by side in SQLite's threads)."""
+        if not self._readers:
             raise RuntimeError("Database.open() has not been awaited")
-        return Conn(self._reader)
+        self._next_reader = (self._next_reader + 1) % len(self._readers)
+        return Conn(self._readers[self._next_reader])
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:

@@ -304,24 +304,21 @@ def _random_id() -> str:
     return secrets.token_urlsafe(4)[:5]
 
 
-def _element_with_id(element: Any) -> Any:
-    if isinstance(element, dict) and element.get("type") in ELEMENT_TYPES:
-        element.setdefault("action_id", _random_id())
-    return element
+def _interactive(block: dict[str, Any]) -> list[dict[str, Any]]:
+    candidates = list(block.get("elements") or []) if block.get("type") == "actions" else []
+    candidates += [block.get("accessory"), block.get("element")]
+    return [e for e in candidates if isinstance(e, dict) and e.get("type") in ELEMENT_TYPES]
 
 
 def with_ids(blocks: Any) -> list[Any]:
-    """A copy of ``blocks`` with the ids Slack fills in: a ``block_id`` on every block and an
-    ``action_id`` on every interactive element that lacks one (random, as Slack's are)."""
+    """A copy of ``blocks`` with the ids Slack fills in when they are left out: a random
+    ``block_id`` on every block and ``action_id`` on every interactive element."""
     if not isinstance(blocks, list):
         return []
     filled = copy.deepcopy(blocks)
     for block in filled:
-        if not isinstance(block, dict):
-            continue
-        block.setdefault("block_id", _random_id())
-        for element in block.get("elements") or [] if block.get("type") == "actions" else []:
-            _element_with_id(element)
-        _element_with_id(block.get("accessory"))
-        _element_with_id(block.get("element"))
+        if isinstance(block, dict):
+            block.setdefault("block_id", _random_id())
+            for element in _interactive(block):
+                element.setdefault("action_id", _random_id())
     return filled

@@ -229,15 +229,17 @@ class WebApi:
     def _views_open(self, params: Json) -> Json:
         return {
             "ok": True,
-            "view": self._ws.open_view(params.get("trigger_id"), params.get("view")),
+            "view": self._ws.view_store.open_view(params.get("trigger_id"), params.get("view")),
         }
 
     def _views_push(self, params: Json) -> Json:
-        view = self._ws.push_view_with_trigger(params.get("trigger_id"), params.get("view"))
+        view = self._ws.view_store.push_view_with_trigger(
+            params.get("trigger_id"), params.get("view")
+        )
         return {"ok": True, "view": view}
 
     def _views_update(self, params: Json) -> Json:
-        view = self._ws.update_view(
+        view = self._ws.view_store.update_view(
             params.get("view"),
             view_id=params.get("view_id"),
             external_id=params.get("external_id"),
@@ -246,7 +248,7 @@ class WebApi:
         return {"ok": True, "view": view}
 
     def _views_publish(self, params: Json) -> Json:
-        view = self._ws.publish_home(
+        view = self._ws.view_store.publish_home(
             params.get("user_id"), params.get("view"), hash=params.get("hash")
         )
         return {"ok": True, "view": view}

@@ -17,23 +17,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from network_bot.testing._stand_in_blocks import (
-    MESSAGE_TEXT,
-    ViewKind,
-    check_message_blocks,
-    check_view,
-    with_ids,
-)
+from network_bot.testing._stand_in_blocks import MESSAGE_TEXT, check_message_blocks, with_ids
 from network_bot.testing._stand_in_core import ApiError
+from network_bot.testing._stand_in_views import ViewStore
 
 Json = dict[str, Any]
-
-
-@dataclass(kw_only=True)
-class _Trigger:
-    user_id: str
-    issued: float
-    used: bool = False
 
 
 @dataclass(kw_only=True)
@@ -90,7 +78,6 @@ class Workspace:
         self.bot_user_id = bot_user_id
         self.bot_id = "B" + bot_user_id[1:]
         self.app_id = app_id
-        self.trigger_ttl = trigger_ttl
         self.response_url_ttl = response_url_ttl
         self.response_url_uses = response_url_uses
         self._clock = clock
@@ -101,14 +88,17 @@ class Workspace:
         self._ims: dict[str, Json] = {}  # IM id -> IM object
         self._messages: dict[str, list[Json]] = {}
         self._ephemerals: list[Json] = []
-        self._views: dict[str, Json] = {}
-        self._view_users: dict[str, str] = {}
-        self._stacks: dict[str, list[str]] = {}
-        self._homes: dict[str, str] = {}
-        self._triggers: dict[str, _Trigger] = {}
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._files: dict[str, _File] = {}
         self._uploads: dict[str, str] = {}  # upload token -> file id
+        self.view_store = ViewStore(
+            team_id=team_id,
+            app_id=app_id,
+            bot_id=self.bot_id,
+            trigger_ttl=trigger_ttl,
+            user_exists=self._users.__contains__,
+            clock=clock,
+        )
         self.add_user(bot_user_id, "network-bot", real_name="Network Bot", is_bot=True)
 
     # --- ids and time -------------------------------------------------------------------
@@ -607,175 +597,47 @@ class Workspace:
                 return message
         return None
 
-    # --- triggers and views ----------------------------------------------------------------
+    # --- triggers and views (kept by ``self.view_store``) ----------------------------------
+
+    @property
+    def trigger_ttl(self) -> float:
+        """Seconds a trigger_id stays usable (Slack: 3)."""
+        return self.view_store.trigger_ttl
+
+    @trigger_ttl.setter
+    def trigger_ttl(self, seconds: float) -> None:
+        self.view_store.trigger_ttl = seconds
 
     def new_trigger_id(self, user_id: str) -> str:
         """A trigger_id as Slack issues per interaction: single use, valid ``trigger_ttl`` s."""
-        trigger_id = f"{next(self._ids)}.{abs(hash(self.team_id)) % 10**9}.{secrets.token_hex(16)}"
-        self._triggers[trigger_id] = _Trigger(user_id=user_id, issued=self._clock())
-        return trigger_id
-
-    def exchange_trigger(self, trigger_id: Any) -> str:
-        """Spend a trigger_id; returns whose it was."""
-        trigger = self._triggers.get(str(trigger_id)) if trigger_id else None
-        if trigger is None:
-            raise ApiError("invalid_trigger_id")
-        if trigger.used:
-            raise ApiError("exchanged_trigger_id")
-        if self._clock() - trigger.issued > self.trigger_ttl:
-            raise ApiError("expired_trigger_id")
-        trigger.used = True
-        return trigger.user_id
-
-    @staticmethod
-    def _validate_view(view: Any, kind: ViewKind) -> Json:
-        problems = check_view(view, kind=kind)
-        if problems:
-            raise ApiError("invalid_arguments", messages=problems)
-        assert isinstance(view, dict)
-        return view
-
-    def _store_view(
-        self,
-        view: Json,
-        *,
-        user_id: str,
-        view_id: str | None = None,
-        previous_view_id: str | None = None,
-        root_view_id: str | None = None,
-    ) -> Json:
-        view_id = view_id or self._next_id("V")
-        external_id = str(view.get("external_id") or "")
-        if external_id:
-            for other_id, other in self._views.items():
-                if other_id != view_id and other["external_id"] == external_id:
-                    raise ApiError("duplicate_external_id")
-        stored: Json = {
-            "id": view_id,
-            "team_id": self.team_id,
-            "type": view.get("type"),
-            "blocks": with_ids(view.get("blocks")),
-            "private_metadata": str(view.get("private_metadata") or ""),
-            "callback_id": str(view.get("callback_id") or ""),
-            "state": {"values": {}},
-            "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
-            "title": copy.deepcopy(view.get("title")),
-            "clear_on_close": bool(view.get("clear_on_close", False)),
-            "notify_on_close": bool(view.get("notify_on_close", False)),
-            "close": copy.deepcopy(view.get("close")),
-            "submit": copy.deepcopy(view.get("submit")),
-            "previous_view_id": previous_view_id,
-            "root_view_id": root_view_id or view_id,
-            "app_id": self.app_id,
-            "external_id": external_id,
-            "app_installed_team_id": self.team_id,
-            "bot_id": self.bot_id,
-        }
-        self._views[view_id] = stored
-        self._view_users[view_id] = user_id
-        return copy.deepcopy(stored)
-
-    def open_view(self, trigger_id: Any, view: Any) -> Json:
-        """``views.open``: a new modal for whoever the trigger belongs to."""
-        checked = self._validate_view(view, "modal")
-        user_id = self.exchange_trigger(trigger_id)
-        self.clear_views(user_id)
-        stored = self._store_view(checked, user_id=user_id)
-        self._stacks[user_id] = [stored["id"]]
-        return stored
-
-    def push_view(self, user_id: str, view: Any) -> Json:
-        """Put a view on top of the person's open modal (Slack allows a stack of three)."""
-        checked = self._validate_view(view, "modal")
-        stack = self._stacks.get(user_id) or []
-        if not stack:
-            raise ApiError("not_found")
-        if len(stack) >= 3:
-            raise ApiError("push_limit_reached")
-        stored = self._store_view(
-            checked, user_id=user_id, previous_view_id=stack[-1], root_view_id=stack[0]
-        )
-        stack.append(stored["id"])
-        return stored
-
-    def push_view_with_trigger(self, trigger_id: Any, view: Any) -> Json:
-        """``views.push``."""
-        self._validate_view(view, "modal")
-        return self.push_view(self.exchange_trigger(trigger_id), view)
-
-    def _find_view(self, view_id: Any, external_id: Any) -> Json:
-        if view_id:
-            found = self._views.get(str(view_id))
-        elif external_id:
-            found = next((v for v in self._views.values() if v["external_id"] == external_id), None)
-        else:
-            raise ApiError(
-                "invalid_arguments", messages=["[ERROR] either view_id or external_id is required"]
-            )
-        if found is None:
-            raise ApiError("not_found")
-        return found
-
-    def update_view(
-        self, view: Any, *, view_id: Any = None, external_id: Any = None, hash: Any = None
-    ) -> Json:
-        """``views.update``: same id, new hash; a stale ``hash`` is refused as Slack does."""
-        current = self._find_view(view_id, external_id)
-        kind: ViewKind = "home" if current["type"] == "home" else "modal"
-        checked = self._validate_view(view, kind)
-        if hash and hash != current["hash"]:
-            raise ApiError("hash_conflict")
-        if not checked.get("external_id"):  # the view keeps the handle it was opened with
-            checked = {**checked, "external_id": current["external_id"]}
-        return self._store_view(
-            checked,
-            user_id=self._view_users[current["id"]],
-            view_id=current["id"],
-            previous_view_id=current["previous_view_id"],
-            root_view_id=current["root_view_id"],
-        )
-
-    def replace_view(self, view_id: str, view: Any) -> Json:
-        """A submission answered with ``response_action: update``."""
-        return self.update_view(view, view_id=view_id)
-
-    def publish_home(self, user_id: Any, view: Any, *, hash: Any = None) -> Json:
-        """``views.publish``: the person's Home tab, one per person, keeping its id."""
-        if not user_id or user_id not in self._users:
-            raise ApiError("user_not_found")
-        checked = self._validate_view(view, "home")
-        current_id = self._homes.get(str(user_id))
-        if hash and current_id and hash != self._views[current_id]["hash"]:
-            raise ApiError("hash_conflict")
-        stored = self._store_view(checked, user_id=str(user_id), view_id=current_id)
-        self._homes[str(user_id)] = stored["id"]
-        return stored
-
-    def close_view(self, user_id: str) -> Json | None:
-        """Close the top view of the person's modal (what an empty submission ack does)."""
-        stack = self._stacks.get(user_id) or []
-        if not stack:
-            return None
-        view_id = stack.pop()
-        self._view_users.pop(view_id, None)
-        return self._views.pop(view_id, None)
-
-    def clear_views(self, user_id: str) -> None:
-        """Close the whole modal (``response_action: clear``)."""
-        while self.close_view(user_id) is not None:
-            pass
+        return self.view_store.new_trigger_id(user_id)
 
     def views_for(self, user_id: str) -> list[Json]:
         """The person's open modal stack, root first."""
-        return [copy.deepcopy(self._views[v]) for v in self._stacks.get(user_id) or []]
+        return self.view_store.views_for(user_id)
 
     def view(self, view_id: str) -> Json | None:
-        found = self._views.get(view_id)
-        return copy.deepcopy(found) if found is not None else None
+        return self.view_store.view(view_id)
 
     def home(self, user_id: str) -> Json | None:
-        view_id = self._homes.get(user_id)
-        return self.view(view_id) if view_id else None
+        """The person's Home tab as last published."""
+        return self.view_store.home(user_id)
+
+    def close_view(self, user_id: str) -> Json | None:
+        """Close the top view of the person's modal (what an empty submission ack does)."""
+        return self.view_store.close_view(user_id)
+
+    def clear_views(self, user_id: str) -> None:
+        """Close the whole modal (``response_action: clear``)."""
+        self.view_store.clear_views(user_id)
+
+    def replace_view(self, view_id: str, view: Any) -> Json:
+        """A submission answered with ``response_action: update``."""
+        return self.view_store.update_view(view, view_id=view_id)
+
+    def push_view(self, user_id: str, view: Any) -> Json:
+        """A submission answered with ``response_action: push``."""
+        return self.view_store.push_view(user_id, view)
 
     # --- files -----------------------------------------------------------------------------
 

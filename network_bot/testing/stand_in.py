@@ -47,6 +47,7 @@ RESPONSE_URL = "response_url"
 FILE_UPLOAD = "file_upload"
 """Pseudo-method for the byte uploads to the URL ``files.getUploadURLExternal`` handed out."""
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+_KNOWN_STATUSES = frozenset(int(status) for status in HTTPStatus)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,7 +123,7 @@ class SlackStandIn(Workspace):
         app.router.add_post("/actions/{team}/{token:.+}", self._handle_response_url)
         app.router.add_post("/upload/v1/{token}", self._handle_upload)
         app.router.add_get("/socket", self._sockets.handle)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.25)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
@@ -306,7 +307,7 @@ class SlackStandIn(Workspace):
             body = {"ok": False, "error": fault.error or "ratelimited"}
             return _json_answer(fault.status or 429, body, {"Retry-After": str(fault.retry_after)})
         if fault.status is not None and fault.error is None:
-            phrase = HTTPStatus(fault.status).phrase
+            phrase = HTTPStatus(fault.status).phrase if fault.status in _KNOWN_STATUSES else "Error"
             page = f"<html><body><h1>{fault.status} {phrase}</h1></body></html>"
             return _Answer(
                 response=web.Response(status=fault.status, text=page, content_type="text/html"),
@@ -323,7 +324,8 @@ class SlackStandIn(Workspace):
         handler = self._api.handler(method)
         if handler is None:
             answer = _json_answer(404, {"ok": False, "error": "unknown_method"})
-            return self._record(method, dict(request.query), "query", started, answer)
+            query = {k: v for k, v in request.query.items() if k != "token"}
+            return self._record(method, query, "query", started, answer)
         try:
             decoded = await decode_api_request(request)
         except ApiError as error:
