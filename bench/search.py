@@ -21,31 +21,127 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import free_port, percentile, start_child, stop_child, summary_ms, wait_for_http  # noqa: E402
+from _common import free_port, percentile, start_child, stop_child, summary_ms, wait_for_http
 
-from network_bot.data import countries  # noqa: E402
-from network_bot.store import cases, members  # noqa: E402
-from network_bot.store.cases import NewCase, SearchQuery  # noqa: E402
-from network_bot.store.db import Database  # noqa: E402
-from network_bot.testing.driver import SlackDriver  # noqa: E402
-from network_bot.testing.harness import SIGNING_SECRET  # noqa: E402
-from network_bot.testing.stand_in import SlackStandIn  # noqa: E402
-from network_bot.vocabulary import Perpetrator, Profession, Status, Urgency, Violation  # noqa: E402
+from network_bot.data import countries
+from network_bot.store import cases, counters, members
+from network_bot.store.cases import NewCase, SearchQuery
+from network_bot.store.db import Database
+from network_bot.testing.driver import SlackDriver
+from network_bot.testing.harness import SIGNING_SECRET
+from network_bot.testing.stand_in import SlackStandIn
+from network_bot.vocabulary import Perpetrator, Profession, Status, Urgency, Violation
 
 MEMBER = "U0SEARCH01"
 REPORTER = "U0REPORT01"
-WORDS = (
-    "radio television newspaper editor reporter photographer blogger cartoonist columnist "
-    "shot killed abducted detained arrested beaten threatened harassed tortured disappeared "
-    "investigation corruption election protest border mining land police army militia cartel "
-    "court trial prosecutor judge police station prison hospital village capital province "
-    "family colleagues union statement video footage motorcycle gunmen night morning office "
-    "website podcast documentary broadcast coverage story sources witness lawyer defender "
-    "artist musician poet satire community indigenous environmental water forest drugs "
-    "smuggling contract fraud minister mayor governor senator general commander"
-).split()
-FIRST = "Arshad Maria Juan Ahmed Fatima Chea Deyda Javier Anna Lasantha Gauri Daphne".split()
-LAST = "Mahmood Ressa Valdez Hydara Vichea Politkovskaya Wickrematunge Lankesh Caruana".split()
+WORDS = [
+    "radio",
+    "television",
+    "newspaper",
+    "editor",
+    "reporter",
+    "photographer",
+    "blogger",
+    "cartoonist",
+    "columnist",
+    "shot",
+    "killed",
+    "abducted",
+    "detained",
+    "arrested",
+    "beaten",
+    "threatened",
+    "harassed",
+    "tortured",
+    "disappeared",
+    "investigation",
+    "corruption",
+    "election",
+    "protest",
+    "border",
+    "mining",
+    "land",
+    "police",
+    "army",
+    "militia",
+    "cartel",
+    "court",
+    "trial",
+    "prosecutor",
+    "judge",
+    "police",
+    "station",
+    "prison",
+    "hospital",
+    "village",
+    "capital",
+    "province",
+    "family",
+    "colleagues",
+    "union",
+    "statement",
+    "video",
+    "footage",
+    "motorcycle",
+    "gunmen",
+    "night",
+    "morning",
+    "office",
+    "website",
+    "podcast",
+    "documentary",
+    "broadcast",
+    "coverage",
+    "story",
+    "sources",
+    "witness",
+    "lawyer",
+    "defender",
+    "artist",
+    "musician",
+    "poet",
+    "satire",
+    "community",
+    "indigenous",
+    "environmental",
+    "water",
+    "forest",
+    "drugs",
+    "smuggling",
+    "contract",
+    "fraud",
+    "minister",
+    "mayor",
+    "governor",
+    "senator",
+    "general",
+    "commander",
+]
+FIRST = [
+    "Arshad",
+    "Maria",
+    "Juan",
+    "Ahmed",
+    "Fatima",
+    "Chea",
+    "Deyda",
+    "Javier",
+    "Anna",
+    "Lasantha",
+    "Gauri",
+    "Daphne",
+]
+LAST = [
+    "Mahmood",
+    "Ressa",
+    "Valdez",
+    "Hydara",
+    "Vichea",
+    "Politkovskaya",
+    "Wickrematunge",
+    "Lankesh",
+    "Caruana",
+]
 QUERIES = {
     "words": [
         "/cases radio",
@@ -108,7 +204,7 @@ async def load(path: Path, count: int) -> float:
         async with db.transaction() as tx:
             for _ in range(min(batch, count - start)):
                 new = generated_case(rng, now.date())
-                public_id = await cases.next_public_id(tx, prefix="NI", year=now.year)
+                public_id = await counters.next_public_id(tx, prefix="NI", year=now.year)
                 case_id = await cases.insert(tx, new, public_id=public_id, now=now)
                 if rng.random() < 0.8:
                     await cases.set_status(
@@ -124,6 +220,10 @@ async def load(path: Path, count: int) -> float:
         await tx.execute("INSERT INTO cases_fts (cases_fts) VALUES ('optimize')")
     await db.close()
     return time.perf_counter() - started
+
+
+def file_size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.glob("search.sqlite3*")) / 2**20
 
 
 async def db_query_times(path: Path, rounds: int) -> dict[str, list[float]]:
@@ -156,7 +256,7 @@ async def main() -> None:
         path = Path(tmp) / "search.sqlite3"
         print(f"loading {options.cases:,} cases ...", flush=True)
         loaded = await load(path, options.cases)
-        size = sum(p.stat().st_size for p in Path(tmp).glob("search.sqlite3*")) / 2**20
+        size = await asyncio.to_thread(file_size_mb, Path(tmp))
         print(f"loaded in {loaded:.1f} s; database file {size:.1f} MB\n")
 
         direct = await db_query_times(path, options.queries)

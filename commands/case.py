@@ -4,24 +4,33 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import date
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from slack_sdk.errors import SlackApiError
 
+from network_bot.answers import notice_modal
 from network_bot.blocks import cases as render
 from network_bot.blocks import kit
+from network_bot.blocks import updates as updates_render
 from network_bot.calls import ActionCall, Call, CommandCall, ViewCall
 from network_bot.registry import Action, Example, Registry, Reply, SlashCommand, View
 from network_bot.roles import Role
 from network_bot.services.cases import CASE_ID, CaseError, normalise_id
-from network_bot.viewstate import value
+from network_bot.services.timeline import TimelineError, UpdateInput
+from network_bot.store.cases import PublicCase
+from network_bot.validators import WebUrl
+from network_bot.viewstate import field_errors, value, values_of
+from network_bot.vocabulary import Stage
 
 log = logging.getLogger("network_bot.commands.case")
 
 USAGE = (
     "Write it like `/case NI-2026-0042` to see a case. Coordinators: "
     '`/case NI-2026-0042 verify`, `/case NI-2026-0042 reject "reason"`, '
-    "`/case NI-2026-0042 duplicate-of NI-2026-0007`."
+    "`/case NI-2026-0042 duplicate-of NI-2026-0007`. Anyone: `/case NI-2026-0042 update` to "
+    "record (or propose) what happened next."
 )
 COORDINATOR_WORDS = frozenset({"verify", "reject", "duplicate-of"})
 
@@ -33,7 +42,7 @@ def required_role(text: str) -> Role:
     return Role.MEMBER
 
 
-async def case_command(call: CommandCall) -> Reply:
+async def case_command(call: CommandCall) -> Reply | None:
     """``ID [verb] [rest]``: the rest is prose (a reason) or one case ID, never shell syntax."""
     parts = call.text.split(maxsplit=2)
     public_id = normalise_id(parts[0]) if parts else ""
@@ -57,7 +66,11 @@ async def case_command(call: CommandCall) -> Reply:
                 await call.bot.cases.mark_duplicate(call.member, public_id, rest)
                 call.bot.outbox_changed()
                 return kit.notice(f"*{public_id}* is merged into *{normalise_id(rest)}*.")
-    except CaseError as error:
+            case "update":
+                view = await _update_modal(call, public_id)
+                call.later(_open_modal(call, view), name="case.update.open")
+                return None
+    except (CaseError, TimelineError) as error:
         return kit.notice(str(error))
     return kit.notice(f"I don't know `{kit.escape(verb[:20])}` for a case. {USAGE}")
 
@@ -72,13 +85,127 @@ def _unquote(text: str) -> str:
 
 async def card(call: Call, public_id: str) -> Reply:
     seen = await call.bot.cases.view(call.member, public_id)
+    latest = await call.bot.timeline.latest(seen.case.id)
     return render.case_card(
         seen.case,
         today=call.bot.clock.now().date(),
-        followers=0,
+        followers=await call.bot.following.follower_count(seen.case.id),
         restricted=seen.restricted,
         can_update=call.member.role.allows(Role.COORDINATOR),
+        extra=updates_render.timeline_blocks(latest),
     )
+
+
+async def _update_modal(call: Call, public_id: str) -> dict[str, Any]:
+    record = await call.bot.timeline.case_for(call.member, public_id)
+    return updates_render.update_modal(
+        case=PublicCase.of(record),
+        today=call.bot.clock.now().date(),
+        coordinator=call.member.role.allows(Role.COORDINATOR),
+    )
+
+
+async def _open_modal(call: CommandCall | ActionCall, view: dict[str, Any]) -> None:
+    try:
+        await call.slack.views_open(trigger_id=call.trigger_id, view=view)
+    except SlackApiError as error:
+        log.warning("views.open failed: %s", error.response.get("error"))
+        await call.tell(kit.notice("Slack could not open the form in time. Please try again."))
+
+
+async def update_clicked(call: ActionCall) -> None:
+    try:
+        view = await _update_modal(call, call.value)
+    except TimelineError as error:
+        await call.tell(kit.notice(str(error)))
+        return
+    await _open_modal(call, view)
+
+
+class UpdateForm(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    happened_on: date
+    body: str = Field(min_length=5, max_length=2000)
+    source_url: WebUrl | None = None
+    stage: str | None = None
+    skip_reason: str = Field(default="", max_length=300)
+
+    @field_validator("skip_reason", mode="before")
+    @classmethod
+    def _blank(cls, value: object) -> object:
+        return "" if value is None else value
+
+    @field_validator("stage")
+    @classmethod
+    def _stage(cls, value: str | None) -> str | None:
+        if value in (None, updates_render.NO_CHANGE):
+            return None
+        if value not in {s.value for s in Stage}:
+            raise ValueError("Choose a step from the list")
+        return value
+
+
+UPDATE_FIELDS = ("happened_on", "body", "source_url", "stage", "skip_reason")
+
+
+async def update_submitted(call: ViewCall) -> Reply | None:
+    try:
+        form = UpdateForm.model_validate(values_of(call.values, UPDATE_FIELDS))
+    except ValidationError as error:
+        return {"response_action": "errors", "errors": field_errors(error, known=UPDATE_FIELDS)}
+    if form.happened_on > call.bot.clock.now().date():
+        return {"response_action": "errors", "errors": {"happened_on": "That date is ahead."}}
+    try:
+        update = await call.bot.timeline.submit(
+            call.member,
+            _case_of(call),
+            UpdateInput(
+                happened_on=form.happened_on,
+                body=form.body,
+                source_url=form.source_url or "",
+                stage=Stage(form.stage) if form.stage else None,
+                skip_reason=form.skip_reason,
+            ),
+        )
+    except TimelineError as error:
+        field = "stage" if form.stage else "body"
+        return {"response_action": "errors", "errors": {field: kit.truncate(str(error), 300)}}
+    call.bot.outbox_changed()
+    recorded = update.state.value == "approved"
+    return {
+        "response_action": "update",
+        "view": notice_modal(
+            "Saved. Followers will hear of it shortly."
+            if recorded
+            else "Thank you: a coordinator will check your update before followers are told.",
+            title="Case update",
+        ),
+    }
+
+
+async def decide_update(call: ActionCall, *, approve: bool) -> None:
+    try:
+        update = await call.bot.timeline.decide(call.member, int(call.value), approve=approve)
+    except (ValueError, TimelineError) as error:
+        text = str(error) if isinstance(error, TimelineError) else "That button is not valid."
+        await call.tell(kit.notice(text))
+        return
+    call.bot.outbox_changed()
+    await call.tell(
+        kit.notice(
+            f"Update {'approved' if approve else 'not approved'}: "
+            f"{updates_render.update_line(update)}"
+        )
+    )
+
+
+async def approve_clicked(call: ActionCall) -> None:
+    await decide_update(call, approve=True)
+
+
+async def reject_update_clicked(call: ActionCall) -> None:
+    await decide_update(call, approve=False)
 
 
 async def open_case(call: ActionCall) -> None:
@@ -163,11 +290,17 @@ def register(registry: Registry) -> None:
         SlashCommand(
             name="/case",
             summary="Where a case stands; coordinators verify, reject or merge reports.",
-            usage_hint='NI-2026-0042 [verify | reject "reason" | duplicate-of NI-2026-0007]',
+            usage_hint=(
+                'NI-2026-0042 [update | verify | reject "reason" | duplicate-of NI-2026-0007]'
+            ),
             handler=case_command,
             role_for=required_role,
             examples=(
                 Example(text="/case NI-2026-0042", does="the case card: status, justice, clock"),
+                Example(
+                    text="/case NI-2026-0042 update",
+                    does="record what happened next (members propose, coordinators save)",
+                ),
                 Example(text="/case NI-2026-0042 verify", does="verify a report (coordinators)"),
                 Example(
                     text='/case NI-2026-0042 reject "not a press-freedom case"',
@@ -181,6 +314,14 @@ def register(registry: Registry) -> None:
         )
     )
     registry.action(Action(action_id="cases.open", handler=open_case))
+    registry.action(Action(action_id="case.update", handler=update_clicked))
+    registry.view(View(callback_id=updates_render.UPDATE_CALLBACK, handler=update_submitted))
+    registry.action(
+        Action(action_id="update.approve", handler=approve_clicked, role=Role.COORDINATOR)
+    )
+    registry.action(
+        Action(action_id="update.reject", handler=reject_update_clicked, role=Role.COORDINATOR)
+    )
     registry.action(Action(action_id="case.verify", handler=verify_clicked, role=Role.COORDINATOR))
     registry.action(Action(action_id="case.reject", handler=reject_clicked, role=Role.COORDINATOR))
     registry.action(

@@ -12,6 +12,7 @@ from network_bot.calls import CommandCall
 from network_bot.registry import Example, Registry, Reply, SlashCommand
 from network_bot.roles import Role
 from network_bot.services.roster import RosterError
+from network_bot.store.members import AlertPref
 from network_bot.validators import CountryCode, Stripped
 
 PER_PAGE = 25
@@ -55,6 +56,8 @@ async def network(call: CommandCall) -> Reply:
             return await change_role(call, parsed.rest)
         case "members":
             return await list_members(call, parsed.rest)
+        case "prefs":
+            return await prefs(call, parsed.rest)
     return kit.notice(
         f"I don't know `/network {kit.escape(parsed.word(0)[:30])}`. "
         "Type `/network help` to see every command with examples."
@@ -125,12 +128,36 @@ async def list_members(call: CommandCall, parsed: args.Parsed) -> Reply:
     )
 
 
+PREF_TEXT = {
+    AlertPref.ALL: "every alert as a DM as soon as it is sent",
+    AlertPref.DIGEST: "one digest a day (around 09:00 your time); urgent alerts still come at once",
+    AlertPref.MUTE: "no alerts, except urgent ones (life at risk)",
+}
+
+
+async def prefs(call: CommandCall, parsed: args.Parsed) -> Reply:
+    usage = "Write `/network prefs all`, `/network prefs digest` or `/network prefs mute`."
+    choice = parsed.first
+    if not choice:
+        current = call.member.alert_pref
+        return kit.notice(f"You get {PREF_TEXT[current]}. {usage}")
+    try:
+        wanted = AlertPref(choice)
+    except ValueError:
+        return kit.notice(usage)
+    await call.bot.roster.set_alert_pref(call.member, wanted)
+    return kit.notice(f"Done: from now on you get {PREF_TEXT[wanted]}.")
+
+
 def register(registry: Registry) -> None:
     registry.command(
         SlashCommand(
             name="/network",
             summary="Help, your roster entry, the roster, and roles.",
-            usage_hint='help | me | join org:"..." country:XX | members [role] | role @user ROLE',
+            usage_hint=(
+                'help | me | join org:"..." country:XX | prefs [all|digest|mute] | '
+                "members [role] | role @user ROLE"
+            ),
             handler=network,
             subcommand_roles={"members": Role.COORDINATOR, "role": Role.ADMIN},
             examples=(
@@ -139,6 +166,10 @@ def register(registry: Registry) -> None:
                 Example(
                     text='/network join org:"Free Media Desk" country:KE lang:en',
                     does="say which organisation and country you work for",
+                ),
+                Example(
+                    text="/network prefs digest",
+                    does="alerts once a day (or `all`, or `mute`: urgent ones still come)",
                 ),
                 Example(text="/network members coordinator", does="who coordinates (coordinators)"),
                 Example(text="/network role @amina coordinator", does="give a role (admins)"),

@@ -24,8 +24,14 @@ from network_bot.dispatch import wire
 from network_bot.logs import describe_exception
 from network_bot.middleware import Authorize, HandleEventsOnce, IdentifyMember, ReadPayload
 from network_bot.registry import Registry, load_commands
+from network_bot.scheduler import Scheduler
+from network_bot.services.alerts import Alerts
+from network_bot.services.calendar import Calendar
 from network_bot.services.cases import Cases
+from network_bot.services.following import Following
+from network_bot.services.home import Home
 from network_bot.services.roster import Roster
+from network_bot.services.timeline import Timeline
 from network_bot.settings import Settings, SettingsError
 from network_bot.store.db import Database
 
@@ -68,6 +74,7 @@ def build_app(
     load_commands(registry, settings.command_package)
     db = Database(settings.db_path, busy_timeout_ms=settings.db_busy_timeout_ms)
     slack = slack_client(settings)
+    following = Following(db=db, clock=clock)
     bot = Bot(
         settings=settings,
         clock=clock,
@@ -79,8 +86,25 @@ def build_app(
         cases=Cases(
             db=db, clock=clock, prefix=settings.case_prefix, review_channel=settings.review_channel
         ),
+        alerts=Alerts(db=db, clock=clock),
+        following=following,
+        timeline=Timeline(
+            db=db,
+            clock=clock,
+            review_channel=settings.review_channel,
+            batch_window=timedelta(minutes=settings.batch_minutes),
+        ),
+        home=Home(db=db, clock=clock, following=following),
+        calendar=Calendar(
+            db=db,
+            clock=clock,
+            campaign_channel=settings.campaign_channel,
+            review_channel=settings.review_channel,
+            post_hour=settings.campaign_hour,
+        ),
         logger=logger,
     )
+    bot.workers.append(_scheduler(bot))
     secret = settings.slack_signing_secret
     bolt = AsyncApp(
         client=slack,
@@ -95,6 +119,36 @@ def build_app(
     wire(bolt, bot)
     bot.bolt = bolt
     return bot
+
+
+def _scheduler(bot: Bot) -> Scheduler:
+    """The periodic jobs; each queues what it sends under a dedupe key, so none posts twice."""
+    scheduler = Scheduler(logger=logging.getLogger("network_bot.scheduler"))
+
+    async def refresh_alert_statuses() -> None:
+        if await bot.alerts.refresh_statuses():
+            bot.outbox_changed()
+
+    async def send_digests() -> None:
+        if await bot.alerts.send_digests():
+            bot.outbox_changed()
+
+    scheduler.every(
+        2.0, "alert-status", refresh_alert_statuses, has_work=lambda: bot.alerts.has_changes
+    )
+
+    async def flush_notifications() -> None:
+        if await bot.timeline.flush_notifications():
+            bot.outbox_changed()
+
+    async def run_calendar() -> None:
+        if await bot.calendar.run():
+            bot.outbox_changed()
+
+    scheduler.every(300.0, "alert-digests", send_digests)
+    scheduler.every(20.0, "update-notifications", flush_notifications)
+    scheduler.every(300.0, "campaign-calendar", run_calendar)
+    return scheduler
 
 
 async def _log_listener_error(

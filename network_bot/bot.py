@@ -11,8 +11,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from network_bot.background import Background
 from network_bot.clock import Clock
 from network_bot.registry import Registry
+from network_bot.services.alerts import Alerts
+from network_bot.services.calendar import Calendar
 from network_bot.services.cases import Cases
+from network_bot.services.following import Following
+from network_bot.services.home import Home
 from network_bot.services.roster import Roster
+from network_bot.services.timeline import Timeline
 from network_bot.settings import Settings
 from network_bot.store.db import Database
 
@@ -38,6 +43,11 @@ class Bot:
     registry: Registry
     roster: Roster
     cases: Cases
+    alerts: Alerts
+    following: Following
+    timeline: Timeline
+    home: Home
+    calendar: Calendar
     logger: logging.Logger
     workers: list[Worker] = field(default_factory=list)
     bolt: AsyncApp = field(init=False)

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     review_channel: str | None = Field(default=None, alias="NETWORK_BOT_REVIEW_CHANNEL")
     campaign_channel: str | None = Field(default=None, alias="NETWORK_BOT_CAMPAIGN_CHANNEL")
 
+    batch_minutes: float = Field(default=3.0, ge=0, le=120, alias="NETWORK_BOT_BATCH_MINUTES")
+    campaign_hour: int = Field(default=8, ge=0, le=23, alias="NETWORK_BOT_CAMPAIGN_HOUR")
+
     command_package: str = Field(default="commands", alias="NETWORK_BOT_COMMANDS")
     log_level: str = Field(default="INFO", alias="NETWORK_BOT_LOG_LEVEL")
     db_busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000, alias="NETWORK_BOT_DB_BUSY_MS")

@@ -1,4 +1,4 @@
-"""Cases: a member reports, a coordinator verifies, another member searches; and the safety rules."""
+"""Cases: a member reports, a coordinator verifies, another member searches; safety rules."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def seen_by(h: Harness, user_id: str) -> str:
     slack = h.slack
     parts = [json.dumps(m) for m in slack.ephemerals(user_id)]
     parts += [json.dumps(m) for m in slack.dm(user_id)]
-    for channel_id, channel in slack.channels.items():
+    for channel_id in slack.channels:
         if channel_id != REVIEW:
             parts += [json.dumps(m) for m in slack.messages(channel_id)]
     return "\n".join(parts)

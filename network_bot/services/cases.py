@@ -15,7 +15,7 @@ from network_bot.blocks import cases as render
 from network_bot.blocks import kit
 from network_bot.clock import Clock
 from network_bot.roles import Role
-from network_bot.store import audit, cases, members, outbox
+from network_bot.store import audit, cases, counters, members, outbox
 from network_bot.store.audit import Outcome
 from network_bot.store.cases import CaseRecord, NewCase, PublicCase, SearchQuery
 from network_bot.store.db import Conn, Database
@@ -83,7 +83,7 @@ class Cases:
                 name_tokens=name_tokens(new.victim_names),
                 around=new.incident_date,
             )
-            public_id = await cases.next_public_id(tx, prefix=self._prefix, year=now.year)
+            public_id = await counters.next_public_id(tx, prefix=self._prefix, year=now.year)
             case_id = await cases.insert(tx, new, public_id=public_id, now=now)
             record = await cases.get(tx, case_id)
             assert record is not None

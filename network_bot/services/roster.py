@@ -11,7 +11,7 @@ from network_bot.roles import Role
 from network_bot.store import audit, members
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Database
-from network_bot.store.members import Member
+from network_bot.store.members import AlertPref, Member
 
 
 class RosterError(Exception):
@@ -196,6 +196,16 @@ class Roster:
                 country=country if country is not None else member.country,
                 language=language if language is not None else member.language,
                 now=self._clock.now(),
+            )
+            updated = await members.get(tx, member.user_id)
+        assert updated is not None
+        self._remember(updated)
+        return updated
+
+    async def set_alert_pref(self, member: Member, pref: AlertPref) -> Member:
+        async with self._db.transaction() as tx:
+            await members.set_alert_pref(
+                tx, user_id=member.user_id, pref=pref, now=self._clock.now()
             )
             updated = await members.get(tx, member.user_id)
         assert updated is not None

@@ -144,19 +144,6 @@ def _record(row: sqlite3.Row) -> CaseRecord:
     return CaseRecord.model_validate(data)
 
 
-async def next_public_id(conn: Conn, *, prefix: str, year: int) -> str:
-    """The next ID of the year; inside the caller's transaction, so no gaps and no races."""
-    last = await conn.fetch_value(
-        """
-        INSERT INTO case_counters (prefix, year, last) VALUES (?, ?, 1)
-        ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1
-        RETURNING last
-        """,
-        (prefix, year),
-    )
-    return f"{prefix}-{year}-{int(last):04d}"
-
-
 async def insert(conn: Conn, case: NewCase, *, public_id: str, now: datetime) -> int:
     case_id = await conn.execute(
         """
@@ -371,3 +358,60 @@ async def review_card_outbox_id(conn: Conn, case_id: int) -> int | None:
         "SELECT outbox_id FROM case_reviews WHERE case_id = ?", (case_id,)
     )
     return None if value is None else int(value)
+
+
+async def set_stage(
+    conn: Conn, *, case_id: int, stage: Stage, stage_date: date, now: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE cases SET justice_stage = ?, justice_stage_date = ?, updated_at = ? WHERE id = ?",
+        (stage.value, stage_date.isoformat(), iso(now), case_id),
+    )
+
+
+async def review_queue(conn: Conn, *, limit: int = 10) -> list[CaseRecord]:
+    """Reports waiting for a coordinator, oldest first."""
+    rows = await conn.fetch_all(
+        "SELECT * FROM cases WHERE status IN ('reported', 'under_review') ORDER BY id LIMIT ?",
+        (limit,),
+    )
+    return [_record(r) for r in rows]
+
+
+async def by_reporter(conn: Conn, reporter_id: str, *, limit: int = 10) -> list[CaseRecord]:
+    rows = await conn.fetch_all(
+        "SELECT * FROM cases WHERE reporter_id = ? ORDER BY id DESC LIMIT ?", (reporter_id, limit)
+    )
+    return [_record(r) for r in rows]
+
+
+async def anniversaries(
+    conn: Conn, *, month_day: str, before: date, violations: Sequence[Violation]
+) -> list[CaseRecord]:
+    """Verified cases whose incident fell on this month and day in an earlier year."""
+    marks = ",".join("?" for _ in violations)
+    rows = await conn.fetch_all(
+        f"""
+        SELECT * FROM cases
+         WHERE status = 'verified' AND substr(incident_date, 6, 5) = ?
+           AND incident_date < ? AND violation IN ({marks})
+         ORDER BY country, incident_date
+        """,
+        (month_day, before.isoformat(), *[v.value for v in violations]),
+    )
+    return [_record(r) for r in rows]
+
+
+async def unresolved_killings(conn: Conn, *, limit: int = 500) -> list[CaseRecord]:
+    """Verified killings without a full conviction: the campaign's core list."""
+    rows = await conn.fetch_all(
+        """
+        SELECT * FROM cases
+         WHERE status = 'verified' AND violation = 'killing'
+           AND justice_stage != 'convicted_full'
+         ORDER BY country, incident_date
+         LIMIT ?
+        """,
+        (limit,),
+    )
+    return [_record(r) for r in rows]

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 from network_bot.clock import iso, parse_iso
 from network_bot.roles import Role
 from network_bot.store.db import Conn
+
+
+class AlertPref(StrEnum):
+    """How a member wants alerts: each at once, in a daily digest, or not at all (urgent ones
+    always come at once)."""
+
+    ALL = "all"
+    DIGEST = "digest"
+    MUTE = "mute"
 
 
 class Member(BaseModel):
@@ -26,6 +36,7 @@ class Member(BaseModel):
     tz: str | None = None
     tz_offset: int | None = None
     is_active: bool = True
+    alert_pref: AlertPref = AlertPref.ALL
     profile_checked_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
@@ -145,3 +156,10 @@ async def ids_with_role(conn: Conn, role: Role) -> list[str]:
         (role.value,),
     )
     return [row[0] for row in rows]
+
+
+async def set_alert_pref(conn: Conn, *, user_id: str, pref: AlertPref, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE members SET alert_pref = ?, updated_at = ? WHERE user_id = ?",
+        (pref.value, iso(now), user_id),
+    )

@@ -1,0 +1,338 @@
+"""``/alert``: coordinators rally the network; everyone answers with a button."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from slack_sdk.errors import SlackApiError
+
+from network_bot.blocks import alerts as render
+from network_bot.blocks import kit
+from network_bot.calls import ActionCall, CommandCall, ViewCall
+from network_bot.data import countries
+from network_bot.registry import Action, Example, Registry, Reply, SlashCommand, View
+from network_bot.roles import Role
+from network_bot.services.alerts import AlertError, ChannelInfo
+from network_bot.store.alerts import AlertDraft, Audience, Response
+from network_bot.validators import WebUrl
+from network_bot.viewstate import field_errors, values_of
+from network_bot.vocabulary import Urgency
+
+log = logging.getLogger("network_bot.commands.alert")
+
+FIELDS = (
+    "headline",
+    "body",
+    "action",
+    "action_text",
+    "link",
+    "deadline",
+    "urgency",
+    "audience",
+    "countries",
+    "regions",
+    "channels",
+    "shared",
+)
+MAX_CHANNELS = 10
+USAGE = (
+    "Write `/alert` (or `/alert NI-2026-0042` about a verified case) to compose one, "
+    "`/alert status [AL-2026-0001]` to see how it went, `/alert recall AL-2026-0001` to "
+    "withdraw it."
+)
+
+
+class AlertForm(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    headline: str = Field(min_length=3, max_length=150)
+    body: str = Field(min_length=10, max_length=2000)
+    action: str
+    action_text: str = Field(default="", max_length=500)
+    link: WebUrl | None = None
+    deadline: date | None = None
+    urgency: Urgency
+    audience: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list, max_length=60)
+    regions: list[str] = Field(default_factory=list)
+    channels: list[str] = Field(default_factory=list, max_length=MAX_CHANNELS)
+    shared: list[str] = Field(default_factory=list)
+
+    @field_validator("action")
+    @classmethod
+    def _action(cls, value: str) -> str:
+        if value not in render.ACTIONS:
+            raise ValueError("Choose what you ask people to do")
+        return value
+
+    @field_validator("deadline")
+    @classmethod
+    def _deadline(cls, value: date | None, info: ValidationInfo) -> date | None:
+        today = (info.context or {}).get("today")
+        if value is not None and today is not None and value < today:
+            raise ValueError("The deadline has already passed")
+        return value
+
+    @field_validator("countries")
+    @classmethod
+    def _countries(cls, value: list[str]) -> list[str]:
+        if any(not countries.is_country(c) for c in value):
+            raise ValueError("Choose countries from the list")
+        return value
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: list[str]) -> list[str]:
+        if any(r not in countries.REGIONS for r in value):
+            raise ValueError("Choose regions from the list")
+        return value
+
+    @field_validator("channels")
+    @classmethod
+    def _channels(cls, value: list[str]) -> list[str]:
+        if any(not c or c[0] not in "CG" for c in value):
+            raise ValueError("Choose channels from the list")
+        return value
+
+    @field_validator("audience", "countries", "regions", "channels", "shared", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+    @field_validator("action_text", mode="before")
+    @classmethod
+    def _none_is_blank(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    def audience_of(self) -> Audience:
+        return Audience(
+            all_members="all" in self.audience,
+            countries=tuple(self.countries),
+            regions=tuple(self.regions),
+            case_followers="case_followers" in self.audience,
+            country_followers="country_followers" in self.audience,
+            channels=tuple(dict.fromkeys(self.channels)),
+            include_shared="include_shared" in self.shared,
+        )
+
+
+async def alert_command(call: CommandCall) -> Reply | None:
+    words = call.text.split()
+    verb = words[0].lower() if words else ""
+    try:
+        if verb == "status":
+            if len(words) > 1:
+                report = await call.bot.alerts.status(await call.bot.alerts.find(words[1]))
+                return kit.message(report.message()["blocks"], text="Alert status")  # type: ignore[arg-type]
+            return render.recent_alerts(await call.bot.alerts.recent())
+        if verb == "recall":
+            if len(words) < 2:
+                return kit.notice(f"Which alert? {USAGE}")
+            stopped, withdrawn = await call.bot.alerts.recall(call.member, words[1])
+            call.bot.outbox_changed()
+            return kit.notice(
+                f"Withdrawn: {withdrawn} delivered copies are being replaced by "
+                f"a withdrawn note; {stopped} not yet sent were stopped."
+            )
+        if verb in {"help", "?"} or len(words) > 1:
+            return kit.notice(USAGE)
+        case_id, case_public_id, headline, body = None, None, "", ""
+        if verb:
+            case_id, case_public_id, headline, body = await call.bot.alerts.prefill(verb)
+    except AlertError as error:
+        return kit.notice(str(error))
+    view = render.compose_modal(
+        headline=headline, body=body, case_public_id=case_public_id, has_case=case_id is not None
+    )
+    call.later(_open(call, view), name="alert.open")
+    return None
+
+
+async def _open(call: CommandCall, view: dict[str, Any]) -> None:
+    try:
+        await call.slack.views_open(trigger_id=call.trigger_id, view=view)
+    except SlackApiError as error:
+        log.warning("views.open for /alert failed: %s", error.response.get("error"))
+        await call.tell(
+            kit.notice("Slack could not open the alert form in time. Please run `/alert` again.")
+        )
+
+
+async def _channel_info(call: ViewCall, channel_ids: list[str]) -> list[ChannelInfo]:
+    found = []
+    for channel_id in channel_ids:
+        try:
+            response = await call.slack.conversations_info(channel=channel_id)
+        except SlackApiError as error:
+            raise AlertError(
+                f"I can't see the channel {kit.channel_link(channel_id)} "
+                f"({error.response.get('error')}).",
+                field="channels",
+            ) from None
+        channel = response.get("channel") or {}
+        found.append(
+            ChannelInfo(
+                id=channel_id,
+                name=str(channel.get("name", channel_id)),
+                is_ext_shared=bool(channel.get("is_ext_shared") or channel.get("is_shared")),
+                is_archived=bool(channel.get("is_archived")),
+                is_member=bool(channel.get("is_member", True)),
+            )
+        )
+    return found
+
+
+async def compose_submitted(call: ViewCall) -> Reply | None:
+    today = call.bot.clock.now().date()
+    try:
+        form = AlertForm.model_validate(values_of(call.values, FIELDS), context={"today": today})
+    except ValidationError as error:
+        return {"response_action": "errors", "errors": field_errors(error, known=FIELDS)}
+    case_public_id = json.loads(call.private_metadata or "{}").get("case")
+    try:
+        case_id = None
+        if case_public_id:
+            case_id, case_public_id, _, _ = await call.bot.alerts.prefill(str(case_public_id))
+        channels = await _channel_info(call, form.channels)
+        preview = await call.bot.alerts.draft(
+            call.member,
+            AlertDraft(
+                created_by=call.member.user_id,
+                case_id=case_id,
+                headline=form.headline,
+                body=form.body,
+                action_kind=form.action,
+                action_text=form.action_text,
+                link=form.link or "",
+                deadline=form.deadline,
+                urgency=form.urgency,
+                audience=form.audience_of(),
+            ),
+            channels,
+        )
+    except AlertError as error:
+        return {
+            "response_action": "errors",
+            "errors": {error.field or "headline": kit.truncate(str(error), 300)},
+        }
+    return {
+        "response_action": "update",
+        "view": render.preview_modal(
+            preview.alert,
+            case_public_id=preview.case_public_id,
+            recipients=len(preview.reach.now),
+            digests=len(preview.reach.digest),
+            muted=preview.reach.muted,
+            channel_names=[(c.name, c.is_ext_shared) for c in preview.channels],
+        ),
+    }
+
+
+async def confirm_submitted(call: ViewCall) -> Reply | None:
+    try:
+        alert_id = int(json.loads(call.private_metadata or "{}")["alert"])
+    except (ValueError, KeyError, TypeError):
+        return {"response_action": "update", "view": _notice("That preview has expired.")}
+    try:
+        alert = await call.bot.alerts.send(call.member, alert_id)
+    except AlertError as error:
+        return {"response_action": "update", "view": _notice(str(error))}
+    call.bot.outbox_changed()
+    return {
+        "response_action": "update",
+        "view": _notice(
+            f"*{alert.public_id}* is on its way to {alert.recipient_count} people"
+            f"{f' and {alert.channel_count} channels' if alert.channel_count else ''}. "
+            "Your DM from the bot shows deliveries and answers as they come in."
+        ),
+    }
+
+
+def _notice(text: str) -> dict[str, Any]:
+    return kit.modal(
+        title="Alert",
+        callback_id="network.notice",
+        submit=None,
+        close="Done",
+        blocks=[kit.section(text)],
+    )
+
+
+async def respond_clicked(call: ActionCall) -> None:
+    alert_id, _, answer = call.value.partition(":")
+    try:
+        response = Response(answer)
+        alert = await call.bot.alerts.respond(call.member, int(alert_id), response)
+    except (ValueError, AlertError) as error:
+        text = str(error) if isinstance(error, AlertError) else "That button is not valid."
+        await call.tell(kit.notice(text))
+        return
+    await call.tell(
+        kit.notice(
+            f"Thank you: recorded “{response.label}” for {alert.public_id}. "
+            "You can change your answer any time."
+        )
+    )
+
+
+async def link_clicked(call: ActionCall) -> None:
+    """A link button opens in the browser; Slack still tells the bot, which has nothing to do."""
+
+
+async def status_clicked(call: ActionCall) -> None:
+    try:
+        alert = await call.bot.alerts.find(call.value)
+    except AlertError as error:
+        await call.tell(kit.notice(str(error)))
+        return
+    report = await call.bot.alerts.status(alert)
+    await call.tell(kit.message(report.message()["blocks"], text="Alert status"))  # type: ignore[arg-type]
+
+
+async def recall_clicked(call: ActionCall) -> None:
+    try:
+        stopped, withdrawn = await call.bot.alerts.recall(call.member, call.value)
+    except AlertError as error:
+        await call.tell(kit.notice(str(error)))
+        return
+    call.bot.outbox_changed()
+    await call.tell(
+        kit.notice(
+            f"Withdrawn: {withdrawn} delivered copies are being replaced; "
+            f"{stopped} not yet sent were stopped."
+        )
+    )
+
+
+def register(registry: Registry) -> None:
+    registry.command(
+        SlashCommand(
+            name="/alert",
+            summary="Rally the network: compose, preview and send an alert (coordinators).",
+            usage_hint="[NI-2026-0042] | status [AL-2026-0001] | recall AL-2026-0001",
+            handler=alert_command,
+            role=Role.COORDINATOR,
+            examples=(
+                Example(text="/alert", does="compose an alert; you see a preview before it goes"),
+                Example(text="/alert NI-2026-0042", does="an alert about a verified case"),
+                Example(
+                    text="/alert status AL-2026-0003", does="delivered, pending, failed, answers"
+                ),
+                Example(text="/alert recall AL-2026-0003", does="withdraw every copy"),
+            ),
+        )
+    )
+    registry.view(
+        View(callback_id=render.COMPOSE_CALLBACK, handler=compose_submitted, role=Role.COORDINATOR)
+    )
+    registry.view(
+        View(callback_id=render.CONFIRM_CALLBACK, handler=confirm_submitted, role=Role.COORDINATOR)
+    )
+    registry.action(Action(action_id="alert.respond", handler=respond_clicked))
+    registry.action(Action(action_id="alert.link", handler=link_clicked))
+    registry.action(Action(action_id="alert.status", handler=status_clicked, role=Role.COORDINATOR))
+    registry.action(Action(action_id="alert.recall", handler=recall_clicked, role=Role.COORDINATOR))

@@ -1,0 +1,339 @@
+"""How alerts look: the compose form, the preview, the message itself, the sender's live status."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from network_bot.blocks import kit
+from network_bot.blocks.cases import country_groups
+from network_bot.data import countries
+from network_bot.store.alerts import Alert, Response
+from network_bot.vocabulary import Urgency
+
+DIGEST_ALERTS = 7  # six blocks each: a digest stays inside a message's 50 blocks
+COMPOSE_CALLBACK = "alert.compose"
+CONFIRM_CALLBACK = "alert.confirm"
+
+ACTIONS = {
+    "sign_letter": "Sign the joint letter",
+    "publish_statement": "Publish a statement",
+    "contact_embassy": "Contact the embassy",
+    "share": "Share on social media",
+    "lobby_unesco": "Lobby the state to answer UNESCO",
+    "custom": "Take action",
+}
+MARK = {Urgency.URGENT: ":rotating_light: ", Urgency.HIGH: ":warning: ", Urgency.ROUTINE: ""}
+WITHDRAWN = {
+    "text": "This alert was withdrawn.",
+    "blocks": [
+        kit.section(
+            ":no_entry_sign: _This alert was withdrawn by the network's "
+            "secretariat. Please do not act on it or share it._"
+        )
+    ],
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusCounts:
+    delivered: int
+    pending: int
+    failed: int
+    cancelled: int
+
+
+def alert_message(alert: Alert, *, case_public_id: str | None) -> dict[str, Any]:
+    """The alert as every recipient sees it; the preview shows exactly this."""
+    ask = ACTIONS.get(alert.action_kind, ACTIONS["custom"])
+    detail = f": {kit.safe(alert.action_text, 500)}" if alert.action_text else ""
+    ask_block = kit.section(
+        f"*What we ask:* {ask}{detail}",
+        accessory=kit.button(
+            "Open the link", action_id="alert.link", url=alert.link, value=str(alert.id)
+        )
+        if alert.link
+        else None,
+    )
+    facts = [f"Alert {alert.public_id} from the network's secretariat"]
+    if alert.deadline:
+        facts.insert(0, f"*Deadline:* {alert.deadline.isoformat()}")
+    if case_public_id:
+        facts.append(f"Case {case_public_id}")
+    blocks = [
+        kit.header(f"{'URGENT: ' if alert.urgency is Urgency.URGENT else ''}{alert.headline}"),
+        kit.section(kit.safe(alert.body, 2000)),
+        ask_block,
+        kit.context(" · ".join(facts)),
+        kit.actions(
+            *(
+                kit.button(
+                    r.label,
+                    action_id="alert.respond",
+                    value=f"{alert.id}:{r.value}",
+                    style="primary" if r is Response.IN else None,
+                )
+                for r in Response
+            ),
+            block_id=f"respond:{alert.id}",
+        ),
+    ]
+    return {"text": f"{MARK[alert.urgency]}{alert.headline}", "blocks": blocks}
+
+
+def compose_modal(
+    *, headline: str, body: str, case_public_id: str | None, has_case: bool
+) -> dict[str, Any]:
+    audience_options = [kit.option("All members", "all")]
+    if has_case:
+        audience_options.append(kit.option("Followers of this case", "case_followers"))
+    audience_options.append(kit.option("Followers of the chosen countries", "country_followers"))
+    blocks = [
+        kit.input_block(
+            block_id="headline",
+            label="Headline",
+            element=kit.text_input(action_id="value", max_length=150, initial=headline or None),
+        ),
+        kit.input_block(
+            block_id="body",
+            label="What happened",
+            element=kit.text_input(
+                action_id="value", multiline=True, max_length=2000, initial=body or None
+            ),
+            hint="Goes to everyone in the audience. Never paste restricted notes.",
+        ),
+        kit.input_block(
+            block_id="action",
+            label="What we ask people to do",
+            element=kit.static_select(
+                action_id="value",
+                options=[kit.option(label, key) for key, label in ACTIONS.items()],
+            ),
+        ),
+        kit.input_block(
+            block_id="action_text",
+            label="Details of the ask",
+            optional=True,
+            element=kit.text_input(action_id="value", max_length=500),
+        ),
+        kit.input_block(
+            block_id="link",
+            label="Link",
+            optional=True,
+            element=kit.text_input(action_id="value", max_length=500, placeholder="https://"),
+        ),
+        kit.input_block(
+            block_id="deadline",
+            label="Deadline",
+            optional=True,
+            element={"type": "datepicker", "action_id": "value"},
+        ),
+        kit.input_block(
+            block_id="urgency",
+            label="Urgency",
+            element=kit.static_select(
+                action_id="value",
+                options=[kit.option(u.label, u.value) for u in Urgency],
+                initial=kit.option(Urgency.ROUTINE.label, Urgency.ROUTINE.value),
+            ),
+        ),
+        kit.input_block(
+            block_id="audience",
+            label="Audience",
+            optional=True,
+            element={"type": "checkboxes", "action_id": "value", "options": audience_options},
+        ),
+        kit.input_block(
+            block_id="countries",
+            label="Members in these countries",
+            optional=True,
+            element=kit.static_select(
+                action_id="value", option_groups=country_groups(), multi=True
+            ),
+        ),
+        kit.input_block(
+            block_id="regions",
+            label="Members in these regions",
+            optional=True,
+            element=kit.static_select(
+                action_id="value", multi=True, options=[kit.option(r, r) for r in countries.REGIONS]
+            ),
+        ),
+        kit.input_block(
+            block_id="channels",
+            label="Also post in channels",
+            optional=True,
+            element={
+                "type": "multi_conversations_select",
+                "action_id": "value",
+                "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+            },
+        ),
+        kit.input_block(
+            block_id="shared",
+            label="Shared channels",
+            optional=True,
+            element={
+                "type": "checkboxes",
+                "action_id": "value",
+                "options": [
+                    kit.option(
+                        "Include channels shared with other organisations",
+                        "include_shared",
+                        description="Partners outside the network will see it",
+                    )
+                ],
+            },
+        ),
+    ]
+    return kit.modal(
+        title="Alert the network",
+        callback_id=COMPOSE_CALLBACK,
+        submit="Preview",
+        blocks=blocks,
+        private_metadata=json.dumps({"case": case_public_id} if case_public_id else {}),
+    )
+
+
+def preview_modal(
+    alert: Alert,
+    *,
+    case_public_id: str | None,
+    recipients: int,
+    digests: int,
+    muted: int,
+    channel_names: Sequence[tuple[str, bool]],
+) -> dict[str, Any]:
+    message = alert_message(alert, case_public_id=case_public_id)
+    reach = [f"*{recipients}* people get it now as a DM"]
+    if digests:
+        reach.append(f"{digests} in their daily digest")
+    if muted:
+        reach.append(f"{muted} muted alerts and won't get it")
+    if channel_names:
+        listed = ", ".join(
+            f"#{kit.escape(name)}{' (shared)' if shared else ''}" for name, shared in channel_names
+        )
+        reach.append(f"posted in {listed}")
+    blocks: list[kit.Block] = [
+        kit.context("Preview: this is exactly what will be sent. Nothing has gone out yet."),
+        kit.divider(),
+        *message["blocks"],
+        kit.divider(),
+        kit.section(" · ".join(reach)),
+    ]
+    if any(shared for _, shared in channel_names):
+        blocks.append(
+            kit.section(
+                ":warning: *A channel here is shared with another "
+                "organisation.* People outside the network will see this "
+                "alert there."
+            )
+        )
+    total = recipients + len(channel_names)
+    return kit.modal(
+        title="Check and send",
+        callback_id=CONFIRM_CALLBACK,
+        submit=f"Send ({total})" if total < 100_000 else "Send",
+        close="Back",
+        blocks=blocks,
+        private_metadata=json.dumps({"alert": alert.id}),
+    )
+
+
+def status_message(
+    alert: Alert,
+    *,
+    counts: StatusCounts,
+    tallies: dict[Response, int],
+    by_organisation: dict[str, dict[Response, int]],
+    failures: Sequence[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    state = {"sent": "sent", "recalled": "withdrawn", "draft": "draft"}[alert.state.value]
+    title = (
+        f"*{alert.public_id}* “{kit.safe(alert.headline, 150)}”: {state} to "
+        f"{alert.recipient_count} people"
+    )
+    if alert.digest_count:
+        title += f" (+{alert.digest_count} by digest)"
+    if alert.channel_count:
+        title += f" and {alert.channel_count} channel{'s' if alert.channel_count != 1 else ''}"
+    blocks: list[kit.Block] = [
+        kit.section(title),
+        kit.fields(
+            [
+                ("Delivered", str(counts.delivered)),
+                ("Pending", str(counts.pending)),
+                ("Failed", str(counts.failed)),
+                ("Withdrawn / stopped", str(counts.cancelled)),
+                *((r.label, str(tallies.get(r, 0))) for r in Response),
+            ]
+        ),
+    ]
+    if by_organisation:
+        lines = [
+            f"{kit.safe(org, 80)}: "
+            + ", ".join(f"{n} {r.label.lower()}" for r, n in answers.items() if n)
+            for org, answers in list(by_organisation.items())[:15]
+        ]
+        blocks.append(kit.section("*Answers by organisation*\n" + "\n".join(lines)))
+    if failures:
+        listed = "\n".join(
+            f"• {kit.mention(target)}: `{kit.escape(error)}`" for target, error in failures[:20]
+        )
+        more = f"\n…and {len(failures) - 20} more" if len(failures) > 20 else ""
+        blocks.append(kit.section(f"*Not delivered*\n{listed}{more}"))
+    if alert.state.value == "sent":
+        blocks.append(
+            kit.actions(
+                kit.button("Refresh", action_id="alert.status", value=alert.public_id),
+                kit.button(
+                    "Recall…",
+                    action_id="alert.recall",
+                    value=alert.public_id,
+                    style="danger",
+                    confirm=kit.confirm_dialog(
+                        "Recall this alert?",
+                        "Every delivered copy is replaced by a withdrawn note and nothing "
+                        "more goes out.",
+                        yes="Recall",
+                    ),
+                ),
+            )
+        )
+    return {
+        "text": f"{alert.public_id}: {counts.delivered} delivered, {counts.failed} failed",
+        "blocks": blocks,
+    }
+
+
+def recent_alerts(alerts: Sequence[Alert]) -> dict[str, Any]:
+    if not alerts:
+        return kit.notice("No alerts have been sent yet. Start one with `/alert`.")
+    lines = [
+        f"• *{a.public_id}* {kit.safe(a.headline, 120)} ({a.state.value}, "
+        f"{a.recipient_count} people)"
+        for a in alerts
+    ]
+    return kit.message(
+        [
+            kit.section("*Recent alerts*\n" + "\n".join(lines)),
+            kit.context("Details: `/alert status AL-2026-0001`"),
+        ],
+        text="Recent alerts",
+    )
+
+
+def digest_message(alerts: Sequence[Alert], *, local_day: date) -> dict[str, Any]:
+    shown = alerts[:DIGEST_ALERTS]
+    blocks: list[kit.Block] = [kit.header(f"Your alerts digest for {local_day.isoformat()}")]
+    for alert in shown:
+        body = alert_message(alert, case_public_id=None)["blocks"][1:]
+        blocks += [kit.divider(), kit.section(f"*{kit.safe(alert.headline, 150)}*"), *body]
+    if len(alerts) > len(shown):
+        blocks.append(kit.context(f"…and {len(alerts) - len(shown)} more: `/alert status`"))
+    blocks.append(kit.context("You asked for alerts once a day. Change it with `/network prefs`."))
+    return {"text": f"{len(alerts)} alert(s) from the network today", "blocks": blocks}

@@ -1,0 +1,115 @@
+"""Campaign calendar posts: anniversaries and the digests ahead of the campaign's days."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from network_bot.blocks import kit
+from network_bot.blocks.cases import country_label
+from network_bot.services.impunity import impunity_days
+from network_bot.store.cases import CaseRecord, PublicCase
+from network_bot.vocabulary import Impunity, impunity_of
+
+ANNIVERSARY_LINES = 40
+
+
+def _years(then: date, today: date) -> int:
+    return today.year - then.year
+
+
+def anniversaries(records: Sequence[CaseRecord], *, today: date) -> dict[str, Any]:
+    """One post for the day: each case with its years, and whether impunity still holds."""
+    lines = []
+    for record in records[:ANNIVERSARY_LINES]:
+        case = PublicCase.of(record)
+        years = _years(case.incident_date, today)
+        span = f"{years} year{'s' if years != 1 else ''}"
+        impunity = impunity_of(case.justice_stage)
+        if impunity is Impunity.FULL_JUSTICE:
+            tail = "those responsible were convicted."
+        elif impunity is Impunity.PARTIAL:
+            tail = "some were convicted, not all (the masterminds walk free)."
+        else:
+            tail = "still no conviction."
+        lines.append(
+            f"• *{span}* since the {kit.escape(case.violation.label)} of "
+            f"{kit.safe(case.victim_label, 120)} ({kit.escape(case.profession.label)}, "
+            f"{country_label(case.country)}), *{case.public_id}*: {tail}"
+        )
+    more = len(records) - ANNIVERSARY_LINES
+    blocks = [
+        kit.header(f"Remembering, {today.strftime('%-d %B')}"),
+        kit.section("\n".join(lines)),
+    ]
+    if more > 0:
+        blocks.append(kit.context(f"…and {more} more. `/cases` finds them all."))
+    blocks.append(
+        kit.context(
+            "Impunity emboldens those who attack the press. Follow a case with "
+            "`/follow NI-…` to hear when anything moves."
+        )
+    )
+    return {"text": f"Anniversaries today: {len(records)} case(s)", "blocks": blocks}
+
+
+def _clock(record: CaseRecord, today: date) -> str:
+    days = impunity_days(incident=record.incident_date, stage=record.justice_stage, today=today)
+    return f"{days or 0:,}"
+
+
+def _by_country(records: Sequence[CaseRecord]) -> dict[str, list[CaseRecord]]:
+    grouped: dict[str, list[CaseRecord]] = defaultdict(list)
+    for record in records:
+        grouped[record.country].append(record)
+    return dict(sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+
+def campaign_digest(
+    records: Sequence[CaseRecord], *, day: date, name: str, today: date
+) -> dict[str, Any]:
+    """For coordinators: unresolved killings by country with their clocks, ready to send."""
+    blocks: list[kit.Block] = [
+        kit.header(f"{day.strftime('%-d %B')} is {len(records)} unresolved killing(s) away"),
+        kit.section(
+            f"On {day.strftime('%-d %B')} the network marks {name}. These verified "
+            "killings still have no full conviction:"
+        ),
+    ]
+    for country, found in list(_by_country(records).items())[:40]:
+        clocks = ", ".join(f"{r.public_id} ({_clock(r, today)} days)" for r in found[:8])
+        more = f" +{len(found) - 8}" if len(found) > 8 else ""
+        blocks.append(kit.section(f"*{country_label(country)}*: {len(found)} · {clocks}{more}"))
+    blocks.append(
+        kit.actions(
+            kit.button(
+                "Send as an alert…",
+                action_id="campaign.alert",
+                value=day.isoformat(),
+                style="primary",
+            )
+        )
+    )
+    return {"text": f"Campaign digest ahead of {day.isoformat()}", "blocks": blocks[:50]}
+
+
+def campaign_alert_text(
+    records: Sequence[CaseRecord], *, day: date, today: date
+) -> tuple[str, str]:
+    grouped = _by_country(records)
+    headline = f"{len(records)} journalists' killings still unpunished"
+    lines = [
+        f"Ahead of {day.strftime('%-d %B')}, the network counts {len(records)} verified "
+        f"killings in {len(grouped)} countries with no full conviction:"
+    ]
+    for country, found in list(grouped.items())[:20]:
+        oldest = max(
+            impunity_days(incident=r.incident_date, stage=r.justice_stage, today=today) or 0
+            for r in found
+        )
+        lines.append(
+            f"- {country_label(country)}: {len(found)} (the oldest {oldest:,} days without justice)"
+        )
+    return headline[:150], "\n".join(lines)[:2000]

@@ -1,0 +1,78 @@
+"""Jobs that run every so often (status refreshes, digests, the campaign calendar).
+
+Each job must be safe to run twice: what it sends is queued in the outbox under a dedupe key
+(per member and date, per case and anniversary...), so a restart or an overlap never posts twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from network_bot.logs import describe_exception
+
+
+@dataclass
+class Job:
+    name: str
+    interval: float
+    run: Callable[[], Awaitable[Any]]
+    has_work: Callable[[], bool] | None = None
+    last: float = 0.0
+
+
+class Scheduler:
+    def __init__(self, *, logger: logging.Logger, tick: float = 0.25) -> None:
+        self._jobs: list[Job] = []
+        self._logger = logger
+        self._tick = tick
+        self._task: asyncio.Task[None] | None = None
+        self._running = False
+
+    def every(
+        self,
+        seconds: float,
+        name: str,
+        run: Callable[[], Awaitable[Any]],
+        *,
+        has_work: Callable[[], bool] | None = None,
+    ) -> None:
+        """Run ``run`` every ``seconds``; ``has_work`` lets a test harness wait for it."""
+        self._jobs.append(Job(name, seconds, run, has_work))
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._loop(), name="scheduler")
+
+    async def stop(self, *, grace: float) -> None:
+        if self._task is None:
+            return
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+        self._task = None
+
+    async def is_idle(self) -> bool:
+        return not self._running and not any(j.has_work and j.has_work() for j in self._jobs)
+
+    async def run_due(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        for job in self._jobs:
+            if not force and now - job.last < job.interval:
+                continue
+            job.last = now
+            self._running = True
+            try:
+                await job.run()
+            except Exception as error:
+                self._logger.error("job %s failed: %s", job.name, describe_exception(error))
+            finally:
+                self._running = False
+
+    async def _loop(self) -> None:
+        while True:
+            await self.run_due()
+            await asyncio.sleep(self._tick)

@@ -1,0 +1,427 @@
+"""The alert rules: who an alert reaches, the shared-channel guard, sending, answers, recall.
+
+An alert is drafted (and previewed) first, then sent on confirmation: sending writes one outbox
+row per recipient and channel in a single transaction and returns at once; the delivery worker
+does the rest. Members who asked for a digest get non-urgent alerts once a day; muted members
+get only urgent ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from network_bot.blocks import alerts as render
+from network_bot.blocks import kit
+from network_bot.clock import Clock
+from network_bot.data import countries
+from network_bot.store import alerts, audit, cases, counters, members, outbox
+from network_bot.store.alerts import Alert, AlertDraft, AlertState, Response
+from network_bot.store.audit import Outcome
+from network_bot.store.db import Conn, Database
+from network_bot.store.members import AlertPref, Member
+from network_bot.store.outbox import Delivery, Operation, Outgoing, State, TargetKind
+from network_bot.vocabulary import Status, Urgency
+
+DIGEST_HOUR = 9  # local time of day a member's digest goes out
+
+
+class AlertError(Exception):
+    """Something about an alert that the person must fix or know; ``field`` names a form field."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelInfo:
+    """What Slack says about a chosen channel (looked up by the command layer)."""
+
+    id: str
+    name: str
+    is_ext_shared: bool
+    is_archived: bool
+    is_member: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reach:
+    now: list[str]
+    digest: list[str]
+    muted: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Preview:
+    alert: Alert
+    case_public_id: str | None
+    reach: Reach
+    channels: list[ChannelInfo]
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusReport:
+    alert: Alert
+    counts: render.StatusCounts
+    tallies: dict[Response, int]
+    by_organisation: dict[str, dict[Response, int]]
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def message(self) -> dict[str, object]:
+        return render.status_message(
+            self.alert,
+            counts=self.counts,
+            tallies=self.tallies,
+            by_organisation=self.by_organisation,
+            failures=self.failures,
+        )
+
+
+class Alerts:
+    def __init__(self, *, db: Database, clock: Clock, prefix: str = "AL") -> None:
+        self._db = db
+        self._clock = clock
+        self._prefix = prefix
+        self._dirty: set[int] = set()
+
+    # ------------------------------------------------------------------ composing
+
+    async def prefill(self, case_public_id: str) -> tuple[int, str, str, str]:
+        """Case ID, public ID, headline and body for an alert about a verified case."""
+        record = await cases.get_by_public_id(self._db.read, case_public_id.strip().upper())
+        if record is None or record.status is not Status.VERIFIED:
+            raise AlertError(
+                f"There is no verified case {kit.escape(case_public_id[:30])}. Only verified "
+                "cases can be the subject of an alert."
+            )
+        country = countries.by_code(record.country)
+        where = country.name if country else record.country
+        headline = (
+            f"{record.violation.label.capitalize()} of a {record.profession.label} in {where}"
+        )
+        return record.id, record.public_id, headline[:150], record.summary[:2000]
+
+    async def draft(self, actor: Member, draft: AlertDraft, channels: list[ChannelInfo]) -> Preview:
+        """Check the audience and save a draft to preview; nothing is sent yet."""
+        for channel in channels:
+            name = kit.escape(channel.name)
+            if channel.is_ext_shared and not draft.audience.include_shared:
+                raise AlertError(
+                    f"#{name} is shared with another organisation. Tick “Include channels "
+                    "shared with other organisations” to post there, or remove it.",
+                    field="channels",
+                )
+            if channel.is_archived:
+                raise AlertError(f"#{name} is archived.", field="channels")
+            if not channel.is_member:
+                raise AlertError(
+                    f"Invite the bot to #{name} first, or remove it.", field="channels"
+                )
+        if draft.audience.case_followers and draft.case_id is None:
+            raise AlertError(
+                "Followers of a case need a case: start with `/alert NI-2026-0042`.",
+                field="audience",
+            )
+        if not draft.audience.reaches_people and not channels:
+            raise AlertError(
+                "Choose who gets it: all members, countries, regions, followers or channels.",
+                field="audience",
+            )
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            public_id = await counters.next_public_id(tx, prefix=self._prefix, year=now.year)
+            alert_id = await alerts.insert_draft(tx, draft, public_id=public_id, now=now)
+            stored = await alerts.get(tx, alert_id)
+            assert stored is not None
+            reach = await self._reach(tx, stored)
+            await audit.record(
+                tx,
+                at=now,
+                actor_id=actor.user_id,
+                action="alert.drafted",
+                target=public_id,
+                outcome=Outcome.CHANGED,
+            )
+            case_public_id = await self._case_public_id(tx, stored.case_id)
+        return Preview(alert=stored, case_public_id=case_public_id, reach=reach, channels=channels)
+
+    async def _case_public_id(self, conn: Conn, case_id: int | None) -> str | None:
+        if case_id is None:
+            return None
+        record = await cases.get(conn, case_id)
+        return None if record is None else record.public_id
+
+    async def _reach(self, conn: Conn, alert: Alert) -> Reach:
+        region_countries = [c.code for r in alert.audience.regions for c in countries.by_region(r)]
+        people = await alerts.audience_members(
+            conn,
+            audience=alert.audience,
+            region_countries=region_countries,
+            case_id=alert.case_id,
+        )
+        urgent = alert.urgency is Urgency.URGENT
+        now = [uid for uid, pref in people if urgent or pref is AlertPref.ALL]
+        digest = [uid for uid, pref in people if not urgent and pref is AlertPref.DIGEST]
+        return Reach(now=now, digest=digest, muted=len(people) - len(now) - len(digest))
+
+    # ------------------------------------------------------------------ sending
+
+    async def send(self, actor: Member, alert_id: int) -> Alert:
+        """Queue every copy in one transaction; the worker delivers them."""
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            alert = await alerts.get(tx, alert_id)
+            if alert is None or alert.created_by != actor.user_id:
+                raise AlertError("That preview is not yours to send. Start again with `/alert`.")
+            if alert.state is not AlertState.DRAFT:
+                raise AlertError(f"{alert.public_id} was already sent.")
+            reach = await self._reach(tx, alert)
+            case_public_id = await self._case_public_id(tx, alert.case_id)
+            message = render.alert_message(alert, case_public_id=case_public_id)
+            priority = alert.urgency.priority
+            queued = [
+                Outgoing(
+                    purpose="alert",
+                    target_kind=TargetKind.USER,
+                    target_id=uid,
+                    payload=message,
+                    priority=priority,
+                    ref_kind="alert",
+                    ref_id=alert.id,
+                    dedupe_key=f"alert:{alert.id}:{uid}",
+                )
+                for uid in reach.now
+            ]
+            queued += [
+                Outgoing(
+                    purpose="alert",
+                    target_kind=TargetKind.CHANNEL,
+                    target_id=cid,
+                    payload=message,
+                    priority=priority,
+                    ref_kind="alert",
+                    ref_id=alert.id,
+                    dedupe_key=f"alert:{alert.id}:{cid}",
+                )
+                for cid in alert.audience.channels
+            ]
+            sending = alert.model_copy(
+                update={
+                    "state": AlertState.SENT,
+                    "recipient_count": len(reach.now),
+                    "digest_count": len(reach.digest),
+                    "channel_count": len(alert.audience.channels),
+                }
+            )
+            status = render.status_message(
+                sending,
+                counts=render.StatusCounts(delivered=0, pending=len(queued), failed=0, cancelled=0),
+                tallies={},
+                by_organisation={},
+            )
+            queued.append(
+                Outgoing(
+                    purpose="alert-status",
+                    target_kind=TargetKind.USER,
+                    target_id=actor.user_id,
+                    payload=status,
+                    priority=priority + 5,
+                    ref_kind="alert-status",
+                    ref_id=alert.id,
+                    dedupe_key=f"alert-status:{alert.id}",
+                )
+            )
+            await outbox.enqueue(tx, queued, now=now)
+            await alerts.queue_digest(tx, alert_id=alert.id, user_ids=reach.digest, now=now)
+            status_id = await outbox.id_for_key(tx, f"alert-status:{alert.id}")
+            await alerts.mark_sent(
+                tx,
+                alert_id=alert.id,
+                recipients=len(reach.now),
+                digests=len(reach.digest),
+                channels=len(alert.audience.channels),
+                status_outbox_id=status_id,
+                now=now,
+            )
+            await audit.record(
+                tx,
+                at=now,
+                actor_id=actor.user_id,
+                action="alert.sent",
+                target=alert.public_id,
+                outcome=Outcome.CHANGED,
+                detail=f"{len(reach.now)} DMs, {len(reach.digest)} digest, "
+                f"{len(alert.audience.channels)} channels",
+            )
+            sent = await alerts.get(tx, alert.id)
+        assert sent is not None
+        return sent
+
+    # ------------------------------------------------------------------ answers and status
+
+    async def respond(self, member: Member, alert_id: int, response: Response) -> Alert:
+        alert = await alerts.get(self._db.read, alert_id)
+        if alert is None or alert.state is AlertState.DRAFT:
+            raise AlertError("That is only a preview: the buttons work once the alert is sent.")
+        if alert.state is AlertState.RECALLED:
+            raise AlertError("This alert was withdrawn, so there is nothing to do. Thank you.")
+        async with self._db.transaction() as tx:
+            await alerts.record_response(
+                tx,
+                alert_id=alert_id,
+                user_id=member.user_id,
+                response=response,
+                organisation=member.organisation or "",
+                now=self._clock.now(),
+            )
+        self._dirty.add(alert_id)
+        return alert
+
+    async def find(self, public_id: str) -> Alert:
+        alert = await alerts.get_by_public_id(self._db.read, public_id.strip())
+        if alert is None or alert.state is AlertState.DRAFT:
+            raise AlertError(
+                f"There is no alert {kit.escape(public_id[:30])}. "
+                "See the recent ones with `/alert status`."
+            )
+        return alert
+
+    async def recent(self) -> list[Alert]:
+        return await alerts.recent(self._db.read)
+
+    async def status(self, alert: Alert) -> StatusReport:
+        db = self._db.read
+        counts = await outbox.counts_for_ref(db, ref_kind="alert", ref_id=alert.id)
+        failed = await outbox.for_ref(db, ref_kind="alert", ref_id=alert.id, states=(State.FAILED,))
+        return StatusReport(
+            alert=alert,
+            counts=render.StatusCounts(
+                delivered=counts[State.SENT],
+                pending=counts[State.PENDING] + counts[State.SENDING],
+                failed=counts[State.FAILED],
+                cancelled=counts[State.CANCELLED],
+            ),
+            tallies=await alerts.tallies(db, alert.id),
+            by_organisation=await alerts.tallies_by_organisation(db, alert.id),
+            failures=[(d.target_id, d.last_error or "unknown") for d in failed],
+        )
+
+    async def recall(self, actor: Member, public_id: str) -> tuple[int, int]:
+        """Stop what has not gone out and withdraw every delivered copy; return both counts."""
+        alert = await self.find(public_id)
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            if not await alerts.mark_recalled(tx, alert_id=alert.id, by=actor.user_id, now=now):
+                raise AlertError(f"{alert.public_id} was already withdrawn.")
+            stopped = await outbox.cancel_pending(tx, ref_kind="alert", ref_id=alert.id, now=now)
+            delivered = await outbox.for_ref(
+                tx, ref_kind="alert", ref_id=alert.id, states=(State.SENT,)
+            )
+            await self._withdraw(tx, [d for d in delivered if d.operation is Operation.POST], now)
+            await audit.record(
+                tx,
+                at=now,
+                actor_id=actor.user_id,
+                action="alert.recalled",
+                target=alert.public_id,
+                outcome=Outcome.CHANGED,
+                detail=f"{stopped} stopped, {len(delivered)} withdrawn",
+            )
+        self._dirty.add(alert.id)
+        return stopped, len(delivered)
+
+    async def _withdraw(self, tx: Conn, copies: list[Delivery], now: datetime) -> None:
+        await outbox.enqueue(
+            tx,
+            [
+                Outgoing(
+                    purpose="alert-recall",
+                    target_kind=d.target_kind,
+                    target_id=d.target_id,
+                    operation=Operation.UPDATE,
+                    edits_id=d.id,
+                    payload=render.WITHDRAWN,
+                    priority=30,
+                    ref_kind="alert-recall",
+                    ref_id=d.ref_id,
+                    dedupe_key=f"withdraw:{d.id}",
+                )
+                for d in copies
+            ],
+            now=now,
+        )
+
+    async def delivery_finished(self, delivery: Delivery) -> None:
+        """The worker's news: keep the status message current; withdraw late copies of a
+        recalled alert (one that was already on its way when the recall came)."""
+        if delivery.ref_kind != "alert" or delivery.ref_id is None:
+            return
+        self._dirty.add(delivery.ref_id)
+        if delivery.state is not State.SENT or delivery.operation is not Operation.POST:
+            return
+        alert = await alerts.get(self._db.read, delivery.ref_id)
+        if alert is not None and alert.state is AlertState.RECALLED:
+            async with self._db.transaction() as tx:
+                await self._withdraw(tx, [delivery], self._clock.now())
+
+    async def refresh_statuses(self) -> int:
+        """Bring each changed alert's status message up to date; return how many changed."""
+        dirty, self._dirty = self._dirty, set()
+        for alert_id in sorted(dirty):
+            alert = await alerts.get(self._db.read, alert_id)
+            if alert is None or alert.status_outbox_id is None:
+                continue
+            report = await self.status(alert)
+            async with self._db.transaction() as tx:
+                await outbox.replace_pending_update(
+                    tx,
+                    edits_id=alert.status_outbox_id,
+                    payload=report.message(),
+                    purpose="alert-status",
+                    ref_kind="alert-status",
+                    ref_id=alert.id,
+                    now=self._clock.now(),
+                )
+        return len(dirty)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self._dirty)
+
+    # ------------------------------------------------------------------ digests
+
+    async def send_digests(self) -> int:
+        """Send each waiting member their digest once their local time passes DIGEST_HOUR."""
+        now = self._clock.now()
+        sent = 0
+        for user_id in await alerts.digest_waiting(self._db.read):
+            member = await members.get(self._db.read, user_id)
+            if member is None or not member.is_active:
+                continue
+            local = now + timedelta(seconds=member.tz_offset or 0)
+            if local.hour < DIGEST_HOUR:
+                continue
+            key = f"digest:{user_id}:{local.date().isoformat()}"
+            async with self._db.transaction() as tx:
+                if await outbox.id_for_key(tx, key) is not None:
+                    continue  # today's digest went out; newer alerts wait for tomorrow's
+                waiting = await alerts.digest_alerts(tx, user_id)
+                if waiting:
+                    await outbox.enqueue(
+                        tx,
+                        [
+                            Outgoing(
+                                purpose="digest",
+                                target_kind=TargetKind.USER,
+                                target_id=user_id,
+                                payload=render.digest_message(waiting, local_day=local.date()),
+                                ref_kind="digest",
+                                dedupe_key=key,
+                            )
+                        ],
+                        now=now,
+                    )
+                    sent += 1
+                await alerts.mark_digest_sent(tx, user_id=user_id, local_date=local.date())
+        return sent

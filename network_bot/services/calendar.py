@@ -1,0 +1,129 @@
+"""The campaign calendar: anniversaries of cases, and digests ahead of the campaign's days.
+
+Runs from the scheduler every few minutes and is safe to run any number of times: each post is
+queued under a key naming its date, so a restart on the day never posts twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from network_bot.blocks import calendar as render
+from network_bot.clock import Clock
+from network_bot.roles import Role
+from network_bot.store import cases, members, outbox
+from network_bot.store.db import Database
+from network_bot.store.outbox import Outgoing, TargetKind
+from network_bot.vocabulary import Violation
+
+# The days the whole campaign works towards, and how many days ahead coordinators get a digest.
+CAMPAIGN_DAYS: tuple[tuple[int, int, str], ...] = (
+    (11, 2, "the International Day to End Impunity for Crimes against Journalists"),
+    (11, 23, "the anniversary of the Ampatuan (Maguindanao) massacre of 2009"),
+)
+DIGEST_DAYS_AHEAD = 7
+ANNIVERSARY_VIOLATIONS = (Violation.KILLING, Violation.ENFORCED_DISAPPEARANCE, Violation.ABDUCTION)
+
+
+class Calendar:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        clock: Clock,
+        campaign_channel: str | None,
+        review_channel: str | None,
+        post_hour: int = 8,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._campaign_channel = campaign_channel
+        self._review_channel = review_channel
+        self._post_hour = post_hour
+
+    async def run(self) -> int:
+        """Queue whatever today calls for and has not been queued yet; return how many."""
+        now = self._clock.now()
+        if now.hour < self._post_hour:
+            return 0
+        today = now.date()
+        queued = 0
+        if self._campaign_channel:
+            queued += await self._anniversaries(today)
+        for month, day, name in CAMPAIGN_DAYS:
+            target = date(today.year, month, day)
+            if today == target - timedelta(days=DIGEST_DAYS_AHEAD):
+                queued += await self._campaign_digest(target, name)
+        return queued
+
+    async def _anniversaries(self, today: date) -> int:
+        found = await cases.anniversaries(
+            self._db.read,
+            month_day=today.strftime("%m-%d"),
+            before=today,
+            violations=ANNIVERSARY_VIOLATIONS,
+        )
+        if not found or self._campaign_channel is None:
+            return 0
+        message = render.anniversaries(found, today=today)
+        return await self._queue(
+            TargetKind.CHANNEL,
+            [self._campaign_channel],
+            message,
+            key=f"anniversaries:{today.isoformat()}",
+            purpose="calendar",
+        )
+
+    async def _campaign_digest(self, target: date, name: str) -> int:
+        unresolved = await cases.unresolved_killings(self._db.read)
+        message = render.campaign_digest(
+            unresolved, day=target, name=name, today=self._clock.now().date()
+        )
+        if self._review_channel:
+            return await self._queue(
+                TargetKind.CHANNEL,
+                [self._review_channel],
+                message,
+                key=f"campaign-digest:{target.isoformat()}",
+                purpose="campaign-digest",
+            )
+        coordinators = await members.ids_with_role(self._db.read, Role.COORDINATOR)
+        return await self._queue(
+            TargetKind.USER,
+            coordinators,
+            message,
+            key=f"campaign-digest:{target.isoformat()}",
+            purpose="campaign-digest",
+        )
+
+    async def _queue(
+        self,
+        kind: TargetKind,
+        targets: list[str],
+        message: dict[str, Any],
+        *,
+        key: str,
+        purpose: str,
+    ) -> int:
+        async with self._db.transaction() as tx:
+            return await outbox.enqueue(
+                tx,
+                [
+                    Outgoing(
+                        purpose=purpose,
+                        target_kind=kind,
+                        target_id=target,
+                        payload=message,
+                        ref_kind="calendar",
+                        dedupe_key=f"{key}:{target}",
+                    )
+                    for target in targets
+                ],
+                now=self._clock.now(),
+            )
+
+    async def digest_text(self, target: date) -> tuple[str, str]:
+        """Headline and body for an alert built from the campaign digest."""
+        unresolved = await cases.unresolved_killings(self._db.read)
+        return render.campaign_alert_text(unresolved, day=target, today=self._clock.now().date())

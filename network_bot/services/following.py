@@ -1,0 +1,104 @@
+"""Following cases and countries: who gets told when something happens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from network_bot.blocks import kit
+from network_bot.clock import Clock
+from network_bot.data import countries
+from network_bot.roles import Role
+from network_bot.store import cases, follows
+from network_bot.store.cases import CaseRecord, PublicCase
+from network_bot.store.db import Database
+from network_bot.store.members import Member
+from network_bot.vocabulary import Status
+
+
+class FollowError(Exception):
+    """Cannot follow or unfollow that; the message says why."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Followed:
+    cases: list[PublicCase]
+    countries: list[str]
+    total_cases: int
+
+
+def visible_to(member: Member, record: CaseRecord) -> bool:
+    """Members see verified cases and their own reports; coordinators see everything."""
+    return (
+        member.role.allows(Role.COORDINATOR)
+        or record.status is Status.VERIFIED
+        or record.reporter_id == member.user_id
+    )
+
+
+class Following:
+    def __init__(self, *, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    async def _case(self, member: Member, public_id: str) -> CaseRecord:
+        record = await cases.get_by_public_id(self._db.read, public_id.strip().upper())
+        if record is None or not visible_to(member, record):
+            raise FollowError(
+                f"I can't find a case {kit.escape(public_id[:30])} that you can "
+                "see. Search with `/cases`."
+            )
+        return record
+
+    @staticmethod
+    def _country(code: str) -> str:
+        found = countries.find(code)
+        if found is None:
+            raise FollowError(
+                f"`{kit.escape(code[:30])}` is not a country. Use a two-letter "
+                "code like `country:PK`."
+            )
+        return found.code
+
+    async def follow_case(self, member: Member, public_id: str) -> tuple[CaseRecord, bool]:
+        record = await self._case(member, public_id)
+        async with self._db.transaction() as tx:
+            new = await follows.follow_case(
+                tx, user_id=member.user_id, case_id=record.id, now=self._clock.now()
+            )
+        return record, new
+
+    async def follow_country(self, member: Member, code: str) -> tuple[str, bool]:
+        country = self._country(code)
+        async with self._db.transaction() as tx:
+            new = await follows.follow_country(
+                tx, user_id=member.user_id, country=country, now=self._clock.now()
+            )
+        return country, new
+
+    async def unfollow_case(self, member: Member, public_id: str) -> tuple[str, bool]:
+        record = await cases.get_by_public_id(self._db.read, public_id.strip().upper())
+        if record is None:
+            raise FollowError(f"There is no case {kit.escape(public_id[:30])}.")
+        async with self._db.transaction() as tx:
+            gone = await follows.unfollow_case(tx, user_id=member.user_id, case_id=record.id)
+        return record.public_id, gone
+
+    async def unfollow_country(self, member: Member, code: str) -> tuple[str, bool]:
+        country = self._country(code)
+        async with self._db.transaction() as tx:
+            gone = await follows.unfollow_country(tx, user_id=member.user_id, country=country)
+        return country, gone
+
+    async def followed(self, member: Member, *, offset: int = 0, limit: int = 20) -> Followed:
+        """What a member follows; cases they can no longer see are left out."""
+        ids = await follows.case_ids_of(self._db.read, member.user_id)
+        records = {r.id: r for r in await cases.get_many(self._db.read, ids)}
+        visible = [records[i] for i in ids if i in records and visible_to(member, records[i])]
+        return Followed(
+            cases=[PublicCase.of(r) for r in visible[offset : offset + limit]],
+            countries=await follows.countries_of(self._db.read, member.user_id),
+            total_cases=len(visible),
+        )
+
+    async def follower_count(self, case_id: int) -> int:
+        return await follows.case_follower_count(self._db.read, case_id)

@@ -1,0 +1,311 @@
+"""What happens after a report: updates, justice-process steps, proposals, notifications.
+
+Coordinators record updates directly; members propose them and a coordinator approves. Each
+approved update is owed once to every follower of the case or its country (a row per follower
+and update, so an edit or a retried event adds nothing), and what a follower is owed within the
+batching window goes out as one DM.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from network_bot.blocks import kit
+from network_bot.blocks import updates as render
+from network_bot.clock import Clock
+from network_bot.roles import Role
+from network_bot.services import justice
+from network_bot.services.following import visible_to
+from network_bot.store import audit, cases, follows, members, outbox, updates
+from network_bot.store.audit import Outcome
+from network_bot.store.cases import CaseRecord, PublicCase
+from network_bot.store.db import Conn, Database
+from network_bot.store.members import Member
+from network_bot.store.outbox import Operation, Outgoing, TargetKind
+from network_bot.store.updates import CaseUpdate, UpdateState
+from network_bot.vocabulary import Stage, Status
+
+SHARED = "approved and shared with its followers"
+
+
+class TimelineError(Exception):
+    """An update that cannot be recorded as asked; the message says what to do."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateInput:
+    happened_on: date
+    body: str
+    source_url: str = ""
+    stage: Stage | None = None
+    skip_reason: str = ""
+
+
+class Timeline:
+    def __init__(
+        self, *, db: Database, clock: Clock, review_channel: str | None, batch_window: timedelta
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._review_channel = review_channel
+        self._batch_window = batch_window
+
+    async def case_for(self, member: Member, public_id: str) -> CaseRecord:
+        record = await cases.get_by_public_id(self._db.read, public_id.strip().upper())
+        if record is None or not visible_to(member, record):
+            raise TimelineError(
+                f"I can't find a case {kit.escape(public_id[:30])} that you can see."
+            )
+        return record
+
+    async def submit(self, actor: Member, public_id: str, wanted: UpdateInput) -> CaseUpdate:
+        """A coordinator's update is recorded at once; a member's is proposed for review."""
+        record = await self.case_for(actor, public_id)
+        coordinator = actor.role.allows(Role.COORDINATOR)
+        if wanted.happened_on < record.incident_date:
+            raise TimelineError("The date is before the incident itself.")
+        if wanted.stage is not None:
+            try:
+                justice.check(record.justice_stage, wanted.stage, skip_reason=wanted.skip_reason)
+            except justice.TransitionError as error:
+                raise TimelineError(str(error)) from None
+        now = self._clock.now()
+        state = UpdateState.APPROVED if coordinator else UpdateState.PROPOSED
+        async with self._db.transaction() as tx:
+            update_id = await updates.insert(
+                tx,
+                case_id=record.id,
+                author_id=actor.user_id,
+                state=state,
+                happened_on=wanted.happened_on,
+                body=wanted.body,
+                source_url=wanted.source_url,
+                stage_from=record.justice_stage if wanted.stage else None,
+                stage_to=wanted.stage,
+                skip_reason=wanted.skip_reason if wanted.stage else "",
+                now=now,
+            )
+            update = await updates.get(tx, update_id)
+            assert update is not None
+            if coordinator:
+                await self._apply(tx, record, update)
+            else:
+                await self._queue_proposal(tx, record, update)
+            await audit.record(
+                tx,
+                at=now,
+                actor_id=actor.user_id,
+                action="update.recorded" if coordinator else "update.proposed",
+                target=record.public_id,
+                outcome=Outcome.CHANGED,
+                detail=f"stage {wanted.stage.value}" if wanted.stage else "",
+            )
+        return update
+
+    async def _apply(self, tx: Conn, record: CaseRecord, update: CaseUpdate) -> None:
+        """Make an approved update count: move the stage, owe it to the followers."""
+        if update.stage_to is not None:
+            await cases.set_stage(
+                tx,
+                case_id=record.id,
+                stage=update.stage_to,
+                stage_date=update.happened_on,
+                now=self._clock.now(),
+            )
+        if record.status is not Status.VERIFIED:
+            return  # nothing about an unverified case leaves the coordinators
+        followers = await follows.followers_of(tx, case_id=record.id, country=record.country)
+        await updates.queue_notifications(
+            tx,
+            update_id=update.id,
+            user_ids=[u for u in followers if u != update.author_id],
+            now=self._clock.now(),
+        )
+
+    async def _queue_proposal(self, tx: Conn, record: CaseRecord, update: CaseUpdate) -> None:
+        card = render.proposal_card(PublicCase.of(record), update)
+        if self._review_channel:
+            targets = [(TargetKind.CHANNEL, self._review_channel)]
+        else:
+            ids = await members.ids_with_role(tx, Role.COORDINATOR)
+            targets = [(TargetKind.USER, uid) for uid in ids]
+        await outbox.enqueue(
+            tx,
+            [
+                Outgoing(
+                    purpose="update-review",
+                    target_kind=kind,
+                    target_id=target,
+                    payload=card,
+                    ref_kind="update",
+                    ref_id=update.id,
+                    dedupe_key=f"update-review:{update.id}:{target}",
+                )
+                for kind, target in targets
+            ],
+            now=self._clock.now(),
+        )
+
+    async def decide(self, actor: Member, update_id: int, *, approve: bool) -> CaseUpdate:
+        """Approve or reject a proposal; the second coordinator to click is told who did."""
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            update = await updates.get(tx, update_id)
+            if update is None:
+                raise TimelineError("That proposal no longer exists.")
+            record = await cases.get(tx, update.case_id)
+            assert record is not None
+            if update.state is not UpdateState.PROPOSED:
+                who = kit.mention(update.reviewed_by) if update.reviewed_by else "a coordinator"
+                raise TimelineError(
+                    f"That update was already {update.state.value} by {who}. Nothing was changed."
+                )
+            if approve and update.stage_to is not None:
+                try:
+                    justice.check(
+                        record.justice_stage, update.stage_to, skip_reason=update.skip_reason
+                    )
+                except justice.TransitionError as error:
+                    raise TimelineError(
+                        f"The case has moved on since this was proposed: {error}"
+                    ) from None
+            state = UpdateState.APPROVED if approve else UpdateState.REJECTED
+            await updates.decide(
+                tx,
+                update_id=update_id,
+                state=state,
+                by=actor.user_id,
+                now=now,
+                stage_from=record.justice_stage if update.stage_to else None,
+            )
+            decided = await updates.get(tx, update_id)
+            assert decided is not None
+            if approve:
+                await self._apply(tx, record, decided)
+            outcome = f"{'Approved' if approve else 'Not approved'} by {kit.mention(actor.user_id)}"
+            public = PublicCase.of(record)
+            await self._close_proposal_cards(tx, public, decided, outcome)
+            await outbox.enqueue(
+                tx,
+                [
+                    Outgoing(
+                        purpose="update-outcome",
+                        target_kind=TargetKind.USER,
+                        target_id=update.author_id,
+                        payload={
+                            "text": f"Your update to {record.public_id} was "
+                            f"{'approved' if approve else 'not approved'}.",
+                            "blocks": [
+                                kit.section(
+                                    f"Your update to *{record.public_id}* was "
+                                    f"{SHARED if approve else 'not approved'}"
+                                    f".\n{render.update_line(decided)}"
+                                )
+                            ],
+                        },
+                        ref_kind="update",
+                        ref_id=update_id,
+                        dedupe_key=f"update-outcome:{update_id}",
+                    )
+                ],
+                now=now,
+            )
+            await audit.record(
+                tx,
+                at=now,
+                actor_id=actor.user_id,
+                action="update.approved" if approve else "update.rejected",
+                target=record.public_id,
+                outcome=Outcome.CHANGED,
+            )
+        return decided
+
+    async def _close_proposal_cards(
+        self, tx: Conn, case: PublicCase, update: CaseUpdate, outcome: str
+    ) -> None:
+        cards = await outbox.for_ref(tx, ref_kind="update", ref_id=update.id)
+        await outbox.enqueue(
+            tx,
+            [
+                Outgoing(
+                    purpose="update-review",
+                    target_kind=card.target_kind,
+                    target_id=card.target_id,
+                    operation=Operation.UPDATE,
+                    edits_id=card.id,
+                    payload=render.proposal_outcome(case, update, outcome=outcome),
+                    ref_kind="update-card",
+                    ref_id=update.id,
+                    dedupe_key=f"update-review-done:{card.id}",
+                )
+                for card in cards
+                if card.purpose == "update-review" and card.operation is Operation.POST
+            ],
+            now=self._clock.now(),
+        )
+
+    async def edit(self, actor: Member, update_id: int, *, body: str, source_url: str) -> None:
+        """Correct an update's text; followers already owed it are not told twice."""
+        async with self._db.transaction() as tx:
+            if not await updates.edit(
+                tx, update_id=update_id, body=body, source_url=source_url, now=self._clock.now()
+            ):
+                raise TimelineError("That update no longer exists.")
+            await audit.record(
+                tx,
+                at=self._clock.now(),
+                actor_id=actor.user_id,
+                action="update.edited",
+                target=str(update_id),
+                outcome=Outcome.CHANGED,
+            )
+
+    async def latest(self, case_id: int, *, limit: int = 5) -> list[CaseUpdate]:
+        return await updates.for_case(self._db.read, case_id, limit=limit)
+
+    async def flush_notifications(self) -> int:
+        """Send each follower whose waiting updates have waited out the window one DM."""
+        now = self._clock.now()
+        sent = 0
+        due = await updates.users_with_due_batches(
+            self._db.read, queued_before=now - self._batch_window
+        )
+        for user_id in due:
+            async with self._db.transaction() as tx:
+                waiting = await updates.waiting_for(tx, user_id)
+                if not waiting:
+                    continue
+                member = await members.get(tx, user_id)
+                by_case: dict[int, list[CaseUpdate]] = {}
+                for update in waiting:
+                    by_case.setdefault(update.case_id, []).append(update)
+                records = {r.id: r for r in await cases.get_many(tx, list(by_case))}
+                items = [
+                    (PublicCase.of(records[cid]), ups)
+                    for cid, ups in by_case.items()
+                    if cid in records and records[cid].status is Status.VERIFIED
+                ]
+                if items and member is not None and member.is_active:
+                    await outbox.enqueue(
+                        tx,
+                        [
+                            Outgoing(
+                                purpose="notification",
+                                target_kind=TargetKind.USER,
+                                target_id=user_id,
+                                payload=render.notification(items),
+                                ref_kind="updates",
+                                dedupe_key=f"updates:{user_id}:{waiting[0].id}",
+                            )
+                        ],
+                        now=now,
+                    )
+                    sent += 1
+                await updates.mark_notified(
+                    tx, user_id=user_id, update_ids=[u.id for u in waiting], now=now
+                )
+        return sent
+
+    async def notifications_waiting(self) -> int:
+        return await updates.waiting_count(self._db.read)
