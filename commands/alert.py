@@ -308,6 +308,22 @@ async def recall_clicked(call: ActionCall) -> None:
     )
 
 
+async def campaign_clicked(call: ActionCall) -> None:
+    """ "Send as an alert" on a campaign digest: the compose form, filled in from the digest."""
+    try:
+        day = date.fromisoformat(call.value)
+    except ValueError:
+        await call.tell(kit.notice("That button is not valid."))
+        return
+    headline, body = await call.bot.calendar.digest_text(day)
+    view = render.compose_modal(headline=headline, body=body, case_public_id=None, has_case=False)
+    try:
+        await call.slack.views_open(trigger_id=call.trigger_id, view=view)
+    except SlackApiError as error:
+        log.warning("views.open for a campaign alert failed: %s", error.response.get("error"))
+        await call.tell(kit.notice("Slack could not open the form in time. Please click again."))
+
+
 def register(registry: Registry) -> None:
     registry.command(
         SlashCommand(
@@ -334,5 +350,8 @@ def register(registry: Registry) -> None:
     )
     registry.action(Action(action_id="alert.respond", handler=respond_clicked))
     registry.action(Action(action_id="alert.link", handler=link_clicked))
+    registry.action(
+        Action(action_id="campaign.alert", handler=campaign_clicked, role=Role.COORDINATOR)
+    )
     registry.action(Action(action_id="alert.status", handler=status_clicked, role=Role.COORDINATOR))
     registry.action(Action(action_id="alert.recall", handler=recall_clicked, role=Role.COORDINATOR))

@@ -1,0 +1,256 @@
+"""Alerts: a coordinator composes, previews and sends; members answer; recall and status."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from network_bot.clock import ManualClock
+from network_bot.store import alerts as alert_store
+from network_bot.testing.harness import Harness
+from tests.conftest import block_text, ephemeral_text
+from tests.test_cases import GOOD, report
+
+ALICE, BOB, EMMA = "U0ALICE01", "U0BOBBY02", "U0EMMA003"
+CHIDI, FARID, DANA = "U0CHIDI04", "U0FARID05", "U0DANA006"
+EVERYONE = (ALICE, BOB, EMMA, CHIDI, FARID, DANA)
+
+ALERT = {
+    "headline": "Free Aung now",
+    "body": "Our colleague was detained for reporting on the protests. Ask for his release.",
+    "action": "sign_letter",
+    "action_text": "Add your organisation to the joint letter",
+    "link": "https://example.org/letter",
+    "urgency": "high",
+    "audience": ["all"],
+}
+
+
+@pytest.fixture
+async def h(tmp_path: Path) -> AsyncIterator[Harness]:
+    clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
+        yield harness
+
+
+async def compose(h: Harness, user: str = "chidi", text: str = "") -> dict[str, Any]:
+    response = await h.command(user, f"/alert {text}".strip())
+    assert response.status == 200, response.text
+    await h.settle()
+    views = h.slack.views_for(h.user_id(user))
+    assert views, ephemeral_text(response.json)
+    return views[-1]
+
+
+async def preview(h: Harness, values: dict[str, Any], user: str = "chidi") -> dict[str, Any]:
+    view = await compose(h, user)
+    response = await h.drive.submit_view(h.user_id(user), view, values)
+    assert response.json is not None, response.text
+    return response.json
+
+
+async def send(h: Harness, values: dict[str, Any], user: str = "chidi") -> str:
+    answer = await preview(h, values, user)
+    assert answer.get("response_action") == "update", answer
+    confirm = h.slack.views_for(h.user_id(user))[-1]
+    assert confirm["callback_id"] == "alert.confirm"
+    done = await h.drive.submit_view(h.user_id(user), confirm, {})
+    assert done.json is not None
+    text = block_text(done.json["view"])
+    assert "on its way" in text, text
+    await h.settle()
+    return next(w.strip("*") for w in text.split() if w.strip("*").startswith("AL-"))
+
+
+def alert_dms(h: Harness, user_id: str, public_id: str) -> list[dict[str, Any]]:
+    return [m for m in h.slack.dm(user_id) if public_id in json.dumps(m.get("blocks"))]
+
+
+async def test_preview_shows_the_exact_message_and_count_before_anything_goes(h: Harness) -> None:
+    answer = await preview(h, ALERT)
+    view = answer["view"]
+    text = block_text(view)
+    assert "Free Aung now" in text and "6" in view["submit"]["text"]
+    assert not h.slack.all_messages(), "nothing is sent before the confirmation"
+    await h.settle()
+    assert not any(c.method == "chat.postMessage" for c in h.slack.calls)
+
+
+async def test_sending_reaches_everyone_and_the_sender_gets_a_live_status(h: Harness) -> None:
+    public_id = await send(h, ALERT)
+    for user in EVERYONE:
+        dms = alert_dms(h, user, public_id)
+        assert dms, user
+    status = [m for m in h.slack.dm(CHIDI) if "delivered" in m["text"]]
+    assert status
+    await h.running.alerts.refresh_statuses()
+    h.running.outbox_changed()
+    await h.settle()
+    latest = [m for m in h.slack.dm(CHIDI) if "delivered" in m["text"]][-1]
+    assert "6 delivered" in latest["text"]
+
+
+async def test_bad_input_is_explained_on_the_form(h: Harness) -> None:
+    answer = await preview(
+        h, {**ALERT, "link": "example.org", "audience": [], "deadline": "2026-01-01"}
+    )
+    assert answer["response_action"] == "errors"
+    assert "https://" in answer["errors"]["link"]
+    assert "passed" in answer["errors"]["deadline"]
+    nobody = await preview(h, {**ALERT, "audience": []})
+    assert "Choose who gets it" in nobody["errors"]["audience"]
+    assert await h.running.db.read.fetch_value("SELECT count(*) FROM alerts") == 0
+
+
+async def test_alert_about_a_case_uses_only_its_broadcastable_summary(h: Harness) -> None:
+    unverified = await report(h, "alice")
+    refused = await h.command("chidi", f"/alert {unverified}")
+    assert "Only verified cases" in ephemeral_text(refused.json)
+    await h.command("chidi", f"/case {unverified} verify")
+    view = await compose(h, "chidi", unverified)
+    body = next(b for b in view["blocks"] if b.get("block_id") == "body")
+    assert body["element"]["initial_value"] == GOOD["summary"]
+    assert GOOD["notes"] not in json.dumps(view)
+
+
+async def test_audience_by_country_region_followers_and_preferences(h: Harness) -> None:
+    public_id = await report(h, "alice")
+    await h.command("chidi", f"/case {public_id} verify")
+    await h.command("bob", f"/follow {public_id}")
+    await h.command("farid", "/follow country:KE")
+    await h.command("emma", "/network prefs mute")
+    await h.command("dana", "/network prefs digest")
+    view = await compose(h, "chidi", public_id)
+    answer = await h.drive.submit_view(
+        CHIDI,
+        view,
+        {
+            **ALERT,
+            "audience": ["case_followers", "country_followers"],
+            "countries": ["KE"],
+            "regions": ["Americas", "Asia-Pacific"],
+        },
+    )
+    assert answer.json is not None
+    text = block_text(answer.json["view"])
+    # alice (KE), bob (follows the case), farid (follows KE): now; dana (KH): digest;
+    # emma (CO) muted alerts.
+    assert "*3* people get it now" in text
+    assert "1 in their daily digest" in text and "1 muted" in text
+    urgent = await preview(
+        h, {**ALERT, "urgency": "urgent", "regions": ["Americas"], "audience": []}
+    )
+    assert "*1* people get it now" in block_text(urgent["view"]), "urgent reaches the muted"
+
+
+async def test_shared_channel_needs_an_explicit_tick(h: Harness) -> None:
+    refused = await preview(h, {**ALERT, "channels": ["C0PARTNER"]})
+    assert refused["response_action"] == "errors"
+    assert "shared with another organisation" in refused["errors"]["channels"]
+    h.slack.close_view(CHIDI)
+    public_id = await send(
+        h,
+        {
+            **ALERT,
+            "audience": [],
+            "channels": ["C0PARTNER", "C0ALERTS1"],
+            "shared": ["include_shared"],
+        },
+    )
+    assert any(public_id in json.dumps(m) for m in h.slack.messages("C0PARTNER"))
+    assert any(public_id in json.dumps(m) for m in h.slack.messages("C0ALERTS1"))
+
+
+async def test_concurrent_answers_are_tallied_once_per_person(h: Harness) -> None:
+    public_id = await send(h, ALERT)
+    alert = await alert_store.get_by_public_id(h.running.db.read, public_id)
+    assert alert is not None
+    clicks = [
+        (ALICE, "in"),
+        (BOB, "done"),
+        (EMMA, "cant"),
+        (FARID, "in"),
+        (ALICE, "done"),
+        (DANA, "in"),
+        (BOB, "done"),
+        (CHIDI, "in"),
+    ]
+    await asyncio.gather(
+        *(
+            h.drive.block_action(
+                user,
+                "alert.respond",
+                value=f"{alert.id}:{answer}",
+                message=alert_dms(h, user, public_id)[0],
+            )
+            for user, answer in clicks
+        )
+    )
+    await h.settle()
+    tallies = await alert_store.tallies(h.running.db.read, alert.id)
+    assert sum(tallies.values()) == 6
+    by_org = await alert_store.tallies_by_organisation(h.running.db.read, alert.id)
+    assert set(by_org) >= {"Network Secretariat", "Gulf Rights Monitor"}
+    assert any("Thank you: recorded" in ephemeral_text(m) for m in h.slack.ephemerals(EMMA))
+    tampered = await h.drive.block_action(BOB, "alert.respond", value="999999:in")
+    assert tampered.status == 200
+    await h.settle()
+    assert sum((await alert_store.tallies(h.running.db.read, alert.id)).values()) == 6
+
+
+async def test_recall_withdraws_every_copy(h: Harness) -> None:
+    public_id = await send(h, {**ALERT, "channels": ["C0ALERTS1"]})
+    reply = await h.command("chidi", f"/alert recall {public_id}")
+    assert "Withdrawn: 7 delivered copies" in ephemeral_text(reply.json)
+    await h.settle()
+    for user in (ALICE, BOB):
+        copy = alert_dms(h, user, public_id) or [m for m in h.slack.dm(user) if m.get("edits")]
+        assert copy and "withdrawn" in json.dumps(copy[0]["blocks"])
+    channel_copy = h.slack.messages("C0ALERTS1")[0]
+    assert "withdrawn" in json.dumps(channel_copy["blocks"])
+    alert = await alert_store.get_by_public_id(h.running.db.read, public_id)
+    assert alert is not None
+    late = await h.drive.block_action(ALICE, "alert.respond", value=f"{alert.id}:in")
+    assert late.status == 200
+    await h.settle()
+    assert any("withdrawn" in ephemeral_text(m) for m in h.slack.ephemerals(ALICE))
+    again = await h.command("chidi", f"/alert recall {public_id}")
+    assert "already withdrawn" in ephemeral_text(again.json)
+
+
+async def test_status_lists_failures_with_reasons(h: Harness) -> None:
+    h.slack.deactivate_user(EMMA)
+    public_id = await send(h, ALERT)
+    status = ephemeral_text((await h.command("farid", f"/alert status {public_id}")).json)
+    assert "5" in status and "<@U0EMMA003>" in status and "account_inactive" in status
+    listing = ephemeral_text((await h.command("farid", "/alert status")).json)
+    assert public_id in listing
+
+
+async def test_members_cannot_send_alerts(h: Harness) -> None:
+    refused = await h.command("bob", "/alert")
+    assert "Only coordinators can do that" in ephemeral_text(refused.json)
+    await h.settle()
+    assert not h.slack.views_for(BOB)
+
+
+async def test_digest_goes_out_once_at_nine_local_time(h: Harness) -> None:
+    await h.command("alice", "/network prefs digest")  # Nairobi, UTC+3
+    clock: ManualClock = h.clock  # type: ignore[assignment]
+    clock.set(datetime(2026, 11, 25, 4, 0, tzinfo=UTC))  # 07:00 in Nairobi
+    public_id = await send(h, ALERT)
+    assert not alert_dms(h, ALICE, public_id)
+    assert await h.running.alerts.send_digests() == 0
+    clock.set(datetime(2026, 11, 25, 6, 5, tzinfo=UTC))  # 09:05 in Nairobi
+    assert await h.running.alerts.send_digests() == 1
+    assert await h.running.alerts.send_digests() == 0
+    h.running.outbox_changed()
+    await h.settle()
+    digests = [m for m in h.slack.dm(ALICE) if "digest" in m["text"]]
+    assert len(digests) == 1 and public_id in json.dumps(digests[0]["blocks"])
