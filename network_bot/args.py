@@ -89,6 +89,8 @@ _MESSAGES = {
     "missing": "is missing",
     "string_too_short": "is too short",
     "string_too_long": "is too long",
+    "too_short": "is too short",
+    "too_long": "is too long",
     "string_pattern_mismatch": "is not in the expected form",
     "int_parsing": "should be a whole number",
     "greater_than_equal": "is too small",
@@ -114,7 +116,7 @@ def explain(error: ValidationError) -> str:
             limit = (item.get("ctx") or {}).get("max_length") or (item.get("ctx") or {}).get(
                 "min_length"
             )
-            if limit is not None and kind.startswith("string_too"):
+            if limit is not None and kind.startswith(("string_too", "too_")):
                 text += f" ({'at most' if 'long' in kind else 'at least'} {limit} characters)"
         parts.append(f"`{name}` {text}" if kind != "value_error" else text)
     return "; ".join(parts) + "."

@@ -31,6 +31,7 @@ from network_bot.payloads import (
     problems,
     team_of,
     user_of,
+    user_team_of,
 )
 from network_bot.roles import Role
 from network_bot.services.roster import Profile
@@ -121,7 +122,8 @@ class IdentifyMember(AsyncMiddleware):
             return await next()
         expected_team = self._bot.settings.team_id or _authorized_team(req)
         team = team_of(payload)
-        if expected_team and team and team != expected_team:
+        person_team = user_team_of(payload)
+        if expected_team and any(t and t != expected_team for t in (team, person_team)):
             log.warning("refused a request from another workspace (%s)", team)
             return self._refuse(
                 payload,

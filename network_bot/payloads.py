@@ -62,7 +62,7 @@ class ViewState(_Payload):
 
 class PayloadView(_Payload):
     id: str = ""
-    type: str = "modal"
+    type: Literal["modal", "home"]
     callback_id: str = ""
     private_metadata: str = Field(default="", max_length=3000)
     hash: str = ""
@@ -149,6 +149,13 @@ def team_of(payload: Incoming) -> str | None:
         return payload.team_id
     if payload.team is not None:
         return payload.team.id
+    return payload.user.team_id
+
+
+def user_team_of(payload: Incoming) -> str | None:
+    """The workspace of the person (differs from the payload's for Slack Connect guests)."""
+    if isinstance(payload, SlashCommandPayload | EventCallbackPayload):
+        return None
     return payload.user.team_id
 
 

@@ -18,6 +18,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from network_bot.bot import Bot
+from network_bot.logs import describe_exception
 from network_bot.settings import SettingsError
 
 log = logging.getLogger("network_bot.web")
@@ -73,23 +74,32 @@ def build_web_app(bot: Bot) -> web.Application:
         if not timestamp or not signature:
             log.info("refused a request without signature headers")
             return _plain(401, "missing signature")
-        if not verifier.is_valid(body=raw, timestamp=timestamp, signature=signature):
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            # Slack signs UTF-8 text; bytes that are not cannot carry a valid signature.
+            log.info("refused a request whose body is not UTF-8")
+            return _plain(401, "invalid signature")
+        if not verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
             log.info("refused a request with a bad or stale signature")
             return _plain(401, "invalid signature")
         if not replays.first_time(signature, time.time()):
             log.warning("refused a replayed request signature")
             return _plain(401, "replayed request")
         try:
-            body = raw.decode("utf-8")
             bolt_request = AsyncBoltRequest(
                 body=body, query=request.query_string, headers=dict(request.headers)
             )
-        except (UnicodeDecodeError, ValueError, TypeError) as error:
+        except (ValueError, TypeError) as error:
             log.info("refused a signed request whose body does not parse: %s", type(error).__name__)
             return _plain(400, "malformed body")
         if not isinstance(bolt_request.body, dict):
             return _plain(400, "malformed body")
-        bolt_response = await bot.bolt.async_dispatch(bolt_request)
+        try:
+            bolt_response = await bot.bolt.async_dispatch(bolt_request)
+        except Exception as error:  # the last line of defence: log, answer, keep serving
+            log.error("a signed request could not be handled: %s", describe_exception(error))
+            return _plain(400, "malformed payload")
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(request: web.Request) -> web.Response:

@@ -81,7 +81,7 @@ def alert_message(alert: Alert, *, case_public_id: str | None) -> dict[str, Any]
             block_id=f"respond:{alert.id}",
         ),
     ]
-    return {"text": f"{MARK[alert.urgency]}{alert.headline}", "blocks": blocks}
+    return kit.post(blocks, text=f"{MARK[alert.urgency]}{alert.headline}")
 
 
 def compose_modal(
@@ -304,10 +304,9 @@ def status_message(
                 ),
             )
         )
-    return {
-        "text": f"{alert.public_id}: {counts.delivered} delivered, {counts.failed} failed",
-        "blocks": blocks,
-    }
+    return kit.post(
+        blocks, text=f"{alert.public_id}: {counts.delivered} delivered, {counts.failed} failed"
+    )
 
 
 def recent_alerts(alerts: Sequence[Alert]) -> dict[str, Any]:
@@ -336,4 +335,4 @@ def digest_message(alerts: Sequence[Alert], *, local_day: date) -> dict[str, Any
     if len(alerts) > len(shown):
         blocks.append(kit.context(f"…and {len(alerts) - len(shown)} more: `/alert status`"))
     blocks.append(kit.context("You asked for alerts once a day. Change it with `/network prefs`."))
-    return {"text": f"{len(alerts)} alert(s) from the network today", "blocks": blocks}
+    return kit.post(blocks, text=f"{len(alerts)} alert(s) from the network today")

@@ -52,7 +52,7 @@ def anniversaries(records: Sequence[CaseRecord], *, today: date) -> dict[str, An
             "`/follow NI-…` to hear when anything moves."
         )
     )
-    return {"text": f"Anniversaries today: {len(records)} case(s)", "blocks": blocks}
+    return kit.post(blocks, text=f"Anniversaries today: {len(records)} case(s)")
 
 
 def _clock(record: CaseRecord, today: date) -> str:
@@ -92,7 +92,7 @@ def campaign_digest(
             )
         )
     )
-    return {"text": f"Campaign digest ahead of {day.isoformat()}", "blocks": blocks[:50]}
+    return kit.post(blocks, text=f"Campaign digest ahead of {day.isoformat()}")
 
 
 def campaign_alert_text(

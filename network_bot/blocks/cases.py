@@ -203,15 +203,14 @@ def review_card(
             block_id=f"review:{case.public_id}",
         )
     )
-    return {"text": f"New report to review: {case.public_id}", "blocks": blocks}
+    return kit.post(blocks, text=f"New report to review: {case.public_id}")
 
 
 def review_outcome(case: PublicCase, *, outcome: str) -> dict[str, Any]:
     """What the review card becomes once a coordinator acted: no buttons left to press."""
-    return {
-        "text": f"{case.public_id}: {outcome}",
-        "blocks": [kit.section(f"{_headline(case)}\n{outcome}")],
-    }
+    return kit.post(
+        [kit.section(f"{_headline(case)}\n{outcome}")], text=f"{case.public_id}: {outcome}"
+    )
 
 
 def urgent_dm(case: PublicCase) -> dict[str, Any]:
@@ -219,17 +218,17 @@ def urgent_dm(case: PublicCase) -> dict[str, Any]:
         f":rotating_light: *Urgent report {case.public_id}*: someone's life may be at risk "
         f"now.\n{_headline(case)}\n{kit.safe(case.summary, 1200)}"
     )
-    return {
-        "text": f"Urgent report {case.public_id}",
-        "blocks": [
+    return kit.post(
+        [
             kit.section(text),
             kit.actions(kit.button("Open the case", action_id="cases.open", value=case.public_id)),
         ],
-    }
+        text=f"Urgent report {case.public_id}",
+    )
 
 
 def reporter_notice(public_id: str, text: str) -> dict[str, Any]:
-    return {"text": f"{public_id}: {text}", "blocks": [kit.section(f"*{public_id}*: {text}")]}
+    return kit.post([kit.section(f"*{public_id}*: {text}")], text=f"{public_id}: {text}")
 
 
 def report_received(public_id: str, *, similar: Sequence[PublicCase]) -> dict[str, Any]:

@@ -39,6 +39,16 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def fallback(text: str) -> str:
+    """A message's top-level ``text``: Slack parses it for notifications, so it is escaped
+    exactly once whether or not the caller had escaped it already."""
+    return truncate(escape(unescape(text)), 3000)
+
+
 def truncate(text: str, limit: int) -> str:
     """Cut to ``limit`` characters, marking the cut with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -172,13 +182,18 @@ def message(
     ``text`` is the notification fallback; it is escaped like everything else a member wrote.
     """
     body: dict[str, Any] = {
-        "text": truncate(text, 3000),
+        "text": fallback(text),
         "blocks": _cap(list(blocks), MESSAGE_BLOCKS),
         "response_type": "ephemeral" if ephemeral else "in_channel",
     }
     if replace:
         body["replace_original"] = True
     return body
+
+
+def post(blocks: Iterable[Block], *, text: str) -> dict[str, Any]:
+    """A message the bot sends on its own (through the outbox): capped and with a safe fallback."""
+    return {"text": fallback(text), "blocks": _cap(list(blocks), MESSAGE_BLOCKS)}
 
 
 def notice(text: str) -> dict[str, Any]:

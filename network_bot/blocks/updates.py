@@ -86,9 +86,8 @@ def update_modal(*, case: PublicCase, today: date, coordinator: bool) -> dict[st
 
 
 def proposal_card(case: PublicCase, update: CaseUpdate) -> dict[str, Any]:
-    return {
-        "text": f"Proposed update for {case.public_id}",
-        "blocks": [
+    return kit.post(
+        [
             kit.section(
                 f":memo: *Proposed update for {case.public_id}* by "
                 f"{kit.mention(update.author_id)}\n{update_line(update)}"
@@ -102,14 +101,15 @@ def proposal_card(case: PublicCase, update: CaseUpdate) -> dict[str, Any]:
                 ),
             ),
         ],
-    }
+        text=f"Proposed update for {case.public_id}",
+    )
 
 
 def proposal_outcome(case: PublicCase, update: CaseUpdate, *, outcome: str) -> dict[str, Any]:
-    return {
-        "text": f"Update for {case.public_id}: {outcome}",
-        "blocks": [kit.section(f"*Update for {case.public_id}*\n{update_line(update)}\n{outcome}")],
-    }
+    return kit.post(
+        [kit.section(f"*Update for {case.public_id}*\n{update_line(update)}\n{outcome}")],
+        text=f"Update for {case.public_id}: {outcome}",
+    )
 
 
 def notification(items: Sequence[tuple[PublicCase, list[CaseUpdate]]]) -> dict[str, Any]:
@@ -131,7 +131,13 @@ def notification(items: Sequence[tuple[PublicCase, list[CaseUpdate]]]) -> dict[s
             kit.context(f"…and {len(items) - 15} more cases. See them in the app's Home tab.")
         )
     count = sum(len(u) for _, u in items)
-    return {
-        "text": f"{count} update{'s' if count != 1 else ''} on cases you follow",
-        "blocks": blocks,
-    }
+    return kit.post(blocks, text=f"{count} update{'s' if count != 1 else ''} on cases you follow")
+
+
+def proposal_decided(public_id: str, update: CaseUpdate, *, approved: bool) -> dict[str, Any]:
+    """What the member who proposed an update is told."""
+    outcome = "approved and shared with its followers" if approved else "not approved"
+    return kit.post(
+        [kit.section(f"Your update to *{public_id}* was {outcome}.\n{update_line(update)}")],
+        text=f"Your update to {public_id} was {'approved' if approved else 'not approved'}.",
+    )

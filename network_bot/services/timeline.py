@@ -26,8 +26,6 @@ from network_bot.store.outbox import Operation, Outgoing, TargetKind
 from network_bot.store.updates import CaseUpdate, UpdateState
 from network_bot.vocabulary import Stage, Status
 
-SHARED = "approved and shared with its followers"
-
 
 class TimelineError(Exception):
     """An update that cannot be recorded as asked; the message says what to do."""
@@ -193,17 +191,9 @@ class Timeline:
                         purpose="update-outcome",
                         target_kind=TargetKind.USER,
                         target_id=update.author_id,
-                        payload={
-                            "text": f"Your update to {record.public_id} was "
-                            f"{'approved' if approve else 'not approved'}.",
-                            "blocks": [
-                                kit.section(
-                                    f"Your update to *{record.public_id}* was "
-                                    f"{SHARED if approve else 'not approved'}"
-                                    f".\n{render.update_line(decided)}"
-                                )
-                            ],
-                        },
+                        payload=render.proposal_decided(
+                            record.public_id, decided, approved=approve
+                        ),
                         ref_kind="update",
                         ref_id=update_id,
                         dedupe_key=f"update-outcome:{update_id}",
