@@ -8,6 +8,7 @@ WAL mode sees only committed data and is never blocked by a write in progress.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -205,13 +206,21 @@ class Database:
             try:
                 yield conn
             except BaseException:
-                await self._writer.execute("ROLLBACK")
+                await self._rollback()
                 raise
             try:
                 await self._writer.execute("COMMIT")
             except sqlite3.Error as error:
-                await self._writer.execute("ROLLBACK")
+                await self._rollback()
                 raise classify(error) from error
+
+    async def _rollback(self) -> None:
+        """Roll back if a transaction is still open: SQLite ends some itself (a full disk),
+        and a failing ROLLBACK must not hide the error that caused it."""
+        if self._writer is None or not self._writer.in_transaction:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            await self._writer.execute("ROLLBACK")
 
     async def schema_version(self) -> int:
         return int(await self.read.fetch_value("PRAGMA user_version"))
