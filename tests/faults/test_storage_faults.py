@@ -19,16 +19,19 @@ ALICE = "U0ALICE01"
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[Harness]:
     clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock,
-                       settings={"db_busy_timeout_ms": 150}) as harness:
+    async with Harness(
+        db_path=tmp_path / "bot.sqlite3", clock=clock, settings={"db_busy_timeout_ms": 150}
+    ) as harness:
         yield harness
 
 
 async def rows(h: Harness) -> tuple[int, int, int]:
     db = h.running.db.read
-    return (int(await db.fetch_value("SELECT count(*) FROM cases")),
-            int(await db.fetch_value("SELECT count(*) FROM outbox")),
-            int(await db.fetch_value("SELECT count(*) FROM case_counters")))
+    return (
+        int(await db.fetch_value("SELECT count(*) FROM cases")),
+        int(await db.fetch_value("SELECT count(*) FROM outbox")),
+        int(await db.fetch_value("SELECT count(*) FROM case_counters")),
+    )
 
 
 async def test_locked_database_keeps_the_form_open_and_writes_nothing(
