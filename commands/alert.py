@@ -13,10 +13,11 @@ from slack_sdk.errors import SlackApiError
 from network_bot.blocks import alerts as render
 from network_bot.blocks import kit
 from network_bot.calls import ActionCall, CommandCall, ViewCall
+from network_bot.channels import ChannelInfo, ChannelLookupError
 from network_bot.data import countries
 from network_bot.registry import Action, Example, Registry, Reply, SlashCommand, View
 from network_bot.roles import Role
-from network_bot.services.alerts import AlertError, ChannelInfo
+from network_bot.services.alerts import AlertError
 from network_bot.store.alerts import AlertDraft, Audience, Response
 from network_bot.validators import WebUrl
 from network_bot.viewstate import field_errors, values_of
@@ -166,23 +167,13 @@ async def _channel_info(call: ViewCall, channel_ids: list[str]) -> list[ChannelI
     found = []
     for channel_id in channel_ids:
         try:
-            response = await call.slack.conversations_info(channel=channel_id)
-        except SlackApiError as error:
+            found.append(await call.bot.channels.info(channel_id))
+        except ChannelLookupError as error:
             raise AlertError(
                 f"I can't see the channel {kit.channel_link(channel_id)} "
-                f"({error.response.get('error')}).",
+                f"({kit.escape(error.error)}).",
                 field="channels",
             ) from None
-        channel = response.get("channel") or {}
-        found.append(
-            ChannelInfo(
-                id=channel_id,
-                name=str(channel.get("name", channel_id)),
-                is_ext_shared=bool(channel.get("is_ext_shared") or channel.get("is_shared")),
-                is_archived=bool(channel.get("is_archived")),
-                is_member=bool(channel.get("is_member", True)),
-            )
-        )
     return found
 
 

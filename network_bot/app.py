@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from network_bot import logs, roster_events
 from network_bot.background import Background
 from network_bot.bot import Bot
+from network_bot.channels import ChannelDirectory
 from network_bot.clock import Clock, SystemClock
 from network_bot.dispatch import wire
 from network_bot.logs import describe_exception
@@ -102,6 +103,7 @@ def build_app(
             review_channel=settings.review_channel,
             post_hour=settings.campaign_hour,
         ),
+        channels=ChannelDirectory(client=slack),
         logger=logger,
     )
     bot.workers.append(_scheduler(bot))

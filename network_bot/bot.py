@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from slack_sdk.web.async_client import AsyncWebClient
 
 from network_bot.background import Background
+from network_bot.channels import ChannelDirectory
 from network_bot.clock import Clock
 from network_bot.registry import Registry
 from network_bot.services.alerts import Alerts
@@ -48,6 +49,7 @@ class Bot:
     timeline: Timeline
     home: Home
     calendar: Calendar
+    channels: ChannelDirectory
     logger: logging.Logger
     workers: list[Worker] = field(default_factory=list)
     bolt: AsyncApp = field(init=False)

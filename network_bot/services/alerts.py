@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from network_bot.blocks import alerts as render
 from network_bot.blocks import kit
+from network_bot.channels import ChannelInfo
 from network_bot.clock import Clock
 from network_bot.data import countries
 from network_bot.store import alerts, audit, cases, counters, members, outbox
@@ -32,17 +33,6 @@ class AlertError(Exception):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
-
-
-@dataclass(frozen=True, kw_only=True)
-class ChannelInfo:
-    """What Slack says about a chosen channel (looked up by the command layer)."""
-
-    id: str
-    name: str
-    is_ext_shared: bool
-    is_archived: bool
-    is_member: bool
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import IO
 
 import aiohttp
 
@@ -39,7 +40,7 @@ class BotProcess:
         self.port = free_port()
         self.log_path = log_path
         self._env = dict(env or {})
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: asyncio.subprocess.Process | None = None
 
     @property
     def endpoint(self) -> str:
@@ -63,30 +64,32 @@ class BotProcess:
         }
 
     async def start(self, *, timeout: float = 30.0) -> None:
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "network_bot",
-                "run",
-                "--mode",
-                "http",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-            ],
+        log = await asyncio.to_thread(self._log_file)
+        command = (
+            "-m",
+            "network_bot",
+            "run",
+            "--mode",
+            "http",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        )
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            *command,
             env=self.environment(),
             stdout=subprocess.DEVNULL,
             stderr=log,
         )
+        process = self.process
         deadline = time.monotonic() + timeout
         url = f"http://127.0.0.1:{self.port}/healthz"
         async with aiohttp.ClientSession() as session:
             while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"the bot exited with {self.process.returncode}")
+                if process.returncode is not None:
+                    raise RuntimeError(f"the bot exited with {process.returncode}")
                 try:
                     async with session.get(url) as response:
                         if response.status == 200:
@@ -96,19 +99,26 @@ class BotProcess:
                 await asyncio.sleep(0.05)
         raise TimeoutError("the bot did not become healthy")
 
-    def kill(self) -> None:
+    def _log_file(self) -> int | IO[bytes]:
+        if self.log_path is None:
+            return subprocess.DEVNULL
+        return open(self.log_path, "ab")
+
+    async def kill(self) -> None:
         """SIGKILL: no shutdown code runs, as in a power cut or an OOM kill."""
-        if self.process is not None and self.process.poll() is None:
+        if self.process is not None and self.process.returncode is None:
             self.process.send_signal(signal.SIGKILL)
-            self.process.wait()
+            await self.process.wait()
 
     async def stop(self, *, timeout: float = 20.0) -> int:
-        """SIGTERM and wait for the graceful shutdown."""
-        if self.process is None or self.process.poll() is not None:
-            return self.process.returncode if self.process else 0
-        self.process.terminate()
-        try:
-            return await asyncio.to_thread(self.process.wait, timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            return -9
+        """SIGTERM and wait for the graceful shutdown; its exit code."""
+        if self.process is None:
+            return 0
+        if self.process.returncode is None:
+            self.process.terminate()
+            try:
+                async with asyncio.timeout(timeout):
+                    await self.process.wait()
+            except TimeoutError:
+                await self.kill()
+        return int(self.process.returncode or 0)

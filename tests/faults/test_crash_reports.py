@@ -49,7 +49,7 @@ async def test_kill_9_during_a_burst_of_reports(tmp_path: Path) -> None:
 
         tasks = [asyncio.create_task(submit(i)) for i in range(SUBMISSIONS)]
         await asyncio.sleep(random.uniform(0.05, 0.25))
-        bot.kill()
+        await bot.kill()
         results = await asyncio.gather(*tasks)
         await driver.close()
         acked = {summary: case_id for summary, case_id in results if case_id}
