@@ -148,7 +148,9 @@ def _scheduler(bot: Bot) -> Scheduler:
             bot.outbox_changed()
 
     scheduler.every(300.0, "alert-digests", send_digests)
-    scheduler.every(20.0, "update-notifications", flush_notifications)
+    # Look for due batches several times per window (at least every 20 s, at most every 1 s).
+    flush_every = max(1.0, min(20.0, bot.settings.batch_minutes * 60 / 6))
+    scheduler.every(flush_every, "update-notifications", flush_notifications)
     scheduler.every(300.0, "campaign-calendar", run_calendar)
     return scheduler
 
