@@ -128,7 +128,9 @@ async def main() -> None:
             if "Saved" not in json.dumps(answer.json):
                 sys.exit(f"the update was not saved: {answer.text[:300]}")
             queued_sql = "SELECT count(*) FROM outbox WHERE purpose = 'notification'"
-            while count(path, queued_sql) < options.followers:
+            while True:  # polling another process's database: there is no event to wait on
+                if count(path, queued_sql) >= options.followers:
+                    break
                 await asyncio.sleep(0.05)
             enqueued = time.perf_counter() - started
             first_sent = None
