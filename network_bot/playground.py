@@ -208,8 +208,7 @@ class Console:
                 [b for b in view.get("blocks", []) if b.get("type") != "input"], view=view
             )
             if not view.get("submit"):
-                await self.read("(press Enter to close) ")
-                self.harness.slack.close_view(user_id)
+                self.harness.slack.close_view(user_id)  # a notice: shown, then closed
                 return
             values: dict[str, Any] = {}
             for block in view.get("blocks", []):
@@ -232,9 +231,17 @@ class Console:
                 return
 
     async def ask(self, block: dict[str, Any]) -> Any:
+        """Prompt for one field; Enter keeps what the form already holds, as in Slack."""
         element = block.get("element", {})
         kind = element.get("type", "plain_text_input")
         label = block["label"]["text"] + ("" if not block.get("optional") else " (optional)")
+        initial = (
+            element.get("initial_value")
+            or element.get("initial_date")
+            or (element.get("initial_option") or {}).get("value")
+        )
+        if initial:
+            label += f" (Enter keeps “{str(initial)[:60]}”)"
         options = list(element.get("options", []))
         for group in element.get("option_groups", []):
             options.extend(group.get("options", []))
