@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
-from slack_sdk.errors import SlackApiError
 
 from network_bot.blocks import alerts as render
 from network_bot.blocks import kit
@@ -149,18 +148,8 @@ async def alert_command(call: CommandCall) -> Reply | None:
     view = render.compose_modal(
         headline=headline, body=body, case_public_id=case_public_id, has_case=case_id is not None
     )
-    call.later(_open(call, view), name="alert.open")
+    call.later(call.open_modal(view, again="Please run `/alert` again."), name="alert.open")
     return None
-
-
-async def _open(call: CommandCall, view: dict[str, Any]) -> None:
-    try:
-        await call.slack.views_open(trigger_id=call.trigger_id, view=view)
-    except SlackApiError as error:
-        log.warning("views.open for /alert failed: %s", error.response.get("error"))
-        await call.tell(
-            kit.notice("Slack could not open the alert form in time. Please run `/alert` again.")
-        )
 
 
 async def _channel_info(call: ViewCall, channel_ids: list[str]) -> list[ChannelInfo]:
@@ -308,11 +297,7 @@ async def campaign_clicked(call: ActionCall) -> None:
         return
     headline, body = await call.bot.calendar.digest_text(day)
     view = render.compose_modal(headline=headline, body=body, case_public_id=None, has_case=False)
-    try:
-        await call.slack.views_open(trigger_id=call.trigger_id, view=view)
-    except SlackApiError as error:
-        log.warning("views.open for a campaign alert failed: %s", error.response.get("error"))
-        await call.tell(kit.notice("Slack could not open the form in time. Please click again."))
+    await call.open_modal(view, again="Please click again.")
 
 
 def register(registry: Registry) -> None:

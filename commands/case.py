@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from slack_sdk.errors import SlackApiError
 
 from network_bot.answers import notice_modal
 from network_bot.blocks import cases as render
@@ -68,7 +67,7 @@ async def case_command(call: CommandCall) -> Reply | None:
                 return kit.notice(f"*{public_id}* is merged into *{normalise_id(rest)}*.")
             case "update":
                 view = await _update_modal(call, public_id)
-                call.later(_open_modal(call, view), name="case.update.open")
+                call.later(call.open_modal(view), name="case.update.open")
                 return None
     except (CaseError, TimelineError) as error:
         return kit.notice(str(error))
@@ -105,21 +104,13 @@ async def _update_modal(call: Call, public_id: str) -> dict[str, Any]:
     )
 
 
-async def _open_modal(call: CommandCall | ActionCall, view: dict[str, Any]) -> None:
-    try:
-        await call.slack.views_open(trigger_id=call.trigger_id, view=view)
-    except SlackApiError as error:
-        log.warning("views.open failed: %s", error.response.get("error"))
-        await call.tell(kit.notice("Slack could not open the form in time. Please try again."))
-
-
 async def update_clicked(call: ActionCall) -> None:
     try:
         view = await _update_modal(call, call.value)
     except TimelineError as error:
         await call.tell(kit.notice(str(error)))
         return
-    await _open_modal(call, view)
+    await call.open_modal(view)
 
 
 class UpdateForm(BaseModel):
@@ -244,11 +235,7 @@ async def _open_decision_modal(call: ActionCall, view: dict[str, Any]) -> None:
     except CaseError as error:
         await call.tell(kit.notice(str(error)))
         return
-    try:
-        await call.slack.views_open(trigger_id=call.trigger_id, view=view)
-    except SlackApiError as error:
-        log.warning("views.open for a review decision failed: %s", error.response.get("error"))
-        await call.tell(kit.notice("Slack could not open the form in time. Please click again."))
+    await call.open_modal(view, again="Please click again.")
 
 
 def _case_of(call: ViewCall) -> str:

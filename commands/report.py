@@ -115,23 +115,11 @@ async def open_report(call: CommandCall) -> Reply | None:
         channel_id=call.channel_id,
         today=call.bot.clock.now().date(),
     )
-    call.later(_open(call, view), name="report.open")
+    kept = f" What you typed: {kit.safe(call.text, 1500)}" if call.text else ""
+    call.later(
+        call.open_modal(view, again=f"Please run `/report` again.{kept}"), name="report.open"
+    )
     return None
-
-
-async def _open(call: CommandCall, view: dict[str, Any]) -> None:
-    try:
-        await call.slack.views_open(trigger_id=call.trigger_id, view=view)
-    except SlackApiError as error:
-        reason = error.response.get("error", "error")
-        log.warning("views.open for /report failed: %s", reason)
-        kept = f" What you typed: {kit.safe(call.text, 1500)}" if call.text else ""
-        await call.tell(
-            kit.notice(
-                "Slack could not open the report form in time, so nothing was saved. "
-                f"Please run `/report` again.{kept}"
-            )
-        )
 
 
 async def submit_report(call: ViewCall) -> Reply | None:

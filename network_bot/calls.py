@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from network_bot.blocks import kit
 from network_bot.payloads import (
     BlockActionsPayload,
     BlockSuggestionPayload,
@@ -71,6 +72,23 @@ class Call:
     @property
     def response_url(self) -> str | None:
         return None
+
+    @property
+    def trigger_id(self) -> str:
+        return ""
+
+    async def open_modal(self, view: dict[str, Any], *, again: str = "Please try again.") -> bool:
+        """Open a modal with this request's trigger; if Slack refuses (a trigger lives 3 s),
+        say so to the person instead of leaving them waiting."""
+        try:
+            await self.slack.views_open(trigger_id=self.trigger_id, view=view)
+        except SlackApiError as error:
+            log.warning("views.open failed: %s", error.response.get("error"))
+            await self.tell(
+                kit.notice(f"Slack could not open the form in time, so nothing was saved. {again}")
+            )
+            return False
+        return True
 
 
 @dataclass(kw_only=True)
