@@ -220,6 +220,21 @@ async def verify_clicked(call: ActionCall) -> None:
     )
 
 
+async def claim_clicked(call: ActionCall) -> None:
+    try:
+        await call.bot.cases.claim(call.member, call.value)
+    except CaseError as error:
+        await call.tell(kit.notice(str(error)))
+        return
+    call.bot.outbox_changed()
+    await call.tell(
+        kit.notice(
+            f"You are reviewing *{kit.escape(call.value)}*; the card shows "
+            "it to the other coordinators."
+        )
+    )
+
+
 async def reject_clicked(call: ActionCall) -> None:
     await _open_decision_modal(call, render.reason_modal(public_id=normalise_id(call.value)))
 
@@ -310,6 +325,7 @@ def register(registry: Registry) -> None:
         Action(action_id="update.reject", handler=reject_update_clicked, role=Role.COORDINATOR)
     )
     registry.action(Action(action_id="case.verify", handler=verify_clicked, role=Role.COORDINATOR))
+    registry.action(Action(action_id="case.claim", handler=claim_clicked, role=Role.COORDINATOR))
     registry.action(Action(action_id="case.reject", handler=reject_clicked, role=Role.COORDINATOR))
     registry.action(
         Action(action_id="case.duplicate", handler=duplicate_clicked, role=Role.COORDINATOR)

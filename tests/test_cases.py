@@ -337,3 +337,16 @@ async def test_cases_mine_shows_own_unverified_reports(h: Harness) -> None:
     assert public_id in mine
     latest = ephemeral_text((await h.command("emma", "/cases")).json)
     assert public_id not in latest
+
+
+async def test_a_coordinator_can_take_a_report_for_review(h: Harness) -> None:
+    public_id = await report(h, "alice")
+    await h.drive.block_action(CHIDI, "case.claim", value=public_id, channel_id=REVIEW)
+    await h.drive.block_action(FARID, "case.claim", value=public_id, channel_id=REVIEW)
+    await h.settle()
+    record = await cases.get_by_public_id(h.running.db.read, public_id)
+    assert record is not None and record.status.value == "under_review"
+    said = " ".join(ephemeral_text(m) for m in h.slack.ephemerals(FARID))
+    assert "already being reviewed by <@U0CHIDI04>" in said
+    verified = await h.command("farid", f"/case {public_id} verify")
+    assert "is verified" in ephemeral_text(verified.json)

@@ -175,7 +175,11 @@ def search_results(
 
 
 def review_card(
-    case: PublicCase, *, reporter_anonymous: bool, similar: Sequence[PublicCase]
+    case: PublicCase,
+    *,
+    reporter_anonymous: bool,
+    similar: Sequence[PublicCase],
+    reviewer: str | None = None,
 ) -> dict[str, Any]:
     """The card coordinators act on. Broadcastable part only: restricted notes stay in ``/case``."""
     reporter = (
@@ -195,8 +199,16 @@ def review_card(
     if similar:
         listed = ", ".join(f"*{c.public_id}* ({kit.escape(c.status.label)})" for c in similar)
         blocks.append(kit.section(f":mag: Looks like: {listed}"))
+    if reviewer:
+        blocks.append(kit.context(f":eyes: Being reviewed by {kit.mention(reviewer)}"))
+    claim = (
+        ()
+        if reviewer
+        else (kit.button("I'm reviewing", action_id="case.claim", value=case.public_id),)
+    )
     blocks.append(
         kit.actions(
+            *claim,
             kit.button("Verify", action_id="case.verify", value=case.public_id, style="primary"),
             kit.button("Reject…", action_id="case.reject", value=case.public_id, style="danger"),
             kit.button("Mark duplicate of…", action_id="case.duplicate", value=case.public_id),

@@ -280,6 +280,60 @@ class Cases:
             )
         return updated
 
+    async def claim(self, actor: Member, public_id: str) -> CaseRecord:
+        """A coordinator takes a report for review, so others can see someone is on it."""
+        public_id = normalise_id(public_id)
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            record = await cases.get_by_public_id(tx, public_id)
+            if record is None:
+                raise CaseError(NOT_FOUND.format(id=kit.escape(public_id[:30])))
+            if not await cases.set_status(
+                tx,
+                case_id=record.id,
+                expected=(Status.REPORTED,),
+                status=Status.UNDER_REVIEW,
+                reason="",
+                by=actor.user_id,
+                now=now,
+            ):
+                raise CaseError(already_decided(record))
+            claimed = await cases.get(tx, record.id)
+            assert claimed is not None
+            card_id = await cases.review_card_outbox_id(tx, record.id)
+            if card_id is not None and self._review_channel:
+                await outbox.enqueue(
+                    tx,
+                    [
+                        Outgoing(
+                            purpose="review",
+                            target_kind=TargetKind.CHANNEL,
+                            target_id=self._review_channel,
+                            operation=Operation.UPDATE,
+                            edits_id=card_id,
+                            payload=render.review_card(
+                                PublicCase.of(claimed),
+                                reporter_anonymous=claimed.reporter_anonymous,
+                                similar=[],
+                                reviewer=actor.user_id,
+                            ),
+                            ref_kind="case",
+                            ref_id=record.id,
+                            dedupe_key=f"review-claim:{record.id}",
+                        )
+                    ],
+                    now=now,
+                )
+            await audit.record(
+                tx,
+                at=now,
+                actor_id=actor.user_id,
+                action="case.under_review",
+                target=public_id,
+                outcome=Outcome.CHANGED,
+            )
+        return claimed
+
     async def ensure_open(self, public_id: str) -> CaseRecord:
         """The case, if it still waits for a decision; else say who decided it."""
         record = await cases.get_by_public_id(self._db.read, normalise_id(public_id))
@@ -364,6 +418,11 @@ class Cases:
 
 def already_decided(record: CaseRecord) -> str:
     who = kit.mention(record.reviewed_by) if record.reviewed_by else "a coordinator"
+    if record.status is Status.UNDER_REVIEW:
+        return (
+            f"*{record.public_id}* is already being reviewed by {who}. Nothing was changed; "
+            "you can still verify, reject or merge it."
+        )
     when = record.reviewed_at.strftime("%Y-%m-%d %H:%M UTC") if record.reviewed_at else "earlier"
     return (
         f"*{record.public_id}* was already marked *{record.status.label}* by {who} "
