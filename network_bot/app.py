@@ -21,6 +21,7 @@ from network_bot.background import Background
 from network_bot.bot import Bot
 from network_bot.channels import ChannelDirectory
 from network_bot.clock import Clock, SystemClock
+from network_bot.delivery.worker import DeliveryWorker
 from network_bot.dispatch import wire
 from network_bot.logs import describe_exception
 from network_bot.middleware import Authorize, HandleEventsOnce, IdentifyMember, ReadPayload
@@ -106,7 +107,19 @@ def build_app(
         channels=ChannelDirectory(client=slack),
         logger=logger,
     )
-    bot.workers.append(_scheduler(bot))
+    delivery = DeliveryWorker(
+        db=db,
+        client=slack_client(settings, retries=False),
+        clock=clock,
+        channels=bot.channels,
+        workspace_rate=settings.workspace_rate_per_second,
+        channel_rate=settings.channel_rate_per_second,
+        max_attempts=settings.delivery_max_attempts,
+        concurrency=settings.delivery_concurrency,
+        logger=logging.getLogger("network_bot.delivery"),
+    )
+    delivery.on_delivered(bot.alerts.delivery_finished)
+    bot.workers += [delivery, _scheduler(bot)]
     secret = settings.slack_signing_secret
     bolt = AsyncApp(
         client=slack,

@@ -1,8 +1,8 @@
 """Logging that cannot leak: tokens are scrubbed, payload text is never logged.
 
-Slack's own libraries log request bodies at DEBUG, and those bodies carry what members typed
-(including the names an anonymous reporter gave), so their loggers are held at INFO or above
-whatever level the bot runs at.
+Slack's libraries log request bodies and aiosqlite logs SQL parameters at DEBUG, and those carry
+what members typed (including an anonymous reporter's name), so their loggers are held at INFO
+or above whatever level the bot runs at.
 """
 
 from __future__ import annotations
@@ -14,7 +14,15 @@ import traceback
 from collections.abc import Iterable
 
 _TOKEN = re.compile(r"\b(xox[abposr]|xapp|xoxe(?:\.xox[bp])?)-[A-Za-z0-9-]+")
-_SLACK_LOGGERS = ("slack_bolt", "slack_sdk", "network_bot.bolt")
+# Libraries that log request bodies, API responses or SQL parameters at DEBUG, all of which
+# can hold what members typed (restricted notes, an anonymous reporter's name).
+_CHATTY_LOGGERS = (
+    "slack_bolt",
+    "slack_sdk",
+    "network_bot.bolt",
+    "network_bot.slack_sdk",
+    "aiosqlite",
+)
 
 
 class SecretFilter(logging.Filter):
@@ -69,5 +77,5 @@ def configure(level: str, *, secrets: Iterable[str] = (), stream: object = None)
 
 def quiet_slack_loggers(level: str) -> None:
     floor = max(logging.getLevelName(level), logging.INFO)
-    for name in _SLACK_LOGGERS:
+    for name in _CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(floor)

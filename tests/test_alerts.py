@@ -252,5 +252,5 @@ async def test_digest_goes_out_once_at_nine_local_time(h: Harness) -> None:
     assert await h.running.alerts.send_digests() == 0
     h.running.outbox_changed()
     await h.settle()
-    digests = [m for m in h.slack.dm(ALICE) if "digest" in m["text"]]
+    digests = [m for m in h.slack.dm(ALICE) if "from the network today" in m["text"]]
     assert len(digests) == 1 and public_id in json.dumps(digests[0]["blocks"])

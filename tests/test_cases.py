@@ -268,7 +268,7 @@ async def test_anonymous_reporter_and_withheld_names_stay_hidden(
 async def test_duplicates_are_pointed_out_to_reviewer_and_reporter(h: Harness) -> None:
     verified = await report(h, "alice")
     await h.command("chidi", f"/case {verified} verify")
-    unverified = await report(h, "emma", victims="Someone Else", date="2026-11-24")
+    unverified = await report(h, "emma", victims="Someone Else", date="2026-11-03")
     await h.settle()
     h.slack.clear_calls()
     view = await open_report(h, "bob")

@@ -183,12 +183,15 @@ class Alerts:
                 )
                 for uid in reach.now
             ]
+            # A coordinator who ticked "include shared channels" chose them, so the sender's
+            # guard against shared channels lets these posts through.
+            channel_message = {**message, "shared_ok": alert.audience.include_shared}
             queued += [
                 Outgoing(
                     purpose="alert",
                     target_kind=TargetKind.CHANNEL,
                     target_id=cid,
-                    payload=message,
+                    payload=channel_message,
                     priority=priority,
                     ref_kind="alert",
                     ref_id=alert.id,

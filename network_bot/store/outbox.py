@@ -159,3 +159,138 @@ async def cancel_pending(conn: Conn, *, ref_kind: str, ref_id: int, now: datetim
         "WHERE ref_kind = ? AND ref_id = ? AND state = 'pending'",
         (ref_kind, ref_id),
     )
+
+
+async def claim_due(conn: Conn, *, now: datetime, limit: int) -> list[Delivery]:
+    """Mark up to ``limit`` due rows as being sent, most urgent first, and return them."""
+    rows = await conn.fetch_all(
+        """
+        UPDATE outbox SET state = 'sending', sending_at = ?, attempts = attempts + 1
+         WHERE id IN (SELECT id FROM outbox
+                       WHERE state = 'pending' AND next_attempt_at <= ?
+                       ORDER BY priority DESC, next_attempt_at, id
+                       LIMIT ?)
+        RETURNING *
+        """,
+        (iso(now), iso(now), limit),
+    )
+    found = [delivery(r) for r in rows]
+    return sorted(found, key=lambda d: (-d.priority, d.next_attempt_at, d.id))
+
+
+async def mark_sent(
+    conn: Conn, *, delivery_id: int, channel_id: str | None, ts: str | None, now: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = 'sent', channel_id = ?, ts = ?, sent_at = ?, last_error = NULL "
+        "WHERE id = ?",
+        (channel_id, ts, iso(now), delivery_id),
+    )
+
+
+async def mark_failed(conn: Conn, *, delivery_id: int, error: str, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = 'failed', last_error = ?, sent_at = ? WHERE id = ?",
+        (error[:200], iso(now), delivery_id),
+    )
+
+
+async def mark_cancelled(conn: Conn, *, delivery_id: int, note: str) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = 'cancelled', last_error = ? WHERE id = ?",
+        (note[:200], delivery_id),
+    )
+
+
+async def reschedule(
+    conn: Conn, *, delivery_id: int, at: datetime, error: str, counts_as_attempt: bool
+) -> None:
+    """Back to pending until ``at``; a throttled call does not use up an attempt."""
+    await conn.execute(
+        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ?, "
+        "attempts = attempts - ? WHERE id = ?",
+        (iso(at), error[:200], 0 if counts_as_attempt else 1, delivery_id),
+    )
+
+
+async def in_state(conn: Conn, state: State) -> list[Delivery]:
+    rows = await conn.fetch_all("SELECT * FROM outbox WHERE state = ? ORDER BY id", (state.value,))
+    return [delivery(r) for r in rows]
+
+
+async def replace_payload_if_pending(
+    conn: Conn, *, delivery_id: int, payload: dict[str, Any]
+) -> bool:
+    """An edit of a message that has not gone out yet just changes what will go out."""
+    return (
+        await conn.execute_rowcount(
+            "UPDATE outbox SET payload = ? WHERE id = ? AND state = 'pending'",
+            (json.dumps(payload, separators=(",", ":")), delivery_id),
+        )
+        == 1
+    )
+
+
+async def replace_pending_update(
+    conn: Conn,
+    *,
+    edits_id: int,
+    payload: dict[str, Any],
+    purpose: str,
+    ref_kind: str,
+    ref_id: int,
+    now: datetime,
+) -> None:
+    """Queue an edit of a delivered message, folding it into an edit still waiting, so a live
+    status message gets one ``chat.update`` per round, not one per change."""
+    waiting = await conn.fetch_value(
+        "SELECT id FROM outbox WHERE edits_id = ? AND operation = 'update' AND state = 'pending' "
+        "ORDER BY id DESC LIMIT 1",
+        (edits_id,),
+    )
+    if waiting is not None:
+        await replace_payload_if_pending(conn, delivery_id=int(waiting), payload=payload)
+        return
+    target = await get(conn, edits_id)
+    if target is None:
+        return
+    await enqueue(
+        conn,
+        [
+            Outgoing(
+                purpose=purpose,
+                target_kind=target.target_kind,
+                target_id=target.target_id,
+                operation=Operation.UPDATE,
+                edits_id=edits_id,
+                payload=payload,
+                priority=target.priority,
+                ref_kind=ref_kind,
+                ref_id=ref_id,
+            )
+        ],
+        now=now,
+    )
+
+
+async def recent_failures(conn: Conn, *, limit: int = 10) -> list[Delivery]:
+    rows = await conn.fetch_all(
+        "SELECT * FROM outbox WHERE state = 'failed' ORDER BY sent_at DESC, id DESC LIMIT ?",
+        (limit,),
+    )
+    return [delivery(r) for r in rows]
+
+
+async def due_count(conn: Conn, *, now: datetime) -> int:
+    return int(
+        await conn.fetch_value(
+            "SELECT count(*) FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?",
+            (iso(now),),
+        )
+    )
+
+
+async def waiting_count(conn: Conn) -> int:
+    return int(
+        await conn.fetch_value("SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')")
+    )

@@ -79,6 +79,10 @@ class Harness:
             "review_channel": REVIEW_CHANNEL,
             "campaign_channel": CAMPAIGN_CHANNEL,
             "shutdown_grace_seconds": 5.0,
+            # Tests are not about pacing: let the sender go as fast as the stand-in allows.
+            # Tests of rate limits set these (and the stand-in's limits) themselves.
+            "workspace_rate_per_second": 500.0,
+            "channel_rate_per_second": 100.0,
         }
         values.update(self._overrides)
         return Settings.model_validate(values)

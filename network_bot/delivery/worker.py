@@ -1,0 +1,459 @@
+"""The delivery worker: sends what the outbox holds, within Slack's limits, and never loses it.
+
+Rows are claimed (``sending``) in small batches, most urgent first, and sent concurrently behind
+the workspace and per-channel token buckets. A 429 waits the server's ``Retry-After`` for that
+method only and costs no attempt; a 5xx, timeout or dropped connection backs off with jitter up
+to the attempt limit; a permanent error fails the row at once; a revoked token pauses the worker
+without failing anything. Every post carries its row ID in Slack message metadata, so after a
+crash the rows left ``sending`` are looked up in the conversation instead of being sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from network_bot.channels import ChannelDirectory, ChannelLookupError
+from network_bot.clock import Clock
+from network_bot.delivery.ratelimit import Pauses, PerKeyBuckets, TokenBucket
+from network_bot.logs import describe_exception
+from network_bot.store import outbox
+from network_bot.store.db import Database, StorageError
+from network_bot.store.outbox import Delivery, Operation, State, TargetKind
+
+METADATA_EVENT = "network_bot_delivery"
+HEADROOM = 0.98
+BACKOFF_BASE = 1.0
+BACKOFF_CAP = 300.0
+AUTH_PAUSE = 60.0
+
+PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "account_inactive",
+        "user_not_found",
+        "user_disabled",
+        "not_in_channel",
+        "is_archived",
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "msg_too_long",
+        "no_text",
+        "cannot_dm_bot",
+        "restricted_action",
+        "message_not_found",
+        "cant_update_message",
+        "cant_delete_message",
+        "edit_window_closed",
+        "invalid_arguments",
+        "too_many_attachments",
+        "shared_channel_refused",
+        "channel_is_archived",
+    }
+)
+AUTH = frozenset(
+    {
+        "invalid_auth",
+        "token_revoked",
+        "not_authed",
+        "token_expired",
+        "account_inactive_bot",
+        "team_access_not_granted",
+        "missing_scope",
+    }
+)
+
+Observer = Callable[[Delivery], Awaitable[None]]
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        client: AsyncWebClient,
+        clock: Clock,
+        channels: ChannelDirectory,
+        workspace_rate: float,
+        channel_rate: float,
+        max_attempts: int,
+        concurrency: int,
+        logger: logging.Logger,
+        poll_interval: float = 0.5,
+    ) -> None:
+        self._db = db
+        self._client = client
+        self._clock = clock
+        self._channels = channels
+        self._workspace = TokenBucket(rate=workspace_rate * HEADROOM)
+        self._per_channel = PerKeyBuckets(rate=channel_rate * HEADROOM)
+        self._pauses = Pauses()
+        self._max_attempts = max_attempts
+        self._concurrency = concurrency
+        self._log = logger
+        self._poll = poll_interval
+        self._wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(concurrency)
+        self._in_flight: dict[int, asyncio.Task[None]] = {}
+        self._started_calls: set[int] = set()
+        self._observers: list[Observer] = []
+        self._loop_task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._auth_failed = False
+
+    # ------------------------------------------------------------------ the Worker protocol
+
+    def on_delivered(self, observer: Observer) -> None:
+        """Call ``observer`` once a row reaches a final state (sent, failed or cancelled)."""
+        self._observers.append(observer)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        if self._loop_task is not None:
+            return
+        self._stopping = False
+        await self._recover()
+        self._loop_task = asyncio.get_running_loop().create_task(self._run(), name="delivery")
+
+    async def stop(self, *, grace: float) -> None:
+        """Take no new rows; let sends in progress finish; give back rows not yet started."""
+        self._stopping = True
+        self._wake.set()
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            await asyncio.gather(self._loop_task, return_exceptions=True)
+            self._loop_task = None
+        tasks = list(self._in_flight.values())
+        if tasks:
+            _done, late = await asyncio.wait(tasks, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+
+    async def is_idle(self) -> bool:
+        if self._in_flight:
+            return False
+        return await outbox.due_count(self._db.read, now=self._clock.now()) == 0
+
+    # ------------------------------------------------------------------ the loop
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                claimed = await self._claim()
+            except StorageError as error:
+                self._log.warning("delivery could not claim rows: %s", type(error).__name__)
+                claimed = 0
+            if claimed == 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+
+    async def _claim(self) -> int:
+        free = self._concurrency - len(self._in_flight)
+        if free <= 0:
+            await self._slots.acquire()  # wait for a send to finish
+            self._slots.release()
+            return 1
+        async with self._db.transaction() as tx:
+            rows = await outbox.claim_due(tx, now=self._clock.now(), limit=free)
+        for row in rows:
+            await self._slots.acquire()
+            task = asyncio.get_running_loop().create_task(
+                self._deliver(row), name=f"deliver.{row.id}"
+            )
+            self._in_flight[row.id] = task
+            task.add_done_callback(functools.partial(self._done, row.id))
+        return len(rows)
+
+    def _done(self, row_id: int, _task: asyncio.Task[None]) -> None:
+        self._in_flight.pop(row_id, None)
+        self._started_calls.discard(row_id)
+        self._slots.release()
+
+    # ------------------------------------------------------------------ one row
+
+    async def _deliver(self, row: Delivery) -> None:
+        try:
+            await self._attempt(row)
+        except asyncio.CancelledError:
+            if row.id not in self._started_calls:
+                await self._release(row)  # never reached Slack: send it next time
+            raise
+        except StorageError as error:
+            self._log.error("delivery %d: storage %s", row.id, type(error).__name__)
+        except Exception as error:
+            self._log.error("delivery %d failed: %s", row.id, describe_exception(error))
+            await self._retry_later(row, "internal error")
+
+    async def _attempt(self, row: Delivery) -> None:
+        method = {
+            Operation.POST: "chat.postMessage",
+            Operation.UPDATE: "chat.update",
+            Operation.DELETE: "chat.delete",
+        }[row.operation]
+        if row.operation is not Operation.POST:
+            edited = await self._edited(row)
+            if edited is None:
+                return
+        else:
+            edited = None
+            if row.target_kind is TargetKind.CHANNEL and not await self._may_post(row):
+                return
+        await self._pauses.wait(method)
+        await self._workspace.acquire()
+        channel_key = edited.channel_id if edited else row.target_id
+        await self._per_channel.bucket(channel_key or row.target_id).acquire()
+        self._started_calls.add(row.id)
+        try:
+            answer = await self._call(row, edited)
+        except SlackApiError as error:
+            await self._failed_call(row, method, error)
+            return
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            await self._retry_later(row, type(error).__name__)
+            return
+        self._auth_failed = False
+        channel = str(answer.get("channel") or (edited.channel_id if edited else "") or "")
+        ts = str(answer.get("ts") or (edited.ts if edited else "") or "")
+        async with self._db.transaction() as tx:
+            await outbox.mark_sent(
+                tx,
+                delivery_id=row.id,
+                channel_id=channel or None,
+                ts=ts or None,
+                now=self._clock.now(),
+            )
+        await self._finished(row.id)
+
+    async def _call(self, row: Delivery, edited: Delivery | None) -> Any:
+        payload = row.payload
+        if row.operation is Operation.POST:
+            return await self._client.chat_postMessage(
+                channel=row.target_id,
+                text=payload.get("text", ""),
+                blocks=payload.get("blocks"),
+                unfurl_links=False,
+                unfurl_media=False,
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"outbox_id": row.id}},
+            )
+        assert edited is not None
+        if row.operation is Operation.UPDATE:
+            return await self._client.chat_update(
+                channel=edited.channel_id or edited.target_id,
+                ts=edited.ts or "",
+                text=payload.get("text", ""),
+                blocks=payload.get("blocks") or [],
+            )
+        return await self._client.chat_delete(
+            channel=edited.channel_id or edited.target_id, ts=edited.ts or ""
+        )
+
+    async def _edited(self, row: Delivery) -> Delivery | None:
+        """The delivered message an update/delete changes; None when handled without Slack."""
+        target = await outbox.get(self._db.read, row.edits_id) if row.edits_id else None
+        if target is None:
+            await self._cancel(row, "the message to change does not exist")
+            return None
+        if target.state is State.SENT:
+            return target
+        if target.state is State.PENDING:
+            async with self._db.transaction() as tx:
+                if row.operation is Operation.UPDATE:
+                    changed = await outbox.replace_payload_if_pending(
+                        tx, delivery_id=target.id, payload=row.payload
+                    )
+                else:
+                    await outbox.mark_cancelled(
+                        tx, delivery_id=target.id, note="deleted before it was sent"
+                    )
+                    changed = True
+                if changed:
+                    await outbox.mark_sent(
+                        tx, delivery_id=row.id, channel_id=None, ts=None, now=self._clock.now()
+                    )
+            if changed:
+                await self._finished(row.id)
+                if row.operation is Operation.DELETE:
+                    await self._finished(target.id)
+                return None
+            await self._retry_later(row, "the message was being sent", counts=False)
+            return None
+        if target.state is State.SENDING:
+            await self._retry_later(row, "the message is being sent", counts=False, delay=1.0)
+            return None
+        await self._cancel(row, f"the message to change is {target.state.value}")
+        return None
+
+    async def _may_post(self, row: Delivery) -> bool:
+        """Never into a channel shared with another organisation unless a coordinator chose it."""
+        if row.payload.get("shared_ok"):
+            return True
+        try:
+            info = await self._channels.info(row.target_id)
+        except ChannelLookupError as error:
+            if error.error in PERMANENT:
+                await self._fail(row, error.error)
+                return False
+            return True  # let the post itself say what is wrong
+        if info.is_ext_shared:
+            self._log.warning(
+                "delivery %d refused: %s is shared with another organisation", row.id, row.target_id
+            )
+            await self._fail(row, "shared_channel_refused")
+            return False
+        return True
+
+    # ------------------------------------------------------------------ outcomes
+
+    async def _failed_call(self, row: Delivery, method: str, error: SlackApiError) -> None:
+        status = error.response.status_code
+        code = str(error.response.get("error") or f"http_{status}")
+        if status == 429 or code == "ratelimited":
+            wait = _retry_after(error.response.headers)
+            self._pauses.pause(method, wait)
+            self._log.info("delivery %d: %s throttled for %.0f s", row.id, method, wait)
+            await self._retry_later(row, "ratelimited", counts=False, delay=wait)
+        elif code in AUTH:
+            if not self._auth_failed:
+                self._log.error("Slack refused the bot token (%s); deliveries paused", code)
+            self._auth_failed = True
+            self._pauses.pause(method, AUTH_PAUSE)
+            await self._retry_later(row, code, counts=False, delay=AUTH_PAUSE)
+        elif status >= 500 or (
+            code not in PERMANENT and code.startswith(("http_5", "internal", "fatal", "service"))
+        ):
+            await self._retry_later(row, code)
+        elif code in PERMANENT:
+            await self._fail(row, code)
+        else:
+            await self._retry_later(row, code)
+
+    async def _retry_later(
+        self, row: Delivery, error: str, *, counts: bool = True, delay: float | None = None
+    ) -> None:
+        if counts and row.attempts >= self._max_attempts:
+            await self._fail(row, f"gave up after {row.attempts} attempts: {error}")
+            return
+        if delay is None:
+            backoff = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, row.attempts - 1))
+            delay = backoff * random.uniform(0.5, 1.0)
+        async with self._db.transaction() as tx:
+            await outbox.reschedule(
+                tx,
+                delivery_id=row.id,
+                at=self._clock.now() + timedelta(seconds=delay),
+                error=error,
+                counts_as_attempt=counts,
+            )
+        self._wake_after(delay)
+
+    def _wake_after(self, delay: float) -> None:
+        loop = asyncio.get_running_loop()
+        loop.call_later(delay, self._wake.set)
+
+    async def _release(self, row: Delivery) -> None:
+        async with self._db.transaction() as tx:
+            await outbox.reschedule(
+                tx,
+                delivery_id=row.id,
+                at=self._clock.now(),
+                error="released at shutdown",
+                counts_as_attempt=False,
+            )
+
+    async def _fail(self, row: Delivery, error: str) -> None:
+        async with self._db.transaction() as tx:
+            await outbox.mark_failed(tx, delivery_id=row.id, error=error, now=self._clock.now())
+        self._log.info("delivery %d failed: %s", row.id, error)
+        await self._finished(row.id)
+
+    async def _cancel(self, row: Delivery, note: str) -> None:
+        async with self._db.transaction() as tx:
+            await outbox.mark_cancelled(tx, delivery_id=row.id, note=note)
+        await self._finished(row.id)
+
+    async def _finished(self, row_id: int) -> None:
+        if not self._observers:
+            return
+        final = await outbox.get(self._db.read, row_id)
+        if final is None:
+            return
+        for observer in self._observers:
+            try:
+                await observer(final)
+            except Exception as error:
+                self._log.error("delivery observer failed: %s", describe_exception(error))
+
+    # ------------------------------------------------------------------ after a crash
+
+    async def _recover(self) -> None:
+        """Rows left ``sending`` by a crash: find them in Slack before deciding to resend."""
+        stranded = await outbox.in_state(self._db.read, State.SENDING)
+        for row in stranded:
+            found = None
+            if row.operation is Operation.POST:
+                try:
+                    found = await self._find_posted(row)
+                except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as error:
+                    self._log.warning(
+                        "could not re-check delivery %d: %s", row.id, type(error).__name__
+                    )
+            async with self._db.transaction() as tx:
+                if found is not None:
+                    await outbox.mark_sent(
+                        tx,
+                        delivery_id=row.id,
+                        channel_id=found[0],
+                        ts=found[1],
+                        now=self._clock.now(),
+                    )
+                else:
+                    await outbox.reschedule(
+                        tx,
+                        delivery_id=row.id,
+                        at=self._clock.now(),
+                        error="re-sent after a restart",
+                        counts_as_attempt=False,
+                    )
+        if stranded:
+            self._log.info("re-checked %d delivery(ies) interrupted by a restart", len(stranded))
+
+    async def _find_posted(self, row: Delivery) -> tuple[str, str] | None:
+        channel = row.channel_id or row.target_id
+        if row.target_kind is TargetKind.USER and not row.channel_id:
+            opened = await self._client.conversations_open(users=row.target_id)
+            channel = str((opened.get("channel") or {}).get("id") or channel)
+        history = await self._client.conversations_history(
+            channel=channel, limit=200, include_all_metadata=True
+        )
+        for message in history.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == METADATA_EVENT and payload.get("outbox_id") == row.id:
+                return channel, str(message.get("ts"))
+        return None
+
+
+def _retry_after(headers: Any) -> float:
+    value = None
+    if headers is not None:
+        value = headers.get("Retry-After") or headers.get("retry-after")
+        if isinstance(value, list):
+            value = value[0] if value else None
+    try:
+        return max(1.0, float(value)) if value is not None else 1.0
+    except ValueError:
+        return 1.0
