@@ -37,8 +37,6 @@ from network_bot.services.timeline import Timeline
 from network_bot.settings import Settings, SettingsError
 from network_bot.store.db import Database
 
-INTERACTIVE_TIMEOUT_SECONDS = 10
-
 
 def slack_client(settings: Settings, *, retries: bool = True) -> AsyncWebClient:
     """A Web API client for ``SLACK_API_URL``; slack_sdk's retry handlers for direct calls."""
@@ -56,7 +54,7 @@ def slack_client(settings: Settings, *, retries: bool = True) -> AsyncWebClient:
     return AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
-        timeout=INTERACTIVE_TIMEOUT_SECONDS,
+        timeout=settings.slack_timeout_seconds,
         retry_handlers=handlers,
         logger=logging.getLogger("network_bot.slack_sdk"),
     )
@@ -107,15 +105,18 @@ def build_app(
         channels=ChannelDirectory(client=slack),
         logger=logger,
     )
+    sender = slack_client(settings, retries=False)
+    bot.web_clients += [slack, sender]
     delivery = DeliveryWorker(
         db=db,
-        client=slack_client(settings, retries=False),
+        client=sender,
         clock=clock,
         channels=bot.channels,
         workspace_rate=settings.workspace_rate_per_second,
         channel_rate=settings.channel_rate_per_second,
         max_attempts=settings.delivery_max_attempts,
         concurrency=settings.delivery_concurrency,
+        backoff=settings.delivery_backoff_seconds,
         logger=logging.getLogger("network_bot.delivery"),
     )
     delivery.on_delivered(bot.alerts.delivery_finished)

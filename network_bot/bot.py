@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from network_bot.background import Background
@@ -52,8 +53,10 @@ class Bot:
     channels: ChannelDirectory
     logger: logging.Logger
     workers: list[Worker] = field(default_factory=list)
+    web_clients: list[AsyncWebClient] = field(default_factory=list)
     bolt: AsyncApp = field(init=False)
     started: bool = field(default=False, init=False)
+    _session: aiohttp.ClientSession | None = field(default=None, init=False)
 
     def outbox_changed(self) -> None:
         """Something was queued: let the delivery worker look now rather than at its next poll."""
@@ -73,6 +76,13 @@ class Bot:
         promoted = await self.roster.seed_admins(self.settings.admins)
         if promoted:
             self.logger.info("made %d configured user(s) admin", len(promoted))
+        # One pooled session for every Web API call: slack_sdk otherwise opens a new
+        # connection per call, which costs time and makes the sender's pace uneven.
+        self._session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=self.settings.slack_timeout_seconds)
+        )
+        for client in self.web_clients:
+            client.session = self._session
         for worker in self.workers:
             await worker.start()
         self.started = True
@@ -85,5 +95,10 @@ class Bot:
             self.logger.warning("cancelled %d background task(s) at shutdown", cancelled)
         for worker in reversed(self.workers):
             await worker.stop(grace=grace)
+        if self._session is not None:
+            for client in self.web_clients:
+                client.session = None
+            await self._session.close()
+            self._session = None
         await self.db.close()
         self.started = False

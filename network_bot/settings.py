@@ -76,10 +76,22 @@ class Settings(BaseSettings):
     channel_rate_per_second: float = Field(
         default=1.0, gt=0, le=100, alias="NETWORK_BOT_CHANNEL_RATE"
     )
-    open_rate_per_minute: float = Field(default=50.0, gt=0, alias="NETWORK_BOT_OPEN_RATE")
     delivery_max_attempts: int = Field(default=8, ge=1, le=100, alias="NETWORK_BOT_MAX_ATTEMPTS")
     delivery_concurrency: int = Field(
         default=8, ge=1, le=256, alias="NETWORK_BOT_DELIVERY_CONCURRENCY"
+    )
+    delivery_backoff_seconds: float = Field(
+        default=1.0, gt=0, le=60, alias="NETWORK_BOT_RETRY_BACKOFF"
+    )
+    slack_timeout_seconds: int = Field(default=10, ge=1, le=120, alias="NETWORK_BOT_SLACK_TIMEOUT")
+
+    # Retention, in days; 0 keeps forever. See network_bot/store/retention.py.
+    keep_deliveries_days: int = Field(
+        default=90, ge=0, le=36_500, alias="NETWORK_BOT_KEEP_DELIVERIES_DAYS"
+    )
+    keep_audit_days: int = Field(default=730, ge=0, le=36_500, alias="NETWORK_BOT_KEEP_AUDIT_DAYS")
+    keep_rejected_days: int = Field(
+        default=365, ge=0, le=36_500, alias="NETWORK_BOT_KEEP_REJECTED_DAYS"
     )
 
     @field_validator("slack_bot_token")

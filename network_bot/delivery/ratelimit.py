@@ -1,9 +1,11 @@
-"""Token buckets: how fast the bot lets itself call Slack, per method family and per channel.
+"""Pacing: how fast the bot lets itself call Slack, workspace-wide and per channel.
 
-Slack allows about one message per second per channel plus a workspace budget. A bucket refills
-at ``rate`` tokens a second and holds at most ``burst``; with a burst of one, no window of one
-second ever sees more than ``rate`` + 1 calls, so the bot runs slightly under its budget
-(``headroom``) and Slack's 429s stay the exception.
+Slack allows about one message per second per channel plus a workspace budget. Each limiter
+books calls on a schedule spaced exactly ``1 / rate`` apart (the generic cell rate algorithm),
+so a late wake-up from ``asyncio.sleep`` is made up by the next call instead of lost, and the
+achieved rate is the configured one, not a few per cent under it. With a burst of one, no window
+of one second sees more than ``rate`` + 1 calls, so running slightly under Slack's budget keeps
+429s the exception.
 """
 
 from __future__ import annotations
@@ -13,42 +15,40 @@ import time
 from collections import OrderedDict
 
 
-class TokenBucket:
+class Pacer:
     def __init__(self, *, rate: float, burst: float = 1.0) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
+        if burst < 1:
+            raise ValueError("burst must be at least 1")
         self.rate = rate
         self.burst = burst
-        self._tokens = burst
-        self._updated = time.monotonic()
+        self._next = time.monotonic()
         self._lock = asyncio.Lock()
 
     async def acquire(self) -> None:
-        """Wait for a token; callers are served in the order they asked."""
+        """Wait for this call's slot; callers are served in the order they asked."""
         async with self._lock:
-            while True:
-                now = time.monotonic()
-                self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
-                self._updated = now
-                if self._tokens >= 1.0:
-                    self._tokens -= 1.0
-                    return
-                await asyncio.sleep((1.0 - self._tokens) / self.rate)
+            now = time.monotonic()
+            slot = max(self._next, now - (self.burst - 1) / self.rate)
+            self._next = slot + 1 / self.rate
+            if slot > now:
+                await asyncio.sleep(slot - now)
 
 
-class PerKeyBuckets:
+class PerKeyPacers:
     """One bucket per channel, forgetting the least recently used past ``capacity``."""
 
     def __init__(self, *, rate: float, capacity: int = 20_000) -> None:
         self._rate = rate
         self._capacity = capacity
-        self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
+        self._pacers: OrderedDict[str, Pacer] = OrderedDict()
 
-    def bucket(self, key: str) -> TokenBucket:
-        found = self._buckets.pop(key, None) or TokenBucket(rate=self._rate)
-        self._buckets[key] = found
-        while len(self._buckets) > self._capacity:
-            self._buckets.popitem(last=False)
+    def pacer(self, key: str) -> Pacer:
+        found = self._pacers.pop(key, None) or Pacer(rate=self._rate)
+        self._pacers[key] = found
+        while len(self._pacers) > self._capacity:
+            self._pacers.popitem(last=False)
         return found
 
 

@@ -1,7 +1,7 @@
 """The delivery worker: sends what the outbox holds, within Slack's limits, and never loses it.
 
 Rows are claimed (``sending``) in small batches, most urgent first, and sent concurrently behind
-the workspace and per-channel token buckets. A 429 waits the server's ``Retry-After`` for that
+the per-channel and workspace pacers. A 429 waits the server's ``Retry-After`` for that
 method only and costs no attempt; a 5xx, timeout or dropped connection backs off with jitter up
 to the attempt limit; a permanent error fails the row at once; a revoked token pauses the worker
 without failing anything. Every post carries its row ID in Slack message metadata, so after a
@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from network_bot.channels import ChannelDirectory, ChannelLookupError
 from network_bot.clock import Clock
-from network_bot.delivery.ratelimit import Pauses, PerKeyBuckets, TokenBucket
+from network_bot.delivery.ratelimit import Pacer, Pauses, PerKeyPacers
 from network_bot.logs import describe_exception
 from network_bot.store import outbox
 from network_bot.store.db import Database, StorageError
@@ -33,7 +33,6 @@ from network_bot.store.outbox import Delivery, Operation, State, TargetKind
 
 METADATA_EVENT = "network_bot_delivery"
 HEADROOM = 0.98
-BACKOFF_BASE = 1.0
 BACKOFF_CAP = 300.0
 AUTH_PAUSE = 60.0
 
@@ -89,19 +88,21 @@ class DeliveryWorker:
         max_attempts: int,
         concurrency: int,
         logger: logging.Logger,
+        backoff: float = 1.0,
         poll_interval: float = 0.5,
     ) -> None:
         self._db = db
         self._client = client
         self._clock = clock
         self._channels = channels
-        self._workspace = TokenBucket(rate=workspace_rate * HEADROOM)
-        self._per_channel = PerKeyBuckets(rate=channel_rate * HEADROOM)
+        self._workspace = Pacer(rate=workspace_rate * HEADROOM)
+        self._per_channel = PerKeyPacers(rate=channel_rate * HEADROOM)
         self._pauses = Pauses()
         self._max_attempts = max_attempts
         self._concurrency = concurrency
         self._log = logger
         self._poll = poll_interval
+        self._backoff = backoff
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: dict[int, asyncio.Task[None]] = {}
@@ -213,9 +214,11 @@ class DeliveryWorker:
             if row.target_kind is TargetKind.CHANNEL and not await self._may_post(row):
                 return
         await self._pauses.wait(method)
-        await self._workspace.acquire()
+        # The channel's pace first: a post queued behind others in one channel must not
+        # hold a workspace slot that a DM elsewhere could use.
         channel_key = edited.channel_id if edited else row.target_id
-        await self._per_channel.bucket(channel_key or row.target_id).acquire()
+        await self._per_channel.pacer(channel_key or row.target_id).acquire()
+        await self._workspace.acquire()
         self._started_calls.add(row.id)
         try:
             answer = await self._call(row, edited)
@@ -348,7 +351,7 @@ class DeliveryWorker:
             await self._fail(row, f"gave up after {row.attempts} attempts: {error}")
             return
         if delay is None:
-            backoff = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, row.attempts - 1))
+            backoff = min(BACKOFF_CAP, self._backoff * 2 ** max(0, row.attempts - 1))
             delay = backoff * random.uniform(0.5, 1.0)
         async with self._db.transaction() as tx:
             await outbox.reschedule(

@@ -79,6 +79,7 @@ class WebApi:
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
+            "conversations.history": self._conversations_history,
             "conversations.info": self._conversations_info,
             "conversations.list": self._conversations_list,
             "conversations.open": self._conversations_open,
@@ -139,6 +140,24 @@ class WebApi:
     def _conversations_info(self, params: Json) -> Json:
         channel = str(params.get("channel") or "")
         return {"ok": True, "channel": self._ws.conversation_info(channel)}
+
+    def _conversations_history(self, params: Json) -> Json:
+        """Newest first; message metadata only with ``include_all_metadata``, as Slack does."""
+        channel = str(params.get("channel") or "")
+        if not channel:
+            raise ApiError("channel_not_found")
+        found = self._ws.history(channel, metadata=_flag(params.get("include_all_metadata")))
+        messages, next_cursor = _paginate(
+            found, cursor=params.get("cursor"), limit=_limit(params, 100), kind="message"
+        )
+        for message in messages:
+            message.pop("id", None)
+        return {
+            "ok": True,
+            "messages": messages,
+            "has_more": bool(next_cursor),
+            "response_metadata": {"next_cursor": next_cursor},
+        }
 
     def _conversations_list(self, params: Json) -> Json:
         types = _split(params.get("types")) or ["public_channel"]

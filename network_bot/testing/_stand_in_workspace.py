@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 import mimetypes
 import secrets
 import time
@@ -517,6 +518,23 @@ class Workspace:
     def messages(self, channel_id: str) -> list[Json]:
         """Everything the bot posted in a conversation, oldest first (deleted ones flagged)."""
         return copy.deepcopy(self._messages.get(self.conversation_key(channel_id), []))
+
+    def history(self, channel: str, *, metadata: bool) -> list[Json]:
+        """``conversations.history``: live messages newest first, each with an ``id`` to page by."""
+        key = self.conversation_key(channel)
+        if key not in self._ims and key not in self._channels:
+            raise ApiError("channel_not_found")
+        found: list[Json] = []
+        for message in reversed(self._messages.get(key, [])):
+            if message["deleted"]:
+                continue
+            public = self.public_message(message)
+            if not metadata:
+                public.pop("metadata", None)
+            elif isinstance(public.get("metadata"), str):
+                public["metadata"] = json.loads(public["metadata"])
+            found.append({**public, "id": public["ts"]})
+        return found
 
     def dm(self, user_id: str) -> list[Json]:
         """What the bot said to this person in their DM."""
