@@ -28,15 +28,20 @@ log = logging.getLogger("network_bot.commands.case")
 USAGE = (
     "Write it like `/case NI-2026-0042` to see a case. Coordinators: "
     '`/case NI-2026-0042 verify`, `/case NI-2026-0042 reject "reason"`, '
-    "`/case NI-2026-0042 duplicate-of NI-2026-0007`. Anyone: `/case NI-2026-0042 update` to "
+    "`/case NI-2026-0042 duplicate-of NI-2026-0007`. Admins: "
+    '`/case NI-2026-0042 redact "the family asked"`. Anyone: `/case NI-2026-0042 update` to '
     "record (or propose) what happened next."
 )
 COORDINATOR_WORDS = frozenset({"verify", "reject", "duplicate-of"})
+ADMIN_WORDS = frozenset({"redact"})
 
 
 def required_role(text: str) -> Role:
     words = text.split()
-    if len(words) > 1 and words[1].lower() in COORDINATOR_WORDS:
+    verb = words[1].lower() if len(words) > 1 else ""
+    if verb in ADMIN_WORDS:
+        return Role.ADMIN
+    if verb in COORDINATOR_WORDS:
         return Role.COORDINATOR
     return Role.MEMBER
 
@@ -65,6 +70,14 @@ async def case_command(call: CommandCall) -> Reply | None:
                 await call.bot.cases.mark_duplicate(call.member, public_id, rest)
                 call.bot.outbox_changed()
                 return kit.notice(f"*{public_id}* is merged into *{normalise_id(rest)}*.")
+            case "redact":
+                done = await call.bot.redactions.redact(call.member, public_id, rest)
+                call.bot.outbox_changed()
+                return kit.notice(
+                    f"*{done.public_id}* is redacted: names and notes are gone from the record, "
+                    f"from search and from {done.messages_edited} message(s) already sent. "
+                    "The case, its dates and its justice record stay."
+                )
             case "update":
                 view = await _update_modal(call, public_id)
                 call.later(call.open_modal(view), name="case.update.open")
@@ -293,7 +306,8 @@ def register(registry: Registry) -> None:
             name="/case",
             summary="Where a case stands; coordinators verify, reject or merge reports.",
             usage_hint=(
-                'NI-2026-0042 [update | verify | reject "reason" | duplicate-of NI-2026-0007]'
+                'NI-2026-0042 [update | verify | reject "reason" | duplicate-of NI-2026-0007 | '
+                'redact "reason"]'
             ),
             handler=case_command,
             role_for=required_role,
@@ -311,6 +325,10 @@ def register(registry: Registry) -> None:
                 Example(
                     text="/case NI-2026-0042 duplicate-of NI-2026-0007",
                     does="merge a duplicate (coordinators)",
+                ),
+                Example(
+                    text='/case NI-2026-0042 redact "the family asked"',
+                    does="remove names and notes at the family's request (admins)",
                 ),
             ),
         )

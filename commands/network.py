@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from network_bot import args
 from network_bot.blocks import kit
+from network_bot.blocks.audit import audit_message
 from network_bot.blocks.help import help_message
 from network_bot.blocks.roster import country_label, me_message, members_message
 from network_bot.calls import CommandCall
 from network_bot.registry import Example, Registry, Reply, SlashCommand
 from network_bot.roles import Role
+from network_bot.services.cases import CASE_ID, normalise_id
 from network_bot.services.roster import RosterError
 from network_bot.store.members import AlertPref
 from network_bot.validators import CountryCode, Stripped
@@ -58,6 +62,8 @@ async def network(call: CommandCall) -> Reply:
             return await list_members(call, parsed.rest)
         case "prefs":
             return await prefs(call, parsed.rest)
+        case "audit":
+            return await show_audit(call, parsed.rest)
     return kit.notice(
         f"I don't know `/network {kit.escape(parsed.word(0)[:30])}`. "
         "Type `/network help` to see every command with examples."
@@ -128,6 +134,45 @@ async def list_members(call: CommandCall, parsed: args.Parsed) -> Reply:
     )
 
 
+class AuditArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    since: date | None = None
+
+
+async def show_audit(call: CommandCall, parsed: args.Parsed) -> Reply:
+    usage = (
+        "Write it like `/network audit`, `/network audit @name`, `/network audit NI-2026-0042` "
+        "or `/network audit since:2026-11-01`; add `all` to include every action."
+    )
+    words = [w for w in parsed.words if w.lower() != "all"]
+    everything = len(words) < len(parsed.words)
+    if len(parsed.users) + len(words) > 1 or parsed.channels:
+        return kit.notice(f"Name at most one person or one case. {usage}")
+    try:
+        wanted = AuditArgs.model_validate(parsed.options)
+    except ValidationError as error:
+        return kit.notice(f"{kit.escape(args.explain(error))} {usage}")
+    case_id = normalise_id(words[0]) if words else None
+    if case_id is not None and not CASE_ID.match(case_id):
+        return kit.notice(f"`{kit.escape(words[0][:30])}` is not a person or a case ID. {usage}")
+    person = parsed.users[0] if parsed.users else None
+    since = datetime.combine(wanted.since, time(), UTC) if wanted.since else None
+    entries = await call.bot.roster.audit_trail(
+        person=person, target=case_id, since=since, everything=everything
+    )
+    scope = " ".join(
+        part
+        for part in (
+            f"about {kit.mention(person)}" if person else "",
+            f"about *{case_id}*" if case_id else "",
+            f"since {wanted.since:%Y-%m-%d}" if wanted.since else "",
+        )
+        if part
+    )
+    return audit_message(entries, scope=scope or "(latest)", everything=everything)
+
+
 PREF_TEXT = {
     AlertPref.ALL: "every alert as a DM as soon as it is sent",
     AlertPref.DIGEST: "one digest a day (around 09:00 your time); urgent alerts still come at once",
@@ -156,10 +201,14 @@ def register(registry: Registry) -> None:
             summary="Help, your roster entry, the roster, and roles.",
             usage_hint=(
                 'help | me | join org:"..." country:XX | prefs [all|digest|mute] | '
-                "members [role] | role @user ROLE"
+                "members [role] | role @user ROLE | audit [@user|case] [since:DATE]"
             ),
             handler=network,
-            subcommand_roles={"members": Role.COORDINATOR, "role": Role.ADMIN},
+            subcommand_roles={
+                "members": Role.COORDINATOR,
+                "role": Role.ADMIN,
+                "audit": Role.ADMIN,
+            },
             examples=(
                 Example(text="/network help", does="this list"),
                 Example(text="/network me", does="what the network knows about you"),
@@ -173,6 +222,10 @@ def register(registry: Registry) -> None:
                 ),
                 Example(text="/network members coordinator", does="who coordinates (coordinators)"),
                 Example(text="/network role @amina coordinator", does="give a role (admins)"),
+                Example(
+                    text="/network audit NI-2026-0042 since:2026-11-01",
+                    does="who read restricted data, changed roles or redacted (admins)",
+                ),
             ),
         )
     )

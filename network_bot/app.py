@@ -32,6 +32,7 @@ from network_bot.services.calendar import Calendar
 from network_bot.services.cases import Cases
 from network_bot.services.following import Following
 from network_bot.services.home import Home
+from network_bot.services.redaction import Redactions
 from network_bot.services.roster import Roster
 from network_bot.services.timeline import Timeline
 from network_bot.settings import Settings, SettingsError
@@ -102,6 +103,7 @@ def build_app(
             review_channel=settings.review_channel,
             post_hour=settings.campaign_hour,
         ),
+        redactions=Redactions(db=db, clock=clock),
         channels=ChannelDirectory(client=slack),
         logger=logger,
     )

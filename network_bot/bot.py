@@ -18,6 +18,7 @@ from network_bot.services.calendar import Calendar
 from network_bot.services.cases import Cases
 from network_bot.services.following import Following
 from network_bot.services.home import Home
+from network_bot.services.redaction import Redactions
 from network_bot.services.roster import Roster
 from network_bot.services.timeline import Timeline
 from network_bot.settings import Settings
@@ -50,6 +51,7 @@ class Bot:
     timeline: Timeline
     home: Home
     calendar: Calendar
+    redactions: Redactions
     channels: ChannelDirectory
     logger: logging.Logger
     workers: list[Worker] = field(default_factory=list)

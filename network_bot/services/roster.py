@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from network_bot.clock import Clock
@@ -226,6 +227,25 @@ class Roster:
                 outcome=Outcome.REFUSED,
                 detail=detail,
             )
+
+    async def audit_trail(
+        self,
+        *,
+        person: str | None,
+        target: str | None,
+        since: datetime | None,
+        everything: bool,
+        limit: int = 40,
+    ) -> Sequence[audit.AuditEntry]:
+        """What admins review: by default reads of restricted data, roles and redactions."""
+        return await audit.search(
+            self._db.read,
+            person=person,
+            target=target,
+            since=since,
+            actions=() if everything else audit.SENSITIVE_ACTIONS,
+            limit=limit,
+        )
 
 
 def _article(role: Role) -> str:

@@ -50,35 +50,54 @@ async def record(
     )
 
 
+SENSITIVE_ACTIONS = (
+    "case.read_restricted",
+    "role.change",
+    "export.restricted",
+    "case.redacted",
+    "member.deactivated",
+)
+
+
 async def search(
     conn: Conn,
     *,
     actor_id: str | None = None,
+    person: str | None = None,
     target: str | None = None,
     since: datetime | None = None,
+    actions: tuple[str, ...] = (),
     outcomes: tuple[Outcome, ...] = (),
     limit: int = 50,
 ) -> list[AuditEntry]:
-    """Newest first; each filter is optional."""
+    """Newest first; each filter is optional. ``person`` matches who acted or who was acted on."""
     outcome_values = [o.value for o in outcomes]
-    placeholders = ",".join("?" for _ in outcome_values) or "NULL"
+    outcome_marks = ",".join("?" for _ in outcome_values) or "NULL"
+    action_marks = ",".join("?" for _ in actions) or "NULL"
     rows = await conn.fetch_all(
         f"""
         SELECT * FROM audit_log
          WHERE (? IS NULL OR actor_id = ?)
+           AND (? IS NULL OR actor_id = ? OR target = ?)
            AND (? IS NULL OR target = ?)
            AND (? IS NULL OR at >= ?)
-           AND (? = 0 OR outcome IN ({placeholders}))
+           AND (? = 0 OR action IN ({action_marks}))
+           AND (? = 0 OR outcome IN ({outcome_marks}))
          ORDER BY id DESC
          LIMIT ?
         """,
         (
             actor_id,
             actor_id,
+            person,
+            person,
+            person,
             target,
             target,
             since and iso(since),
             since and iso(since),
+            len(actions),
+            *actions,
             len(outcome_values),
             *outcome_values,
             limit,

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -177,6 +177,9 @@ class Database:
         await _pragma(raw, f"busy_timeout = {int(self.busy_timeout_ms)}")
         await _pragma(raw, "foreign_keys = ON")
         await _pragma(raw, "synchronous = FULL")
+        # Deleted and overwritten content is zeroed, not left in free pages: a seized laptop
+        # or a copied file must not give back a redacted name or a pruned message.
+        await _pragma(raw, "secure_delete = ON")
         return raw
 
     async def close(self) -> None:
@@ -221,6 +224,19 @@ class Database:
             return
         with contextlib.suppress(sqlite3.Error):
             await self._writer.execute("ROLLBACK")
+
+    async def erase_leftovers(self, tidy: Callable[[Conn], Awaitable[None]]) -> None:
+        """After erasing something: run ``tidy`` (e.g. merge the search index) in its own
+        transaction, then fold the write-ahead log back into the file and truncate it, so the
+        old text survives in neither."""
+        async with self.transaction() as tx:
+            await tidy(tx)
+        async with self._write_lock:
+            assert self._writer is not None
+            try:
+                await _pragma(self._writer, "wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as error:
+                raise classify(error) from error
 
     async def schema_version(self) -> int:
         return int(await self.read.fetch_value("PRAGMA user_version"))
