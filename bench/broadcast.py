@@ -16,81 +16,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import json
 import random
 import sqlite3
-import sys
 import tempfile
 import time
-from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from _common import percentile
 
-from network_bot.store import members
-from network_bot.store.db import Database
+from network_bot.testing import scenarios
 from network_bot.testing.driver import SlackDriver
 from network_bot.testing.harness import SIGNING_SECRET
 from network_bot.testing.process import BotProcess
 from network_bot.testing.stand_in import SlackStandIn
 from network_bot.testing.workspace import PEOPLE
 
-COORDINATOR = "U0CHIDI04"
-ALERT = {
-    "headline": "Free the detained reporters",
-    "body": "Three reporters were detained while covering the protests. Sign the joint letter.",
-    "action": "sign_letter",
-    "action_text": "Add your organisation to the joint letter",
-    "link": "https://example.org/letter",
-    "urgency": "high",
-    "audience": ["all"],
-}
 OTHER_COMMANDS = ("/network help", "/cases", "/cases journalist", "/follow", "/network me")
-
-
-async def seed(path: Path, count: int) -> list[str]:
-    db = Database(path)
-    await db.open()
-    await db.migrate()
-    now = datetime.now(UTC)
-    ids = [f"U9{n:08d}" for n in range(count)]
-    async with db.transaction() as tx:
-        for p in PEOPLE:
-            await members.add_if_new(
-                tx, user_id=p.user_id, team_id="T0NETWORK", display_name=p.handle, now=now
-            )
-            await members.set_role(tx, user_id=p.user_id, role=p.role, now=now)
-        for user_id in ids:
-            await members.add_if_new(
-                tx, user_id=user_id, team_id="T0NETWORK", display_name=user_id.lower(), now=now
-            )
-    await db.close()
-    return [p.user_id for p in PEOPLE] + ids
-
-
-async def send_alert(driver: SlackDriver, slack: SlackStandIn) -> tuple[str, float]:
-    """Compose, preview and confirm as the coordinator; the confirm's ack time and alert ID."""
-    opened = await driver.command(COORDINATOR, "/alert", "")
-    if opened.status != 200:
-        sys.exit(f"/alert failed: {opened.status} {opened.text[:300]}")
-    for _ in range(200):
-        if slack.views_for(COORDINATOR):
-            break
-        await asyncio.sleep(0.02)
-    preview = await driver.submit_view(COORDINATOR, slack.views_for(COORDINATOR)[-1], ALERT)
-    if not preview.json or preview.json.get("response_action") != "update":
-        sys.exit(f"the preview was refused: {preview.text[:300]}")
-    confirm = slack.views_for(COORDINATOR)[-1]
-    started = time.perf_counter()
-    done = await driver.submit_view(COORDINATOR, confirm, {})
-    enqueue = time.perf_counter() - started
-    words = json.dumps(done.json).replace("*", " ").split()
-    public_id = next((w for w in words if w.startswith("AL-")), None)
-    if public_id is None:
-        sys.exit(f"the alert did not go: {done.text[:300]}")
-    return public_id, enqueue
 
 
 async def keep_busy(driver: SlackDriver, stop: asyncio.Event, rate: float) -> list[float]:
@@ -130,22 +72,6 @@ def delivered(path: Path, public_id: str) -> tuple[int, int]:
     return int(row[0] or 0), int(row[1] or 0)
 
 
-def is_alert(blocks: Any, public_id: str) -> bool:
-    """The alert itself (with its answer buttons), not the coordinator's status message."""
-    text = json.dumps(blocks)
-    return public_id in text and "alert.respond" in text
-
-
-def copies(slack: SlackStandIn, recipients: list[str], public_id: str) -> Counter[str]:
-    """How many live copies of the alert each recipient holds in their DM."""
-    found: Counter[str] = Counter()
-    for user_id in recipients:
-        for message in slack.dm(user_id):
-            if not message["deleted"] and is_alert(message.get("blocks"), public_id):
-                found[user_id] += 1
-    return found
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=10_000)
@@ -155,17 +81,15 @@ async def main() -> None:
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "broadcast.sqlite3"
-        recipients = await seed(path, options.members)
+        extra = scenarios.member_ids(options.members)
+        recipients = await scenarios.seed_roster(path, extra)
         # The stand-in plays Slack's servers, which do not pause for this process's garbage
         # collector: collections over 10,000 users' worth of objects stall its event loop for
         # tens of ms, and the requests that queue meanwhile land in one window as a burst.
         gc.freeze()
         gc.disable()
         async with SlackStandIn(rate_limits={"chat.postMessage": options.send_rate}) as slack:
-            for p in PEOPLE:
-                slack.add_user(p.user_id, p.handle, real_name=p.real_name)
-            for user_id in recipients[len(PEOPLE) :]:
-                slack.add_user(user_id, user_id.lower())
+            scenarios.add_to_workspace(slack, extra)
             slack.add_channel("C0GENERAL", "general")
             bot = BotProcess(
                 stand_in=slack,
@@ -177,7 +101,7 @@ async def main() -> None:
             driver = SlackDriver(
                 endpoint=bot.endpoint, signing_secret=SIGNING_SECRET, stand_in=slack
             )
-            public_id, enqueue = await send_alert(driver, slack)
+            public_id, enqueue = await scenarios.send_alert(driver, slack)
             stop = asyncio.Event()
             busy = asyncio.create_task(keep_busy(driver, stop, options.busy_rate))
             restart = await watch(slack, bot, path, public_id, options.kill_at)
@@ -223,10 +147,10 @@ def report(
     restart: float | None,
 ) -> None:
     posts = [c for c in slack.calls_to("chat.postMessage") if c.ok]
-    alert_posts = [c for c in posts if is_alert(c.params.get("blocks"), public_id)]
+    alert_posts = [c for c in posts if scenarios.is_alert(c.params.get("blocks"), public_id)]
     span = alert_posts[-1].finished - alert_posts[0].started if len(alert_posts) > 1 else 0.0
     achieved = (len(alert_posts) - 1) / span if span else float("nan")
-    held = copies(slack, recipients, public_id)
+    held = scenarios.alert_copies(slack, recipients, public_id)
     lost = [u for u in recipients if held[u] == 0]
     doubled = sum(n - 1 for n in held.values() if n > 1)
     throttled = sum(1 for c in slack.calls_to("chat.postMessage") if c.status == 429)

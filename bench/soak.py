@@ -22,15 +22,13 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import psutil
 
-from network_bot.blocks.alerts import compose_modal
 from network_bot.blocks.cases import report_modal
-from network_bot.store import members
-from network_bot.store.db import Database
+from network_bot.testing import scenarios
 from network_bot.testing.driver import DriverResponse, SlackDriver
 from network_bot.testing.harness import SIGNING_SECRET
 from network_bot.testing.process import BotProcess
@@ -52,35 +50,6 @@ REPORT = {
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))] if ordered else 0
-
-
-async def seed(db_path: Path, count: int) -> list[str]:
-    """The demo people plus ``count`` members, on the roster before the bot starts."""
-    db = Database(db_path)
-    await db.open()
-    await db.migrate()
-    now = datetime.now(UTC)
-    ids = [f"U9{n:08d}" for n in range(count)]
-    async with db.transaction() as tx:
-        for p in PEOPLE:
-            await members.add_if_new(
-                tx, user_id=p.user_id, team_id="T0NETWORK", display_name=p.handle, now=now
-            )
-            await members.set_role(tx, user_id=p.user_id, role=p.role, now=now)
-        for user_id in ids:
-            await members.add_if_new(
-                tx, user_id=user_id, team_id="T0NETWORK", display_name=user_id.lower(), now=now
-            )
-            await members.set_details(
-                tx,
-                user_id=user_id,
-                organisation=f"Org {hash(user_id) % 40}",
-                country=random.choice(["PK", "KE", "CO", "PH"]),
-                language="en",
-                now=now,
-            )
-    await db.close()
-    return ids
 
 
 class Traffic:
@@ -125,27 +94,13 @@ class Traffic:
             self.record("follow", await self.driver.command(user, "/follow", "country:PK"))
 
 
-async def broadcast(driver: SlackDriver) -> str:
-    view = {
-        **compose_modal(headline="", body="", case_public_id=None, has_case=False),
-        "id": "V0SOAKALERT",
-    }
-    preview = await driver.submit_view(
-        COORDINATOR,
-        view,
-        {
-            "headline": "Soak alert",
-            "body": "A long soak alert to every member of the network.",
-            "action": "share",
-            "urgency": "routine",
-            "audience": ["all"],
-        },
-    )
-    confirm = (preview.json or {}).get("view")
-    if not confirm:
-        raise RuntimeError(f"the alert preview failed: {preview.text[:300]}")
-    done = await driver.submit_view(COORDINATOR, {**confirm, "id": "V0SOAKCONFIRM"}, {})
-    return json.dumps(done.json)
+SOAK_ALERT = {
+    "headline": "Soak alert",
+    "body": "A long soak alert to every member of the network.",
+    "action": "share",
+    "urgency": "routine",
+    "audience": ["all"],
+}
 
 
 async def main() -> int:
@@ -163,12 +118,10 @@ async def main() -> int:
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "soak.sqlite3"
-        member_ids = await seed(db_path, options.members)
+        member_ids = scenarios.member_ids(options.members)
+        await scenarios.seed_roster(db_path, member_ids)
         async with SlackStandIn(rate_limits={"chat.postMessage": options.send_rate}) as slack:
-            for p in PEOPLE:
-                slack.add_user(p.user_id, p.handle, real_name=p.real_name)
-            for user_id in member_ids:
-                slack.add_user(user_id, user_id.lower())
+            scenarios.add_to_workspace(slack, member_ids)
             for room in ROOMS:
                 slack.add_channel(room.channel_id, room.name, is_ext_shared=room.is_ext_shared)
             bot = BotProcess(
@@ -199,11 +152,11 @@ async def main() -> int:
             next_line = started + options.interval
             window_start = 0
             in_flight: set[asyncio.Task[None]] = set()
-            broadcast_done = ""
+            broadcast_id = ""
             tick = 0
             while time.monotonic() - started < options.seconds:
                 if tick == int(options.rate * 2):
-                    broadcast_done = await broadcast(driver)
+                    broadcast_id, _ = await scenarios.send_alert(driver, slack, values=SOAK_ALERT)
                 task = asyncio.create_task(traffic.one())
                 in_flight.add(task)
                 task.add_done_callback(in_flight.discard)
@@ -256,7 +209,7 @@ async def main() -> int:
     )
     print(
         f"broadcast: {len(alert_rows)} alert messages, lost {lost}, doubled {doubled} "
-        f"({'sent' if 'on its way' in broadcast_done else 'NOT SENT'})"
+        f"({broadcast_id or 'NOT SENT'})"
     )
     if len(rss) >= 2:
         print(
@@ -264,7 +217,7 @@ async def main() -> int:
             f"growth {rss[-1] - rss[0]:+.1f} MB"
         )
     print(f"bot exit code after SIGTERM: {code}")
-    failed = sum(traffic.errors.values()) or lost or doubled or "on its way" not in broadcast_done
+    failed = sum(traffic.errors.values()) or lost or doubled or not broadcast_id
     return 1 if failed else 0
 
 

@@ -72,6 +72,8 @@ class ReportForm(BaseModel):
     @field_validator("sources", mode="before")
     @classmethod
     def _lines(cls, value: Any) -> Any:
+        if value is None:  # Slack sends null for an input left empty
+            return []
         if isinstance(value, str):
             return [line.strip() for line in value.splitlines() if line.strip()]
         return value

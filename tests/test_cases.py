@@ -117,6 +117,14 @@ async def test_each_bad_field_is_explained_and_nothing_is_written(h: Harness) ->
     assert await count_rows(h) == before
 
 
+async def test_only_the_required_fields_are_needed(h: Harness) -> None:
+    """Optional inputs left empty arrive as null from Slack; a report without links is fine."""
+    required = ("victims", "profession", "violation", "date", "country", "urgency", "summary")
+    public_id = await report(h, "alice", **{k: None for k in GOOD if k not in required})
+    record = await cases.get_by_public_id(h.running.db.read, public_id)
+    assert record is not None and record.sources == () and record.restricted_notes == ""
+
+
 async def test_report_gets_an_id_a_confirmation_and_a_review_card(h: Harness) -> None:
     public_id = await report(h, "alice")
     assert public_id == "NI-2026-0001"
