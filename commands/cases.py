@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from slack_sdk.errors import SlackApiError
 
 from network_bot import args
 from network_bot.blocks import cases as render
 from network_bot.blocks import kit
 from network_bot.calls import ActionCall, Call, CommandCall
 from network_bot.data import countries
+from network_bot.exports import ExportFilters, ExportFormat, ExportRequest
+from network_bot.logs import describe_exception
 from network_bot.registry import Action, Example, Registry, Reply, SlashCommand
+from network_bot.roles import Role
 from network_bot.services.cases import CaseError
+from network_bot.services.exporting import ExportError
 from network_bot.validators import CountryCode
 from network_bot.vocabulary import Status, Violation
+
+log = logging.getLogger("network_bot.commands.cases")
 
 PER_PAGE = 10
 MAX_WORDS = 12
@@ -139,7 +147,73 @@ async def run_query(call: Call, query: CasesQuery) -> Reply:
     )
 
 
+EXPORT_USAGE = (
+    "Write it like `/cases export csv country:PK since:2024-01-01` (csv, json or xlsx; add "
+    "`unesco` for killings by country and judicial status, `unverified` to include reports "
+    "not yet verified). The file arrives in your DM from the bot."
+)
+EXPORT_WORDS = {"csv", "json", "xlsx", "unesco", "unverified"}
+
+
+def parse_export(text: str) -> ExportRequest:
+    parsed = args.parse(text)
+    words = {w.lower() for w in parsed.words}
+    unknown = sorted(words - EXPORT_WORDS) + sorted(set(parsed.options) - {"country", "since"})
+    if unknown or parsed.users or parsed.channels:
+        raise args.ArgError(f"I don't know `{unknown[0] if unknown else 'that'}` here.")
+    formats = words & {"csv", "json", "xlsx"}
+    if len(formats) > 1:
+        raise args.ArgError("Choose one format: csv, json or xlsx.")
+    try:
+        return ExportRequest(
+            format=ExportFormat(formats.pop() if formats else "csv"),
+            unesco="unesco" in words,
+            filters=ExportFilters(
+                country=parsed.options.get("country"),
+                since=parsed.options.get("since"),  # type: ignore[arg-type]
+                include_unverified="unverified" in words,
+            ),
+        )
+    except ValidationError as error:
+        raise args.ArgError(args.explain(error)) from None
+
+
+async def export_command(call: CommandCall, text: str) -> Reply:
+    try:
+        request = parse_export(text)
+    except args.ArgError as error:
+        return kit.notice(f"{kit.escape(str(error))} {EXPORT_USAGE}")
+    if request.filters.since and request.filters.since > call.bot.clock.now().date():
+        return kit.notice(f"`since:` can't be in the future. {EXPORT_USAGE}")
+    call.later(upload_export(call, request), name="cases.export")
+    return kit.notice("Preparing your export; it will arrive in your DM from the bot.")
+
+
+async def upload_export(call: CommandCall, request: ExportRequest) -> None:
+    try:
+        made = await call.bot.exports.for_slack(call.member, request)
+        opened = await call.bot.slack.conversations_open(users=call.member.user_id)
+        await call.bot.slack.files_upload_v2(
+            channel=str(opened["channel"]["id"]),
+            content=made.content,
+            filename=made.filename,
+            title=made.filename,
+            initial_comment=(
+                f"Your export: {made.rows} row(s), broadcastable fields only. Restricted "
+                "notes and reporters' identities are never in it. Please keep it in the network."
+            ),
+        )
+    except ExportError as error:
+        await call.tell(kit.notice(str(error)))
+    except (SlackApiError, OSError) as error:
+        log.warning("export upload failed: %s", describe_exception(error))
+        await call.tell(kit.notice("Slack did not take the file just now. Please try again."))
+
+
 async def cases_command(call: CommandCall) -> Reply:
+    first, _, rest = call.text.strip().partition(" ")
+    if first.lower() == "export":
+        return await export_command(call, rest)
     try:
         query = parse_query(call.text)
     except args.ArgError as error:
@@ -165,8 +239,10 @@ def register(registry: Registry) -> None:
             summary="Search the case record: words and filters, newest first.",
             usage_hint=(
                 "[words] [country:XX] [status:S] [type:T] [since:YYYY-MM-DD] [mine] [page:N]"
+                " | export [csv|json|xlsx] [unesco]"
             ),
             handler=cases_command,
+            subcommand_roles={"export": Role.COORDINATOR},
             examples=(
                 Example(text="/cases", does="the latest verified cases"),
                 Example(
@@ -174,6 +250,10 @@ def register(registry: Registry) -> None:
                 ),
                 Example(text="/cases type:killing since:2024-01-01", does="killings since 2024"),
                 Example(text="/cases mine", does="your own reports, verified or not"),
+                Example(
+                    text="/cases export xlsx unesco",
+                    does="killings by country and judicial status, as a file (coordinators)",
+                ),
             ),
         )
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -30,12 +30,14 @@ from network_bot.scheduler import Scheduler
 from network_bot.services.alerts import Alerts
 from network_bot.services.calendar import Calendar
 from network_bot.services.cases import Cases
+from network_bot.services.exporting import Exports
 from network_bot.services.following import Following
 from network_bot.services.home import Home
 from network_bot.services.redaction import Redactions
 from network_bot.services.roster import Roster
 from network_bot.services.timeline import Timeline
 from network_bot.settings import Settings, SettingsError
+from network_bot.store import retention
 from network_bot.store.db import Database
 
 
@@ -104,6 +106,7 @@ def build_app(
             post_hour=settings.campaign_hour,
         ),
         redactions=Redactions(db=db, clock=clock),
+        exports=Exports(db=db, clock=clock),
         channels=ChannelDirectory(client=slack),
         logger=logger,
     )
@@ -168,6 +171,21 @@ def _scheduler(bot: Bot) -> Scheduler:
     flush_every = max(1.0, min(20.0, bot.settings.batch_minutes * 60 / 6))
     scheduler.every(flush_every, "update-notifications", flush_notifications)
     scheduler.every(300.0, "campaign-calendar", run_calendar)
+
+    keep = retention.RetentionPolicy.from_settings(bot.settings)
+    pruned_on: list[date] = []
+
+    async def prune_daily() -> None:
+        """Once a day (and at start-up): what the retention settings no longer keep goes."""
+        today = bot.clock.now().date()
+        if pruned_on and pruned_on[-1] == today:
+            return
+        report = await retention.prune(bot.db, keep=keep, now=bot.clock.now())
+        pruned_on[:] = [today]
+        if report.total:
+            bot.logger.info("retention: pruned %s", report.model_dump(exclude={"dry_run"}))
+
+    scheduler.every(3600.0, "retention", prune_daily)
     return scheduler
 
 

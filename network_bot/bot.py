@@ -16,6 +16,7 @@ from network_bot.registry import Registry
 from network_bot.services.alerts import Alerts
 from network_bot.services.calendar import Calendar
 from network_bot.services.cases import Cases
+from network_bot.services.exporting import Exports
 from network_bot.services.following import Following
 from network_bot.services.home import Home
 from network_bot.services.redaction import Redactions
@@ -52,6 +53,7 @@ class Bot:
     home: Home
     calendar: Calendar
     redactions: Redactions
+    exports: Exports
     channels: ChannelDirectory
     logger: logging.Logger
     workers: list[Worker] = field(default_factory=list)

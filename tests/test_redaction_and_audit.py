@@ -128,3 +128,50 @@ async def test_admins_see_who_read_restricted_data_and_changed_roles(h: Harness)
     assert "since" in bad and "Write it like" in bad
     refused = ephemeral_text((await h.command("chidi", "/network audit")).json)
     assert "admin" in refused.lower() and "restricted part" not in refused
+
+
+async def test_coordinators_get_an_export_in_their_dm_without_restricted_data(
+    h: Harness,
+) -> None:
+    public_id = await report(
+        h,
+        "alice",
+        victims=NAME,
+        notes=NOTES,
+        anonymous=["anonymous"],
+        summary="A photographer was beaten by police at a protest in Lahore.",
+    )
+    await h.command("chidi", f"/case {public_id} verify")
+    await h.settle()
+    answer = await h.command("chidi", "/cases export csv country:PK")
+    assert "arrive in your DM" in ephemeral_text(answer.json)
+    await h.settle()
+    [sent] = h.slack.files(CHIDI)
+    text = sent["content"].decode()
+    assert public_id in text and "killing" in text
+    for secret in ("Wilhelmina", "U0ALICE01", "alice", "Alice"):
+        assert secret not in text, f"{secret!r} leaked into the export"
+    entries = await audit.search(h.running.db.read, actor_id=CHIDI, actions=("export.slack",))
+    assert len(entries) == 1 and '"country":"PK"' in entries[0].detail
+
+    xlsx = await h.command("chidi", "/cases export xlsx unesco")
+    assert "arrive in your DM" in ephemeral_text(xlsx.json)
+    await h.settle()
+    assert [f["name"].rsplit(".", 1)[-1] for f in h.slack.files(CHIDI)] == ["csv", "xlsx"]
+
+
+async def test_export_refusals_and_bad_input(h: Harness) -> None:
+    member = await h.command("bob", "/cases export csv")
+    assert "coordinator" in ephemeral_text(member.json).lower()
+    for text, expected in (
+        ("/cases export pdf", "I don't know `pdf`"),
+        ("/cases export csv json", "one format"),
+        ("/cases export country:XX", "country"),
+        ("/cases export since:2030-01-01", "future"),
+        ("/cases export unesco type:threats", "I don't know `type`"),
+    ):
+        said = ephemeral_text((await h.command("chidi", text)).json)
+        assert expected in said and "Write it like" in said, (text, said)
+    await h.settle()
+    assert not h.slack.files(CHIDI) and not h.slack.files(BOB)
+    assert not await audit.search(h.running.db.read, actions=("export.slack",))

@@ -12,6 +12,8 @@ ACTION_WORDS = {
     "case.read_restricted": "read the restricted part of",
     "role.change": "changed the role of",
     "export.restricted": "consented to a restricted export",
+    "export.unverified": "consented to exporting unverified cases",
+    "export.slack": "exported the case record",
     "case.redacted": "redacted",
     "member.deactivated": "lost access:",
 }

@@ -54,6 +54,8 @@ SENSITIVE_ACTIONS = (
     "case.read_restricted",
     "role.change",
     "export.restricted",
+    "export.unverified",
+    "export.slack",
     "case.redacted",
     "member.deactivated",
 )

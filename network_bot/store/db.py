@@ -144,6 +144,13 @@ async def _pragma(raw: aiosqlite.Connection, statement: str) -> Any:
     return None if row is None else row[0]
 
 
+async def _checkpoint(raw: aiosqlite.Connection) -> bool:
+    """Fold the WAL into the file and truncate it; True if readers kept it from finishing."""
+    async with raw.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+        row = await cursor.fetchone()
+    return bool(row and row[0])
+
+
 class Database:
     """The bot's one SQLite file."""
 
@@ -232,11 +239,21 @@ class Database:
         async with self.transaction() as tx:
             await tidy(tx)
         async with self._write_lock:
-            assert self._writer is not None
+            writer = self._writer
+            assert writer is not None
+            # A checkpoint waits for readers; never hold every writer up for the full busy
+            # timeout. A try that cannot finish is retried; the file is still consistent.
+            await _pragma(writer, "busy_timeout = 200")
             try:
-                await _pragma(self._writer, "wal_checkpoint(TRUNCATE)")
+                for attempt in range(5):
+                    busy = await _checkpoint(writer)
+                    if not busy:
+                        break
+                    await asyncio.sleep(0.05 * (attempt + 1))
             except sqlite3.Error as error:
                 raise classify(error) from error
+            finally:
+                await _pragma(writer, f"busy_timeout = {int(self.busy_timeout_ms)}")
 
     async def schema_version(self) -> int:
         return int(await self.read.fetch_value("PRAGMA user_version"))

@@ -12,7 +12,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_thirty_seconds_of_mixed_traffic() -> None:
     result = subprocess.run(
-        [sys.executable, "bench/soak.py", "--seconds", "30", "--members", "300", "--interval", "10"],
+        [
+            sys.executable,
+            "bench/soak.py",
+            "--seconds",
+            "30",
+            "--members",
+            "300",
+            "--interval",
+            "10",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,0 +1,124 @@
+"""Killings by country and judicial status: the sheet the network takes to states before the
+UNESCO Director-General's report on the safety of journalists and the danger of impunity.
+
+UNESCO's observatory classes each killing's judicial status as *resolved*, *ongoing/unresolved*
+or *no information received*. The case record has a justice stage instead, so the status is
+derived from it:
+
+========================  =================================================================
+judicial status           justice stages
+========================  =================================================================
+``resolved``              ``convicted_full``, ``convicted_partial`` (UNESCO counts a case with
+                          a conviction as resolved, even when the masterminds are free; CPJ
+                          would call the latter *partial impunity*, which the per-case export
+                          shows in its ``impunity`` column)
+``ongoing``               ``investigation_opened``, ``suspect_identified``, ``charged``,
+                          ``on_trial``, ``acquitted``, ``closed``, ``time_barred`` (a judicial
+                          step is on record but nobody was convicted)
+``no_information``        ``no_investigation`` (no judicial step on record: the state has told
+                          nobody anything, which is what the lobbying asks it to change)
+========================  =================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from network_bot.data import countries
+from network_bot.exports.rows import CHUNK_ROWS, ExportFilters
+from network_bot.store.db import Database
+from network_bot.vocabulary import Stage, Violation
+
+
+class JudicialStatus(StrEnum):
+    RESOLVED = "resolved"
+    ONGOING = "ongoing"
+    NO_INFORMATION = "no_information"
+
+
+RESOLVED_STAGES = frozenset({Stage.CONVICTED_FULL, Stage.CONVICTED_PARTIAL})
+NO_INFORMATION_STAGES = frozenset({Stage.NO_INVESTIGATION})
+
+
+def judicial_status(stage: Stage) -> JudicialStatus:
+    """UNESCO's class for a killing at this justice stage (see the module docstring)."""
+    if stage in RESOLVED_STAGES:
+        return JudicialStatus.RESOLVED
+    if stage in NO_INFORMATION_STAGES:
+        return JudicialStatus.NO_INFORMATION
+    return JudicialStatus.ONGOING
+
+
+class UnescoRow(BaseModel):
+    """One country: how many killings, how many in each judicial status, and which cases."""
+
+    model_config = ConfigDict(frozen=True)
+
+    country: str
+    country_name: str
+    killings: int
+    resolved: int
+    ongoing: int
+    no_information: int
+    resolved_cases: tuple[str, ...]
+    ongoing_cases: tuple[str, ...]
+    no_information_cases: tuple[str, ...]
+
+
+async def unesco_rows(
+    db: Database, *, filters: ExportFilters, chunk: int = CHUNK_ROWS
+) -> AsyncIterator[UnescoRow]:
+    """One row per country with a killing matching ``filters``, by country code. Cases are read
+    ``chunk`` at a time (keyset on country, id); only one country's IDs are held at once."""
+    statuses = [s.value for s in filters.statuses]
+    where = [
+        "violation = ?",
+        f"status IN ({','.join('?' for _ in statuses)})",
+        "(country, id) > (?, ?)",
+    ]
+    base: list[object] = [Violation.KILLING.value, *statuses]
+    if filters.country:
+        where.append("country = ?")
+        base.append(filters.country)
+    if filters.since:
+        where.append("incident_date >= ?")
+        base.append(filters.since.isoformat())
+    sql = (
+        "SELECT id, public_id, country, justice_stage FROM cases "
+        f"WHERE {' AND '.join(where)} ORDER BY country, id LIMIT ?"
+    )
+    current: str | None = None
+    ids: dict[JudicialStatus, list[str]] = {s: [] for s in JudicialStatus}
+    after: tuple[str, int] = ("", 0)
+    while True:
+        rows = await db.read.fetch_all(sql, [*base, *after, chunk])
+        for row in rows:
+            if row["country"] != current:
+                if current is not None:
+                    yield _row(current, ids)
+                current = row["country"]
+                ids = {s: [] for s in JudicialStatus}
+            ids[judicial_status(Stage(row["justice_stage"]))].append(row["public_id"])
+        if len(rows) < chunk:
+            break
+        after = (rows[-1]["country"], int(rows[-1]["id"]))
+    if current is not None:
+        yield _row(current, ids)
+
+
+def _row(code: str, ids: dict[JudicialStatus, list[str]]) -> UnescoRow:
+    country = countries.by_code(code)
+    return UnescoRow(
+        country=code,
+        country_name=country.name if country else code,
+        killings=sum(len(v) for v in ids.values()),
+        resolved=len(ids[JudicialStatus.RESOLVED]),
+        ongoing=len(ids[JudicialStatus.ONGOING]),
+        no_information=len(ids[JudicialStatus.NO_INFORMATION]),
+        resolved_cases=tuple(ids[JudicialStatus.RESOLVED]),
+        ongoing_cases=tuple(ids[JudicialStatus.ONGOING]),
+        no_information_cases=tuple(ids[JudicialStatus.NO_INFORMATION]),
+    )

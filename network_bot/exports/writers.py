@@ -1,0 +1,151 @@
+"""Rows to bytes, as they come: CSV, a streamed JSON array, or a write-only XLSX workbook.
+
+Nothing is collected in memory: each row is written as it arrives, and openpyxl's write-only
+mode spools the sheet to a temporary file. Files are written beside their final path and moved
+into place only when complete (readable by the owner only), so a failed export leaves nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import csv
+import io
+import json
+import os
+import re
+from collections.abc import AsyncIterable, Iterator
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from pydantic import BaseModel
+
+from network_bot.exports.rows import ExportFormat
+
+Cell = str | int | float | None
+
+# A spreadsheet runs a cell that starts with one of these as a formula: member text must not.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters XLSX cannot hold (openpyxl refuses them).
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def columns(model: type[BaseModel]) -> list[str]:
+    """The header: the model's fields, in declaration order."""
+    return list(model.model_fields)
+
+
+def cells(row: BaseModel) -> list[Cell]:
+    """A row flattened for a sheet: lists joined by spaces (URLs and IDs hold none), enums and
+    dates as their text."""
+    return [_cell(getattr(row, name)) for name in type(row).model_fields]
+
+
+def _cell(value: Any) -> Cell:
+    if isinstance(value, tuple | list):
+        return " ".join(str(_cell(v)) for v in value)
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return str(value)
+
+
+def _csv_safe(value: Cell) -> Cell:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+async def write_rows(
+    rows: AsyncIterable[BaseModel],
+    *,
+    model: type[BaseModel],
+    format: ExportFormat,
+    out: BinaryIO,
+    sheet: str = "cases",
+) -> int:
+    """Write every row to ``out`` (left open) and return how many there were."""
+    if format is ExportFormat.CSV:
+        return await _write_csv(rows, model=model, out=out)
+    if format is ExportFormat.JSON:
+        return await _write_json(rows, out=out)
+    return await _write_xlsx(rows, model=model, out=out, sheet=sheet)
+
+
+async def _write_csv(
+    rows: AsyncIterable[BaseModel], *, model: type[BaseModel], out: BinaryIO
+) -> int:
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    try:
+        writer = csv.writer(text)
+        writer.writerow(columns(model))
+        count = 0
+        async for row in rows:
+            writer.writerow([_csv_safe(c) for c in cells(row)])
+            count += 1
+        text.flush()
+        return count
+    finally:
+        text.detach()
+
+
+async def _write_json(rows: AsyncIterable[BaseModel], *, out: BinaryIO) -> int:
+    out.write(b"[")
+    count = 0
+    async for row in rows:
+        line = json.dumps(row.model_dump(mode="json"), ensure_ascii=False)
+        out.write((b",\n" if count else b"\n") + line.encode("utf-8"))
+        count += 1
+    out.write(b"\n]\n" if count else b"]\n")
+    return count
+
+
+async def _write_xlsx(
+    rows: AsyncIterable[BaseModel], *, model: type[BaseModel], out: BinaryIO, sheet: str
+) -> int:
+    from openpyxl import Workbook  # imported here: the running bot rarely needs it
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet)
+    ws.append(columns(model))
+    count = 0
+    async for row in rows:
+        ws.append([_xlsx_cell(ws, c) for c in cells(row)])
+        count += 1
+    # Zipping the spooled sheet takes a while on big exports: keep it off the event loop.
+    await asyncio.to_thread(book.save, out)
+    return count
+
+
+def _xlsx_cell(ws: Any, value: Cell) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = _XLSX_ILLEGAL.sub("", value)
+    if not text.startswith("="):
+        return text
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"  # text, never a formula
+    return cell
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file that appears at ``path`` (mode 0600) only once the block finishes without error."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
