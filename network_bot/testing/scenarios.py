@@ -12,15 +12,17 @@ import json
 import time
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from network_bot.store import members
+from network_bot.store import cases, counters, follows, members
+from network_bot.store.cases import NewCase, PublicCase
 from network_bot.store.db import Database
 from network_bot.testing.driver import SlackDriver
 from network_bot.testing.stand_in import SlackStandIn
 from network_bot.testing.workspace import PEOPLE
+from network_bot.vocabulary import Profession, Status, Violation
 
 COORDINATOR = "U0CHIDI04"
 ORGANISATIONS = 40
@@ -68,6 +70,44 @@ async def seed_roster(path: Path, extra: Sequence[str]) -> list[str]:
             )
     await db.close()
     return [p.user_id for p in PEOPLE] + list(extra)
+
+
+async def seed_followed_case(path: Path, followers: Sequence[str]) -> tuple[str, PublicCase]:
+    """The roster plus one verified killing that every one of ``followers`` follows."""
+    await seed_roster(path, followers)
+    db = Database(path)
+    await db.open()
+    now = datetime.now(UTC)
+    async with db.transaction() as tx:
+        public_id = await counters.next_public_id(tx, prefix="NI", year=now.year)
+        case_id = await cases.insert(
+            tx,
+            NewCase(
+                reporter_id="U0ALICE01",
+                profession=Profession.JOURNALIST,
+                violation=Violation.KILLING,
+                incident_date=date(2025, 3, 1),
+                country="PH",
+                summary="A radio broadcaster was shot dead in Mindanao.",
+            ),
+            public_id=public_id,
+            now=now,
+        )
+        await cases.set_status(
+            tx,
+            case_id=case_id,
+            expected=(Status.REPORTED,),
+            status=Status.VERIFIED,
+            reason="",
+            by=COORDINATOR,
+            now=now,
+        )
+        for user_id in followers:
+            await follows.follow_case(tx, user_id=user_id, case_id=case_id, now=now)
+        record = await cases.get(tx, case_id)
+    await db.close()
+    assert record is not None
+    return public_id, PublicCase.of(record)
 
 
 def add_to_workspace(slack: SlackStandIn, extra: Sequence[str], *, people: bool = True) -> None:
