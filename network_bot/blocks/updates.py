@@ -112,11 +112,21 @@ def proposal_outcome(case: PublicCase, update: CaseUpdate, *, outcome: str) -> d
     )
 
 
+PER_CASE = 5  # the newest, so a section stays well within Block Kit's 3,000 characters
+
+
 def notification(items: Sequence[tuple[PublicCase, list[CaseUpdate]]]) -> dict[str, Any]:
     """One DM for everything that happened in what a member follows, batched."""
     blocks: list[kit.Block] = []
     for case, updates in items[:15]:
-        lines = "\n".join(f"• {update_line(u)}" for u in updates[:5])
+        shown = updates[-PER_CASE:]
+        lines = "\n".join(f"• {update_line(u)}" for u in shown)
+        if len(updates) > len(shown):
+            earlier = len(updates) - len(shown)
+            lines += (
+                f"\n…and {earlier} earlier update{'s' if earlier != 1 else ''}: "
+                f"`/case {case.public_id}` shows the whole timeline."
+            )
         blocks.append(
             kit.section(
                 f"*{case.public_id}* {kit.escape(case.violation.label)}, "
