@@ -24,13 +24,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import free_port, percentile, start_child, stop_child, summary_ms, wait_for_http
 
 from network_bot.data import countries
-from network_bot.store import cases, counters, members
+from network_bot.store import cases, members
 from network_bot.store.cases import NewCase, SearchQuery
 from network_bot.store.db import Database
+from network_bot.testing import scenarios
 from network_bot.testing.driver import SlackDriver
 from network_bot.testing.harness import SIGNING_SECRET
 from network_bot.testing.stand_in import SlackStandIn
-from network_bot.vocabulary import Perpetrator, Profession, Status, Urgency, Violation
+from network_bot.vocabulary import Perpetrator, Profession, Urgency, Violation
 
 MEMBER = "U0SEARCH01"
 REPORTER = "U0REPORT01"
@@ -204,18 +205,8 @@ async def load(path: Path, count: int) -> float:
         async with db.transaction() as tx:
             for _ in range(min(batch, count - start)):
                 new = generated_case(rng, now.date())
-                public_id = await counters.next_public_id(tx, prefix="NI", year=now.year)
-                case_id = await cases.insert(tx, new, public_id=public_id, now=now)
-                if rng.random() < 0.8:
-                    await cases.set_status(
-                        tx,
-                        case_id=case_id,
-                        expected=(Status.REPORTED,),
-                        status=Status.VERIFIED,
-                        reason="",
-                        by=REPORTER,
-                        now=now,
-                    )
+                verified_by = REPORTER if rng.random() < 0.8 else None
+                await scenarios.insert_case(tx, new, now=now, verified_by=verified_by)
     async with db.transaction() as tx:
         await tx.execute("INSERT INTO cases_fts (cases_fts) VALUES ('optimize')")
     await db.close()

@@ -18,7 +18,7 @@ from typing import Any
 
 from network_bot.store import cases, counters, follows, members
 from network_bot.store.cases import NewCase, PublicCase
-from network_bot.store.db import Database
+from network_bot.store.db import Conn, Database
 from network_bot.testing.driver import SlackDriver
 from network_bot.testing.stand_in import SlackStandIn
 from network_bot.testing.workspace import PEOPLE
@@ -79,8 +79,7 @@ async def seed_followed_case(path: Path, followers: Sequence[str]) -> tuple[str,
     await db.open()
     now = datetime.now(UTC)
     async with db.transaction() as tx:
-        public_id = await counters.next_public_id(tx, prefix="NI", year=now.year)
-        case_id = await cases.insert(
+        case_id = await insert_case(
             tx,
             NewCase(
                 reporter_id="U0ALICE01",
@@ -90,24 +89,34 @@ async def seed_followed_case(path: Path, followers: Sequence[str]) -> tuple[str,
                 country="PH",
                 summary="A radio broadcaster was shot dead in Mindanao.",
             ),
-            public_id=public_id,
             now=now,
-        )
-        await cases.set_status(
-            tx,
-            case_id=case_id,
-            expected=(Status.REPORTED,),
-            status=Status.VERIFIED,
-            reason="",
-            by=COORDINATOR,
-            now=now,
+            verified_by=COORDINATOR,
         )
         for user_id in followers:
             await follows.follow_case(tx, user_id=user_id, case_id=case_id, now=now)
         record = await cases.get(tx, case_id)
     await db.close()
     assert record is not None
-    return public_id, PublicCase.of(record)
+    return record.public_id, PublicCase.of(record)
+
+
+async def insert_case(
+    tx: Conn, new: NewCase, *, now: datetime, verified_by: str | None, prefix: str = "NI"
+) -> int:
+    """A case with the next ID, verified by ``verified_by`` unless that is None."""
+    public_id = await counters.next_public_id(tx, prefix=prefix, year=now.year)
+    case_id = await cases.insert(tx, new, public_id=public_id, now=now)
+    if verified_by is not None:
+        await cases.set_status(
+            tx,
+            case_id=case_id,
+            expected=(Status.REPORTED,),
+            status=Status.VERIFIED,
+            reason="",
+            by=verified_by,
+            now=now,
+        )
+    return case_id
 
 
 def add_to_workspace(slack: SlackStandIn, extra: Sequence[str], *, people: bool = True) -> None:
