@@ -200,3 +200,57 @@ async def test_forged_modal_metadata_reaches_nothing(h: Harness) -> None:
     malformed = await h.drive.submit_view(BOB, shapeless, {})
     assert malformed.status == 200
     assert await h.running.db.read.fetch_value("SELECT count(*) FROM case_updates") == 0
+
+
+STATE_TABLES = ("cases", "case_updates", "alerts", "alert_responses", "follows", "members")
+ACTION_IDS = (
+    "alert.link",
+    "alert.recall",
+    "alert.respond",
+    "alert.status",
+    "campaign.alert",
+    "case.claim",
+    "case.duplicate",
+    "case.follow",
+    "case.reject",
+    "case.update",
+    "case.verify",
+    "cases.open",
+    "cases.page",
+    "follow.stop",
+    "home.page",
+    "update.approve",
+    "update.reject",
+)
+
+
+async def state(h: Harness) -> dict[str, int]:
+    read = h.running.db.read
+    return {t: int(await read.fetch_value(f"SELECT count(*) FROM {t}")) for t in STATE_TABLES}
+
+
+def test_the_probed_action_ids_are_every_registered_action(h: Harness) -> None:
+    assert set(ACTION_IDS) == set(h.running.registry.actions)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    action_id=st.sampled_from(ACTION_IDS),
+    value=st.one_of(
+        st.text(max_size=300),
+        st.from_regex(r"(NI|AL)-(19|20)\d\d-\d{1,6}", fullmatch=True),
+        st.from_regex(r"\d{1,25}:(in|done|cant|\w{0,10})", fullmatch=True),
+        st.builds(json.dumps, st.dictionaries(st.text(max_size=10), st.integers() | st.text())),
+    ),
+)
+async def test_any_action_value_from_a_member_is_answered_and_changes_nothing(
+    h: Harness, action_id: str, value: str
+) -> None:
+    before = await state(h)
+    response = await h.drive.block_action(BOB, action_id, value=value, channel_id="C0GENERAL")
+    assert response.status == 200
+    await h.settle()
+    assert await state(h) == before
+    assert_inert(" ".join(ephemeral_text(m) for m in h.slack.ephemerals(BOB)))
