@@ -7,17 +7,29 @@ import asyncio
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from aiohttp import web
+from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError
 
-from network_bot import logs
+from network_bot import args, logs, maintenance
 from network_bot.app import build_app
 from network_bot.bot import Bot
-from network_bot.settings import Settings, SettingsError, load_settings
-from network_bot.store.db import Database, SchemaTooNew, StorageError
+from network_bot.exports import (
+    ConsentRefused,
+    ExportFilters,
+    ExportFormat,
+    ExportRequest,
+    authorise,
+    export,
+)
+from network_bot.maintenance import MaintenanceError
+from network_bot.settings import USER_ID, Settings, SettingsError, load_settings
+from network_bot.store import retention
+from network_bot.store.db import Database, SchemaTooNew, StorageError, bundled_migrations
 from network_bot.web import build_web_app
 
 ABOUT = """\
@@ -40,9 +52,23 @@ class StartupError(Exception):
     """Start-up cannot go on; the message says why in one line."""
 
 
+class Refused(Exception):
+    """A command refused its input before doing anything; the message says why in one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Subcommands explain bad arguments in one line (and exit 2) instead of a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    options = parser.parse_args(argv)
+    try:
+        options = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, or a bad argument already explained on stderr
+        return stop.code if isinstance(stop.code, int) else 2
     try:
         settings = load_settings(
             **({"db_path": options.db} if getattr(options, "db", None) else {})
@@ -57,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StartupError, SettingsError, SchemaTooNew) as error:
         print(f"network-bot: cannot start: {error}", file=sys.stderr)
         return 2
+    except (Refused, ConsentRefused, MaintenanceError) as error:
+        print(f"network-bot {command}: {error}", file=sys.stderr)
+        return 2
     except StorageError as error:
         print(f"network-bot: database {settings.db_path}: {error}", file=sys.stderr)
         return 1
@@ -65,8 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="network-bot", description=__doc__)
-    sub = parser.add_subparsers(dest="command")
+    parser = _Parser(prog="network-bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     run = sub.add_parser("run", help="run the bot against Slack")
     run.add_argument(
         "--mode",
@@ -81,7 +110,69 @@ def _parser() -> argparse.ArgumentParser:
     play.add_argument("--script", type=Path, help="read console lines from a file instead")
     migrate = sub.add_parser("migrate", help="apply database migrations and exit")
     migrate.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB)")
+    _export_parser(sub)
+    _maintenance_parsers(sub)
     return parser
+
+
+def _export_parser(sub: Any) -> None:
+    cmd = sub.add_parser(
+        "export",
+        help="export cases (broadcastable part, verified only by default) as CSV, JSON or XLSX",
+        description="One row per case: ID, country, victim (unless withheld or redacted), "
+        "profession, violation, date, justice stage, impunity and its clock, verification, "
+        "sources. Never a reporter; restricted notes only with an admin's recorded consent.",
+    )
+    cmd.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB)")
+    cmd.add_argument("--format", choices=[f.value for f in ExportFormat], default="csv")
+    cmd.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. PK")
+    cmd.add_argument("--since", help="incidents on or after this date (YYYY-MM-DD)")
+    which = cmd.add_mutually_exclusive_group()
+    which.add_argument(
+        "--verified-only", action="store_true", help="verified cases only (the default)"
+    )
+    which.add_argument(
+        "--include-unverified",
+        action="store_true",
+        help="also reports not yet verified (needs --consent-of a coordinator or admin)",
+    )
+    cmd.add_argument(
+        "--unesco",
+        action="store_true",
+        help="killings by country and judicial status (resolved / ongoing / no information)",
+    )
+    cmd.add_argument(
+        "--restricted",
+        action="store_true",
+        help="add restricted notes (needs --consent-of an admin; recorded in the audit log)",
+    )
+    cmd.add_argument("--consent-of", metavar="USER_ID", help="the consenting member's Slack ID")
+    cmd.add_argument(
+        "--output", type=Path, help="file to write (default: stdout; xlsx needs a file)"
+    )
+
+
+def _maintenance_parsers(sub: Any) -> None:
+    backup = sub.add_parser("backup", help="copy the live database safely (the bot may run)")
+    backup.add_argument("path", type=Path, help="the backup file to write")
+    backup.add_argument("--force", action="store_true", help="replace an existing file")
+    backup.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB)")
+    restore = sub.add_parser(
+        "restore",
+        help="replace the database with a backup (stop the bot first)",
+        description="Checks the backup, keeps the current database aside as "
+        "<db>.before-restore-<timestamp>, then copies the backup in. Stop the bot first.",
+    )
+    restore.add_argument("path", type=Path, help="the backup file to restore")
+    restore.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB)")
+    check = sub.add_parser("check", help="integrity, foreign keys and schema version")
+    check.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB)")
+    prune = sub.add_parser(
+        "prune",
+        help="delete old deliveries, audit entries and rejected reports (NETWORK_BOT_KEEP_*)",
+    )
+    prune.add_argument("--dry-run", action="store_true", help="only count what would go")
+    prune.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB)")
 
 
 async def _default(settings: Settings, options: argparse.Namespace) -> int:
@@ -179,6 +270,142 @@ async def _migrate(settings: Settings, options: argparse.Namespace) -> int:
     return 0
 
 
+async def _open_existing(settings: Settings) -> Database:
+    """The database, which must exist and be fully migrated (nothing is created or changed)."""
+    path = settings.db_path
+    if not path.is_file():
+        raise Refused(f"there is no database at {path} (set NETWORK_BOT_DB or pass --db)")
+    db = Database(path, busy_timeout_ms=settings.db_busy_timeout_ms, readers=1)
+    await db.open()
+    version = await db.schema_version()
+    newest = bundled_migrations()[-1].version
+    if version != newest:
+        await db.close()
+        if version > newest:
+            raise SchemaTooNew(f"{path} has schema version {version}; this code knows {newest}")
+        raise Refused(
+            f"{path} has schema version {version} of {newest}: run network-bot migrate first"
+        )
+    return db
+
+
+def _export_request(options: argparse.Namespace) -> ExportRequest:
+    try:
+        since = date.fromisoformat(options.since) if options.since else None
+    except ValueError:
+        raise Refused(
+            f"--since: expected a date as YYYY-MM-DD, got {options.since[:20]!r}"
+        ) from None
+    try:
+        return ExportRequest(
+            format=ExportFormat(options.format),
+            filters=ExportFilters(
+                country=options.country,
+                since=since,
+                include_unverified=options.include_unverified,
+            ),
+            restricted=options.restricted,
+            unesco=options.unesco,
+        )
+    except ValidationError as error:
+        first = error.errors(include_url=False, include_input=False)[0]
+        where = "--" + str(first["loc"][-1]).replace("_", "-") if first["loc"] else "export"
+        raise Refused(f"{where}: {str(first['msg']).removeprefix('Value error, ')}") from None
+
+
+def _consenting(options: argparse.Namespace, request: ExportRequest) -> str | None:
+    if request.consent_role is None:
+        return None
+    flag = "--restricted" if request.restricted else "--include-unverified"
+    if not options.consent_of:
+        raise Refused(f"{flag} needs --consent-of USER_ID naming a {request.consent_role.value}")
+    token = options.consent_of.strip()
+    user_id = args.user_id(token) or (token if USER_ID.match(token) else None)
+    if user_id is None:
+        raise Refused(f"--consent-of: expected a Slack user ID like U0123ABCD, got {token[:20]!r}")
+    return user_id
+
+
+def _check_output(request: ExportRequest, output: Path | None) -> None:
+    if output is None:
+        if request.format is ExportFormat.XLSX:
+            raise Refused("--format xlsx needs --output PATH (a workbook is not text)")
+        return
+    if output.is_dir():
+        raise Refused(f"--output: {output} is a directory; name a file")
+    if not output.parent.is_dir():
+        raise Refused(f"--output: the folder {output.parent} does not exist")
+
+
+async def _export(settings: Settings, options: argparse.Namespace) -> int:
+    request = _export_request(options)
+    consent_of = _consenting(options, request)
+    _check_output(request, options.output)
+    now = datetime.now(UTC)
+    db = await _open_existing(settings)
+    try:
+        if consent_of is not None:
+            destination = str(options.output.resolve()) if options.output else "stdout"
+            await authorise(
+                db, consent_of=consent_of, request=request, destination=destination, now=now
+            )
+        if options.output is not None:
+            count = await export(db, request, out=options.output, today=now.date())
+            print(f"{count:,} rows written to {options.output}")
+            return 0
+        sys.stdout.flush()
+        await export(db, request, out=sys.stdout.buffer, today=now.date())
+        sys.stdout.buffer.flush()
+        return 0
+    finally:
+        await db.close()
+
+
+async def _backup(settings: Settings, options: argparse.Namespace) -> int:
+    facts = await maintenance.backup(
+        settings.db_path,
+        options.path,
+        force=options.force,
+        busy_timeout_ms=settings.db_busy_timeout_ms,
+    )
+    print(f"backup written: {facts.describe()}")
+    return 0
+
+
+async def _restore(settings: Settings, options: argparse.Namespace) -> int:
+    report = await maintenance.restore(options.path, settings.db_path, now=datetime.now(UTC))
+    print(f"restored from {options.path}: {report.restored.describe()}")
+    if report.aside is not None:
+        print(f"the database it replaced is kept as {report.aside}")
+    return 0
+
+
+async def _check(settings: Settings, options: argparse.Namespace) -> int:
+    report = await maintenance.check(settings.db_path)
+    print("\n".join(report.lines))
+    return 0 if report.ok else 1
+
+
+async def _prune(settings: Settings, options: argparse.Namespace) -> int:
+    keep = retention.RetentionPolicy.from_settings(settings)
+    db = await _open_existing(settings)
+    try:
+        report = await retention.prune(
+            db, keep=keep, now=datetime.now(UTC), dry_run=options.dry_run
+        )
+    finally:
+        await db.close()
+    verb = "would delete" if report.dry_run else "deleted"
+    for label, count, days, variable in (
+        ("deliveries", report.deliveries, keep.deliveries_days, "DELIVERIES"),
+        ("audit entries", report.audit_entries, keep.audit_days, "AUDIT"),
+        ("rejected reports", report.rejected_cases, keep.rejected_days, "REJECTED"),
+    ):
+        rule = f"older than {days} days" if days else "kept forever"
+        print(f"{label}: {verb} {count:,} ({rule}; NETWORK_BOT_KEEP_{variable}_DAYS)")
+    return 0
+
+
 async def _playground(settings: Settings, options: argparse.Namespace) -> int:
     from network_bot.playground import run_playground
 
@@ -192,4 +419,9 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "run": _run,
     "playground": _playground,
     "migrate": _migrate,
+    "export": _export,
+    "backup": _backup,
+    "restore": _restore,
+    "check": _check,
+    "prune": _prune,
 }
