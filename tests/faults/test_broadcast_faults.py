@@ -35,7 +35,9 @@ async def until_delivered(path: Path, timeout: float = 60) -> None:
             await asyncio.sleep(0.1)
 
 
-async def test_kill_9_in_the_middle_of_a_broadcast_loses_nothing(tmp_path: Path) -> None:
+async def test_kill_9_in_the_middle_of_a_broadcast_loses_nothing(
+    tmp_path: Path, processes: list[BotProcess]
+) -> None:
     path = tmp_path / "bot.sqlite3"
     extra = scenarios.member_ids(MEMBERS)
     recipients = await scenarios.seed_roster(path, extra)
@@ -47,6 +49,7 @@ async def test_kill_9_in_the_middle_of_a_broadcast_loses_nothing(tmp_path: Path)
             log_path=tmp_path / "bot.log",
             env={"NETWORK_BOT_WORKSPACE_RATE": str(RATE)},
         )
+        processes.append(bot)
         await bot.start()
         driver = SlackDriver(endpoint=bot.endpoint, signing_secret=SIGNING_SECRET, stand_in=slack)
         public_id, _ = await scenarios.send_alert(driver, slack)

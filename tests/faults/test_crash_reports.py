@@ -20,7 +20,9 @@ from tests.test_cases import GOOD
 SUBMISSIONS = 40
 
 
-async def test_kill_9_during_a_burst_of_reports(tmp_path: Path) -> None:
+async def test_kill_9_during_a_burst_of_reports(
+    tmp_path: Path, processes: list[BotProcess]
+) -> None:
     async with SlackStandIn() as slack:
         for p in PEOPLE:
             slack.add_user(p.user_id, p.handle, real_name=p.real_name)
@@ -28,6 +30,7 @@ async def test_kill_9_during_a_burst_of_reports(tmp_path: Path) -> None:
         bot = BotProcess(
             stand_in=slack, db_path=tmp_path / "bot.sqlite3", log_path=tmp_path / "bot.log"
         )
+        processes.append(bot)
         await bot.start()
         view = {
             **report_modal(summary="", channel_id="C0GENERAL", today=date(2026, 11, 25)),

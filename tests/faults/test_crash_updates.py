@@ -34,7 +34,9 @@ def outstanding(path: Path) -> int:
     return int(queued) + int(unsent)
 
 
-async def test_kill_9_while_updates_are_recorded(tmp_path: Path) -> None:
+async def test_kill_9_while_updates_are_recorded(
+    tmp_path: Path, processes: list[BotProcess]
+) -> None:
     path = tmp_path / "bot.sqlite3"
     followers = scenarios.member_ids(FOLLOWERS, prefix="U7")
     public_id, case = await scenarios.seed_followed_case(path, followers)
@@ -46,6 +48,7 @@ async def test_kill_9_while_updates_are_recorded(tmp_path: Path) -> None:
             log_path=tmp_path / "bot.log",
             env={"NETWORK_BOT_BATCH_MINUTES": "0", "NETWORK_BOT_WORKSPACE_RATE": "300"},
         )
+        processes.append(bot)
         await bot.start()
         driver = SlackDriver(endpoint=bot.endpoint, signing_secret=SIGNING_SECRET, stand_in=slack)
         view = {
