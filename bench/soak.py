@@ -175,15 +175,24 @@ async def main() -> int:
                     )
                     next_line += options.interval
             await asyncio.gather(*in_flight)
+            # Wait for the broadcast to finish. Review cards may still be queued: they all go
+            # to one channel, which Slack allows about one post a second, while the soak files
+            # several reports a second; they are counted below, not waited for.
             deadline = time.monotonic() + 600
             while time.monotonic() < deadline:
                 with sqlite3.connect(db_path) as db:
                     waiting = db.execute(
-                        "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')"
+                        "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending') "
+                        "AND ref_kind = 'alert'"
                     ).fetchone()[0]
                 if not waiting:
                     break
                 await asyncio.sleep(0.5)
+            with sqlite3.connect(db_path) as db:
+                backlog = db.execute(
+                    "SELECT purpose, count(*) FROM outbox WHERE state IN ('pending', 'sending') "
+                    "GROUP BY purpose ORDER BY purpose"
+                ).fetchall()
             await driver.close()
             code = await bot.stop()
             with sqlite3.connect(db_path) as db:
@@ -216,6 +225,8 @@ async def main() -> int:
             f"memory: first {rss[0]:.1f} MB, last {rss[-1]:.1f} MB, max {max(rss):.1f} MB, "
             f"growth {rss[-1] - rss[0]:+.1f} MB"
         )
+    queued = ", ".join(f"{n} {purpose}" for purpose, n in backlog) or "nothing"
+    print(f"still queued at the end (kept in the outbox, sent after): {queued}")
     print(f"bot exit code after SIGTERM: {code}")
     failed = sum(traffic.errors.values()) or lost or doubled or not broadcast_id
     return 1 if failed else 0
