@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from network_bot.blocks import kit
 from network_bot.blocks import updates as render
@@ -268,47 +269,55 @@ class Timeline:
         # writer for too long.
         for start in range(0, len(due), FLUSH_CHUNK):
             async with self._db.transaction() as tx:
-                for user_id in due[start : start + FLUSH_CHUNK]:
-                    sent += await self._flush_one(tx, user_id, now)
+                sent += await self._flush_chunk(tx, due[start : start + FLUSH_CHUNK], now)
         return sent
 
-    async def _flush_one(self, tx: Conn, user_id: str, now: datetime) -> int:
-        """Queue one follower's batch in the caller's transaction; 1 if a DM was queued."""
-        waiting = await updates.waiting_for(tx, user_id)
-        if not waiting:
-            return 0
-        member = await members.get(tx, user_id)
-        by_case: dict[int, list[CaseUpdate]] = {}
-        for update in waiting:
-            by_case.setdefault(update.case_id, []).append(update)
-        records = {r.id: r for r in await cases.get_many(tx, list(by_case))}
-        items = [
-            (PublicCase.of(records[cid]), ups)
-            for cid, ups in by_case.items()
-            if cid in records and records[cid].status is Status.VERIFIED
-        ]
-        if items and member is not None and member.is_active:
-            await outbox.enqueue(
-                tx,
-                [
-                    Outgoing(
-                        purpose="notification",
-                        target_kind=TargetKind.USER,
-                        target_id=user_id,
-                        payload=render.notification(items),
-                        ref_kind="updates",
-                        dedupe_key=f"updates:{user_id}:{waiting[0].id}",
-                    )
-                ],
-                now=now,
+    async def _flush_chunk(self, tx: Conn, user_ids: list[str], now: datetime) -> int:
+        """Queue these followers' batches with a handful of queries, not a dozen per follower;
+        followers waiting for the same updates share one rendered message."""
+        waiting = await updates.waiting_for_each(tx, user_ids)
+        people = await members.get_many(tx, list(waiting))
+        case_ids = sorted({u.case_id for ups in waiting.values() for u in ups})
+        records = {r.id: r for r in await cases.get_many(tx, case_ids)}
+        rendered: dict[tuple[int, ...], dict[str, Any] | None] = {}
+        queued: list[Outgoing] = []
+        for user_id, ups in waiting.items():
+            member = people.get(user_id)
+            if member is None or not member.is_active:
+                continue  # marked below all the same: nobody to tell any more
+            key = tuple(u.id for u in ups)
+            if key not in rendered:
+                rendered[key] = _batch_message(ups, records)
+            payload = rendered[key]
+            if payload is None:
+                continue  # nothing they may see (the case was rejected since)
+            queued.append(
+                Outgoing(
+                    purpose="notification",
+                    target_kind=TargetKind.USER,
+                    target_id=user_id,
+                    payload=payload,
+                    ref_kind="updates",
+                    dedupe_key=f"updates:{user_id}:{ups[0].id}",
+                )
             )
-            told = 1
-        else:
-            told = 0  # nothing they may see any more (rejected or unfollowed): just mark it
-        await updates.mark_notified(
-            tx, user_id=user_id, update_ids=[u.id for u in waiting], now=now
-        )
-        return told
+        await outbox.enqueue(tx, queued, now=now)
+        await updates.mark_notified_each(tx, waiting=waiting, now=now)
+        return len(queued)
 
     async def notifications_waiting(self) -> int:
         return await updates.waiting_count(self._db.read)
+
+
+def _batch_message(
+    waiting: list[CaseUpdate], records: dict[int, CaseRecord]
+) -> dict[str, Any] | None:
+    by_case: dict[int, list[CaseUpdate]] = {}
+    for update in waiting:
+        by_case.setdefault(update.case_id, []).append(update)
+    items = [
+        (PublicCase.of(records[cid]), ups)
+        for cid, ups in by_case.items()
+        if cid in records and records[cid].status is Status.VERIFIED
+    ]
+    return render.notification(items) if items else None

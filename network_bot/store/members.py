@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
@@ -58,6 +59,16 @@ def _member(row: sqlite3.Row) -> Member:
 async def get(conn: Conn, user_id: str) -> Member | None:
     row = await conn.fetch_one("SELECT * FROM members WHERE user_id = ?", (user_id,))
     return None if row is None else _member(row)
+
+
+async def get_many(conn: Conn, user_ids: Sequence[str]) -> dict[str, Member]:
+    if not user_ids:
+        return {}
+    marks = ",".join("?" for _ in user_ids)
+    rows = await conn.fetch_all(
+        f"SELECT * FROM members WHERE user_id IN ({marks})", tuple(user_ids)
+    )
+    return {str(row["user_id"]): _member(row) for row in rows}
 
 
 async def add_if_new(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -39,7 +40,7 @@ class CaseUpdate(BaseModel):
     edited_at: datetime | None
 
 
-def _update(row: sqlite3.Row) -> CaseUpdate:
+def _update(row: sqlite3.Row | Mapping[str, Any]) -> CaseUpdate:
     data = dict(row)
     for key in ("created_at", "reviewed_at", "edited_at"):
         data[key] = parse_iso(data[key]) if data[key] else None
@@ -165,24 +166,33 @@ async def users_with_due_batches(conn: Conn, *, queued_before: datetime) -> list
     return [str(r[0]) for r in rows]
 
 
-async def waiting_for(conn: Conn, user_id: str) -> list[CaseUpdate]:
+async def waiting_for_each(conn: Conn, user_ids: Sequence[str]) -> dict[str, list[CaseUpdate]]:
+    """Each follower's updates not yet notified, oldest first, in one query (a case may have
+    thousands of followers)."""
+    marks = ",".join("?" for _ in user_ids)
     rows = await conn.fetch_all(
-        """
-        SELECT u.* FROM update_notifications n JOIN case_updates u ON u.id = n.update_id
-         WHERE n.user_id = ? AND n.sent_at IS NULL ORDER BY u.id
+        f"""
+        SELECT n.user_id AS follower, u.* FROM update_notifications n
+          JOIN case_updates u ON u.id = n.update_id
+         WHERE n.user_id IN ({marks}) AND n.sent_at IS NULL
+         ORDER BY n.user_id, u.id
         """,
-        (user_id,),
+        tuple(user_ids),
     )
-    return [_update(r) for r in rows]
+    found: dict[str, list[CaseUpdate]] = {}
+    for row in rows:
+        data = dict(row)
+        follower = str(data.pop("follower"))
+        found.setdefault(follower, []).append(_update(data))
+    return found
 
 
-async def mark_notified(
-    conn: Conn, *, user_id: str, update_ids: Sequence[int], now: datetime
+async def mark_notified_each(
+    conn: Conn, *, waiting: dict[str, list[CaseUpdate]], now: datetime
 ) -> None:
-    marks = ",".join("?" for _ in update_ids)
-    await conn.execute(
-        f"UPDATE update_notifications SET sent_at = ? WHERE user_id = ? AND update_id IN ({marks})",
-        (iso(now), user_id, *update_ids),
+    await conn.executemany(
+        "UPDATE update_notifications SET sent_at = ? WHERE user_id = ? AND update_id = ?",
+        [(iso(now), user_id, u.id) for user_id, ups in waiting.items() for u in ups],
     )
 
 
