@@ -14,7 +14,6 @@ parent's pages a forked child held before ``exec``). The target is flat memory: 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sqlite3
@@ -30,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search import REPORTER, generated_case
 
 from network_bot.data import countries
+from network_bot.store import cases
 from network_bot.store.db import bundled_migrations
 from network_bot.vocabulary import Stage
 
@@ -55,38 +55,14 @@ def create(path: Path) -> None:
 def grow(path: Path, *, start: int, stop: int, rng: random.Random) -> None:
     """Add verified cases numbered ``start + 1`` to ``stop``, with their search-index rows."""
     now = datetime.now(UTC)
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     stages = list(Stage)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("BEGIN")
     rows, fts = [], []
     for n in range(start + 1, stop + 1):
         case = generated_case(rng, now.date())
-        rows.append(
-            (
-                n,
-                f"NI-2026-{n:06d}",
-                stamp,
-                stamp,
-                case.reporter_id,
-                int(case.reporter_anonymous),
-                case.victim_names,
-                int(case.victim_withheld),
-                case.profession.value,
-                case.gender.value,
-                case.violation.value,
-                case.incident_date.isoformat(),
-                case.country,
-                case.place,
-                case.perpetrator.value,
-                case.urgency.value,
-                case.summary,
-                json.dumps(list(case.sources)),
-                case.restricted_notes,
-                "verified",
-                rng.choice(stages).value,
-            )
-        )
+        values = cases.insert_values(case, public_id=f"NI-2026-{n:06d}", now=now)
+        rows.append((n, *values, "verified", rng.choice(stages).value))
         country = countries.by_code(case.country)
         fts.append(
             (

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -144,6 +145,30 @@ def _record(row: sqlite3.Row) -> CaseRecord:
     return CaseRecord.model_validate(data)
 
 
+def insert_values(case: NewCase, *, public_id: str, now: datetime) -> tuple[Any, ...]:
+    """The values of ``insert``'s columns, in order (bulk loaders reuse them)."""
+    return (
+        public_id,
+        iso(now),
+        iso(now),
+        case.reporter_id,
+        int(case.reporter_anonymous),
+        case.victim_names,
+        int(case.victim_withheld),
+        case.profession.value,
+        case.gender.value,
+        case.violation.value,
+        case.incident_date.isoformat(),
+        case.country,
+        case.place,
+        case.perpetrator.value,
+        case.urgency.value,
+        case.summary,
+        json.dumps(list(case.sources)),
+        case.restricted_notes,
+    )
+
+
 async def insert(conn: Conn, case: NewCase, *, public_id: str, now: datetime) -> int:
     case_id = await conn.execute(
         """
@@ -153,26 +178,7 @@ async def insert(conn: Conn, case: NewCase, *, public_id: str, now: datetime) ->
                            sources, restricted_notes)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
-        (
-            public_id,
-            iso(now),
-            iso(now),
-            case.reporter_id,
-            int(case.reporter_anonymous),
-            case.victim_names,
-            int(case.victim_withheld),
-            case.profession.value,
-            case.gender.value,
-            case.violation.value,
-            case.incident_date.isoformat(),
-            case.country,
-            case.place,
-            case.perpetrator.value,
-            case.urgency.value,
-            case.summary,
-            json.dumps(list(case.sources)),
-            case.restricted_notes,
-        ),
+        insert_values(case, public_id=public_id, now=now),
     )
     await reindex(conn, case_id)
     return case_id
