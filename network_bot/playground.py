@@ -272,6 +272,8 @@ class Console:
             self.render_blocks(blocks, channel_id=message.get("channel"), message=message)
         else:
             self.say(self.plain(str(message.get("text", ""))))
+        for file in message.get("files") or []:
+            self.say(f"  [file {file.get('name')}, {file.get('size', 0):,} bytes]")
 
     def render_blocks(
         self,
