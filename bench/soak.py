@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 import psutil
+from _common import percentile
 
 from network_bot.blocks.cases import report_modal
 from network_bot.testing import scenarios
@@ -45,11 +46,6 @@ REPORT = {
     "urgency": "routine",
     "summary": "Soak test report about threats against a radio journalist.",
 }
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))] if ordered else 0
 
 
 class Traffic:
@@ -180,12 +176,7 @@ async def main() -> int:
             # several reports a second; they are counted below, not waited for.
             deadline = time.monotonic() + 600
             while time.monotonic() < deadline:
-                with sqlite3.connect(db_path) as db:
-                    waiting = db.execute(
-                        "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending') "
-                        "AND ref_kind = 'alert'"
-                    ).fetchone()[0]
-                if not waiting:
+                if not scenarios.alert_deliveries_waiting(db_path):
                     break
                 await asyncio.sleep(0.5)
             with sqlite3.connect(db_path) as db:

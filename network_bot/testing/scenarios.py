@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -158,6 +159,16 @@ async def send_alert(
     if public_id is None:
         raise RuntimeError(f"the alert did not go: {done.text[:300]}")
     return public_id, enqueue
+
+
+def alert_deliveries_waiting(path: Path) -> int:
+    """Alert copies not yet delivered, read from a bot's database (in another process)."""
+    with sqlite3.connect(path) as db:
+        row = db.execute(
+            "SELECT count(*) FROM outbox WHERE ref_kind = 'alert' "
+            "AND state IN ('pending', 'sending')"
+        ).fetchone()
+    return int(row[0])
 
 
 def is_alert(blocks: Any, public_id: str) -> bool:

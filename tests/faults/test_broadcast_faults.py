@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 from pathlib import Path
 
 from network_bot.testing import scenarios
@@ -18,19 +17,10 @@ MEMBERS = 400
 RATE = 150
 
 
-def waiting_rows(path: Path) -> int:
-    with sqlite3.connect(path) as db:
-        row = db.execute(
-            "SELECT count(*) FROM outbox WHERE ref_kind = 'alert' "
-            "AND state IN ('pending', 'sending')"
-        ).fetchone()
-    return int(row[0])
-
-
 async def until_delivered(path: Path, timeout: float = 60) -> None:
     async with asyncio.timeout(timeout):
         while True:  # another process's database: there is no event to wait on
-            if not await asyncio.to_thread(waiting_rows, path):
+            if not await asyncio.to_thread(scenarios.alert_deliveries_waiting, path):
                 return
             await asyncio.sleep(0.1)
 
@@ -60,7 +50,9 @@ async def test_kill_9_in_the_middle_of_a_broadcast_loses_nothing(
                     break
                 await asyncio.sleep(0.005)
         await bot.kill()
-        assert waiting_rows(path) > 0, "the crash came before the broadcast finished"
+        assert scenarios.alert_deliveries_waiting(path) > 0, (
+            "the crash came before the broadcast finished"
+        )
         await bot.start()
         await until_delivered(path)
         await driver.close()
