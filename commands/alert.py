@@ -14,9 +14,20 @@ from network_bot.blocks import kit
 from network_bot.calls import ActionCall, CommandCall, ViewCall
 from network_bot.channels import ChannelInfo, ChannelLookupError
 from network_bot.data import countries
-from network_bot.registry import Action, Example, Registry, Reply, SlashCommand, View
+from network_bot.refusal import Refusal
+from network_bot.registry import (
+    Action,
+    Example,
+    Registry,
+    Reply,
+    Request,
+    SlashCommand,
+    Subcommand,
+    View,
+)
 from network_bot.roles import Role
 from network_bot.services.alerts import AlertError
+from network_bot.services.cases import CASE_ID
 from network_bot.store.alerts import AlertDraft, Audience, Response
 from network_bot.validators import WebUrl
 from network_bot.viewstate import field_errors, values_of
@@ -120,36 +131,53 @@ class AlertForm(BaseModel):
         )
 
 
-async def alert_command(call: CommandCall) -> Reply | None:
-    words = call.text.split()
+def read(text: str) -> Request:
+    """``status [ID]``, ``recall ID``, ``help``, or compose (about a case, if one is named)."""
+    words = text.split()
     verb = words[0].lower() if words else ""
-    try:
-        if verb == "status":
-            if len(words) > 1:
-                report = await call.bot.alerts.status(await call.bot.alerts.find(words[1]))
-                return kit.message(report.message()["blocks"], text="Alert status")  # type: ignore[arg-type]
-            return render.recent_alerts(await call.bot.alerts.recent())
-        if verb == "recall":
-            if len(words) < 2:
-                return kit.notice(f"Which alert? {USAGE}")
-            stopped, withdrawn = await call.bot.alerts.recall(call.member, words[1])
-            call.bot.outbox_changed()
-            return kit.notice(
-                f"Withdrawn: {withdrawn} delivered copies are being replaced by "
-                f"a withdrawn note; {stopped} not yet sent were stopped."
-            )
-        if verb in {"help", "?"} or len(words) > 1:
-            return kit.notice(USAGE)
-        case_id, case_public_id, headline, body = None, None, "", ""
-        if verb:
-            case_id, case_public_id, headline, body = await call.bot.alerts.prefill(verb)
-    except AlertError as error:
-        return kit.notice(str(error))
+    if verb in {"status", "recall"}:
+        if len(words) > 2:
+            raise Refusal(USAGE)
+        return Request(verb=verb, args=words[1] if len(words) > 1 else None)
+    if verb in {"help", "?"}:
+        return Request(verb="help")
+    if len(words) > 1 or (words and not CASE_ID.match(words[0].upper())):
+        raise Refusal(f"`/alert` takes a case ID or nothing. {USAGE}")
+    return Request(verb="", args=words[0].upper() if words else None)
+
+
+async def usage(call: CommandCall) -> Reply:
+    return kit.notice(USAGE)
+
+
+async def status(call: CommandCall) -> Reply:
+    if call.args:
+        report = await call.bot.alerts.status(call.member, await call.bot.alerts.find(call.args))
+        return kit.message(report.message()["blocks"], text="Alert status")  # type: ignore[arg-type]
+    return render.recent_alerts(await call.bot.alerts.recent(call.member))
+
+
+async def recall(call: CommandCall) -> Reply:
+    if not call.args:
+        return kit.notice(f"Which alert? {USAGE}")
+    stopped, withdrawn = await call.bot.alerts.recall(call.member, call.args)
+    call.bot.outbox_changed()
+    return kit.notice(
+        f"Withdrawn: {withdrawn} delivered copies are being replaced by "
+        f"a withdrawn note; {stopped} not yet sent were stopped."
+    )
+
+
+async def compose(call: CommandCall) -> None:
+    case_id, case_public_id, headline, body = None, None, "", ""
+    if call.args:
+        case_id, case_public_id, headline, body = await call.bot.alerts.prefill(
+            call.member, call.args
+        )
     view = render.compose_modal(
         headline=headline, body=body, case_public_id=case_public_id, has_case=case_id is not None
     )
     call.later(call.open_modal(view, again="Please run `/alert` again."), name="alert.open")
-    return None
 
 
 async def _channel_info(call: ViewCall, channel_ids: list[str]) -> list[ChannelInfo]:
@@ -176,7 +204,9 @@ async def compose_submitted(call: ViewCall) -> Reply | None:
     try:
         case_id = None
         if case_public_id:
-            case_id, case_public_id, _, _ = await call.bot.alerts.prefill(str(case_public_id))
+            case_id, case_public_id, _, _ = await call.bot.alerts.prefill(
+                call.member, str(case_public_id)
+            )
         channels = await _channel_info(call, form.channels)
         preview = await call.bot.alerts.draft(
             call.member,
@@ -269,7 +299,7 @@ async def status_clicked(call: ActionCall) -> None:
     except AlertError as error:
         await call.tell(kit.notice(str(error)))
         return
-    report = await call.bot.alerts.status(alert)
+    report = await call.bot.alerts.status(call.member, alert)
     await call.tell(kit.message(report.message()["blocks"], text="Alert status"))  # type: ignore[arg-type]
 
 
@@ -306,8 +336,13 @@ def register(registry: Registry) -> None:
             name="/alert",
             summary="Rally the network: compose, preview and send an alert (coordinators).",
             usage_hint="[NI-2026-0042] | status [AL-2026-0001] | recall AL-2026-0001",
-            handler=alert_command,
-            role=Role.COORDINATOR,
+            read=read,
+            subcommands={
+                "": Subcommand(handler=compose, role=Role.COORDINATOR),
+                "help": Subcommand(handler=usage, role=Role.COORDINATOR),
+                "status": Subcommand(handler=status, role=Role.COORDINATOR),
+                "recall": Subcommand(handler=recall, role=Role.COORDINATOR),
+            },
             examples=(
                 Example(text="/alert", does="compose an alert; you see a preview before it goes"),
                 Example(text="/alert NI-2026-0042", does="an alert about a verified case"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -14,7 +15,17 @@ from network_bot.blocks import cases as render
 from network_bot.blocks import kit
 from network_bot.blocks import updates as updates_render
 from network_bot.calls import ActionCall, Call, CommandCall, ViewCall
-from network_bot.registry import Action, Example, Registry, Reply, SlashCommand, View
+from network_bot.refusal import Refusal
+from network_bot.registry import (
+    Action,
+    Example,
+    Registry,
+    Reply,
+    Request,
+    SlashCommand,
+    Subcommand,
+    View,
+)
 from network_bot.roles import Role
 from network_bot.services.cases import CASE_ID, CaseError, normalise_id
 from network_bot.services.timeline import TimelineError, UpdateInput
@@ -32,59 +43,64 @@ USAGE = (
     '`/case NI-2026-0042 redact "the family asked"`. Anyone: `/case NI-2026-0042 update` to '
     "record (or propose) what happened next."
 )
-COORDINATOR_WORDS = frozenset({"verify", "reject", "duplicate-of"})
-ADMIN_WORDS = frozenset({"redact"})
 
 
-def required_role(text: str) -> Role:
-    words = text.split()
-    verb = words[1].lower() if len(words) > 1 else ""
-    if verb in ADMIN_WORDS:
-        return Role.ADMIN
-    if verb in COORDINATOR_WORDS:
-        return Role.COORDINATOR
-    return Role.MEMBER
+@dataclass(frozen=True, kw_only=True)
+class CaseArgs:
+    """``/case ID [verb] [rest]``: the rest is prose (a reason) or a case ID, not shell syntax."""
+
+    public_id: str
+    rest: str = ""
 
 
-async def case_command(call: CommandCall) -> Reply | None:
-    """``ID [verb] [rest]``: the rest is prose (a reason) or one case ID, never shell syntax."""
-    parts = call.text.split(maxsplit=2)
+def read(text: str) -> Request:
+    parts = text.strip().split(maxsplit=2)
     public_id = normalise_id(parts[0]) if parts else ""
     if not CASE_ID.match(public_id):
-        return kit.notice(USAGE)
+        raise Refusal(USAGE)
     verb = parts[1].lower() if len(parts) > 1 else ""
     rest = _unquote(parts[2]) if len(parts) > 2 else ""
-    try:
-        match verb:
-            case "":
-                return await card(call, public_id)
-            case "verify":
-                await call.bot.cases.verify(call.member, public_id)
-                call.bot.outbox_changed()
-                return kit.notice(f"*{public_id}* is verified. The reporter has been told.")
-            case "reject":
-                await call.bot.cases.reject(call.member, public_id, rest)
-                call.bot.outbox_changed()
-                return kit.notice(f"*{public_id}* is rejected. The reporter gets your reason.")
-            case "duplicate-of":
-                await call.bot.cases.mark_duplicate(call.member, public_id, rest)
-                call.bot.outbox_changed()
-                return kit.notice(f"*{public_id}* is merged into *{normalise_id(rest)}*.")
-            case "redact":
-                done = await call.bot.redactions.redact(call.member, public_id, rest)
-                call.bot.outbox_changed()
-                return kit.notice(
-                    f"*{done.public_id}* is redacted: names and notes are gone from the record, "
-                    f"from search and from {done.messages_edited} message(s) already sent. "
-                    "The case, its dates and its justice record stay."
-                )
-            case "update":
-                view = await _update_modal(call, public_id)
-                call.later(call.open_modal(view), name="case.update.open")
-                return None
-    except (CaseError, TimelineError) as error:
-        return kit.notice(str(error))
-    return kit.notice(f"I don't know `{kit.escape(verb[:20])}` for a case. {USAGE}")
+    return Request(verb=verb, args=CaseArgs(public_id=public_id, rest=rest))
+
+
+async def show(call: CommandCall) -> Reply:
+    return await card(call, call.args.public_id)
+
+
+async def verify(call: CommandCall) -> Reply:
+    public_id = call.args.public_id
+    await call.bot.cases.verify(call.member, public_id)
+    call.bot.outbox_changed()
+    return kit.notice(f"*{public_id}* is verified. The reporter has been told.")
+
+
+async def reject(call: CommandCall) -> Reply:
+    public_id = call.args.public_id
+    await call.bot.cases.reject(call.member, public_id, call.args.rest)
+    call.bot.outbox_changed()
+    return kit.notice(f"*{public_id}* is rejected. The reporter gets your reason.")
+
+
+async def duplicate_of(call: CommandCall) -> Reply:
+    public_id, original = call.args.public_id, call.args.rest
+    await call.bot.cases.mark_duplicate(call.member, public_id, original)
+    call.bot.outbox_changed()
+    return kit.notice(f"*{public_id}* is merged into *{normalise_id(original)}*.")
+
+
+async def redact(call: CommandCall) -> Reply:
+    done = await call.bot.redactions.redact(call.member, call.args.public_id, call.args.rest)
+    call.bot.outbox_changed()
+    return kit.notice(
+        f"*{done.public_id}* is redacted: names and notes are gone from the record, "
+        f"from search and from {done.messages_edited} message(s) already sent. "
+        "The case, its dates and its justice record stay."
+    )
+
+
+async def update(call: CommandCall) -> None:
+    view = await _update_modal(call, call.args.public_id)
+    call.later(call.open_modal(view), name="case.update.open")
 
 
 def _unquote(text: str) -> str:
@@ -309,8 +325,16 @@ def register(registry: Registry) -> None:
                 'NI-2026-0042 [update | verify | reject "reason" | duplicate-of NI-2026-0007 | '
                 'redact "reason"]'
             ),
-            handler=case_command,
-            role_for=required_role,
+            read=read,
+            subcommands={
+                "": Subcommand(handler=show),
+                "update": Subcommand(handler=update),
+                "verify": Subcommand(handler=verify, role=Role.COORDINATOR),
+                "reject": Subcommand(handler=reject, role=Role.COORDINATOR),
+                "duplicate-of": Subcommand(handler=duplicate_of, role=Role.COORDINATOR),
+                "redact": Subcommand(handler=redact, role=Role.ADMIN),
+            },
+            unknown=f"I don't know `{{verb}}` for a case. {USAGE}",
             examples=(
                 Example(text="/case NI-2026-0042", does="the case card: status, justice, clock"),
                 Example(

@@ -17,7 +17,16 @@ from network_bot.calls import ActionCall, Call, CommandCall
 from network_bot.data import countries
 from network_bot.exports import ExportFilters, ExportFormat, ExportRequest
 from network_bot.logs import describe_exception
-from network_bot.registry import Action, Example, Registry, Reply, SlashCommand
+from network_bot.refusal import Refusal
+from network_bot.registry import (
+    Action,
+    Example,
+    Registry,
+    Reply,
+    Request,
+    SlashCommand,
+    Subcommand,
+)
 from network_bot.roles import Role
 from network_bot.services.cases import CaseError
 from network_bot.services.exporting import ExportError
@@ -178,11 +187,8 @@ def parse_export(text: str) -> ExportRequest:
         raise args.ArgError(args.explain(error)) from None
 
 
-async def export_command(call: CommandCall, text: str) -> Reply:
-    try:
-        request = parse_export(text)
-    except args.ArgError as error:
-        return kit.notice(f"{kit.escape(str(error))} {EXPORT_USAGE}")
+async def export_command(call: CommandCall) -> Reply:
+    request: ExportRequest = call.args
     if request.filters.since and request.filters.since > call.bot.clock.now().date():
         return kit.notice(f"`since:` can't be in the future. {EXPORT_USAGE}")
     call.later(upload_export(call, request), name="cases.export")
@@ -210,15 +216,22 @@ async def upload_export(call: CommandCall, request: ExportRequest) -> None:
         await call.tell(kit.notice("Slack did not take the file just now. Please try again."))
 
 
-async def cases_command(call: CommandCall) -> Reply:
-    first, _, rest = call.text.strip().partition(" ")
+def read(text: str) -> Request:
+    """``export …`` reads as an export request (coordinators); anything else as a search."""
+    first, _, rest = text.strip().partition(" ")
     if first.lower() == "export":
-        return await export_command(call, rest)
+        try:
+            return Request(verb="export", args=parse_export(rest))
+        except args.ArgError as error:
+            raise Refusal(f"{kit.escape(str(error))} {EXPORT_USAGE}") from None
     try:
-        query = parse_query(call.text)
+        return Request(verb="", args=parse_query(text))
     except args.ArgError as error:
-        return kit.notice(f"{kit.escape(str(error))} {USAGE}")
-    return await run_query(call, query)
+        raise Refusal(f"{kit.escape(str(error))} {USAGE}") from None
+
+
+async def search_command(call: CommandCall) -> Reply:
+    return await run_query(call, call.args)
 
 
 async def page_clicked(call: ActionCall) -> None:
@@ -241,8 +254,11 @@ def register(registry: Registry) -> None:
                 "[words] [country:XX] [status:S] [type:T] [since:YYYY-MM-DD] [mine] [page:N]"
                 " | export [csv|json|xlsx] [unesco]"
             ),
-            handler=cases_command,
-            subcommand_roles={"export": Role.COORDINATOR},
+            read=read,
+            subcommands={
+                "": Subcommand(handler=search_command),
+                "export": Subcommand(handler=export_command, role=Role.COORDINATOR),
+            },
             examples=(
                 Example(text="/cases", does="the latest verified cases"),
                 Example(

@@ -6,7 +6,7 @@ from network_bot import args
 from network_bot.blocks import kit
 from network_bot.blocks.cases import country_label
 from network_bot.calls import ActionCall, CommandCall
-from network_bot.registry import Action, Example, Registry, Reply, SlashCommand
+from network_bot.registry import Action, Example, Registry, Reply, SlashCommand, Subcommand
 from network_bot.services.cases import CASE_ID
 from network_bot.services.following import FollowError
 
@@ -29,10 +29,10 @@ def _targets(text: str) -> tuple[list[str], list[str]]:
 
 
 async def follow_command(call: CommandCall) -> Reply:
-    if not call.text:
+    if not call.args:
         return await listing(call)
     try:
-        case_ids, countries = _targets(call.text)
+        case_ids, countries = _targets(call.args)
         said = []
         for public_id in case_ids:
             record, new = await call.bot.following.follow_case(call.member, public_id)
@@ -49,10 +49,10 @@ async def follow_command(call: CommandCall) -> Reply:
 
 
 async def unfollow_command(call: CommandCall) -> Reply:
-    if not call.text:
+    if not call.args:
         return kit.notice(USAGE)
     try:
-        case_ids, countries = _targets(call.text)
+        case_ids, countries = _targets(call.args)
         said = []
         for public_id in case_ids:
             name, gone = await call.bot.following.unfollow_case(call.member, public_id)
@@ -123,7 +123,7 @@ def register(registry: Registry) -> None:
             name="/follow",
             summary="Follow a case or a country: every step comes to you as a DM.",
             usage_hint="[NI-2026-0042] [country:XX]",
-            handler=follow_command,
+            subcommands={"": Subcommand(handler=follow_command)},
             examples=(
                 Example(text="/follow NI-2026-0042", does="follow a case"),
                 Example(text="/follow country:PH", does="follow every case in a country"),
@@ -136,7 +136,7 @@ def register(registry: Registry) -> None:
             name="/unfollow",
             summary="Stop following a case or a country.",
             usage_hint="NI-2026-0042 | country:XX",
-            handler=unfollow_command,
+            subcommands={"": Subcommand(handler=unfollow_command)},
             examples=(Example(text="/unfollow NI-2026-0042", does="stop following a case"),),
         )
     )

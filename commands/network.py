@@ -12,7 +12,7 @@ from network_bot.blocks.audit import audit_message
 from network_bot.blocks.help import help_message
 from network_bot.blocks.roster import country_label, me_message, members_message
 from network_bot.calls import CommandCall
-from network_bot.registry import Example, Registry, Reply, SlashCommand
+from network_bot.registry import Example, Registry, Reply, Request, SlashCommand, Subcommand
 from network_bot.roles import Role
 from network_bot.services.cases import CASE_ID, normalise_id
 from network_bot.services.roster import RosterError
@@ -44,33 +44,22 @@ class MembersArgs(BaseModel):
     page: int = Field(default=1, ge=1, le=10_000)
 
 
-async def network(call: CommandCall) -> Reply:
-    try:
-        parsed = args.parse(call.text)
-    except args.ArgError as error:
-        return kit.notice(kit.escape(str(error)))
-    match parsed.first:
-        case "" | "help":
-            return help_message(call.bot.registry, role=call.member.role)
-        case "me":
-            return me_message(call.member)
-        case "join":
-            return await join(call, parsed.rest)
-        case "role":
-            return await change_role(call, parsed.rest)
-        case "members":
-            return await list_members(call, parsed.rest)
-        case "prefs":
-            return await prefs(call, parsed.rest)
-        case "audit":
-            return await show_audit(call, parsed.rest)
-    return kit.notice(
-        f"I don't know `/network {kit.escape(parsed.word(0)[:30])}`. "
-        "Type `/network help` to see every command with examples."
-    )
+def read(text: str) -> Request:
+    """The subcommand is the first word after shell-style reading; the rest is its arguments."""
+    parsed = args.parse(text)
+    return Request(verb=parsed.first, args=parsed.rest)
 
 
-async def join(call: CommandCall, parsed: args.Parsed) -> Reply:
+async def help_command(call: CommandCall) -> Reply:
+    return help_message(call.bot.registry, role=call.member.role)
+
+
+async def me(call: CommandCall) -> Reply:
+    return me_message(call.member)
+
+
+async def join(call: CommandCall) -> Reply:
+    parsed: args.Parsed = call.args
     usage = 'Write it like `/network join org:"Your organisation" country:KE lang:en`.'
     if parsed.words or parsed.users or parsed.channels:
         return kit.notice(f"I only understand `org:`, `country:` and `lang:` here. {usage}")
@@ -91,7 +80,8 @@ async def join(call: CommandCall, parsed: args.Parsed) -> Reply:
     )
 
 
-async def change_role(call: CommandCall, parsed: args.Parsed) -> Reply:
+async def change_role(call: CommandCall) -> Reply:
+    parsed: args.Parsed = call.args
     usage = "Write it like `/network role @name coordinator` (member, coordinator or admin)."
     if len(parsed.users) != 1 or len(parsed.words) != 1 or parsed.options:
         return kit.notice(f"Name one person and one role. {usage}")
@@ -99,8 +89,6 @@ async def change_role(call: CommandCall, parsed: args.Parsed) -> Reply:
         wanted = RoleArgs(user_id=parsed.users[0], role=parsed.words[0].lower())  # type: ignore[arg-type]
     except ValidationError:
         return kit.notice(f"The role must be member, coordinator or admin. {usage}")
-    if wanted.user_id == call.member.user_id and wanted.role is not Role.ADMIN:
-        return kit.notice("You can't lower your own role. Ask another admin to do it.")
     try:
         updated = await call.bot.roster.change_role(
             actor=call.member, target_id=wanted.user_id, role=wanted.role
@@ -113,7 +101,8 @@ async def change_role(call: CommandCall, parsed: args.Parsed) -> Reply:
     )
 
 
-async def list_members(call: CommandCall, parsed: args.Parsed) -> Reply:
+async def list_members(call: CommandCall) -> Reply:
+    parsed: args.Parsed = call.args
     usage = "Write it like `/network members coordinator page:2`."
     if len(parsed.words) > 1 or parsed.users or parsed.channels:
         return kit.notice(usage)
@@ -123,7 +112,7 @@ async def list_members(call: CommandCall, parsed: args.Parsed) -> Reply:
     except ValidationError as error:
         return kit.notice(f"{kit.escape(args.explain(error))} {usage}")
     rows, total = await call.bot.roster.list(
-        role=wanted.role, limit=PER_PAGE, offset=(wanted.page - 1) * PER_PAGE
+        call.member, role=wanted.role, limit=PER_PAGE, offset=(wanted.page - 1) * PER_PAGE
     )
     return members_message(
         rows,
@@ -140,7 +129,8 @@ class AuditArgs(BaseModel):
     since: date | None = None
 
 
-async def show_audit(call: CommandCall, parsed: args.Parsed) -> Reply:
+async def show_audit(call: CommandCall) -> Reply:
+    parsed: args.Parsed = call.args
     usage = (
         "Write it like `/network audit`, `/network audit @name`, `/network audit NI-2026-0042` "
         "or `/network audit since:2026-11-01`; add `all` to include every action."
@@ -159,7 +149,7 @@ async def show_audit(call: CommandCall, parsed: args.Parsed) -> Reply:
     person = parsed.users[0] if parsed.users else None
     since = datetime.combine(wanted.since, time(), UTC) if wanted.since else None
     entries = await call.bot.roster.audit_trail(
-        person=person, target=case_id, since=since, everything=everything
+        call.member, person=person, target=case_id, since=since, everything=everything
     )
     scope = " ".join(
         part
@@ -180,7 +170,8 @@ PREF_TEXT = {
 }
 
 
-async def prefs(call: CommandCall, parsed: args.Parsed) -> Reply:
+async def prefs(call: CommandCall) -> Reply:
+    parsed: args.Parsed = call.args
     usage = "Write `/network prefs all`, `/network prefs digest` or `/network prefs mute`."
     choice = parsed.first
     if not choice:
@@ -203,12 +194,19 @@ def register(registry: Registry) -> None:
                 'help | me | join org:"..." country:XX | prefs [all|digest|mute] | '
                 "members [role] | role @user ROLE | audit [@user|case] [since:DATE]"
             ),
-            handler=network,
-            subcommand_roles={
-                "members": Role.COORDINATOR,
-                "role": Role.ADMIN,
-                "audit": Role.ADMIN,
+            read=read,
+            subcommands={
+                "": Subcommand(handler=help_command),
+                "help": Subcommand(handler=help_command),
+                "me": Subcommand(handler=me),
+                "join": Subcommand(handler=join),
+                "prefs": Subcommand(handler=prefs),
+                "members": Subcommand(handler=list_members, role=Role.COORDINATOR),
+                "role": Subcommand(handler=change_role, role=Role.ADMIN),
+                "audit": Subcommand(handler=show_audit, role=Role.ADMIN),
             },
+            unknown="I don't know `/network {verb}`. Type `/network help` to see every "
+            "command with examples.",
             examples=(
                 Example(text="/network help", does="this list"),
                 Example(text="/network me", does="what the network knows about you"),

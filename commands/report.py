@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from network_bot.blocks import cases as render
 from network_bot.blocks import kit
 from network_bot.calls import CommandCall, ViewCall
-from network_bot.registry import Example, Registry, Reply, SlashCommand, View
+from network_bot.registry import Example, Registry, Reply, SlashCommand, Subcommand, View
 from network_bot.store.cases import NewCase
 from network_bot.validators import CountryCode, WebUrl
 from network_bot.viewstate import field_errors, values_of
@@ -113,11 +113,11 @@ class ReportForm(BaseModel):
 
 async def open_report(call: CommandCall) -> Reply | None:
     view = render.report_modal(
-        summary=call.text[: render.SUMMARY_MAX],
+        summary=call.args[: render.SUMMARY_MAX],
         channel_id=call.channel_id,
         today=call.bot.clock.now().date(),
     )
-    kept = f" What you typed: {kit.safe(call.text, 1500)}" if call.text else ""
+    kept = f" What you typed: {kit.safe(call.args, 1500)}" if call.args else ""
     call.later(
         call.open_modal(view, again=f"Please run `/report` again.{kept}"), name="report.open"
     )
@@ -177,7 +177,7 @@ def register(registry: Registry) -> None:
             name="/report",
             summary="Report an emerging case: a form opens; coordinators verify it.",
             usage_hint="[what happened, to prefill the form]",
-            handler=open_report,
+            subcommands={"": Subcommand(handler=open_report)},
             examples=(
                 Example(text="/report", does="open the report form"),
                 Example(

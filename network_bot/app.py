@@ -22,10 +22,10 @@ from network_bot.bot import Bot
 from network_bot.channels import ChannelDirectory
 from network_bot.clock import Clock, SystemClock
 from network_bot.delivery.worker import DeliveryWorker
-from network_bot.dispatch import wire
 from network_bot.logs import describe_exception
-from network_bot.middleware import Authorize, HandleEventsOnce, IdentifyMember, ReadPayload
+from network_bot.middleware import HandleEventsOnce, IdentifyMember, ReadPayload
 from network_bot.registry import Registry, load_commands
+from network_bot.routes import wire
 from network_bot.scheduler import Scheduler
 from network_bot.services.alerts import Alerts
 from network_bot.services.calendar import Calendar
@@ -134,7 +134,7 @@ def build_app(
         logger=logging.getLogger("network_bot.bolt"),
         name="network-bot",
     )
-    for middleware in (ReadPayload, HandleEventsOnce, IdentifyMember, Authorize):
+    for middleware in (ReadPayload, HandleEventsOnce, IdentifyMember):
         bolt.use(middleware(bot=bot))
     bolt.error(_log_listener_error)
     wire(bolt, bot)

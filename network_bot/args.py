@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from network_bot.refusal import Refusal
+
 _USER = re.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{8,})$")
 _CHANNEL = re.compile(r"^<#([CG][A-Z0-9]{2,})(?:\|[^>]*)?>$|^#?([CG][A-Z0-9]{8,})$")
 _OPTION = re.compile(r"^([a-z][a-z_-]{0,20}):(.*)$", re.S)
@@ -20,7 +22,7 @@ _MENTION_WITH_SPACES = re.compile(r"<([@#!][^>|]*)\|([^>]*)>")
 _SMART_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
 
 
-class ArgError(ValueError):
+class ArgError(Refusal, ValueError):
     """The text could not be read; the message says how to write it."""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
@@ -14,7 +14,6 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from network_bot.blocks import kit
 from network_bot.payloads import (
     BlockActionsPayload,
-    BlockSuggestionPayload,
     EventCallbackPayload,
     SlashCommandPayload,
     ViewSubmissionPayload,
@@ -93,11 +92,11 @@ class Call:
 
 @dataclass(kw_only=True)
 class CommandCall(Call):
-    payload: SlashCommandPayload
+    """A slash command, read once: ``verb`` chose the handler, ``args`` is what it acts on."""
 
-    @property
-    def text(self) -> str:
-        return self.payload.text.strip()
+    payload: SlashCommandPayload
+    verb: str = ""
+    args: Any = None
 
     @property
     def channel_id(self) -> str:
@@ -165,20 +164,10 @@ class ViewCall(Call):
 
 
 @dataclass(kw_only=True)
-class OptionsCall(Call):
-    payload: BlockSuggestionPayload
-
-    @property
-    def typed(self) -> str:
-        return self.payload.value
-
-
-@dataclass(kw_only=True)
 class EventCall:
     bot: Bot
     payload: EventCallbackPayload
     member: Member | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def event(self) -> dict[str, Any]:

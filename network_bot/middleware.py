@@ -1,7 +1,8 @@
-"""The bolt middleware every request passes: read it, handle it once, know who it is, may they.
+"""The bolt middleware every request passes: read it, handle events once, know who is asking.
 
-Authorization lives here and nowhere else: :class:`Authorize` looks up the role the registry says
-a command, action, view or menu needs and refuses (politely, audited) anyone below it.
+Whether they *may* is decided later, in :mod:`network_bot.routes`, on the handler the request
+actually chose; this layer only establishes the payload and the member (and refuses other
+workspaces and removed accounts).
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from network_bot.payloads import (
     user_of,
     user_team_of,
 )
-from network_bot.roles import Role
 from network_bot.services.roster import Profile
 from network_bot.store import events
 from network_bot.store.db import StorageError
@@ -116,19 +116,20 @@ class IdentifyMember(AsyncMiddleware):
         self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Next
     ) -> BoltResponse | None:
         payload: Incoming = req.context[PAYLOAD]
-        if isinstance(payload, EventCallbackPayload) and (
-            payload.event.get("type") in SYSTEM_EVENTS or user_of(payload) is None
-        ):
-            return await next()
         expected_team = self._bot.settings.team_id or _authorized_team(req)
         team = team_of(payload)
         person_team = user_team_of(payload)
-        if expected_team and any(t and t != expected_team for t in (team, person_team)):
+        if not expected_team or any(t and t != expected_team for t in (team, person_team)):
+            # Fail closed: a workspace that is not the network's, or none we can be sure of.
             log.warning("refused a request from another workspace (%s)", team)
             return self._refuse(
                 payload,
                 "This bot serves one network's workspace, and this request came from another.",
             )
+        if isinstance(payload, EventCallbackPayload) and (
+            payload.event.get("type") in SYSTEM_EVENTS or user_of(payload) is None
+        ):
+            return await next()
         user_id = user_of(payload)
         if user_id is None:
             return self._refuse(payload, "I could not tell who sent this, so I did nothing.")
@@ -169,63 +170,6 @@ class IdentifyMember(AsyncMiddleware):
             await self._bot.roster.record_refusal(actor_id=user_id, action=what, detail=why)
         except StorageError:
             log.warning("could not audit a refusal of %s", what)
-
-
-class Authorize(AsyncMiddleware):
-    """Refuse, politely and on the record, anyone whose role is below what the request needs."""
-
-    def __init__(self, *, bot: Bot) -> None:
-        self._bot = bot
-
-    async def async_process(
-        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Next
-    ) -> BoltResponse | None:
-        payload: Incoming = req.context[PAYLOAD]
-        if isinstance(payload, EventCallbackPayload):
-            return await next()
-        member = req.context[MEMBER]
-        needed = self.required_role(payload)
-        if needed is None:
-            log.info("unknown %s", _describe(payload))
-            return polite(
-                payload,
-                "I don't know that one. Type `/network help` to see what I can do.",
-                background=self._bot.background,
-            )
-        if member.role.allows(needed):
-            return await next()
-        try:
-            await self._bot.roster.record_refusal(
-                actor_id=member.user_id,
-                action=_describe(payload),
-                detail=f"needs {needed.value}, has {member.role.value}",
-            )
-        except StorageError:
-            log.warning("could not audit a refusal of %s", _describe(payload))
-        return polite(
-            payload,
-            f"Only {needed.value}s can do that. If you think you should, ask an admin "
-            "of the network.",
-            background=self._bot.background,
-        )
-
-    def required_role(self, payload: Incoming) -> Role | None:
-        registry = self._bot.registry
-        if isinstance(payload, SlashCommandPayload):
-            command = registry.commands.get(payload.command)
-            return None if command is None else command.required_role(payload.text)
-        if isinstance(payload, BlockActionsPayload):
-            action = registry.actions.get(payload.actions[0].action_id)
-            return None if action is None else action.role
-        if isinstance(payload, ViewSubmissionPayload):
-            view = registry.views.get(payload.view.callback_id)
-            if view is None:
-                return Role.MEMBER if payload.view.callback_id == "network.notice" else None
-            return view.role
-        if isinstance(payload, BlockSuggestionPayload):
-            menu = registry.option_menus.get(payload.action_id)
-            return None if menu is None else menu.role
-        return None
 
 
 def _authorized_team(req: AsyncBoltRequest) -> str | None:

@@ -10,21 +10,20 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, Any
 
 from network_bot.roles import Role
 
 if TYPE_CHECKING:
-    from network_bot.calls import ActionCall, CommandCall, EventCall, OptionsCall, ViewCall
+    from network_bot.calls import ActionCall, CommandCall, EventCall, ViewCall
 
 Reply = dict[str, Any]
 CommandHandler = Callable[["CommandCall"], Awaitable[Reply | None]]
 ActionHandler = Callable[["ActionCall"], Awaitable[None]]
 ViewHandler = Callable[["ViewCall"], Awaitable[Reply | None]]
 EventHandler = Callable[["EventCall"], Awaitable[None]]
-OptionsHandler = Callable[["OptionsCall"], Awaitable[Reply]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,23 +35,60 @@ class Example:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Request:
+    """A slash command's text, read once: the subcommand to run and its typed arguments.
+
+    The route decides the role from ``verb`` and hands ``args`` to that subcommand's handler;
+    nothing reads the raw text again, so what is authorized is what runs.
+    """
+
+    verb: str = ""
+    args: Any = None
+
+
+def whole_text(text: str) -> Request:
+    """The reader for a command without subcommands: its whole text is the argument."""
+    return Request(verb="", args=text.strip())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Subcommand:
+    """One thing a slash command does, and the least role that may do it."""
+
+    handler: CommandHandler
+    role: Role = Role.MEMBER
+
+
+@dataclass(frozen=True, kw_only=True)
 class SlashCommand:
+    """A slash command: how its text is read, and what each subcommand runs for whom.
+
+    ``read`` raises :class:`~network_bot.refusal.Refusal` for text it cannot read; a verb with
+    no entry in ``subcommands`` is answered with ``unknown`` (``{verb}`` shows the word) and runs
+    nothing.
+    """
+
     name: str
     summary: str
-    handler: CommandHandler
+    subcommands: Mapping[str, Subcommand]
+    read: Callable[[str], Request] = whole_text
+    unknown: str = "I don't know `{verb}` here. Type `/network help` to see every command."
     usage_hint: str = ""
     examples: tuple[Example, ...] = ()
-    role: Role = Role.MEMBER
-    subcommand_roles: Mapping[str, Role] = field(default_factory=dict)
-    role_for: Callable[[str], Role] | None = None
     should_escape: bool = True
 
-    def required_role(self, text: str) -> Role:
-        """The role needed for this text: custom rule, else the first word's, else the default."""
-        if self.role_for is not None:
-            return self.role_for(text)
-        first = text.strip().split(maxsplit=1)[0].lower() if text.strip() else ""
-        return self.subcommand_roles.get(first, self.role)
+    @property
+    def role(self) -> Role:
+        """The least role that may use the command at all."""
+        return min((s.role for s in self.subcommands.values()), key=lambda r: r.rank)
+
+    def limited(self) -> dict[str, Role]:
+        """Subcommands above the command's own role (for help text)."""
+        return {
+            verb: sub.role
+            for verb, sub in self.subcommands.items()
+            if verb and sub.role is not self.role
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,22 +103,12 @@ class View:
     callback_id: str
     handler: ViewHandler
     role: Role = Role.MEMBER
-    on_close: ViewHandler | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class Event:
     event_type: str
     handler: EventHandler
-
-
-@dataclass(frozen=True, kw_only=True)
-class Options:
-    """An ``external_select`` menu's options (``block_suggestion``)."""
-
-    action_id: str
-    handler: OptionsHandler
-    role: Role = Role.MEMBER
 
 
 class Registry:
@@ -93,7 +119,6 @@ class Registry:
         self._actions: dict[str, Action] = {}
         self._views: dict[str, View] = {}
         self._events: dict[str, list[Event]] = {}
-        self._options: dict[str, Options] = {}
 
     def command(self, spec: SlashCommand) -> None:
         _add(self._commands, spec.name, spec, "slash command")
@@ -103,9 +128,6 @@ class Registry:
 
     def view(self, spec: View) -> None:
         _add(self._views, spec.callback_id, spec, "view")
-
-    def options(self, spec: Options) -> None:
-        _add(self._options, spec.action_id, spec, "options menu")
 
     def event(self, spec: Event) -> None:
         self._events.setdefault(spec.event_type, []).append(spec)
@@ -121,10 +143,6 @@ class Registry:
     @property
     def views(self) -> Mapping[str, View]:
         return MappingProxyType(self._views)
-
-    @property
-    def option_menus(self) -> Mapping[str, Options]:
-        return MappingProxyType(self._options)
 
     def events(self, event_type: str) -> list[Event]:
         return list(self._events.get(event_type, ()))

@@ -227,7 +227,7 @@ async def test_members_cannot_decide(h: Harness) -> None:
     refusals = await audit.search(
         h.running.db.read, actor_id=BOB, outcomes=(audit.Outcome.REFUSED,)
     )
-    assert {e.action for e in refusals} >= {"command /case NI-2026-0001", "action case.verify"}
+    assert {e.action for e in refusals} >= {"command /case verify", "action case.verify"}
 
 
 async def test_who_sees_an_unverified_case(h: Harness) -> None:

@@ -24,10 +24,8 @@ def help_message(registry: Registry, *, role: Role) -> dict[str, Any]:
             lines.append(f"• `{kit.escape(example.text)}`  {kit.escape(example.does)}")
         if command.role is not Role.MEMBER:
             lines.append(f"_For {command.role.value}s._")
-        elif not role.allows(Role.COORDINATOR) and command.subcommand_roles:
-            limited = sorted(
-                (k, v) for k, v in command.subcommand_roles.items() if v is not Role.MEMBER
-            )
+        elif not role.allows(Role.COORDINATOR) and command.limited():
+            limited = sorted(command.limited().items())
             if limited:
                 notes = ", ".join(f"`{k}` for {v.value}s" for k, v in limited)
                 lines.append(f"_{notes}._")

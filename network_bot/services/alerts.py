@@ -16,6 +16,8 @@ from network_bot.blocks import kit
 from network_bot.channels import ChannelInfo
 from network_bot.clock import Clock
 from network_bot.data import countries
+from network_bot.refusal import Refusal
+from network_bot.roles import Role, require
 from network_bot.store import alerts, audit, cases, counters, members, outbox
 from network_bot.store.alerts import Alert, AlertDraft, AlertState, Response
 from network_bot.store.audit import Outcome
@@ -27,7 +29,7 @@ from network_bot.vocabulary import Status, Urgency
 DIGEST_HOUR = 9  # local time of day a member's digest goes out
 
 
-class AlertError(Exception):
+class AlertError(Refusal):
     """Something about an alert that the person must fix or know; ``field`` names a form field."""
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
@@ -77,8 +79,9 @@ class Alerts:
 
     # ------------------------------------------------------------------ composing
 
-    async def prefill(self, case_public_id: str) -> tuple[int, str, str, str]:
+    async def prefill(self, actor: Member, case_public_id: str) -> tuple[int, str, str, str]:
         """Case ID, public ID, headline and body for an alert about a verified case."""
+        require(actor, Role.COORDINATOR)
         record = await cases.get_by_public_id(self._db.read, case_public_id.strip().upper())
         if record is None or record.status is not Status.VERIFIED:
             raise AlertError(
@@ -94,6 +97,7 @@ class Alerts:
 
     async def draft(self, actor: Member, draft: AlertDraft, channels: list[ChannelInfo]) -> Preview:
         """Check the audience and save a draft to preview; nothing is sent yet."""
+        require(actor, Role.COORDINATOR)
         for channel in channels:
             name = kit.escape(channel.name)
             if channel.is_ext_shared and not draft.audience.include_shared:
@@ -159,6 +163,7 @@ class Alerts:
 
     async def send(self, actor: Member, alert_id: int) -> Alert:
         """Queue every copy in one transaction; the worker delivers them."""
+        require(actor, Role.COORDINATOR)
         now = self._clock.now()
         async with self._db.transaction() as tx:
             alert = await alerts.get(tx, alert_id)
@@ -280,10 +285,16 @@ class Alerts:
             )
         return alert
 
-    async def recent(self) -> list[Alert]:
+    async def recent(self, actor: Member) -> list[Alert]:
+        require(actor, Role.COORDINATOR)
         return await alerts.recent(self._db.read)
 
-    async def status(self, alert: Alert) -> StatusReport:
+    async def status(self, actor: Member, alert: Alert) -> StatusReport:
+        """Who got an alert and what they answered: for coordinators."""
+        require(actor, Role.COORDINATOR)
+        return await self._report(alert)
+
+    async def _report(self, alert: Alert) -> StatusReport:
         db = self._db.read
         counts = await outbox.counts_for_ref(db, ref_kind="alert", ref_id=alert.id)
         failed = await outbox.for_ref(db, ref_kind="alert", ref_id=alert.id, states=(State.FAILED,))
@@ -302,6 +313,7 @@ class Alerts:
 
     async def recall(self, actor: Member, public_id: str) -> tuple[int, int]:
         """Stop what has not gone out and withdraw every delivered copy; return both counts."""
+        require(actor, Role.COORDINATOR)
         alert = await self.find(public_id)
         now = self._clock.now()
         async with self._db.transaction() as tx:
@@ -365,7 +377,7 @@ class Alerts:
             alert = await alerts.get(self._db.read, alert_id)
             if alert is None or alert.status_outbox_id is None:
                 continue
-            report = await self.status(alert)
+            report = await self._report(alert)
             async with self._db.transaction() as tx:
                 await outbox.replace_pending_update(
                     tx,

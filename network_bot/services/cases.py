@@ -14,20 +14,22 @@ from datetime import date
 from network_bot.blocks import cases as render
 from network_bot.blocks import kit
 from network_bot.clock import Clock
-from network_bot.roles import Role
+from network_bot.refusal import Refusal
+from network_bot.roles import Role, require
 from network_bot.store import audit, cases, counters, members, outbox
 from network_bot.store.audit import Outcome
 from network_bot.store.cases import CaseRecord, NewCase, PublicCase, SearchQuery
 from network_bot.store.db import Conn, Database
 from network_bot.store.members import Member
 from network_bot.store.outbox import Operation, Outgoing, TargetKind
+from network_bot.visibility import can_see
 from network_bot.vocabulary import Status, Urgency, Violation
 
 CASE_ID = re.compile(r"^[A-Z]{1,6}-\d{4}-\d{4,}$")
 NOT_FOUND = "I can't find a case {id} that you can see. Check the ID, or search with `/cases`."
 
 
-class CaseError(Exception):
+class CaseError(Refusal):
     """A case action that cannot happen; the message is for the person who asked."""
 
 
@@ -164,6 +166,7 @@ class Cases:
     # ------------------------------------------------------------------ review decisions
 
     async def verify(self, actor: Member, public_id: str) -> CaseRecord:
+        require(actor, Role.COORDINATOR)
         return await self._decide(
             actor,
             public_id,
@@ -174,6 +177,7 @@ class Cases:
         )
 
     async def reject(self, actor: Member, public_id: str, reason: str) -> CaseRecord:
+        require(actor, Role.COORDINATOR)
         reason = reason.strip()
         if not reason:
             raise CaseError("Please give a reason: the reporter will be told it.")
@@ -188,6 +192,7 @@ class Cases:
         )
 
     async def mark_duplicate(self, actor: Member, public_id: str, original_id: str) -> CaseRecord:
+        require(actor, Role.COORDINATOR)
         original_id = normalise_id(original_id)
         if not CASE_ID.match(original_id):
             raise CaseError(
@@ -206,8 +211,21 @@ class Cases:
             reason=f"duplicate of {original_id}",
             duplicate_of=original.id,
             outcome=f":link: Merged into *{original_id}* by {kit.mention(actor.user_id)}",
-            tell_reporter=f"your report describes a case already on record, *{original_id}*; "
-            "it was merged into it. Thank you.",
+            tell_reporter=await self._merge_notice(public_id, original),
+        )
+
+    async def _merge_notice(self, public_id: str, original: CaseRecord) -> str:
+        """What the reporter of a merged report hears: the case's ID only if they may see it."""
+        merged = await cases.get_by_public_id(self._db.read, normalise_id(public_id))
+        reporter = await members.get(self._db.read, merged.reporter_id) if merged else None
+        if reporter is not None and can_see(reporter, original):
+            return (
+                f"your report describes a case already on record, *{original.public_id}*; "
+                "it was merged into it. Thank you."
+            )
+        return (
+            "your report describes events the network already has on record, so it was "
+            "combined with that record; coordinators keep it under review. Thank you."
         )
 
     async def _decide(
@@ -221,6 +239,7 @@ class Cases:
         tell_reporter: str,
         duplicate_of: int | None = None,
     ) -> CaseRecord:
+        require(actor, Role.COORDINATOR)
         public_id = normalise_id(public_id)
         now = self._clock.now()
         async with self._db.transaction() as tx:
@@ -282,6 +301,7 @@ class Cases:
 
     async def claim(self, actor: Member, public_id: str) -> CaseRecord:
         """A coordinator takes a report for review, so others can see someone is on it."""
+        require(actor, Role.COORDINATOR)
         public_id = normalise_id(public_id)
         now = self._clock.now()
         async with self._db.transaction() as tx:

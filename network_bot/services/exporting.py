@@ -11,13 +11,15 @@ from dataclasses import dataclass
 
 from network_bot.clock import Clock
 from network_bot.exports import ExportRequest, export
+from network_bot.refusal import Refusal
+from network_bot.roles import Role, require
 from network_bot.store import audit
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Database
 from network_bot.store.members import Member
 
 
-class ExportError(Exception):
+class ExportError(Refusal):
     """An export that cannot happen here; the message is for the person who asked."""
 
 
@@ -34,6 +36,8 @@ class Exports:
         self._clock = clock
 
     async def for_slack(self, actor: Member, request: ExportRequest) -> ExportFile:
+        """An export of the broadcastable record for a coordinator's DM, audited."""
+        require(actor, Role.COORDINATOR)
         if request.restricted:
             raise ExportError(
                 "Restricted notes are exported only from the command line, with an admin's "

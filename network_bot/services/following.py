@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from network_bot.blocks import kit
 from network_bot.clock import Clock
 from network_bot.data import countries
+from network_bot.refusal import Refusal
 from network_bot.roles import Role
 from network_bot.store import cases, follows
 from network_bot.store.cases import CaseRecord, PublicCase
@@ -15,7 +16,7 @@ from network_bot.store.members import Member
 from network_bot.vocabulary import Status
 
 
-class FollowError(Exception):
+class FollowError(Refusal):
     """Cannot follow or unfollow that; the message says why."""
 
 

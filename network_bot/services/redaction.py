@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from network_bot.blocks import kit
 from network_bot.clock import Clock
+from network_bot.roles import Role, require
 from network_bot.services.cases import CASE_ID, CaseError, normalise_id
 from network_bot.store import audit, cases, outbox, redaction
 from network_bot.store.audit import Outcome
@@ -33,6 +34,8 @@ class Redactions:
         self._clock = clock
 
     async def redact(self, actor: Member, public_id: str, reason: str) -> Redacted:
+        """Remove names and notes at a family's request (admins only)."""
+        require(actor, Role.ADMIN)
         public_id = normalise_id(public_id)
         reason = reason.strip()
         if not CASE_ID.match(public_id):

@@ -8,14 +8,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from network_bot.clock import Clock
-from network_bot.roles import Role
+from network_bot.refusal import Refusal
+from network_bot.roles import Role, require
 from network_bot.store import audit, members
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Database
 from network_bot.store.members import AlertPref, Member
 
 
-class RosterError(Exception):
+class RosterError(Refusal):
     """A roster change that is not allowed; the message is meant for the person asking."""
 
 
@@ -147,6 +148,9 @@ class Roster:
 
     async def change_role(self, *, actor: Member, target_id: str, role: Role) -> Member:
         """An admin gives someone a role; the network never loses its last admin."""
+        require(actor, Role.ADMIN)
+        if target_id == actor.user_id and role is not Role.ADMIN:
+            raise RosterError("You can't lower your own role. Ask another admin to do it.")
         now = self._clock.now()
         async with self._db.transaction() as tx:
             target = await members.get(tx, target_id)
@@ -213,7 +217,11 @@ class Roster:
         self._remember(updated)
         return updated
 
-    async def list(self, *, role: Role | None, limit: int, offset: int) -> tuple[list[Member], int]:
+    async def list(
+        self, actor: Member, *, role: Role | None, limit: int, offset: int
+    ) -> tuple[list[Member], int]:
+        """The roster, for coordinators."""
+        require(actor, Role.COORDINATOR)
         rows = await members.list_active(self._db.read, role=role, limit=limit, offset=offset)
         return rows, await members.count_active(self._db.read, role=role)
 
@@ -230,6 +238,7 @@ class Roster:
 
     async def audit_trail(
         self,
+        actor: Member,
         *,
         person: str | None,
         target: str | None,
@@ -238,6 +247,7 @@ class Roster:
         limit: int = 40,
     ) -> Sequence[audit.AuditEntry]:
         """What admins review: by default reads of restricted data, roles and redactions."""
+        require(actor, Role.ADMIN)
         return await audit.search(
             self._db.read,
             person=person,

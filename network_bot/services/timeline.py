@@ -15,7 +15,8 @@ from typing import Any
 from network_bot.blocks import kit
 from network_bot.blocks import updates as render
 from network_bot.clock import Clock
-from network_bot.roles import Role
+from network_bot.refusal import Refusal
+from network_bot.roles import Role, require
 from network_bot.services import justice
 from network_bot.services.following import visible_to
 from network_bot.store import audit, cases, follows, members, outbox, updates
@@ -30,7 +31,7 @@ from network_bot.vocabulary import Stage, Status
 FLUSH_CHUNK = 250
 
 
-class TimelineError(Exception):
+class TimelineError(Refusal):
     """An update that cannot be recorded as asked; the message says what to do."""
 
 
@@ -150,6 +151,7 @@ class Timeline:
 
     async def decide(self, actor: Member, update_id: int, *, approve: bool) -> CaseUpdate:
         """Approve or reject a proposal; the second coordinator to click is told who did."""
+        require(actor, Role.COORDINATOR)
         now = self._clock.now()
         async with self._db.transaction() as tx:
             update = await updates.get(tx, update_id)
@@ -240,6 +242,7 @@ class Timeline:
 
     async def edit(self, actor: Member, update_id: int, *, body: str, source_url: str) -> None:
         """Correct an update's text; followers already owed it are not told twice."""
+        require(actor, Role.COORDINATOR)
         async with self._db.transaction() as tx:
             if not await updates.edit(
                 tx, update_id=update_id, body=body, source_url=source_url, now=self._clock.now()

@@ -1,0 +1,236 @@
+"""The one request route per kind: read once, choose the handler, check the role on it, run it.
+
+bolt's middleware has already checked the signature, read the payload into its model and put the
+asking member on the context. For each kind of request (command, action, view, event) one route
+here then does, in this order and nowhere else:
+
+1. read what was asked (a slash command's text becomes a :class:`Request`, once);
+2. choose the handler from that reading (a subcommand, an action ID, a view's callback ID);
+3. check the member's role against *that handler's* declared role, auditing a refusal;
+4. build the call and run the handler; a :class:`Refusal` it raises is rendered for its kind.
+
+Because the role is decided from the same value that chooses the handler, no text can be
+authorized as one thing and run as another. The services check the role again on the member.
+
+bolt tries listeners in turn and runs each matcher through its keyword injection (about 45 µs a
+try), so there is one bolt listener per kind, routing by name from the registry.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+
+from network_bot.answers import first_input_block, notice_modal, polite, view_errors
+from network_bot.blocks import kit
+from network_bot.bot import Bot
+from network_bot.calls import ActionCall, CommandCall, EventCall, ViewCall
+from network_bot.logs import describe_exception
+from network_bot.middleware import MEMBER, PAYLOAD
+from network_bot.payloads import Incoming
+from network_bot.refusal import Refusal
+from network_bot.registry import Action, Event, Request, SlashCommand, View
+from network_bot.roles import Role
+from network_bot.store import events
+from network_bot.store.db import StorageError
+from network_bot.store.members import Member
+
+log = logging.getLogger("network_bot.routes")
+
+Listener = Callable[..., Awaitable[None]]
+
+SORRY = (
+    "Sorry, something went wrong on our side and nothing was changed. "
+    "Please try again; if it keeps happening, tell a coordinator."
+)
+UNKNOWN = "I don't know that one. Type `/network help` to see what I can do."
+NOTICE_CALLBACK = "network.notice"
+
+ANY = re.compile(r".+")
+
+
+def wire(app: AsyncApp, bot: Bot) -> None:
+    """One bolt listener per kind of request, each routing by name from the registry."""
+    registry = bot.registry
+    commands = dict(registry.commands)
+    actions = dict(registry.actions)
+    views = dict(registry.views)
+
+    async def on_command(ack: AsyncAck, context: AsyncBoltContext, body: dict[str, Any]) -> None:
+        spec = commands.get(str(body.get("command") or ""))
+        await _ack(ack, await _run_command(bot, spec, context))
+
+    async def on_action(ack: AsyncAck, context: AsyncBoltContext) -> None:
+        payload = context[PAYLOAD]
+        spec = actions.get(payload.actions[0].action_id)
+        await ack()
+        await _run_action(bot, spec, context)
+
+    async def on_submission(ack: AsyncAck, context: AsyncBoltContext) -> None:
+        payload = context[PAYLOAD]
+        spec = views.get(payload.view.callback_id)
+        await _ack(ack, await _run_view(bot, spec, context))
+
+    async def on_closed(ack: AsyncAck) -> None:
+        await ack()  # nothing the bot keeps depends on a modal being closed
+
+    async def on_options(ack: AsyncAck) -> None:
+        await ack({"options": []})  # the bot declares no external menus
+
+    app.command(ANY)(on_command)
+    app.action(ANY)(on_action)
+    app.view_submission(ANY)(on_submission)
+    app.view_closed(ANY)(on_closed)
+    app.options(ANY)(on_options)
+    for event_type in registry.event_types():
+        app.event(event_type)(_event(bot, registry.events(event_type)))
+
+
+async def _allowed(bot: Bot, member: Member, needed: Role, payload: Incoming, what: str) -> bool:
+    """Step 3: the role check on the chosen handler, a refusal audited."""
+    if member.role.allows(needed):
+        return True
+    try:
+        await bot.roster.record_refusal(
+            actor_id=member.user_id,
+            action=what,
+            detail=f"needs {needed.value}, has {member.role.value}",
+        )
+    except StorageError:
+        log.warning("could not audit a refusal of %s", what)
+    return False
+
+
+def _refused(needed: Role) -> str:
+    return (
+        f"Only {needed.value}s can do that. If you think you should, ask an admin of the network."
+    )
+
+
+async def _run_command(
+    bot: Bot, spec: SlashCommand | None, context: AsyncBoltContext
+) -> dict[str, Any] | None:
+    payload, member = context[PAYLOAD], context[MEMBER]
+    if spec is None:
+        return kit.notice(UNKNOWN)
+    try:
+        request: Request = spec.read(payload.text)
+    except Refusal as refusal:
+        return kit.notice(refusal.message)
+    chosen = spec.subcommands.get(request.verb)
+    what = f"command {spec.name} {request.verb[:20]}".strip()
+    if chosen is None:
+        log.info("unknown %s", what)
+        return kit.notice(spec.unknown.replace("{verb}", kit.escape(request.verb[:30])))
+    if not await _allowed(bot, member, chosen.role, payload, kit.escape(what)):
+        return kit.notice(_refused(chosen.role))
+    call = CommandCall(
+        bot=bot, member=member, payload=payload, verb=request.verb, args=request.args
+    )
+    try:
+        return await chosen.handler(call)
+    except Refusal as refusal:
+        return kit.notice(refusal.message)
+    except Exception as error:
+        return kit.notice(kit.escape(_failure_text(error, what)))
+
+
+async def _run_action(bot: Bot, spec: Action | None, context: AsyncBoltContext) -> None:
+    payload, member = context[PAYLOAD], context[MEMBER]
+    call = ActionCall(bot=bot, member=member, payload=payload)
+    if spec is None:
+        log.info("unknown action %s", payload.actions[0].action_id[:60])
+        call.later(call.tell(kit.notice(UNKNOWN)), name="action.unknown")
+        return
+    what = f"action {spec.action_id}"
+    if not await _allowed(bot, member, spec.role, payload, what):
+        call.later(call.tell(kit.notice(_refused(spec.role))), name="action.refused")
+        return
+    try:
+        await spec.handler(call)
+    except Refusal as refusal:
+        call.later(call.tell(kit.notice(refusal.message)), name="action.refusal")
+    except Exception as error:
+        text = kit.escape(_failure_text(error, what))
+        call.later(call.tell(kit.notice(text)), name="action.failure")
+
+
+async def _run_view(
+    bot: Bot, spec: View | None, context: AsyncBoltContext
+) -> dict[str, Any] | None:
+    payload, member = context[PAYLOAD], context[MEMBER]
+    if spec is None:
+        if payload.view.callback_id == NOTICE_CALLBACK:
+            return None  # the Close of a notice modal
+        log.info("unknown view %s", payload.view.callback_id[:60])
+        return _view_answer(payload.view.blocks, UNKNOWN, field=None)
+    what = f"view {spec.callback_id}"
+    if not await _allowed(bot, member, spec.role, payload, what):
+        return _view_answer(payload.view.blocks, _refused(spec.role), field=None)
+    call = ViewCall(bot=bot, member=member, payload=payload)
+    try:
+        return await spec.handler(call)
+    except Refusal as refusal:
+        return _view_answer(payload.view.blocks, refusal.message, field=refusal.field)
+    except Exception as error:
+        text = kit.escape(_failure_text(error, what))
+        return _view_answer(payload.view.blocks, text, field=None)
+
+
+def _view_answer(blocks: list[dict[str, Any]], text: str, *, field: str | None) -> dict[str, Any]:
+    """A refusal in a modal: under its field (or the first one), so nothing typed is lost."""
+    block_id = field or first_input_block(blocks)
+    if block_id:
+        return view_errors({block_id: text})
+    return {"response_action": "update", "view": notice_modal(text)}
+
+
+def _failure_text(error: Exception, what: str) -> str:
+    if isinstance(error, StorageError):
+        log.warning("%s: storage %s", what, type(error).__name__)
+        return error.user_message
+    log.error("%s failed: %s", what, describe_exception(error))
+    return SORRY
+
+
+class EventNotHandled(Exception):
+    """Answered with HTTP 500 so that Slack retries the event later."""
+
+
+def _event(bot: Bot, specs: list[Event]) -> Listener:
+    async def listener(ack: AsyncAck, context: AsyncBoltContext) -> None:
+        call = EventCall(bot=bot, payload=context[PAYLOAD], member=context.get(MEMBER))
+        failed = False
+        for spec in specs:
+            try:
+                await spec.handler(call)
+            except Exception as error:
+                _failure_text(error, f"event {spec.event_type}")
+                failed = True
+        if failed:
+            try:
+                async with bot.db.transaction() as tx:
+                    await events.release(tx, event_id=call.payload.event_id)
+            except StorageError:
+                log.warning("could not release event %s for retry", call.payload.event_id)
+            raise EventNotHandled(call.payload.event_id)
+        await ack()
+
+    listener.__name__ = f"event_{specs[0].event_type}"
+    return listener
+
+
+async def _ack(ack: AsyncAck, reply: dict[str, Any] | None) -> None:
+    if reply:
+        await ack(reply)
+    else:
+        await ack()
+
+
+__all__ = ["SORRY", "EventNotHandled", "polite", "wire"]
