@@ -33,6 +33,9 @@ VICTIMS_MAX = 300
 PLACE_MAX = 200
 SOURCES_MAX = 10
 
+# A case that looks like another, with the reasons it does (shared wording, dates, place...).
+Similar = tuple[PublicCase, tuple[str, ...]]
+
 URGENCY_MARK = {
     Urgency.URGENT: ":rotating_light: URGENT",
     Urgency.HIGH: ":warning: high",
@@ -178,7 +181,7 @@ def review_card(
     case: PublicCase,
     *,
     reporter_anonymous: bool,
-    similar: Sequence[PublicCase],
+    similar: Sequence[Similar],
     reviewer: str | None = None,
 ) -> dict[str, Any]:
     """The card coordinators act on. Broadcastable part only: restricted notes stay in ``/case``."""
@@ -197,8 +200,11 @@ def review_card(
         ),
     ]
     if similar:
-        listed = ", ".join(f"*{c.public_id}* ({kit.escape(c.status.label)})" for c in similar)
-        blocks.append(kit.section(f":mag: Looks like: {listed}"))
+        listed = "\n".join(
+            f"• *{c.public_id}* ({kit.escape(c.status.label)}): {kit.escape(', '.join(why))}"
+            for c, why in similar
+        )
+        blocks.append(kit.section(f":mag: Looks like:\n{listed}"))
     if reviewer:
         blocks.append(kit.context(f":eyes: Being reviewed by {kit.mention(reviewer)}"))
     claim = (
@@ -243,13 +249,13 @@ def reporter_notice(public_id: str, text: str) -> dict[str, Any]:
     return kit.post([kit.section(f"*{public_id}*: {text}")], text=f"{public_id}: {text}")
 
 
-def report_received(public_id: str, *, similar: Sequence[PublicCase]) -> dict[str, Any]:
+def report_received(public_id: str, *, similar: Sequence[Similar]) -> dict[str, Any]:
     lines = [
         f"Thank you. Your report is *{public_id}*. Coordinators will review it; until they "
         "verify it, only you and they can see it."
     ]
     if similar:
-        listed = ", ".join(f"*{c.public_id}*" for c in similar)
+        listed = ", ".join(f"*{c.public_id}* ({kit.escape(', '.join(why))})" for c, why in similar)
         lines.append(
             f"It looks like {listed}, already on record: if it is the same case, "
             "a coordinator will merge them."
@@ -257,7 +263,7 @@ def report_received(public_id: str, *, similar: Sequence[PublicCase]) -> dict[st
     return kit.notice(" ".join(lines))
 
 
-def report_received_view(public_id: str, *, similar: Sequence[PublicCase]) -> dict[str, Any]:
+def report_received_view(public_id: str, *, similar: Sequence[Similar]) -> dict[str, Any]:
     return kit.modal(
         title="Report received",
         callback_id="network.notice",

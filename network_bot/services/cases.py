@@ -16,13 +16,15 @@ from network_bot.blocks import kit
 from network_bot.clock import Clock
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
+from network_bot.services.similarity import Likeness, similar_to
+from network_bot.services.withheld import refuse_named_victim, verify_warning
 from network_bot.store import audit, cases, counters, members, outbox
 from network_bot.store.audit import Outcome
 from network_bot.store.cases import CaseRecord, NewCase, PublicCase, SearchQuery
 from network_bot.store.db import Conn, Database
 from network_bot.store.members import Member
 from network_bot.store.outbox import Operation, Outgoing, TargetKind
-from network_bot.visibility import can_see
+from network_bot.visibility import can_see, visible_or_refuse
 from network_bot.vocabulary import Status, Urgency, Violation
 
 CASE_ID = re.compile(r"^[A-Z]{1,6}-\d{4}-\d{4,}$")
@@ -36,11 +38,15 @@ class CaseError(Refusal):
 @dataclass(frozen=True, kw_only=True)
 class Reported:
     case: CaseRecord
-    similar: list[CaseRecord]
+    similar: list[Likeness]
 
-    def similar_for_reporter(self) -> list[PublicCase]:
+    def similar_for_reporter(self) -> list[render.Similar]:
         """Only verified look-alikes: unverified ones must not leave the coordinators."""
-        return [PublicCase.of(c) for c in self.similar if c.status is Status.VERIFIED]
+        return [
+            (PublicCase.of(like.case), like.reasons)
+            for like in self.similar
+            if like.case.status is Status.VERIFIED
+        ]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,11 +59,6 @@ class CaseView:
 class Page:
     cases: list[PublicCase]
     has_next: bool
-
-
-def name_tokens(names: str) -> list[str]:
-    """Parts of the victims' names long enough to suggest the same person (for duplicates)."""
-    return sorted({w for w in re.split(r"[\s,;/]+", names.strip()) if len(w) >= 4})[:8]
 
 
 def normalise_id(text: str) -> str:
@@ -79,12 +80,8 @@ class Cases:
         """Save a report with its next ID, and queue the review card and urgent DMs with it."""
         now = self._clock.now()
         async with self._db.transaction() as tx:
-            similar = await cases.similar(
-                tx,
-                country=new.country,
-                name_tokens=name_tokens(new.victim_names),
-                around=new.incident_date,
-            )
+            refuse_named_victim(new)
+            similar = await similar_to(tx, new)
             public_id = await counters.next_public_id(tx, prefix=self._prefix, year=now.year)
             case_id = await cases.insert(tx, new, public_id=public_id, now=now)
             record = await cases.get(tx, case_id)
@@ -106,12 +103,12 @@ class Cases:
         found = await members.ids_with_role(tx, Role.COORDINATOR)
         return found or await members.ids_with_role(tx, Role.ADMIN)
 
-    async def _queue_review(self, tx: Conn, record: CaseRecord, similar: list[CaseRecord]) -> None:
+    async def _queue_review(self, tx: Conn, record: CaseRecord, similar: list[Likeness]) -> None:
         public = PublicCase.of(record)
         card = render.review_card(
             public,
             reporter_anonymous=record.reporter_anonymous,
-            similar=[PublicCase.of(c) for c in similar],
+            similar=[(PublicCase.of(like.case), like.reasons) for like in similar],
         )
         priority = record.urgency.priority
         coordinators = await self._coordinator_ids(tx)
@@ -167,6 +164,10 @@ class Cases:
 
     async def verify(self, actor: Member, public_id: str) -> CaseRecord:
         require(actor, Role.COORDINATOR)
+        record = await cases.get_by_public_id(self._db.read, normalise_id(public_id))
+        warning = verify_warning(record) if record is not None else None
+        if warning is not None:
+            raise CaseError(warning.replace("`/case ID", f"`/case {normalise_id(public_id)}"))
         return await self._decide(
             actor,
             public_id,
@@ -368,13 +369,10 @@ class Cases:
     async def view(self, viewer: Member, public_id: str) -> CaseView:
         """What ``viewer`` may see; a coordinator's read of the restricted part is audited."""
         public_id = normalise_id(public_id)
-        record = await cases.get_by_public_id(self._db.read, public_id)
-        not_found = CaseError(NOT_FOUND.format(id=kit.escape(public_id[:30])))
-        if record is None:
-            raise not_found
+        record = visible_or_refuse(
+            viewer, await cases.get_by_public_id(self._db.read, public_id), public_id
+        )
         if not viewer.role.allows(Role.COORDINATOR):
-            if record.status is not Status.VERIFIED and record.reporter_id != viewer.user_id:
-                raise not_found
             return CaseView(case=PublicCase.of(record), restricted=None)
         async with self._db.transaction() as tx:
             await audit.record(

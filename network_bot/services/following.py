@@ -8,12 +8,11 @@ from network_bot.blocks import kit
 from network_bot.clock import Clock
 from network_bot.data import countries
 from network_bot.refusal import Refusal
-from network_bot.roles import Role
 from network_bot.store import cases, follows
 from network_bot.store.cases import CaseRecord, PublicCase
 from network_bot.store.db import Database
 from network_bot.store.members import Member
-from network_bot.vocabulary import Status
+from network_bot.visibility import can_see, visible_or_refuse
 
 
 class FollowError(Refusal):
@@ -27,15 +26,6 @@ class Followed:
     total_cases: int
 
 
-def visible_to(member: Member, record: CaseRecord) -> bool:
-    """Members see verified cases and their own reports; coordinators see everything."""
-    return (
-        member.role.allows(Role.COORDINATOR)
-        or record.status is Status.VERIFIED
-        or record.reporter_id == member.user_id
-    )
-
-
 class Following:
     def __init__(self, *, db: Database, clock: Clock) -> None:
         self._db = db
@@ -43,12 +33,7 @@ class Following:
 
     async def _case(self, member: Member, public_id: str) -> CaseRecord:
         record = await cases.get_by_public_id(self._db.read, public_id.strip().upper())
-        if record is None or not visible_to(member, record):
-            raise FollowError(
-                f"I can't find a case {kit.escape(public_id[:30])} that you can "
-                "see. Search with `/cases`."
-            )
-        return record
+        return visible_or_refuse(member, record, public_id)
 
     @staticmethod
     def _country(code: str) -> str:
@@ -94,7 +79,7 @@ class Following:
         """What a member follows; cases they can no longer see are left out."""
         ids = await follows.case_ids_of(self._db.read, member.user_id)
         records = {r.id: r for r in await cases.get_many(self._db.read, ids)}
-        visible = [records[i] for i in ids if i in records and visible_to(member, records[i])]
+        visible = [records[i] for i in ids if i in records and can_see(member, records[i])]
         return Followed(
             cases=[PublicCase.of(r) for r in visible[offset : offset + limit]],
             countries=await follows.countries_of(self._db.read, member.user_id),

@@ -18,7 +18,6 @@ from network_bot.clock import Clock
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
 from network_bot.services import justice
-from network_bot.services.following import visible_to
 from network_bot.store import audit, cases, follows, members, outbox, updates
 from network_bot.store.audit import Outcome
 from network_bot.store.cases import CaseRecord, PublicCase
@@ -26,6 +25,7 @@ from network_bot.store.db import Conn, Database
 from network_bot.store.members import Member
 from network_bot.store.outbox import Operation, Outgoing, TargetKind
 from network_bot.store.updates import CaseUpdate, UpdateState
+from network_bot.visibility import visible_or_refuse
 from network_bot.vocabulary import Stage, Status
 
 FLUSH_CHUNK = 250
@@ -55,11 +55,7 @@ class Timeline:
 
     async def case_for(self, member: Member, public_id: str) -> CaseRecord:
         record = await cases.get_by_public_id(self._db.read, public_id.strip().upper())
-        if record is None or not visible_to(member, record):
-            raise TimelineError(
-                f"I can't find a case {kit.escape(public_id[:30])} that you can see."
-            )
-        return record
+        return visible_or_refuse(member, record, public_id)
 
     async def submit(self, actor: Member, public_id: str, wanted: UpdateInput) -> CaseUpdate:
         """A coordinator's update is recorded at once; a member's is proposed for review."""

@@ -314,35 +314,36 @@ async def search(conn: Conn, query: SearchQuery) -> list[CaseRecord]:
     return [_record(r) for r in await conn.fetch_all(sql, params)]
 
 
-async def similar(
+async def duplicate_candidates(
     conn: Conn,
     *,
     country: str,
-    name_tokens: Sequence[str],
     around: date,
+    name_patterns: Sequence[str],
+    days: int = 30,
     exclude_id: int | None = None,
-    limit: int = 5,
+    limit: int = 50,
 ) -> list[CaseRecord]:
-    """Likely duplicates in the same country: a shared victim name or a date within 7 days.
+    """Open cases in ``country`` near ``around``, or whose *shared* names match a pattern.
 
-    Names are matched on the stored text (withheld names included), not the search index, since
-    only coordinators see the result with the names.
+    Names are matched only where they are neither withheld nor redacted, so the result can
+    never confirm a withheld name. The caller decides what counts as similar.
     """
-    start = (around - timedelta(days=7)).isoformat()
-    end = (around + timedelta(days=7)).isoformat()
-    name_match = " OR ".join("victim_names LIKE ? ESCAPE '\\'" for _ in name_tokens) or "0"
-    patterns = ["%" + _like_escape(t) + "%" for t in name_tokens]
+    start = (around - timedelta(days=days)).isoformat()
+    end = (around + timedelta(days=days)).isoformat()
+    name_match = " OR ".join("victim_names LIKE ? ESCAPE '\\'" for _ in name_patterns) or "0"
+    patterns = ["%" + _like_escape(t) + "%" for t in name_patterns]
     rows = await conn.fetch_all(
         f"""
-        SELECT *, (incident_date BETWEEN ? AND ?) + ({name_match}) * 2 AS score
-          FROM cases
+        SELECT * FROM cases
          WHERE country = ? AND status NOT IN ('rejected', 'duplicate')
            AND (? IS NULL OR id != ?)
-           AND ((incident_date BETWEEN ? AND ?) OR ({name_match}))
-         ORDER BY score DESC, id DESC
+           AND ((incident_date BETWEEN ? AND ?)
+                OR (victim_withheld = 0 AND redacted_at IS NULL AND ({name_match})))
+         ORDER BY id DESC
          LIMIT ?
         """,
-        (start, end, *patterns, country, exclude_id, exclude_id, start, end, *patterns, limit),
+        (country, exclude_id, exclude_id, start, end, *patterns, limit),
     )
     return [_record(r) for r in rows]
 

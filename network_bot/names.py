@@ -1,0 +1,33 @@
+"""Names as matching sees them: letter case, accents and spacing do not make a name different.
+
+Used wherever the bot must recognise a person's name in text it did not write: refusing a
+summary that names a victim whose name is withheld, and matching likely duplicates (never on a
+withheld or redacted name).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MIN_PART = 3
+_PART = re.compile(r"[^\W\d_]+", re.UNICODE)  # a run of letters, in any script
+
+
+def fold(text: str) -> str:
+    """Case-folded, accents removed, whitespace collapsed: "ÁHMED  Khan" -> "ahmed khan"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.split())
+
+
+def name_parts(names: str) -> list[str]:
+    """The folded parts of a name of three letters or more, longest first, no repeats."""
+    parts = {p for p in _PART.findall(fold(names)) if len(p) >= MIN_PART}
+    return sorted(parts, key=lambda p: (-len(p), p))
+
+
+def named_parts(text: str, names: str) -> list[str]:
+    """Which parts of ``names`` occur in ``text`` as whole words (folded on both sides)."""
+    words = set(_PART.findall(fold(text)))
+    return [part for part in name_parts(names) if part in words]
