@@ -161,7 +161,6 @@ async def recall(call: CommandCall) -> Reply:
     if not call.args:
         return kit.notice(f"Which alert? {USAGE}")
     stopped, withdrawn = await call.bot.alerts.recall(call.member, call.args)
-    call.bot.outbox_changed()
     return kit.notice(
         f"Withdrawn: {withdrawn} delivered copies are being replaced by "
         f"a withdrawn note; {stopped} not yet sent were stopped."
@@ -251,7 +250,6 @@ async def confirm_submitted(call: ViewCall) -> Reply | None:
         alert = await call.bot.alerts.send(call.member, alert_id)
     except AlertError as error:
         return {"response_action": "update", "view": _notice(str(error))}
-    call.bot.outbox_changed()
     return {
         "response_action": "update",
         "view": _notice(
@@ -309,7 +307,6 @@ async def recall_clicked(call: ActionCall) -> None:
     except AlertError as error:
         await call.tell(kit.notice(str(error)))
         return
-    call.bot.outbox_changed()
     await call.tell(
         kit.notice(
             f"Withdrawn: {withdrawn} delivered copies are being replaced; "

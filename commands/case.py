@@ -70,27 +70,23 @@ async def show(call: CommandCall) -> Reply:
 async def verify(call: CommandCall) -> Reply:
     public_id = call.args.public_id
     await call.bot.cases.verify(call.member, public_id)
-    call.bot.outbox_changed()
     return kit.notice(f"*{public_id}* is verified. The reporter has been told.")
 
 
 async def reject(call: CommandCall) -> Reply:
     public_id = call.args.public_id
     await call.bot.cases.reject(call.member, public_id, call.args.rest)
-    call.bot.outbox_changed()
     return kit.notice(f"*{public_id}* is rejected. The reporter gets your reason.")
 
 
 async def duplicate_of(call: CommandCall) -> Reply:
     public_id, original = call.args.public_id, call.args.rest
     await call.bot.cases.mark_duplicate(call.member, public_id, original)
-    call.bot.outbox_changed()
     return kit.notice(f"*{public_id}* is merged into *{normalise_id(original)}*.")
 
 
 async def redact(call: CommandCall) -> Reply:
     done = await call.bot.redactions.redact(call.member, call.args.public_id, call.args.rest)
-    call.bot.outbox_changed()
     return kit.notice(
         f"*{done.public_id}* is redacted: names and notes are gone from the record, "
         f"from search and from {done.messages_edited} message(s) already sent. "
@@ -191,7 +187,6 @@ async def update_submitted(call: ViewCall) -> Reply | None:
     except TimelineError as error:
         field = "stage" if form.stage else "body"
         return {"response_action": "errors", "errors": {field: kit.truncate(str(error), 300)}}
-    call.bot.outbox_changed()
     recorded = update.state.value == "approved"
     return {
         "response_action": "update",
@@ -211,7 +206,6 @@ async def decide_update(call: ActionCall, *, approve: bool) -> None:
         text = str(error) if isinstance(error, TimelineError) else "That button is not valid."
         await call.tell(kit.notice(text))
         return
-    call.bot.outbox_changed()
     await call.tell(
         kit.notice(
             f"Update {'approved' if approve else 'not approved'}: "
@@ -243,7 +237,6 @@ async def verify_clicked(call: ActionCall) -> None:
     except CaseError as error:
         await call.tell(kit.notice(str(error)))
         return
-    call.bot.outbox_changed()
     await call.tell(
         kit.notice(f"*{kit.escape(call.value)}* is verified. The reporter has been told.")
     )
@@ -255,7 +248,6 @@ async def claim_clicked(call: ActionCall) -> None:
     except CaseError as error:
         await call.tell(kit.notice(str(error)))
         return
-    call.bot.outbox_changed()
     await call.tell(
         kit.notice(
             f"You are reviewing *{kit.escape(call.value)}*; the card shows "
@@ -301,7 +293,6 @@ async def reject_submitted(call: ViewCall) -> Reply | None:
         await call.bot.cases.reject(call.member, public_id, reason[:500])
     except CaseError as error:
         return {"response_action": "errors", "errors": {"reason": kit.truncate(str(error), 300)}}
-    call.bot.outbox_changed()
     return None
 
 
@@ -312,7 +303,6 @@ async def duplicate_submitted(call: ViewCall) -> Reply | None:
         await call.bot.cases.mark_duplicate(call.member, public_id, original)
     except CaseError as error:
         return {"response_action": "errors", "errors": {"original": kit.truncate(str(error), 300)}}
-    call.bot.outbox_changed()
     return None
 
 

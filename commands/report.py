@@ -132,7 +132,6 @@ async def submit_report(call: ViewCall) -> Reply | None:
     except ValidationError as error:
         return {"response_action": "errors", "errors": field_errors(error, known=FIELDS)}
     result = await call.bot.cases.report(call.member, form.to_case(call.member.user_id))
-    call.bot.outbox_changed()
     similar = result.similar_for_reporter()
     channel_id = _channel_from(call.private_metadata)
     call.later(

@@ -39,6 +39,7 @@ from network_bot.services.timeline import Timeline
 from network_bot.settings import Settings, SettingsError
 from network_bot.store import retention
 from network_bot.store.db import Database
+from network_bot.store.outbox import OUTBOX
 
 
 def slack_client(settings: Settings, *, retries: bool = True) -> AsyncWebClient:
@@ -125,6 +126,7 @@ def build_app(
         logger=logging.getLogger("network_bot.delivery"),
     )
     delivery.on_delivered(bot.alerts.delivery_finished)
+    db.on_commit(OUTBOX, delivery.wake)
     bot.workers += [delivery, _scheduler(bot)]
     secret = settings.slack_signing_secret
     bolt = AsyncApp(
@@ -146,31 +148,14 @@ def _scheduler(bot: Bot) -> Scheduler:
     """The periodic jobs; each queues what it sends under a dedupe key, so none posts twice."""
     scheduler = Scheduler(logger=logging.getLogger("network_bot.scheduler"))
 
-    async def refresh_alert_statuses() -> None:
-        if await bot.alerts.refresh_statuses():
-            bot.outbox_changed()
-
-    async def send_digests() -> None:
-        if await bot.alerts.send_digests():
-            bot.outbox_changed()
-
     scheduler.every(
-        2.0, "alert-status", refresh_alert_statuses, has_work=lambda: bot.alerts.has_changes
+        2.0, "alert-status", bot.alerts.refresh_statuses, has_work=lambda: bot.alerts.has_changes
     )
-
-    async def flush_notifications() -> None:
-        if await bot.timeline.flush_notifications():
-            bot.outbox_changed()
-
-    async def run_calendar() -> None:
-        if await bot.calendar.run():
-            bot.outbox_changed()
-
-    scheduler.every(300.0, "alert-digests", send_digests)
+    scheduler.every(300.0, "alert-digests", bot.alerts.send_digests)
     # Look for due batches several times per window (at least every 20 s, at most every 1 s).
     flush_every = max(1.0, min(20.0, bot.settings.batch_minutes * 60 / 6))
-    scheduler.every(flush_every, "update-notifications", flush_notifications)
-    scheduler.every(300.0, "campaign-calendar", run_calendar)
+    scheduler.every(flush_every, "update-notifications", bot.timeline.flush_notifications)
+    scheduler.every(300.0, "campaign-calendar", bot.calendar.run)
 
     keep = retention.RetentionPolicy.from_settings(bot.settings)
     pruned_on: list[date] = []

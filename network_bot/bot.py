@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -36,6 +38,10 @@ class Worker(Protocol):
 
     async def stop(self, *, grace: float) -> None: ...
 
+    async def is_idle(self) -> bool:
+        """Nothing due is left undone (tests and benches wait for this)."""
+        ...
+
 
 @dataclass(kw_only=True)
 class Bot:
@@ -59,50 +65,57 @@ class Bot:
     workers: list[Worker] = field(default_factory=list)
     web_clients: list[AsyncWebClient] = field(default_factory=list)
     bolt: AsyncApp = field(init=False)
-    started: bool = field(default=False, init=False)
-    _session: aiohttp.ClientSession | None = field(default=None, init=False)
-
-    def outbox_changed(self) -> None:
-        """Something was queued: let the delivery worker look now rather than at its next poll."""
-        for worker in self.workers:
-            wake = getattr(worker, "wake", None)
-            if wake is not None:
-                wake()
+    _running: AsyncExitStack | None = field(default=None, init=False)
 
     async def start(self) -> None:
-        """Open and migrate the database, seed admins, then start the workers."""
-        if self.started:
+        """Open and migrate the database, seed admins, open the HTTP pool, start the workers.
+
+        Each step registers its own undoing on one stack, so a step that fails undoes the
+        ones before it, and :meth:`stop` undoes them all in reverse order.
+        """
+        if self._running is not None:
             return
-        await self.db.open()
-        applied = await self.db.migrate()
-        for migration in applied:
-            self.logger.info("applied migration %04d_%s", migration.version, migration.name)
-        promoted = await self.roster.seed_admins(self.settings.admins)
-        if promoted:
-            self.logger.info("made %d configured user(s) admin", len(promoted))
-        # One pooled session for every Web API call: slack_sdk otherwise opens a new
-        # connection per call, which costs time and makes the sender's pace uneven.
-        self._session = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=self.settings.slack_timeout_seconds)
-        )
-        for client in self.web_clients:
-            client.session = self._session
-        for worker in self.workers:
-            await worker.start()
-        self.started = True
+        async with AsyncExitStack() as stack:
+            await self.db.open()
+            stack.push_async_callback(self.db.close)
+            for migration in await self.db.migrate():
+                self.logger.info("applied migration %04d_%s", migration.version, migration.name)
+            promoted = await self.roster.seed_admins(self.settings.admins)
+            if promoted:
+                self.logger.info("made %d configured user(s) admin", len(promoted))
+            await stack.enter_async_context(self._web_session())
+            grace = self.settings.shutdown_grace_seconds
+            for worker in self.workers:
+                await worker.start()
+                stack.push_async_callback(worker.stop, grace=grace)
+            stack.push_async_callback(self._drain_background, grace)
+            self._running = stack.pop_all()
 
     async def stop(self) -> None:
         """Finish in-flight work (up to the grace period), stop workers, close the database."""
-        grace = self.settings.shutdown_grace_seconds
+        running, self._running = self._running, None
+        if running is not None:
+            await running.aclose()
+
+    @property
+    def started(self) -> bool:
+        return self._running is not None
+
+    @asynccontextmanager
+    async def _web_session(self) -> AsyncIterator[None]:
+        """One pooled session for every Web API call: slack_sdk otherwise opens a new
+        connection per call, which costs time and makes the sender's pace uneven."""
+        timeout = aiohttp.ClientTimeout(total=self.settings.slack_timeout_seconds)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            for client in self.web_clients:
+                client.session = session
+            try:
+                yield
+            finally:
+                for client in self.web_clients:
+                    client.session = None
+
+    async def _drain_background(self, grace: float) -> None:
         cancelled = await self.background.drain(grace=grace)
         if cancelled:
             self.logger.warning("cancelled %d background task(s) at shutdown", cancelled)
-        for worker in reversed(self.workers):
-            await worker.stop(grace=grace)
-        if self._session is not None:
-            for client in self.web_clients:
-                client.session = None
-            await self._session.close()
-            self._session = None
-        await self.db.close()
-        self.started = False

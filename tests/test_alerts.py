@@ -90,7 +90,6 @@ async def test_sending_reaches_everyone_and_the_sender_gets_a_live_status(h: Har
     status = [m for m in h.slack.dm(CHIDI) if "delivered" in m["text"]]
     assert status
     await h.running.alerts.refresh_statuses()
-    h.running.outbox_changed()
     await h.settle()
     latest = [m for m in h.slack.dm(CHIDI) if "delivered" in m["text"]][-1]
     assert "6 delivered" in latest["text"]
@@ -250,7 +249,6 @@ async def test_digest_goes_out_once_at_nine_local_time(h: Harness) -> None:
     clock.set(datetime(2026, 11, 25, 6, 5, tzinfo=UTC))  # 09:05 in Nairobi
     assert await h.running.alerts.send_digests() == 1
     assert await h.running.alerts.send_digests() == 0
-    h.running.outbox_changed()
     await h.settle()
     digests = [m for m in h.slack.dm(ALICE) if "from the network today" in m["text"]]
     assert len(digests) == 1 and public_id in json.dumps(digests[0]["blocks"])

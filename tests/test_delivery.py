@@ -61,7 +61,6 @@ async def queue(
             now=bot.clock.now(),
         )
         ids = [await outbox.id_for_key(tx, key) for key in keys]
-    bot.outbox_changed()
     return [i for i in ids if i is not None]
 
 

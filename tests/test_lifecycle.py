@@ -59,7 +59,6 @@ async def submit_update(h: Harness, user: str, public_id: str, **values: Any) ->
 async def flush(h: Harness, clock: ManualClock) -> None:
     clock.advance(minutes=4)
     await h.running.timeline.flush_notifications()
-    h.running.outbox_changed()
     await h.settle()
 
 
@@ -260,12 +259,10 @@ async def test_calendar_posts_once_on_the_anniversary_across_a_restart(
     assert await h.running.calendar.run() == 0, "nothing before the posting hour"
     clock.set(datetime(2026, 11, 23, 8, 30, tzinfo=UTC))
     assert await h.running.calendar.run() == 1
-    h.running.outbox_changed()
     await h.settle()
     await h.stop_bot()
     await h.start_bot()
     assert await h.running.calendar.run() == 0, "the restarted bot does not post again"
-    h.running.outbox_changed()
     await h.settle()
     posts = [m for m in h.slack.messages(CAMPAIGN) if public_id in json.dumps(m["blocks"])]
     assert len(posts) == 1
@@ -278,7 +275,6 @@ async def test_campaign_digest_ahead_of_2_november(h: Harness, clock: ManualCloc
     clock.set(datetime(2026, 10, 26, 9, 0, tzinfo=UTC))
     assert await h.running.calendar.run() == 1
     assert await h.running.calendar.run() == 0
-    h.running.outbox_changed()
     await h.settle()
     digest = next(m for m in h.slack.messages(REVIEW) if "Campaign digest" in m["text"])
     text = json.dumps(digest["blocks"])

@@ -89,8 +89,19 @@ def bundled_migrations() -> list[Migration]:
 class Conn:
     """The statements a store module may run, on either connection."""
 
-    def __init__(self, raw: aiosqlite.Connection) -> None:
+    def __init__(self, raw: aiosqlite.Connection, *, effects: set[str] | None = None) -> None:
         self.raw = raw
+        self._effects = effects
+
+    def after_commit(self, topic: str) -> None:
+        """Have the database tell ``topic``'s listeners once this transaction has committed.
+
+        A store module that queues work (the outbox) calls this, so whoever does the work
+        hears of it exactly when it becomes visible, and never for a rolled-back write.
+        """
+        if self._effects is None:
+            raise RuntimeError("after_commit() needs a write transaction")
+        self._effects.add(topic)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the last inserted rowid (or 0)."""
@@ -157,6 +168,7 @@ class Database:
     def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5000, readers: int = 2) -> None:
         self.path = Path(path)
         self.busy_timeout_ms = busy_timeout_ms
+        self._listeners: dict[str, list[Callable[[], None]]] = {}
         self._reader_count = max(1, readers)
         self._writer: aiosqlite.Connection | None = None
         self._readers: list[aiosqlite.Connection] = []
@@ -205,13 +217,22 @@ class Database:
         self._next_reader = (self._next_reader + 1) % len(self._readers)
         return Conn(self._readers[self._next_reader])
 
+    def on_commit(self, topic: str, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after each commit of a transaction that named ``topic``."""
+        self._listeners.setdefault(topic, []).append(listener)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:
-        """One write transaction at a time; rolled back if the block raises."""
+        """One write transaction at a time; rolled back if the block raises.
+
+        Effects the transaction asked for (:meth:`Conn.after_commit`) run after the commit,
+        outside the write lock; a rolled-back transaction has none.
+        """
         if self._writer is None:
             raise RuntimeError("Database.open() has not been awaited")
+        effects: set[str] = set()
         async with self._write_lock:
-            conn = Conn(self._writer)
+            conn = Conn(self._writer, effects=effects)
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -223,6 +244,9 @@ class Database:
             except sqlite3.Error as error:
                 await self._rollback()
                 raise classify(error) from error
+        for topic in sorted(effects):
+            for listener in self._listeners.get(topic, ()):
+                listener()
 
     async def _rollback(self) -> None:
         """Roll back if a transaction is still open: SQLite ends some itself (a full disk),

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from network_bot.clock import iso, parse_iso
 from network_bot.store.db import Conn
 
+OUTBOX = "outbox"  # the after-commit topic: something was queued for delivery
+
 
 class State(StrEnum):
     PENDING = "pending"
@@ -87,7 +89,11 @@ def delivery(row: sqlite3.Row) -> Delivery:
 
 
 async def enqueue(conn: Conn, messages: Iterable[Outgoing], *, now: datetime) -> int:
-    """Queue messages in the caller's transaction; return how many were new."""
+    """Queue messages in the caller's transaction; return how many were new.
+
+    The delivery worker is woken when the transaction commits (``OUTBOX``'s listeners).
+    """
+    conn.after_commit(OUTBOX)
     before = conn.raw.total_changes
     await conn.executemany(
         """

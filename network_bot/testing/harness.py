@@ -178,8 +178,7 @@ class Harness:
                 await bot.background.settle()
                 idle = True
                 for worker in bot.workers:
-                    is_idle = getattr(worker, "is_idle", None)
-                    if is_idle is not None and not await is_idle():
+                    if not await worker.is_idle():
                         idle = False
                 if idle and bot.background.pending == 0:
                     return
