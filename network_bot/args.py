@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from network_bot.refusal import Refusal
+from network_bot.slack_ids import CHANNEL_MENTION, USER_MENTION
 
-_USER = re.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{8,})$")
-_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]{2,})(?:\|[^>]*)?>$|^#?([CG][A-Z0-9]{8,})$")
 _OPTION = re.compile(r"^([a-z][a-z_-]{0,20}):(.*)$", re.S)
 _MENTION_WITH_SPACES = re.compile(r"<([@#!][^>|]*)\|([^>]*)>")
 # Phones and Slack's editor turn straight quotes into curly ones; read them as straight.
@@ -47,12 +46,12 @@ class Parsed:
 
 
 def user_id(token: str) -> str | None:
-    match = _USER.match(token)
+    match = USER_MENTION.match(token)
     return (match[1] or match[2]) if match else None
 
 
 def channel_id(token: str) -> str | None:
-    match = _CHANNEL.match(token)
+    match = CHANNEL_MENTION.match(token)
     return (match[1] or match[2]) if match else None
 
 

@@ -27,7 +27,8 @@ from network_bot.exports import (
     export,
 )
 from network_bot.maintenance import MaintenanceError
-from network_bot.settings import USER_ID, Settings, SettingsError, load_settings
+from network_bot.settings import Settings, SettingsError, load_settings
+from network_bot.slack_ids import USER_ID
 from network_bot.store import retention
 from network_bot.store.db import Database, SchemaTooNew, StorageError, bundled_migrations
 from network_bot.web import build_web_app

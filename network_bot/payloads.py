@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from network_bot.settings import CHANNEL_ID, TEAM_ID, USER_ID
+from network_bot.slack_ids import CHANNEL_ID, TEAM_ID, USER_ID
 
 MAX_COMMAND_TEXT = 4000
 

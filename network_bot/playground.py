@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from network_bot.settings import Settings
+from network_bot.slack_ids import CHANNEL_MARKUP, USER_MARKUP
 from network_bot.testing.driver import DriverResponse
 from network_bot.testing.harness import Harness
 from network_bot.testing.workspace import PEOPLE
@@ -325,8 +326,8 @@ class Console:
 
     def plain(self, text: str) -> str:
         """Show mrkdwn as a terminal would: mentions by name, entities decoded."""
-        text = re.sub(r"<@([UW][A-Z0-9]+)>", lambda m: "@" + self.name_of(m[1]), text)
-        text = re.sub(r"<#([CG][A-Z0-9]+)>", lambda m: self.where(m[1]), text)
+        text = USER_MARKUP.sub(lambda m: "@" + self.name_of(m[1]), text)
+        text = CHANNEL_MARKUP.sub(lambda m: self.where(m[1]), text)
         text = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2 (\1)", text)
         return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 

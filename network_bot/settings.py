@@ -9,9 +9,7 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
-TEAM_ID = re.compile(r"^[TE][A-Z0-9]{2,}$")
+from network_bot.slack_ids import CHANNEL_ID, TEAM_ID, USER_ID
 
 DEFAULT_API_URL = "https://slack.com/api/"
 

@@ -6,9 +6,10 @@ so nobody can make the bot ping ``<!channel>`` or forge a mention or a link.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+from network_bot.slack_ids import MENTIONABLE_ID
 
 Block = dict[str, Any]
 
@@ -30,8 +31,6 @@ ACTIONS_ELEMENTS = 25
 INPUT_LABEL = 2000
 PLACEHOLDER = 150
 MESSAGE_TEXT = 40_000
-
-_SLACK_ID = re.compile(r"^[UWCGD][A-Z0-9]{2,}$")
 
 
 def escape(text: str) -> str:
@@ -61,11 +60,11 @@ def safe(text: str, limit: int = SECTION_TEXT) -> str:
 
 def mention(user_id: str) -> str:
     """A real mention for an ID we checked ourselves; anything else is shown as text."""
-    return f"<@{user_id}>" if _SLACK_ID.match(user_id) else escape(user_id)
+    return f"<@{user_id}>" if MENTIONABLE_ID.match(user_id) else escape(user_id)
 
 
 def channel_link(channel_id: str) -> str:
-    return f"<#{channel_id}>" if _SLACK_ID.match(channel_id) else escape(channel_id)
+    return f"<#{channel_id}>" if MENTIONABLE_ID.match(channel_id) else escape(channel_id)
 
 
 def link(url: str, label: str) -> str:
