@@ -264,6 +264,11 @@ class Alerts:
             raise AlertError("That is only a preview: the buttons work once the alert is sent.")
         if alert.state is AlertState.RECALLED:
             raise AlertError("This alert was withdrawn, so there is nothing to do. Thank you.")
+        if not alert.audience.channels and not await alerts.reached(
+            self._db.read, alert_id=alert_id, user_id=member.user_id
+        ):
+            # Answers count in the coordinators' tally: only from people the alert reached.
+            raise AlertError("That button is not valid.")
         async with self._db.transaction() as tx:
             await alerts.record_response(
                 tx,

@@ -308,3 +308,17 @@ async def unanswered_for(
         (iso(since), today.isoformat(), user_id, user_id, limit),
     )
     return [_alert(r) for r in rows]
+
+
+async def reached(conn: Conn, *, alert_id: int, user_id: str) -> bool:
+    """Whether ``user_id`` was sent ``alert_id`` (a DM, queued or delivered, or a digest)."""
+    row = await conn.fetch_one(
+        """
+        SELECT 1 FROM outbox WHERE dedupe_key = ?
+        UNION ALL
+        SELECT 1 FROM digest_items WHERE alert_id = ? AND user_id = ?
+        LIMIT 1
+        """,
+        (f"alert:{alert_id}:{user_id}", alert_id, user_id),
+    )
+    return row is not None

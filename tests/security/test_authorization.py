@@ -207,3 +207,23 @@ async def test_every_guarded_service_refuses_a_member_itself(h: Harness) -> None
         refused.append(name)
     assert refused == list(calls)
     assert await role_of(h, ALICE) is Role.MEMBER
+
+
+async def test_only_people_an_alert_reached_can_answer_it(h: Harness) -> None:
+    """An answer counts in the coordinators' tally: a tampered button cannot add one."""
+    from tests.test_alerts import ALERT, send
+
+    public_id = await send(h, {**ALERT, "audience": [], "countries": ["PK"]})  # bob only
+    alert_id = int(
+        await h.running.db.read.fetch_value(
+            "SELECT id FROM alerts WHERE public_id = ?", (public_id,)
+        )
+    )
+    await h.drive.block_action(ALICE, "alert.respond", value=f"{alert_id}:done")
+    await h.drive.block_action(BOB, "alert.respond", value=f"{alert_id}:done")
+    await h.settle()
+    answered = await h.running.db.read.fetch_all(
+        "SELECT user_id FROM alert_responses WHERE alert_id = ?", (alert_id,)
+    )
+    assert [r[0] for r in answered] == [BOB]
+    assert "not valid" in ephemeral_text(h.slack.ephemerals(ALICE)[-1])
