@@ -271,8 +271,11 @@ def _notice(text: str) -> dict[str, Any]:
 
 
 async def respond_clicked(call: ActionCall) -> None:
+    """One of the answer buttons; the button's action_id and its value must name one answer."""
     alert_id, _, answer = call.value.partition(":")
     try:
+        if call.action_id != f"{render.RESPOND_PREFIX}{answer}":
+            raise ValueError("the button and its value disagree")
         response = Response(answer)
         alert = await call.bot.alerts.respond(call.member, int(alert_id), response)
     except (ValueError, AlertError) as error:
@@ -356,7 +359,8 @@ def register(registry: Registry) -> None:
     registry.view(
         View(callback_id=render.CONFIRM_CALLBACK, handler=confirm_submitted, role=Role.COORDINATOR)
     )
-    registry.action(Action(action_id="alert.respond", handler=respond_clicked))
+    for action_id in render.RESPOND_ACTIONS.values():
+        registry.action(Action(action_id=action_id, handler=respond_clicked))
     registry.action(Action(action_id="alert.link", handler=link_clicked))
     registry.action(
         Action(action_id="campaign.alert", handler=campaign_clicked, role=Role.COORDINATOR)

@@ -273,4 +273,5 @@ def register(registry: Registry) -> None:
             ),
         )
     )
-    registry.action(Action(action_id="cases.page", handler=page_clicked))
+    for action_id in (render.PAGE_PREVIOUS, render.PAGE_NEXT):
+        registry.action(Action(action_id=action_id, handler=page_clicked))

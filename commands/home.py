@@ -6,7 +6,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from network_bot.blocks.home import home_view
+from network_bot.blocks.home import PAGE_NEXT, PAGE_PREVIOUS, home_view
 from network_bot.bot import Bot
 from network_bot.calls import ActionCall, EventCall
 from network_bot.registry import Action, Event, Registry
@@ -42,4 +42,5 @@ async def page_clicked(call: ActionCall) -> None:
 
 def register(registry: Registry) -> None:
     registry.event(Event(event_type="app_home_opened", handler=home_opened))
-    registry.action(Action(action_id="home.page", handler=page_clicked))
+    for action_id in (PAGE_PREVIOUS, PAGE_NEXT):
+        registry.action(Action(action_id=action_id, handler=page_clicked))

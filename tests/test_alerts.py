@@ -184,7 +184,7 @@ async def test_concurrent_answers_are_tallied_once_per_person(h: Harness) -> Non
         *(
             h.drive.block_action(
                 user,
-                "alert.respond",
+                f"alert.respond.{answer}",
                 value=f"{alert.id}:{answer}",
                 message=alert_dms(h, user, public_id)[0],
             )
@@ -197,7 +197,7 @@ async def test_concurrent_answers_are_tallied_once_per_person(h: Harness) -> Non
     by_org = await alert_store.tallies_by_organisation(h.running.db.read, alert.id)
     assert set(by_org) >= {"Network Secretariat", "Gulf Rights Monitor"}
     assert any("Thank you: recorded" in ephemeral_text(m) for m in h.slack.ephemerals(EMMA))
-    tampered = await h.drive.block_action(BOB, "alert.respond", value="999999:in")
+    tampered = await h.drive.block_action(BOB, "alert.respond.in", value="999999:in")
     assert tampered.status == 200
     await h.settle()
     assert sum((await alert_store.tallies(h.running.db.read, alert.id)).values()) == 6
@@ -215,7 +215,7 @@ async def test_recall_withdraws_every_copy(h: Harness) -> None:
     assert "withdrawn" in json.dumps(channel_copy["blocks"])
     alert = await alert_store.get_by_public_id(h.running.db.read, public_id)
     assert alert is not None
-    late = await h.drive.block_action(ALICE, "alert.respond", value=f"{alert.id}:in")
+    late = await h.drive.block_action(ALICE, "alert.respond.in", value=f"{alert.id}:in")
     assert late.status == 200
     await h.settle()
     assert any("withdrawn" in ephemeral_text(m) for m in h.slack.ephemerals(ALICE))

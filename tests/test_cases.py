@@ -314,9 +314,9 @@ async def test_search_filters_pages_and_bad_syntax(h: Harness) -> None:
         for b in first.json["blocks"]
         if b["type"] == "actions"  # type: ignore[index]
         for e in b["elements"]
-        if e["action_id"] == "cases.page"
+        if e["action_id"] == "cases.page.next"
     )
-    await h.drive.block_action(BOB, "cases.page", value=next_value)
+    await h.drive.block_action(BOB, "cases.page.next", value=next_value)
     await h.settle()
     page_two = ephemeral_text(h.slack.ephemerals(BOB)[-1])
     assert ids[0] in page_two and ids[-1] not in page_two

@@ -240,7 +240,7 @@ async def test_home_tab_for_a_member_following_500_cases(h: Harness) -> None:
     assert len(home["blocks"]) <= 100
     text = json.dumps(home["blocks"])
     assert "Cases you follow* (500)" in text and "1 to 20 of 500" in text
-    await h.drive.block_action(BOB, "home.page", value="20", view=home)
+    await h.drive.block_action(BOB, "home.page.next", value="20", view=home)
     await h.settle()
     page_two = json.dumps(h.slack.home(BOB)["blocks"])  # type: ignore[index]
     assert "21 to 40 of 500" in page_two

@@ -17,6 +17,11 @@ from network_bot.vocabulary import Urgency
 DIGEST_ALERTS = 7  # six blocks each: a digest stays inside a message's 50 blocks
 COMPOSE_CALLBACK = "alert.compose"
 CONFIRM_CALLBACK = "alert.confirm"
+RESPOND_PREFIX = "alert.respond."
+RESPOND_ACTIONS = {r: f"{RESPOND_PREFIX}{r.value}" for r in Response}
+"""One action_id per answer: Slack refuses a block whose buttons share an action_id (Button
+element: "unique among all other action_ids in the containing block"). The value carries the
+alert and the answer; the handler checks that both agree."""
 
 ACTIONS = {
     "sign_letter": "Sign the joint letter",
@@ -68,20 +73,25 @@ def alert_message(alert: Alert, *, case_public_id: str | None) -> dict[str, Any]
         kit.section(kit.safe(alert.body, 2000)),
         ask_block,
         kit.context(" · ".join(facts)),
-        kit.actions(
-            *(
-                kit.button(
-                    r.label,
-                    action_id="alert.respond",
-                    value=f"{alert.id}:{r.value}",
-                    style="primary" if r is Response.IN else None,
-                )
-                for r in Response
-            ),
-            block_id=f"respond:{alert.id}",
-        ),
+        respond_block(alert),
     ]
     return kit.post(blocks, text=f"{MARK[alert.urgency]}{alert.headline}")
+
+
+def respond_block(alert: Alert) -> kit.Block:
+    """The answer buttons under an alert (its DM, the digest, App Home)."""
+    return kit.actions(
+        *(
+            kit.button(
+                r.label,
+                action_id=RESPOND_ACTIONS[r],
+                value=f"{alert.id}:{r.value}",
+                style="primary" if r is Response.IN else None,
+            )
+            for r in Response
+        ),
+        block_id=f"respond:{alert.id}",
+    )
 
 
 def compose_modal(
@@ -218,10 +228,15 @@ def preview_modal(
             f"#{kit.escape(name)}{' (shared)' if shared else ''}" for name, shared in channel_names
         )
         reach.append(f"posted in {listed}")
+    # The preview shows the answer buttons as text: live buttons in a draft would record answers
+    # to an alert nobody has received yet.
+    shown = [b for b in message["blocks"] if b.get("block_id") != f"respond:{alert.id}"]
+    answers = " · ".join(f"[{r.label}]" for r in Response)
     blocks: list[kit.Block] = [
         kit.context("Preview: this is exactly what will be sent. Nothing has gone out yet."),
         kit.divider(),
-        *message["blocks"],
+        *shown,
+        kit.context(f"Recipients answer with the buttons {kit.escape(answers)}"),
         kit.divider(),
         kit.section(" · ".join(reach)),
     ]

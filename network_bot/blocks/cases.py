@@ -24,6 +24,10 @@ from network_bot.vocabulary import (
 )
 
 REPORT_CALLBACK = "report.submit"
+# Previous and Next share an actions block: one action_id each (Button element: unique within
+# the block); the value carries the query of that page.
+PAGE_PREVIOUS = "cases.page.previous"
+PAGE_NEXT = "cases.page.next"
 REJECT_CALLBACK = "case.reject.submit"
 DUPLICATE_CALLBACK = "case.duplicate.submit"
 
@@ -66,8 +70,10 @@ def _headline(case: PublicCase) -> str:
     )
 
 
-def _sources(sources: Sequence[str]) -> str:
-    return "\n".join(f"• {kit.link(url, url[:80])}" for url in sources) or "_none given_"
+def _source_blocks(sources: Sequence[str]) -> list[kit.Block]:
+    """Every source as a link, over as many sections as ten long URLs need."""
+    lines = [f"• {kit.link(url, kit.truncate(url, 80))}" for url in sources] or ["_none given_"]
+    return kit.line_sections("*Sources*", lines)
 
 
 def case_card(
@@ -104,7 +110,7 @@ def case_card(
                 ("Followers", str(followers)),
             ]
         ),
-        kit.section("*Sources*\n" + _sources(case.sources)),
+        *_source_blocks(case.sources),
     ]
     if case.redacted:
         blocks.append(
@@ -169,9 +175,9 @@ def search_results(
         )
     nav = []
     if prev_value:
-        nav.append(kit.button("Previous", action_id="cases.page", value=prev_value))
+        nav.append(kit.button("Previous", action_id=PAGE_PREVIOUS, value=prev_value))
     if next_value:
-        nav.append(kit.button("Next", action_id="cases.page", value=next_value))
+        nav.append(kit.button("Next", action_id=PAGE_NEXT, value=next_value))
     if nav:
         blocks.append(kit.actions(*nav))
     return kit.message(blocks, text=title)

@@ -6,11 +6,16 @@ from datetime import date
 from typing import Any
 
 from network_bot.blocks import kit
-from network_bot.blocks.alerts import alert_message
+from network_bot.blocks.alerts import respond_block
 from network_bot.blocks.cases import country_label
 from network_bot.blocks.updates import update_line
 from network_bot.services.home import FOLLOWED_PER_PAGE, HomeData
 from network_bot.services.impunity import clock_text
+
+# Previous and Next sit in one actions block, so each has its own action_id (Button element:
+# unique within the block); the value carries the offset.
+PAGE_PREVIOUS = "home.page.previous"
+PAGE_NEXT = "home.page.next"
 
 
 def home_view(data: HomeData, *, today: date) -> dict[str, Any]:
@@ -45,13 +50,13 @@ def home_view(data: HomeData, *, today: date) -> dict[str, Any]:
         nav.append(
             kit.button(
                 "Previous",
-                action_id="home.page",
+                action_id=PAGE_PREVIOUS,
                 value=str(max(0, data.offset - FOLLOWED_PER_PAGE)),
             )
         )
     if data.offset + FOLLOWED_PER_PAGE < followed.total_cases:
         nav.append(
-            kit.button("Next", action_id="home.page", value=str(data.offset + FOLLOWED_PER_PAGE))
+            kit.button("Next", action_id=PAGE_NEXT, value=str(data.offset + FOLLOWED_PER_PAGE))
         )
     if nav:
         first = data.offset + 1
@@ -76,8 +81,7 @@ def home_view(data: HomeData, *, today: date) -> dict[str, Any]:
     if not data.open_calls:
         blocks.append(kit.context("Nothing waiting. Thank you!"))
     for alert in data.open_calls:
-        message = alert_message(alert, case_public_id=None)["blocks"]
-        blocks += [kit.section(f"*{kit.safe(alert.headline, 150)}*"), message[-1]]
+        blocks += [kit.section(f"*{kit.safe(alert.headline, 150)}*"), respond_block(alert)]
 
     if member.role.value != "member":
         blocks += [kit.divider(), kit.header("Coordinators")]

@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import re
+
+import regex
+
 from network_bot.slack_ids import MENTIONABLE_ID
 
 Block = dict[str, Any]
@@ -32,6 +36,14 @@ INPUT_LABEL = 2000
 PLACEHOLDER = 150
 MESSAGE_TEXT = 40_000
 
+_ENTITY = re.compile(r"&(amp|lt|gt);")
+_ENTITY_TEXT = {"amp": "&", "lt": "<", "gt": ">"}
+# What truncation never splits: one of Slack's three entities, a whole <…> (link, mention,
+# channel), or one user-perceived character (an extended grapheme cluster: an emoji with its
+# modifiers and joiners, a letter with its combining marks).
+_ATOM = regex.compile(r"&(?:amp|lt|gt);|<[^<>]*>|\X")
+ELLIPSIS = "…"
+
 
 def escape(text: str) -> str:
     """Escape the three characters Slack's mrkdwn treats as control characters."""
@@ -39,7 +51,18 @@ def escape(text: str) -> str:
 
 
 def unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    """Undo Slack's escaping of ``&``, ``<`` and ``>`` once, in one pass (so a typed ``&amp;lt;``
+    becomes ``&lt;``, not ``<``). Only these three entities: Slack encodes nothing else."""
+    return _ENTITY.sub(lambda m: _ENTITY_TEXT[m.group(1)], text)
+
+
+def slack_len(text: str) -> int:
+    """A length as Slack's limits are counted here: UTF-16 code units.
+
+    Slack's reference says "characters" without saying which kind; an emoji outside the Basic
+    Multilingual Plane is one code point but two UTF-16 units, so counting units never lets a text
+    past a limit under either reading (docs/slack-rules.md)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def fallback(text: str) -> str:
@@ -49,8 +72,22 @@ def fallback(text: str) -> str:
 
 
 def truncate(text: str, limit: int) -> str:
-    """Cut to ``limit`` characters, marking the cut with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Cut to at most ``limit`` (in :func:`slack_len`), marking the cut with an ellipsis.
+
+    The cut falls between whole entities, links, mentions and graphemes, never inside one, so an
+    escaped ``&amp;`` or a ``<https://…|label>`` is kept whole or left out whole."""
+    if slack_len(text) <= limit:
+        return text
+    budget = limit - slack_len(ELLIPSIS)
+    kept: list[str] = []
+    used = 0
+    for match in _ATOM.finditer(text):
+        size = slack_len(match.group())
+        if used + size > budget:
+            break
+        kept.append(match.group())
+        used += size
+    return "".join(kept).rstrip() + ELLIPSIS if limit > 0 else ""
 
 
 def safe(text: str, limit: int = SECTION_TEXT) -> str:
@@ -68,14 +105,20 @@ def channel_link(channel_id: str) -> str:
 
 
 def link(url: str, label: str) -> str:
-    """A link whose URL and label cannot break out of Slack's ``<url|label>`` markup."""
-    clean_url = url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
+    """A link whose URL and label cannot break out of Slack's ``<url|label>`` markup.
+
+    ``&`` in the URL is sent as ``&amp;`` like everywhere else in mrkdwn (Slack decodes it);
+    characters that would end the markup are percent-encoded."""
+    clean_url = escape(
+        url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
+    )
     clean_label = escape(label).replace("|", "¦")
     return f"<{clean_url}|{truncate(clean_label, 300)}>"
 
 
 def plain(text: str, limit: int, *, emoji: bool = True) -> dict[str, Any]:
-    """A plain_text object; Slack never parses markup in it, so only the length matters."""
+    """A plain_text object from raw (unescaped) text: Slack parses no markup in it, so nothing
+    is escaped and only the length matters."""
     return {"type": "plain_text", "text": truncate(text, limit) or " ", "emoji": emoji}
 
 
@@ -95,6 +138,25 @@ def section(text: str, *, accessory: Block | None = None, block_id: str | None =
     if block_id:
         block["block_id"] = block_id
     return block
+
+
+def line_sections(title: str, lines: Sequence[str]) -> list[Block]:
+    """``title`` and ``lines`` (escaped mrkdwn) in as many sections as it takes to keep each
+    within Slack's 3,000 characters, never splitting a line; a line too long on its own is cut
+    whole-atom by :func:`truncate`."""
+    sections: list[Block] = []
+    current = title
+    for line in lines:
+        candidate = f"{current}\n{line}" if current else line
+        if slack_len(candidate) <= SECTION_TEXT:
+            current = candidate
+            continue
+        if current:
+            sections.append(section(current))
+        current = truncate(line, SECTION_TEXT)
+    if current or not sections:
+        sections.append(section(current or " "))
+    return sections
 
 
 def fields(pairs: Sequence[tuple[str, str]]) -> Block:
@@ -137,9 +199,11 @@ def button(
 def confirm_dialog(
     title: str, text: str, *, yes: str = "Yes", no: str = "Cancel"
 ) -> dict[str, Any]:
+    """A confirmation dialog; every text in it is plain_text (Confirmation dialog object), so
+    ``text`` is raw, not mrkdwn."""
     return {
         "title": plain(title, 100),
-        "text": mrkdwn(text, 300),
+        "text": plain(text, 300),
         "confirm": plain(yes, 30),
         "deny": plain(no, 30),
     }

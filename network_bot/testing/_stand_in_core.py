@@ -22,18 +22,42 @@ class ApiError(Exception):
     Workspace operations raise it so the HTTP layer, the driver and tests share one vocabulary.
     """
 
-    def __init__(self, error: str, *, status: int = 200, messages: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        error: str,
+        *,
+        status: int = 200,
+        messages: list[str] | None = None,
+        block_kit: bool = False,
+    ) -> None:
         super().__init__(error if not messages else f"{error}: {'; '.join(messages)}")
         self.error = error
         self.status = status
         self.messages = list(messages or [])
+        self.block_kit = block_kit
+        """True when Block Kit validation refused the content (recorded as a violation)."""
 
     def body(self) -> dict[str, Any]:
-        """The JSON body Slack sends for this error."""
+        """The JSON body Slack sends for this error; ``invalid_blocks`` also lists ``errors``
+        without the ``[ERROR]`` prefix, as Slack does."""
         body: dict[str, Any] = {"ok": False, "error": self.error}
+        if self.error == "invalid_blocks" and self.messages:
+            body["errors"] = [m.removeprefix("[ERROR] ") for m in self.messages]
         if self.messages:
             body["response_metadata"] = {"messages": list(self.messages)}
         return body
+
+
+@dataclass(frozen=True, kw_only=True)
+class Violation:
+    """Content Slack would have refused: where it was sent, Slack's error and its messages."""
+
+    where: str
+    error: str
+    messages: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.error} {'; '.join(self.messages)}".strip()
 
 
 @dataclass(kw_only=True)

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from network_bot.testing._stand_in_blocks import ViewKind, check_view, with_ids
+from network_bot.testing._stand_in_blocks import with_ids
 from network_bot.testing._stand_in_core import ApiError
+from network_bot.testing._stand_in_surfaces import ViewKind, check_view
 
 Json = dict[str, Any]
 
@@ -74,9 +75,9 @@ class ViewStore:
 
     @staticmethod
     def _validate_view(view: Any, kind: ViewKind) -> Json:
-        problems = check_view(view, kind=kind)
-        if problems:
-            raise ApiError("invalid_arguments", messages=problems)
+        refused = check_view(view, kind=kind)
+        if refused is not None:
+            raise ApiError(refused.error, messages=refused.messages, block_kit=True)
         assert isinstance(view, dict)
         return view
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from network_bot.testing._stand_in_blocks import MESSAGE_TEXT, check_message_blocks, with_ids
+from network_bot.testing._stand_in_blocks import with_ids
 from network_bot.testing._stand_in_core import ApiError
+from network_bot.testing._stand_in_surfaces import check_message, check_response_url_body
 from network_bot.testing._stand_in_views import ViewStore
 
 Json = dict[str, Any]
@@ -52,10 +53,6 @@ def _tz_label(offset: int) -> str:
     sign = "+" if offset >= 0 else "-"
     hours, minutes = divmod(abs(offset) // 60, 60)
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
-
-
-def _has_content(text: Any, blocks: Any, attachments: Any) -> bool:
-    return bool(text) or bool(blocks) or bool(attachments)
 
 
 class Workspace:
@@ -358,19 +355,10 @@ class Workspace:
     # --- messages ------------------------------------------------------------------------
 
     @staticmethod
-    def _check_content(text: Any, blocks: Any, attachments: Any) -> None:
-        if not _has_content(text, blocks, attachments):
-            raise ApiError("no_text")
-        if text is not None and not isinstance(text, str):
-            raise ApiError("invalid_arguments", messages=["[ERROR] text must be a string"])
-        if isinstance(text, str) and len(text) > MESSAGE_TEXT:
-            raise ApiError("msg_too_long")
-        if blocks is not None:
-            if isinstance(blocks, str):
-                raise ApiError("invalid_blocks_format")
-            problems = check_message_blocks(blocks)
-            if problems:
-                raise ApiError("invalid_blocks", messages=problems)
+    def _check_content(text: Any, blocks: Any, attachments: Any, mrkdwn: Any = True) -> None:
+        refused = check_message(text=text, blocks=blocks, attachments=attachments, mrkdwn=mrkdwn)
+        if refused is not None:
+            raise ApiError(refused.error, messages=refused.messages, block_kit=True)
 
     def _message(self, channel: str, *, text: Any, blocks: Any, extra: Json) -> Json:
         message: Json = {
@@ -576,10 +564,9 @@ class Workspace:
         text, blocks = body.get("text"), body.get("blocks")
         deleting = bool(body.get("delete_original"))
         if not deleting:
-            try:
-                self._check_content(text, blocks, body.get("attachments"))
-            except ApiError as error:
-                raise ApiError(error.error, status=400, messages=error.messages) from None
+            refused = check_response_url_body(body)
+            if refused is not None:
+                raise ApiError(refused.error, status=400, messages=refused.messages, block_kit=True)
         url.uses += 1
         original = self._original(url)
         if deleting:

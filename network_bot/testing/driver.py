@@ -170,8 +170,28 @@ class SlackDriver:
         )
 
     async def interact(self, payload: Mapping[str, Any]) -> DriverResponse:
-        """Post any interaction payload as Slack does."""
-        return await self.post(build_interaction_body(payload))
+        """Post any interaction payload as Slack does; the ack is held to Slack's rules."""
+        response = await self.post(build_interaction_body(payload))
+        view = payload.get("view")
+        return self._checked(
+            str(payload.get("type")), response, view=view if isinstance(view, dict) else None
+        )
+
+    def _checked(
+        self, kind: str, response: DriverResponse, *, view: Json | None = None
+    ) -> DriverResponse:
+        """What Slack would make of the ack: an invalid body is an error the person sees."""
+        if response.status != 200 or response.slack_error is not None:
+            return response
+        if response.text.strip() and response.json is None:
+            if kind in ("slash_command", "view_submission", "block_suggestion"):
+                return dataclasses.replace(response, slack_error="invalid_response: not JSON")
+            return response
+        refused = self.stand_in.check_ack(kind, response.json, view=view)
+        if refused is None:
+            return response
+        detail = "; ".join(refused.messages)
+        return dataclasses.replace(response, slack_error=f"{refused.error}: {detail}".strip(": "))
 
     async def command(
         self,
@@ -193,7 +213,7 @@ class SlackDriver:
             team_id=self.team_id,
             api_app_id=self.api_app_id,
         )
-        return await self.post(urlencode(fields).encode())
+        return self._checked("slash_command", await self.post(urlencode(fields).encode()))
 
     async def block_action(
         self,

@@ -48,8 +48,13 @@ class Harness:
         settings: dict[str, Any] | None = None,
         rate_limits: dict[str, float] | None = None,
         channel_post_rate: float | None = None,
+        strict: bool = True,
     ) -> None:
+        """``strict``: stopping raises if the stand-in refused anything the bot sent for breaking
+        Slack's Block Kit rules (``slack.violations``), so no test passes on a surface that real
+        Slack would refuse. Tests that provoke a refusal on purpose clear ``slack.violations``."""
         self.db_path = db_path
+        self.strict = strict
         self.clock = clock
         self.people = tuple(people)
         self.rooms = tuple(rooms)
@@ -159,6 +164,9 @@ class Harness:
     async def stop(self) -> None:
         await self.stop_bot()
         await self.slack.close()
+        if self.strict and self.slack.violations:
+            listed = "\n".join(f"- {v}" for v in self.slack.violations[:20])
+            raise AssertionError(f"Slack would have refused what the bot sent:\n{listed}")
 
     @property
     def running(self) -> Bot:

@@ -32,13 +32,24 @@ from network_bot.testing._stand_in_core import (
     ParamsFilter,
     RateLimiter,
     RecordedCall,
+    Violation,
 )
 from network_bot.testing._stand_in_methods import WebApi
 from network_bot.testing._stand_in_socket import SocketHub
+from network_bot.testing._stand_in_surfaces import Refusal, check_ack
 from network_bot.testing._stand_in_wire import JSON, decode_api_request, decode_hook_body
 from network_bot.testing._stand_in_workspace import Json, Workspace
 
-__all__ = ["FILE_UPLOAD", "RESPONSE_URL", "ApiError", "Fault", "RecordedCall", "SlackStandIn"]
+__all__ = [
+    "FILE_UPLOAD",
+    "RESPONSE_URL",
+    "ApiError",
+    "Fault",
+    "RecordedCall",
+    "Refusal",
+    "SlackStandIn",
+    "Violation",
+]
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +109,9 @@ class SlackStandIn(Workspace):
         self.bot_token = bot_token
         self.app_token = app_token
         self.calls: list[RecordedCall] = []
+        self.violations: list[Violation] = []
+        """Everything refused for breaking Block Kit rules (API calls, response_url posts, acks),
+        oldest first: a strict test run expects none (see ``Harness``)."""
         self._faults = FaultQueue()
         self._limiter = RateLimiter(rate_limits, channel_post_rate)
         self._sockets = SocketHub(app_id=app_id)
@@ -163,6 +177,21 @@ class SlackStandIn(Workspace):
 
     def clear_calls(self) -> None:
         self.calls.clear()
+
+    def record_violation(self, where: str, refusal: Refusal) -> None:
+        """Note content Slack would have refused (the driver and Socket Mode report acks here)."""
+        self.violations.append(
+            Violation(where=where, error=refusal.error, messages=tuple(refusal.messages))
+        )
+
+    def check_ack(
+        self, kind: str, body: dict[str, Any] | None, *, view: dict[str, Any] | None = None
+    ) -> Refusal | None:
+        """Validate an ack the bot returned for a ``kind`` of request; a refusal is recorded."""
+        refused = check_ack(kind, body, view=view)
+        if refused is not None:
+            self.record_violation(f"ack to {kind}", refused)
+        return refused
 
     def inject(
         self,
@@ -246,14 +275,24 @@ class SlackStandIn(Workspace):
         retry_attempt: int = 0,
         retry_reason: str = "",
     ) -> dict[str, Any] | None:
-        """Deliver an envelope and return the ack's payload ({} if empty, None if no ack)."""
-        return await self._sockets.send(
+        """Deliver an envelope and return the ack's payload ({} if empty, None if no ack).
+
+        The ack's payload is held to Slack's rules for that kind of request, as over HTTP.
+        """
+        answer = await self._sockets.send(
             envelope_type,
             payload,
             timeout=timeout,
             retry_attempt=retry_attempt,
             retry_reason=retry_reason,
         )
+        if answer is not None:
+            kind = (
+                "slash_command" if envelope_type == "slash_commands" else str(payload.get("type"))
+            )
+            view = payload.get("view") if isinstance(payload.get("view"), dict) else None
+            self.check_ack(kind, answer, view=view)
+        return answer
 
     async def drop_sockets(self, *, reason: str | None = None) -> None:
         """Close every Socket Mode connection (``reason``: send Slack's disconnect notice first)."""
@@ -354,6 +393,10 @@ class SlackStandIn(Workspace):
             else:
                 answer = _json_answer(200, handler(params))
         except ApiError as error:
+            if error.block_kit:
+                self.violations.append(
+                    Violation(where=method, error=error.error, messages=tuple(error.messages))
+                )
             answer = _json_answer(error.status, error.body())
         except Exception:  # a stand-in bug: answer like Slack's outage page, loudly
             log.exception("stand-in failed to answer %s", method)
@@ -378,6 +421,10 @@ class SlackStandIn(Workspace):
             self.use_response_url(request.match_info["token"], body)
             answer = _json_answer(200, {"ok": True})
         except ApiError as error:
+            if error.block_kit:
+                self.violations.append(
+                    Violation(where=RESPONSE_URL, error=error.error, messages=tuple(error.messages))
+                )
             answer = _text_answer(error.status, error.error)
         return self._record(RESPONSE_URL, body, encoding, started, answer)
 
