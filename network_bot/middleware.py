@@ -121,7 +121,12 @@ class IdentifyMember(AsyncMiddleware):
         person_team = user_team_of(payload)
         if not expected_team or any(t and t != expected_team for t in (team, person_team)):
             # Fail closed: a workspace that is not the network's, or none we can be sure of.
-            log.warning("refused a request from another workspace (%s)", team)
+            # Name the person's own workspace: in Slack Connect it differs from the request's.
+            log.warning(
+                "refused a request from another workspace (person's team %s, request's team %s)",
+                person_team or team,
+                team,
+            )
             return self._refuse(
                 payload,
                 "This bot serves one network's workspace, and this request came from another.",

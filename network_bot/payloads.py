@@ -1,14 +1,23 @@
 """What Slack sends, as pydantic models: a payload that does not fit is refused before any handler.
 
-Only the fields the bot reads are declared; everything else Slack adds is kept but ignored.
+Only the fields the bot reads are declared; everything else Slack adds is kept but ignored
+(``enterprise``, ``is_enterprise_install``, ``authorizations``, ``response_urls`` …).
+
+Slack escapes ``&``, ``<`` and ``>`` in what people type as ``&amp;``, ``&lt;``, ``&gt;``
+(Formatting message text, "Escaping text"; slash commands send their text that way). Those three
+entities are undone here, once, for command text and typed values, so the rest of the bot holds
+what the person typed; ``kit.escape`` escapes again only when it is rendered as mrkdwn. Real
+markup such as a mention ``<@U0123ABCD|name>`` arrives with literal ``<``/``>`` and is left as it
+is for the argument parser.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from network_bot.blocks.kit import unescape
 from network_bot.slack_ids import CHANNEL_ID, TEAM_ID, USER_ID
 
 MAX_COMMAND_TEXT = 4000
@@ -28,6 +37,11 @@ class SlashCommandPayload(_Payload):
     channel_name: str = ""
     response_url: str = ""
     trigger_id: str = ""
+
+    @field_validator("text")
+    @classmethod
+    def _typed(cls, text: str) -> str:
+        return unescape(text)
 
 
 class PayloadUser(_Payload):
@@ -56,8 +70,34 @@ class BlockAction(_Payload):
     action_ts: str = ""
 
 
+# Elements whose state holds text the person typed (View state, per element type).
+TYPED_VALUE_ELEMENTS = frozenset(
+    {"plain_text_input", "email_text_input", "url_text_input", "number_input"}
+)
+
+
 class ViewState(_Payload):
     values: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
+
+    @field_validator("values")
+    @classmethod
+    def _typed(
+        cls, values: dict[str, dict[str, dict[str, Any]]]
+    ) -> dict[str, dict[str, dict[str, Any]]]:
+        """Typed values with Slack's entities undone; options, dates and picks are left alone
+        (their values are the ones the bot sent)."""
+        return {
+            block_id: {
+                action_id: (
+                    {**state, "value": unescape(state["value"])}
+                    if state.get("type") in TYPED_VALUE_ELEMENTS
+                    and isinstance(state.get("value"), str)
+                    else state
+                )
+                for action_id, state in elements.items()
+            }
+            for block_id, elements in values.items()
+        }
 
 
 class PayloadView(_Payload):
@@ -100,6 +140,11 @@ class BlockSuggestionPayload(_Payload):
     block_id: str = ""
     value: str = Field(default="", max_length=200)
     view: PayloadView | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _typed(cls, value: str) -> str:
+        return unescape(value)
 
 
 class EventCallbackPayload(_Payload):

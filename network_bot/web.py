@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import urllib.parse
 from collections import OrderedDict
 
 from aiohttp import web
@@ -69,6 +70,8 @@ def build_web_app(bot: Bot) -> web.Application:
             log.info("refused a request with content type %s", request.content_type[:60])
             return _plain(415, "unsupported content type")
         raw = await request.read()
+        if _is_ssl_check(request.content_type, raw):
+            return _plain(200, "")
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
         if not timestamp or not signature:
@@ -131,3 +134,13 @@ def build_web_app(bot: Bot) -> web.Application:
 
 def _plain(status: int, text: str) -> web.Response:
     return web.Response(status=status, text=text)
+
+
+def _is_ssl_check(content_type: str, raw: bytes) -> bool:
+    """Slack's certificate check of a slash command's Request URL (Implementing slash commands,
+    "ssl_check"): a form with ``ssl_check=1`` and a token, sent without signature headers. It gets
+    a plain 200 and is otherwise ignored: nothing in it is acted on."""
+    if content_type != "application/x-www-form-urlencoded" or len(raw) > 2048:
+        return False
+    fields = urllib.parse.parse_qs(raw.decode("utf-8", "replace"))
+    return fields.get("ssl_check") == ["1"]

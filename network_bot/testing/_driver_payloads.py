@@ -15,6 +15,7 @@ from network_bot.testing._driver_state import (
     SINGLE_OPTION_KINDS,
     element_state,
     option_for,
+    slack_escaped,
     state_values,
 )
 from network_bot.testing.stand_in import SlackStandIn
@@ -44,7 +45,9 @@ def build_slash_command_body(
     team_id: str | None = None,
     api_app_id: str = "A0NETWORK",
 ) -> dict[str, str]:
-    """The fields of a slash command: form-encoded over HTTP, this very dict over Socket Mode."""
+    """The fields of a slash command: form-encoded over HTTP, this very dict over Socket Mode.
+
+    ``text`` is what the person typed; it is sent escaped, as Slack sends it."""
     user = stand_in.users.get(user_id)
     return {
         "token": VERIFICATION_TOKEN,
@@ -55,7 +58,7 @@ def build_slash_command_body(
         "user_id": user_id,
         "user_name": str(user["name"]) if user else user_id.lower(),
         "command": command,
-        "text": text,
+        "text": slack_escaped(text),
         "api_app_id": api_app_id,
         "is_enterprise_install": "false",
         "response_url": stand_in.new_response_url(channel_id=channel_id, user_id=user_id),
@@ -256,7 +259,7 @@ class SlackPayloads:
         payload.update(
             {
                 "action_id": action_id,
-                "value": value,
+                "value": slack_escaped(value),
                 "block_id": found[1] if found else (block_id or "b"),
             }
         )

@@ -8,6 +8,7 @@ The element type in the view decides the shape, so the test cannot get it wrong.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,6 +35,19 @@ STATEFUL_KINDS = (
 ) - {"overflow"}
 
 _UNSET: Any = object()
+# Markup Slack itself puts in typed text: mentions, channels, special mentions (with a label).
+_MARKUP = re.compile(r"(<[@#!][^<>]*>)")
+
+
+def slack_escaped(text: str) -> str:
+    """Typed text as Slack sends it (Formatting message text, "Escaping text"): ``&``, ``<`` and
+    ``>`` as ``&amp;``, ``&lt;``, ``&gt;``, except the markup of a mention or channel Slack made
+    itself (``<@U0123ABCD|name>``, ``<#C0123ABCD|name>``, ``<!here>``), which stays as it is."""
+    parts = _MARKUP.split(text)
+    return "".join(
+        part if i % 2 else part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        for i, part in enumerate(parts)
+    )
 
 
 def options_of(element: Json) -> list[Json]:
@@ -60,7 +74,8 @@ def _initial_state(element: Json) -> Json:
     """What Slack sends for an element the person did not touch: its initial value, if any."""
     kind = str(element.get("type"))
     if kind in TEXT_KINDS:
-        return {"value": element.get("initial_value")}
+        initial = element.get("initial_value")
+        return {"value": slack_escaped(initial) if isinstance(initial, str) else initial}
     if kind in SINGLE_OPTION_KINDS:
         return {"selected_option": element.get("initial_option")}
     if kind in MULTI_OPTION_KINDS:
@@ -101,7 +116,7 @@ def _time(value: Any) -> str:
 def _chosen_state(element: Json, value: Any) -> Json:
     kind = str(element.get("type"))
     if kind in TEXT_KINDS:
-        return {"value": str(value)}
+        return {"value": slack_escaped(str(value))}
     if kind in SINGLE_OPTION_KINDS:
         return {"selected_option": option_for(element, value)}
     if kind in MULTI_OPTION_KINDS:
