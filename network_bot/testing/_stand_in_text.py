@@ -10,9 +10,11 @@ Written from Slack's reference, not from what the bot sends:
   ``<url>`` or ``<url|label>``, a mention ``<@U…>``, a channel ``<#C…>``, a special mention
   ``<!here>``, ``<!subteam^ID>``, ``<!date^…|fallback>``. A ``>`` that starts a line is a quote.
 
-Slack's server renders a stray ``&`` or an unclosed ``<`` wrongly rather than refusing it; the
+Slack's server renders a broken entity or an unclosed ``<`` wrongly rather than refusing it; the
 stand-in refuses it (``invalid_blocks``) so a broken escape or a cut-off link fails a test instead
-of reaching a coordinator garbled. docs/slack-rules.md says so.
+of reaching a coordinator garbled. A lone ``&`` (as in "food & water") is accepted, as Slack shows
+it; an ``&`` followed by a letter, digit or ``#`` must be one of the three entities (that catches a
+cut ``&am…`` and HTML entities Slack does not decode). docs/slack-rules.md says so.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ from typing import Any
 TEXT_OBJECT_MAX = 3000
 TEXT_TYPES = ("plain_text", "mrkdwn")
 _ENTITY = re.compile(r"&(amp|lt|gt);")
-# What may stand between < and > (Formatting text, "Advanced formatting"): mentions, channels,
-# special mentions and links; the label after "|" is free text (entities checked separately).
+# An & that starts something entity-like: a letter, digit or # right after it.
+_ENTITY_LIKE = re.compile(r"&[A-Za-z0-9#]")
+# What may stand between < and > (Formatting message text, "Advanced formatting"): a mention, a
+# channel, a special mention, or a link target that looks like an address (a scheme, or a dot or
+# an @ in it: Slack links <example.org|x> and <someone@example.org> too); then an optional label.
 _CONTROL = re.compile(
     r"^(?:@[UWB][A-Z0-9]+|#[CG][A-Z0-9]+|![a-z]+(?:\^[^|]*)?"
-    r"|(?:https?|mailto|tel|slack|ftp|ftps|sftp|ssh|git|irc|news|spotify|skype):[^|\s]+)"
+    r"|[a-z][a-z0-9+.-]*:[^|\s]+|[^|\s]*[.@][^|\s]*)"
     r"(?:\|[^|]+)?$"
 )
 
@@ -167,8 +172,8 @@ def markup_problems(text: str) -> list[str]:
     while i < size:
         char = text[i]
         if char == "&":
-            if not _ENTITY.match(text, i):
-                found.append(f"unescaped & (not &amp; &lt; &gt;) at offset {i}")
+            if _ENTITY_LIKE.match(text, i) and not _ENTITY.match(text, i):
+                found.append(f"malformed entity (not &amp; &lt; &gt;) at offset {i}")
             i += 1
         elif char == "<":
             end = text.find(">", i + 1)
@@ -180,8 +185,8 @@ def markup_problems(text: str) -> list[str]:
             if not _CONTROL.match(inner):
                 found.append(f"unknown markup <{inner[:40]}> at offset {i}")
             found += [
-                f"unescaped & inside <…> at offset {i + 1 + m.start()}"
-                for m in re.finditer("&", inner)
+                f"malformed entity inside <…> at offset {i + 1 + m.start()}"
+                for m in _ENTITY_LIKE.finditer(inner)
                 if not _ENTITY.match(inner, m.start())
             ]
             i = end + 1
