@@ -63,6 +63,7 @@ class Console:
     buttons: list[Button] = field(default_factory=list)
     seen_messages: set[tuple[str, str]] = field(default_factory=set)
     seen_ephemerals: dict[str, int] = field(default_factory=dict)
+    seen_violations: int = 0
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
@@ -177,6 +178,8 @@ class Console:
         self.buttons = []
         if response.status != 200:
             self.say(f"(Slack would show an error: HTTP {response.status})")
+        elif response.slack_error:
+            self.say(f"(Slack would refuse the bot's answer: {response.slack_error})")
         elif response.json:
             self.render_message(f"only @{self.name_of(user_id)} sees", response.json)
         await self.harness.settle()
@@ -185,6 +188,9 @@ class Console:
 
     def show_new_things(self) -> None:
         slack = self.harness.slack
+        for violation in slack.violations[self.seen_violations :]:
+            self.say(f"(Slack would refuse what the bot sent: {violation})")
+        self.seen_violations = len(slack.violations)
         for message in slack.all_messages():
             key = (message["channel"], message["ts"])
             if key in self.seen_messages or message.get("deleted"):
@@ -389,7 +395,10 @@ async def run_playground(
 
     with tempfile.TemporaryDirectory(prefix="network-bot-playground-") as tmp:
         db_path = Path(db) if db else Path(tmp) / "playground.sqlite3"
-        async with Harness(db_path=db_path, settings={"log_level": settings.log_level}) as harness:
+        # Not strict: a refusal is shown where it happens, instead of ending the session.
+        async with Harness(
+            db_path=db_path, settings={"log_level": settings.log_level}, strict=False
+        ) as harness:
             console = Console(harness=harness, read=read, out=out)
             console.say(
                 INTRO.format(

@@ -55,6 +55,7 @@ async def test_a_scripted_session(tmp_path: Path) -> None:
     member_view = shown.split("> as @bob /case NI-2026-0001")[1].split("> as @bob")[0]
     assert "can't find a case" in member_view
     assert "Only admins can do that" in shown
+    assert "Slack would refuse" not in shown, "every surface of the session is one Slack accepts"
 
 
 def test_bare_command_without_tokens_explains_both_modes(tmp_path: Path) -> None:
