@@ -6,10 +6,9 @@ so nobody can make the bot ping ``<!channel>`` or forge a mention or a link.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
-
-import re
 
 import regex
 

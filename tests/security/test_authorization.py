@@ -219,8 +219,8 @@ async def test_only_people_an_alert_reached_can_answer_it(h: Harness) -> None:
             "SELECT id FROM alerts WHERE public_id = ?", (public_id,)
         )
     )
-    await h.drive.block_action(ALICE, "alert.respond", value=f"{alert_id}:done")
-    await h.drive.block_action(BOB, "alert.respond", value=f"{alert_id}:done")
+    await h.drive.block_action(ALICE, "alert.respond.done", value=f"{alert_id}:done")
+    await h.drive.block_action(BOB, "alert.respond.done", value=f"{alert_id}:done")
     await h.settle()
     answered = await h.running.db.read.fetch_all(
         "SELECT user_id FROM alert_responses WHERE alert_id = ?", (alert_id,)
