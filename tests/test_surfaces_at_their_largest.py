@@ -129,7 +129,10 @@ def messages() -> dict[str, dict[str, Any]]:
             prev_value="y" * 1900,
         ),
         "review card": cases.review_card(
-            case, reporter_anonymous=False, similar=many[:20], reviewer="U0CHIDI04"
+            case,
+            reporter_anonymous=False,
+            similar=[(c, (nasty(100), nasty(100), "same place")) for c in many[:20]],
+            reviewer="U0CHIDI04",
         ),
         "urgent DM": cases.urgent_dm(case),
         "notification": updates.notification([(c, [update(n) for n in range(20)]) for c in many]),
@@ -169,7 +172,7 @@ def views() -> dict[str, dict[str, Any]]:
         "reject": cases.reason_modal(public_id=case.public_id),
         "duplicate": cases.duplicate_modal(public_id=case.public_id),
         "received": cases.report_received_view(
-            case.public_id, similar=[public_case(n) for n in range(30)]
+            case.public_id, similar=[(public_case(n), (nasty(100),)) for n in range(30)]
         ),
     }
 
