@@ -48,6 +48,22 @@ LABELS: dict[str, dict[str, str]] = {
         "alt_owed": " Most owed: {countries}.",
         "alt_owed_item": "{country} ({count} unanswered)",
         "alt_empty": "Chart: {title}. No verified killings on record.",
+        "comment_member": (
+            "The picture of the record{scope}: verified killings by year and impunity, and "
+            "whether states answered UNESCO. Counts only; fine to share."
+        ),
+        "comment_digest": (
+            "The picture for the day{scope}: verified killings by year and impunity, and "
+            "whether states answered UNESCO. Post it to the campaign channel or save it for "
+            "social media with the buttons on the digest."
+        ),
+        "comment_campaign": (
+            "The picture for the day{scope}: verified killings of journalists by year and "
+            "impunity, and whether states answered UNESCO."
+        ),
+        "comment_social": (
+            "Sized for social media (1200 by 675 pixels){scope}. Alt text to paste with it: {alt}"
+        ),
     },
 }
 
@@ -202,6 +218,7 @@ def render_png(data: ChartData, size: ChartSize = ChartSize.SLACK) -> bytes:
 
 def _draw_years(axes: object, data: ChartData, *, small: bool) -> None:
     from matplotlib.axes import Axes
+    from matplotlib.ticker import MaxNLocator
 
     assert isinstance(axes, Axes)
     lang = data.language
@@ -217,13 +234,14 @@ def _draw_years(axes: object, data: ChartData, *, small: bool) -> None:
     if not years:
         axes.text(0.5, 0.5, label("no_killings", lang), ha="center", transform=axes.transAxes)
         return
-    axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(loc="upper left", fontsize=8 if small else 10, frameon=False)
 
 
 def _draw_answers(axes: object, data: ChartData, *, small: bool) -> None:
     from matplotlib.axes import Axes
+    from matplotlib.ticker import MaxNLocator
 
     assert isinstance(axes, Axes)
     lang = data.language
@@ -244,7 +262,7 @@ def _draw_answers(axes: object, data: ChartData, *, small: bool) -> None:
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(axis="y", labelsize=8 if small else 10)
     if shown:
-        axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.legend(loc="lower right", fontsize=8 if small else 10, frameon=False)
 
 

@@ -182,7 +182,9 @@ def _population(
     if cycle is not None:
         answered += " AND u.cycle = ?"
         answered_params.append(cycle)
-        where.append("EXISTS (SELECT 1 FROM unesco_requests r WHERE r.case_id = c.id AND r.cycle = ?)")
+        where.append(
+            "EXISTS (SELECT 1 FROM unesco_requests r WHERE r.case_id = c.id AND r.cycle = ?)"
+        )
         params.append(cycle)
     if country:
         where.append("c.country = ?")
@@ -214,7 +216,9 @@ async def rollup(
         "FROM k WHERE NOT answered GROUP BY country",
         params,
     )
-    first = {str(r["country"]): (str(r["public_id"]), date.fromisoformat(r["since"])) for r in oldest}
+    first = {
+        str(r["country"]): (str(r["public_id"]), date.fromisoformat(r["since"])) for r in oldest
+    }
     found = [
         CountryDebt(
             country=str(r["country"]),
@@ -299,20 +303,21 @@ async def queue_chart(
     """A chart to draw and upload after this transaction; queued once per key."""
     return (
         await conn.execute_rowcount(
-            "INSERT INTO campaign_charts (created_at, dedupe_key, target_id, spec) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
-            (iso(now), key, target_id, json.dumps(spec, separators=(",", ":"))),
+            "INSERT INTO campaign_charts (created_at, dedupe_key, target_id, spec, "
+            "next_attempt_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+            (iso(now), key, target_id, json.dumps(spec, separators=(",", ":")), iso(now)),
         )
         == 1
     )
 
 
-async def claim_chart(conn: Conn) -> ChartJob | None:
-    """The oldest chart still to upload, its attempt counted before it is tried."""
+async def claim_chart(conn: Conn, *, now: datetime) -> ChartJob | None:
+    """The oldest chart due, its attempt counted before it is tried."""
     row = await conn.fetch_one(
         "UPDATE campaign_charts SET attempts = attempts + 1 WHERE id = "
-        "(SELECT id FROM campaign_charts WHERE state = 'pending' ORDER BY id LIMIT 1) "
-        "RETURNING id, target_id, spec, attempts"
+        "(SELECT id FROM campaign_charts WHERE state = 'pending' AND next_attempt_at <= ? "
+        "ORDER BY next_attempt_at, id LIMIT 1) RETURNING id, target_id, spec, attempts",
+        (iso(now),),
     )
     if row is None:
         return None
@@ -325,18 +330,39 @@ async def claim_chart(conn: Conn) -> ChartJob | None:
 
 
 async def finish_chart(
-    conn: Conn, *, job_id: int, file_id: str | None, error: str | None, final: bool, now: datetime
+    conn: Conn,
+    *,
+    job_id: int,
+    now: datetime,
+    file_id: str | None = None,
+    error: str | None = None,
+    retry_at: datetime | None = None,
 ) -> None:
-    """Sent (a file id), failed for good, or left pending for the next round."""
-    state = "sent" if file_id else ("failed" if final else "pending")
+    """Sent (with its file id), to be tried again at ``retry_at``, or failed for good."""
+    state = "sent" if file_id else ("pending" if retry_at else "failed")
     await conn.execute(
-        "UPDATE campaign_charts SET state = ?, file_id = ?, last_error = ?, sent_at = ? "
-        "WHERE id = ?",
-        (state, file_id, (error or "")[:200] or None, iso(now) if state != "pending" else None, job_id),
+        "UPDATE campaign_charts SET state = ?, file_id = ?, last_error = ?, sent_at = ?, "
+        "next_attempt_at = coalesce(?, next_attempt_at) WHERE id = ?",
+        (
+            state,
+            file_id,
+            (error or "")[:200] or None,
+            None if retry_at else iso(now),
+            iso(retry_at) if retry_at else None,
+            job_id,
+        ),
     )
 
 
-async def pending_charts(conn: Conn) -> int:
+async def due_charts(conn: Conn, *, now: datetime) -> int:
     return int(
-        await conn.fetch_value("SELECT count(*) FROM campaign_charts WHERE state = 'pending'")
+        await conn.fetch_value(
+            "SELECT count(*) FROM campaign_charts WHERE state = 'pending' AND next_attempt_at <= ?",
+            (iso(now),),
+        )
     )
+
+
+async def chart_states(conn: Conn) -> dict[str, int]:
+    rows = await conn.fetch_all("SELECT state, count(*) FROM campaign_charts GROUP BY state")
+    return {str(r[0]): int(r[1]) for r in rows}

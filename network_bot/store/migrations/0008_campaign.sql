@@ -35,8 +35,9 @@ CREATE TABLE campaign_charts (
     spec        TEXT NOT NULL,                       -- JSON: what to draw, in which language
     state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),
     attempts    INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
     file_id     TEXT,
     last_error  TEXT,
     sent_at     TEXT
 );
-CREATE INDEX campaign_charts_pending ON campaign_charts (id) WHERE state = 'pending';
+CREATE INDEX campaign_charts_due ON campaign_charts (next_attempt_at, id) WHERE state = 'pending';
