@@ -236,7 +236,13 @@ def _draw_years(axes: object, data: ChartData, *, small: bool) -> None:
         return
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(loc="upper left", fontsize=8 if small else 10, frameon=False)
+    axes.legend(
+        loc="lower left",
+        bbox_to_anchor=(0, 1.01),
+        ncols=3,
+        fontsize=8 if small else 10,
+        frameon=False,
+    )
 
 
 def _draw_answers(axes: object, data: ChartData, *, small: bool) -> None:
@@ -257,13 +263,19 @@ def _draw_answers(axes: object, data: ChartData, *, small: bool) -> None:
         color=ANSWER_COLOURS["unanswered"],
         label=label("unanswered", lang),
     )
-    axes.set_title(label("answers_title", lang), fontsize=11 if small else 13)
+    axes.set_title(label("answers_title", lang), fontsize=11 if small else 13, pad=24)
     axes.set_xlabel(label("answers_axis", lang))
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(axis="y", labelsize=8 if small else 10)
     if shown:
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.legend(loc="lower right", fontsize=8 if small else 10, frameon=False)
+        axes.legend(
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            ncols=2,
+            fontsize=8 if small else 10,
+            frameon=False,
+        )
 
 
 def read_metadata(png: bytes) -> dict[str, object]:
