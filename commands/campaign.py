@@ -1,8 +1,9 @@
 """The campaign desk: ``/case ID emblematic [off]``, ``/case ID unesco``, ``/cases emblematic``,
 ``/cases unesco``, ``/cases chart``, and their buttons and form.
 
-``/case`` and ``/cases`` route their words here (their registrations declare the roles);
-this module registers the buttons and the form, each with its role.
+``/case`` and ``/cases`` declare these subcommands with their roles and hand them here (``/cases``
+reads their words with :func:`read_cases_words`); this module registers the buttons and the
+form, each with its role.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from network_bot.blocks import alerts as alert_render
 from network_bot.blocks import campaign as render
 from network_bot.blocks import kit
 from network_bot.calls import ActionCall, CommandCall, ViewCall
-from network_bot.registry import Action, Registry, Reply, View
+from network_bot.refusal import Refusal
+from network_bot.registry import Action, Registry, Reply, Request, View
 from network_bot.roles import Role
 from network_bot.services.campaign import CampaignError, UnescoInput, country_name
 from network_bot.store.campaign import StateAnswer
@@ -43,6 +45,24 @@ class Filters(BaseModel):
     country: CountryCode | None = None
     cycle: int | None = Field(default=None, ge=2008, le=2100)
     since: int | None = Field(default=None, ge=1900, le=2100)
+
+
+def read_cases_words(first: str, rest: str) -> Request | None:
+    """``/cases emblematic``, ``/cases unesco …``, ``/cases chart …`` read once into their
+    filters (a :class:`Refusal` says what is wrong); None for any other first word."""
+    if first == "emblematic" and not rest.strip():
+        return Request(verb="emblematic")
+    readers = {
+        "unesco": (("country", "cycle"), UNESCO_USAGE),
+        "chart": (("country", "since"), CHART_USAGE),
+    }
+    if first not in readers:
+        return None
+    allowed, usage = readers[first]
+    try:
+        return Request(verb=first, args=_filters(rest, allowed, usage))
+    except args.ArgError as error:
+        raise Refusal(str(error)) from None
 
 
 def _filters(text: str, allowed: tuple[str, ...], usage: str) -> Filters:
@@ -71,18 +91,16 @@ def _button_filters(call: ActionCall) -> Filters | None:
 # ----------------------------------------------------------------------------- /case ID ...
 
 
-async def emblematic_verb(call: CommandCall, public_id: str, rest: str) -> Reply:
+async def emblematic_verb(call: CommandCall) -> Reply:
     """``/case ID emblematic`` or ``/case ID emblematic off`` (coordinators)."""
+    public_id, rest = call.args.public_id, call.args.rest
     if rest.lower() not in {"", "on", "off"}:
         return kit.notice(
             f"Write `/case {public_id} emblematic` to mark it, or "
             f"`/case {public_id} emblematic off` to undo."
         )
     on = rest.lower() != "off"
-    try:
-        await call.bot.campaign.set_emblematic(call.member, public_id, on=on)
-    except CampaignError as error:
-        return kit.notice(str(error))
+    await call.bot.campaign.set_emblematic(call.member, public_id, on=on)
     if on:
         return kit.notice(
             f"*{public_id}* is emblematic: it leads App Home, the campaign digests and "
@@ -91,12 +109,12 @@ async def emblematic_verb(call: CommandCall, public_id: str, rest: str) -> Reply
     return kit.notice(f"*{public_id}* is no longer emblematic.")
 
 
-async def unesco_verb(call: CommandCall, public_id: str) -> Reply | None:
+async def unesco_verb(call: CommandCall) -> Reply | None:
     """``/case ID unesco`` (coordinators): the form, opened after the ack."""
-    try:
-        case, entries = await call.bot.campaign.unesco_case(call.member, public_id)
-    except CampaignError as error:
-        return kit.notice(str(error))
+    public_id = call.args.public_id
+    if call.args.rest:
+        return kit.notice(f"Write `/case {public_id} unesco`: the form asks for the rest.")
+    case, entries = await call.bot.campaign.unesco_case(call.member, public_id)
     view = render.unesco_modal(case, entries=entries, today=call.bot.clock.now().date())
     call.later(call.open_modal(view), name="case.unesco.open")
     return None
@@ -162,6 +180,7 @@ async def unesco_submitted(call: ViewCall) -> Reply | None:
 
 
 async def emblematic_list(call: CommandCall) -> Reply:
+    """``/cases emblematic``: anyone may see which verified cases the campaign carries."""
     return render.emblematic_list(await call.bot.campaign.emblematic())
 
 
@@ -174,12 +193,9 @@ def _rollup_title(filters: Filters) -> str:
     return " ".join(parts)
 
 
-async def unesco_rollup(call: CommandCall, text: str) -> Reply:
+async def unesco_rollup(call: CommandCall) -> Reply:
     """``/cases unesco [country:XX] [cycle:YYYY]``: killings, answered, share, oldest owed."""
-    try:
-        filters = _filters(text, ("country", "cycle"), UNESCO_USAGE)
-    except args.ArgError as error:
-        return kit.notice(str(error))
+    filters: Filters = call.args
     debts = await call.bot.campaign.rollup(country=filters.country, cycle=filters.cycle)
     lobby = None
     if call.member.role.allows(Role.COORDINATOR) and any(d.unanswered for d in debts):
@@ -187,16 +203,12 @@ async def unesco_rollup(call: CommandCall, text: str) -> Reply:
     return render.rollup_message(debts, title=_rollup_title(filters), lobby_value=lobby)
 
 
-async def chart_command(call: CommandCall, text: str) -> Reply:
+async def chart_command(call: CommandCall) -> Reply:
     """``/cases chart [country:XX] [since:YYYY]``: drawn after the ack, sent to the DM."""
-    try:
-        filters = _filters(text, ("country", "since"), CHART_USAGE)
-    except args.ArgError as error:
-        return kit.notice(str(error))
+    filters: Filters = call.args
     if filters.since and filters.since > call.bot.clock.now().year:
         return kit.notice(f"`since:` can't be in the future. {CHART_USAGE}")
     await call.bot.charts.for_member(call.member, country=filters.country, since=filters.since)
-    call.bot.outbox_changed()
     blocks = [kit.section("Drawing the chart; it arrives in your DM from the bot in a moment.")]
     if call.member.role.allows(Role.COORDINATOR):
         blocks.append(render.chart_buttons(country=filters.country, since=filters.since))
@@ -212,13 +224,9 @@ async def lobby_clicked(call: ActionCall) -> None:
     if filters is None:
         await call.tell(kit.notice(f"That button no longer works. {UNESCO_USAGE}"))
         return
-    try:
-        draft = await call.bot.campaign.lobbying_draft(
-            call.member, country=filters.country, cycle=filters.cycle
-        )
-    except CampaignError as error:
-        await call.tell(kit.notice(str(error)))
-        return
+    draft = await call.bot.campaign.lobbying_draft(
+        call.member, country=filters.country, cycle=filters.cycle
+    )
     view = alert_render.compose_modal(
         headline=draft.headline,
         body=draft.body,
@@ -236,21 +244,16 @@ async def _chart_clicked(call: ActionCall, *, social: bool) -> None:
     if filters is None:
         await call.tell(kit.notice(f"That button no longer works. {CHART_USAGE}"))
         return
-    try:
-        if social:
-            await call.bot.charts.save_for_social(
-                call.member, country=filters.country, since=filters.since
-            )
-            said = "A social-media-sized chart is on its way to your DM, with its alt text."
-        else:
-            channel = await call.bot.charts.post_to_campaign(
-                call.member, country=filters.country, since=filters.since
-            )
-            said = f"The chart is on its way to {kit.channel_link(channel)}."
-    except CampaignError as error:
-        await call.tell(kit.notice(str(error)))
-        return
-    call.bot.outbox_changed()
+    if social:
+        await call.bot.charts.save_for_social(
+            call.member, country=filters.country, since=filters.since
+        )
+        said = "A social-media-sized chart is on its way to your DM, with its alt text."
+    else:
+        channel = await call.bot.charts.post_to_campaign(
+            call.member, country=filters.country, since=filters.since
+        )
+        said = f"The chart is on its way to {kit.channel_link(channel)}."
     await call.tell(kit.notice(said))
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from network_bot.clock import ManualClock
+from network_bot.refusal import NotAllowed
 from network_bot.services.campaign import CampaignError, UnescoInput
 from network_bot.store import audit, cases, members
 from network_bot.store import campaign as campaign_store
@@ -130,7 +131,7 @@ async def test_only_coordinators_mark_emblematic_at_the_endpoint_and_in_the_serv
     case = await seed_case(h)
     refused = await said(h, "bob", f"/case {case.public_id} emblematic")
     assert "Only coordinators" in refused
-    with pytest.raises(CampaignError, match="Only coordinators"):
+    with pytest.raises(NotAllowed, match="Only coordinators"):
         await h.running.campaign.set_emblematic(await member(h, BOB), case.public_id, on=True)
     assert not await campaign_store.is_emblematic(h.running.db.read, case.id)
     refusals = await audit.search(h.running.db.read, actor_id=BOB)
@@ -187,7 +188,6 @@ async def test_an_emblematic_anniversary_always_posts_and_leads(
     await h.running.campaign.set_emblematic(await member(h, CHIDI), detention.public_id, on=True)
     clock.set(datetime(2027, 1, 22, 9, 0, tzinfo=UTC))
     assert await h.running.calendar.run() == 1
-    h.running.outbox_changed()
     await h.settle()
     [post] = h.slack.messages(CAMPAIGN)
     text = json.dumps(post["blocks"])
@@ -287,7 +287,7 @@ async def test_members_cannot_record_unesco_answers_anywhere(h: Harness) -> None
     )
     assert "resolved" not in json.dumps(forged.json or {})
     given = UnescoInput(cycle=2026, requested_on=date(2025, 3, 1), answer=StateAnswer.RESOLVED)
-    with pytest.raises(CampaignError, match="Only coordinators"):
+    with pytest.raises(NotAllowed, match="Only coordinators"):
         await h.running.campaign.record_unesco(await member(h, BOB), case.public_id, given)
     assert await campaign_store.unesco_for_case(h.running.db.read, case.id) == []
 
@@ -428,7 +428,6 @@ async def test_lobbying_draft_goes_to_members_where_states_have_not_answered(h: 
     confirm = h.slack.views_for(CHIDI)[-1]
     sent = await h.drive.submit_view(CHIDI, confirm, {})
     assert sent.json and "on its way to 2 people" in json.dumps(sent.json)
-    h.running.outbox_changed()
     await h.settle()
     for user, gets in ((BOB, True), (EMMA, True), (ALICE, False), (FARID, False)):
         got = any("owe UNESCO" in m.get("text", "") for m in h.slack.dm(user))
@@ -447,7 +446,7 @@ async def test_members_cannot_draft_a_lobbying_alert(h: Harness) -> None:
     assert any("Only coordinators" in json.dumps(m) for m in h.slack.ephemerals(BOB)) or (
         "Only coordinators" in json.dumps(forged.json or {})
     )
-    with pytest.raises(CampaignError, match="Only coordinators"):
+    with pytest.raises(NotAllowed, match="Only coordinators"):
         await h.running.campaign.lobbying_draft(await member(h, BOB))
     # a tampered button value is refused politely, not trusted
     tampered = await h.drive.block_action(CHIDI, "campaign.lobby", value='{"country":"<!channel>"}')

@@ -8,15 +8,16 @@ so they only ever count or list verified cases, and hand out ``PublicCase`` reco
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from network_bot.blocks import kit
 from network_bot.clock import Clock
 from network_bot.data import countries
-from network_bot.roles import Role
-from network_bot.services.cases import NOT_FOUND, name_tokens, normalise_id
+from network_bot.names import named_parts
+from network_bot.refusal import Refusal
+from network_bot.roles import Role, require
+from network_bot.services.cases import NOT_FOUND, normalise_id
 from network_bot.store import audit, cases
 from network_bot.store import campaign as store
 from network_bot.store.audit import Outcome
@@ -31,18 +32,8 @@ CASES_NAMED_PER_COUNTRY = 3
 MAX_ALERT_COUNTRIES = 60  # the alert form's country list takes up to 60
 
 
-class CampaignError(Exception):
+class CampaignError(Refusal):
     """Something the person must fix or know; ``field`` names a modal input when there is one."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def require_coordinator(actor: Member, what: str) -> None:
-    """The service's own check: refuse below coordinator, whoever called."""
-    if not actor.role.allows(Role.COORDINATOR):
-        raise CampaignError(f"Only coordinators can {what}.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,10 +70,10 @@ def country_name(code: str) -> str:
 
 
 def _names_withheld_victim(record: CaseRecord, text: str) -> bool:
-    if not record.victim_withheld or not record.victim_names:
+    """The same rule as the report form's: no part of a withheld name, any case or accents."""
+    if not record.victim_withheld or not record.victim_names.strip():
         return False
-    flat = re.sub(r"[^a-z0-9]+", " ", text.lower())
-    return any(token.lower() in flat.split() for token in name_tokens(record.victim_names))
+    return bool(named_parts(text, record.victim_names))
 
 
 class Campaign:
@@ -94,7 +85,7 @@ class Campaign:
 
     async def set_emblematic(self, actor: Member, public_id: str, *, on: bool) -> CaseRecord:
         """Mark (or unmark) a verified case as one the campaign carries all year; audited."""
-        require_coordinator(actor, "mark a case as emblematic")
+        require(actor, Role.COORDINATOR)
         public_id = normalise_id(public_id)
         now = self._clock.now()
         async with self._db.transaction() as tx:
@@ -140,14 +131,14 @@ class Campaign:
         self, actor: Member, public_id: str
     ) -> tuple[PublicCase, list[UnescoEntry]]:
         """The killing and what is on record for it, to fill in the form."""
-        require_coordinator(actor, "record UNESCO's requests")
+        require(actor, Role.COORDINATOR)
         record = await self._verified(self._db.read, normalise_id(public_id), what="have one")
         self._killing(record)
         return PublicCase.of(record), await store.unesco_for_case(self._db.read, record.id)
 
     async def record_unesco(self, actor: Member, public_id: str, given: UnescoInput) -> UnescoEntry:
         """Save UNESCO's request for a cycle and the state's answer (or that none came)."""
-        require_coordinator(actor, "record UNESCO's requests")
+        require(actor, Role.COORDINATOR)
         today = self._clock.now().date()
         now = self._clock.now()
         async with self._db.transaction() as tx:
@@ -223,7 +214,7 @@ class Campaign:
         """An alert to members in the countries whose states have not answered, naming the
         oldest unanswered killings there and what is asked. The roll-up is read again here:
         a button carries filters, never figures."""
-        require_coordinator(actor, "draft a lobbying alert")
+        require(actor, Role.COORDINATOR)
         owing = [d for d in await self.rollup(country=country, cycle=cycle) if d.unanswered]
         if not owing:
             raise CampaignError(

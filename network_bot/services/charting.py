@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from network_bot.charts import ChartData, CountryAnswers, YearCounts, label
 from network_bot.clock import Clock
-from network_bot.services.campaign import CampaignError, country_name, require_coordinator
+from network_bot.roles import Role, require
+from network_bot.services.campaign import CampaignError, country_name
 from network_bot.store import audit
 from network_bot.store import campaign as store
 from network_bot.store.audit import Outcome
@@ -127,7 +128,7 @@ class Charts:
         self, actor: Member, *, country: str | None, since: int | None
     ) -> str:
         """Coordinators post the chart in the campaign channel; once a day per filter."""
-        require_coordinator(actor, "post a chart to the campaign channel")
+        require(actor, Role.COORDINATOR)
         if not self._campaign_channel:
             raise CampaignError(
                 "No campaign channel is set (`NETWORK_BOT_CAMPAIGN_CHANNEL`), so there is "
@@ -148,7 +149,7 @@ class Charts:
         self, actor: Member, *, country: str | None, since: int | None
     ) -> None:
         """Coordinators get a 16:9 picture for social media in their DM, with its alt text."""
-        require_coordinator(actor, "save a chart for social media")
+        require(actor, Role.COORDINATOR)
         spec = self.spec(
             "social", country=country, since=since, language=actor.language, size="social"
         )

@@ -20,6 +20,7 @@ from network_bot.store.cases import CaseRecord, _record
 from network_bot.store.db import Conn
 
 KILLINGS = "c.status = 'verified' AND c.violation = 'killing'"
+CHARTS = "campaign-charts"  # the after-commit topic: a chart was queued for the uploader
 
 
 class StateAnswer(StrEnum):
@@ -301,6 +302,7 @@ async def queue_chart(
     conn: Conn, *, key: str, target_id: str, spec: dict[str, Any], now: datetime
 ) -> bool:
     """A chart to draw and upload after this transaction; queued once per key."""
+    conn.after_commit(CHARTS)
     return (
         await conn.execute_rowcount(
             "INSERT INTO campaign_charts (created_at, dedupe_key, target_id, spec, "
