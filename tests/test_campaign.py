@@ -138,6 +138,18 @@ async def test_only_coordinators_mark_emblematic_at_the_endpoint_and_in_the_serv
     assert any("emblematic" in e.action or "needs coordinator" in e.detail for e in refusals)
 
 
+@pytest.mark.parametrize(
+    "verb", ["EMBLEMATIC", "Emblematic off", "emblematic on", "unesco", "UNESCO"]
+)
+async def test_a_member_cannot_reach_the_campaign_verbs_however_they_are_written(
+    h: Harness, verb: str
+) -> None:
+    case = await seed_case(h)
+    assert "Only coordinators" in await said(h, "bob", f"/case {case.public_id} {verb}")
+    assert not await campaign_store.is_emblematic(h.running.db.read, case.id)
+    assert not h.slack.views_for(BOB)
+
+
 async def test_emblematic_badge_audit_list_home_and_undo(h: Harness) -> None:
     plain = await seed_case(h, country="CO", names="Orlando Sierra")
     marked = await seed_case(h, country="KH", names="Chea Vichea", incident=date(2004, 1, 22))
