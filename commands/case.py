@@ -10,7 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from commands import campaign
 from network_bot.answers import notice_modal
+from network_bot.blocks import campaign as campaign_render
 from network_bot.blocks import cases as render
 from network_bot.blocks import kit
 from network_bot.blocks import updates as updates_render
@@ -41,7 +43,8 @@ USAGE = (
     '`/case NI-2026-0042 verify`, `/case NI-2026-0042 reject "reason"`, '
     "`/case NI-2026-0042 duplicate-of NI-2026-0007`. Admins: "
     '`/case NI-2026-0042 redact "the family asked"`. Anyone: `/case NI-2026-0042 update` to '
-    "record (or propose) what happened next."
+    "record (or propose) what happened next. Campaign (coordinators): "
+    "`/case NI-2026-0042 emblematic [off]`, `/case NI-2026-0042 unesco`."
 )
 
 
@@ -110,13 +113,15 @@ def _unquote(text: str) -> str:
 async def card(call: Call, public_id: str) -> Reply:
     seen = await call.bot.cases.view(call.member, public_id)
     latest = await call.bot.timeline.latest(seen.case.id)
+    facts = await call.bot.campaign.facts(seen.case.id)
     return render.case_card(
         seen.case,
         today=call.bot.clock.now().date(),
         followers=await call.bot.following.follower_count(seen.case.id),
         restricted=seen.restricted,
         can_update=call.member.role.allows(Role.COORDINATOR),
-        extra=updates_render.timeline_blocks(latest),
+        badges=[campaign_render.emblematic_badge()] if facts.emblematic else [],
+        extra=[*campaign_render.card_blocks(facts), *updates_render.timeline_blocks(latest)],
     )
 
 
@@ -313,7 +318,7 @@ def register(registry: Registry) -> None:
             summary="Where a case stands; coordinators verify, reject or merge reports.",
             usage_hint=(
                 'NI-2026-0042 [update | verify | reject "reason" | duplicate-of NI-2026-0007 | '
-                'redact "reason"]'
+                'redact "reason" | emblematic [off] | unesco]'
             ),
             read=read,
             subcommands={
@@ -323,6 +328,8 @@ def register(registry: Registry) -> None:
                 "reject": Subcommand(handler=reject, role=Role.COORDINATOR),
                 "duplicate-of": Subcommand(handler=duplicate_of, role=Role.COORDINATOR),
                 "redact": Subcommand(handler=redact, role=Role.ADMIN),
+                "emblematic": Subcommand(handler=campaign.emblematic_verb, role=Role.COORDINATOR),
+                "unesco": Subcommand(handler=campaign.unesco_verb, role=Role.COORDINATOR),
             },
             unknown=f"I don't know `{{verb}}` for a case. {USAGE}",
             examples=(
@@ -339,6 +346,15 @@ def register(registry: Registry) -> None:
                 Example(
                     text="/case NI-2026-0042 duplicate-of NI-2026-0007",
                     does="merge a duplicate (coordinators)",
+                ),
+                Example(
+                    text="/case NI-2026-0042 emblematic",
+                    does="a case the campaign carries all year; `emblematic off` undoes it "
+                    "(coordinators)",
+                ),
+                Example(
+                    text="/case NI-2026-0042 unesco",
+                    does="record UNESCO's request and the state's answer (coordinators)",
                 ),
                 Example(
                     text='/case NI-2026-0042 redact "the family asked"',

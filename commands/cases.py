@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from slack_sdk.errors import SlackApiError
 
+from commands import campaign
 from network_bot import args
 from network_bot.blocks import cases as render
 from network_bot.blocks import kit
@@ -217,13 +218,17 @@ async def upload_export(call: CommandCall, request: ExportRequest) -> None:
 
 
 def read(text: str) -> Request:
-    """``export …`` reads as an export request (coordinators); anything else as a search."""
+    """``export …`` reads as an export request (coordinators); ``emblematic``, ``unesco …``
+    and ``chart …`` as the campaign desk's views; anything else as a search."""
     first, _, rest = text.strip().partition(" ")
     if first.lower() == "export":
         try:
             return Request(verb="export", args=parse_export(rest))
         except args.ArgError as error:
             raise Refusal(f"{kit.escape(str(error))} {EXPORT_USAGE}") from None
+    campaign_request = campaign.read_cases_words(first.lower(), rest)
+    if campaign_request is not None:
+        return campaign_request
     try:
         return Request(verb="", args=parse_query(text))
     except args.ArgError as error:
@@ -252,12 +257,16 @@ def register(registry: Registry) -> None:
             summary="Search the case record: words and filters, newest first.",
             usage_hint=(
                 "[words] [country:XX] [status:S] [type:T] [since:YYYY-MM-DD] [mine] [page:N]"
-                " | export [csv|json|xlsx] [unesco]"
+                " | export [csv|json|xlsx] [unesco] | emblematic | unesco [country:XX]"
+                " [cycle:YYYY] | chart [country:XX] [since:YYYY]"
             ),
             read=read,
             subcommands={
                 "": Subcommand(handler=search_command),
                 "export": Subcommand(handler=export_command, role=Role.COORDINATOR),
+                "emblematic": Subcommand(handler=campaign.emblematic_list, role=Role.MEMBER),
+                "unesco": Subcommand(handler=campaign.unesco_rollup, role=Role.MEMBER),
+                "chart": Subcommand(handler=campaign.chart_command, role=Role.MEMBER),
             },
             examples=(
                 Example(text="/cases", does="the latest verified cases"),
@@ -266,6 +275,15 @@ def register(registry: Registry) -> None:
                 ),
                 Example(text="/cases type:killing since:2024-01-01", does="killings since 2024"),
                 Example(text="/cases mine", does="your own reports, verified or not"),
+                Example(text="/cases emblematic", does="the cases the campaign carries all year"),
+                Example(
+                    text="/cases unesco country:PK cycle:2026",
+                    does="which states answered UNESCO on each killing, most owed first",
+                ),
+                Example(
+                    text="/cases chart since:2010",
+                    does="killings by year and impunity, and states' answers, as a picture",
+                ),
                 Example(
                     text="/cases export xlsx unesco",
                     does="killings by country and judicial status, as a file (coordinators)",

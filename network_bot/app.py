@@ -21,6 +21,7 @@ from network_bot.background import Background
 from network_bot.bot import Bot
 from network_bot.channels import ChannelDirectory
 from network_bot.clock import Clock, SystemClock
+from network_bot.delivery.charts import ChartUploader
 from network_bot.delivery.worker import DeliveryWorker
 from network_bot.logs import describe_exception
 from network_bot.middleware import HandleEventsOnce, IdentifyMember, ReadPayload
@@ -29,7 +30,9 @@ from network_bot.routes import wire
 from network_bot.scheduler import Scheduler
 from network_bot.services.alerts import Alerts
 from network_bot.services.calendar import Calendar
+from network_bot.services.campaign import Campaign
 from network_bot.services.cases import Cases
+from network_bot.services.charting import Charts
 from network_bot.services.exporting import Exports
 from network_bot.services.following import Following
 from network_bot.services.home import Home
@@ -38,6 +41,7 @@ from network_bot.services.roster import Roster
 from network_bot.services.timeline import Timeline
 from network_bot.settings import Settings, SettingsError
 from network_bot.store import retention
+from network_bot.store.campaign import CHARTS
 from network_bot.store.db import Database
 from network_bot.store.outbox import OUTBOX
 
@@ -79,6 +83,8 @@ def build_app(
     db = Database(settings.db_path, busy_timeout_ms=settings.db_busy_timeout_ms)
     slack = slack_client(settings)
     following = Following(db=db, clock=clock)
+    campaign = Campaign(db=db, clock=clock)
+    charts = Charts(db=db, clock=clock, campaign_channel=settings.campaign_channel)
     bot = Bot(
         settings=settings,
         clock=clock,
@@ -105,7 +111,11 @@ def build_app(
             campaign_channel=settings.campaign_channel,
             review_channel=settings.review_channel,
             post_hour=settings.campaign_hour,
+            campaign=campaign,
+            charts=charts,
         ),
+        campaign=campaign,
+        charts=charts,
         redactions=Redactions(db=db, clock=clock),
         exports=Exports(db=db, clock=clock),
         channels=ChannelDirectory(client=slack),
@@ -127,7 +137,16 @@ def build_app(
     )
     delivery.on_delivered(bot.alerts.delivery_finished)
     db.on_commit(OUTBOX, delivery.wake)
-    bot.workers += [delivery, _scheduler(bot)]
+    uploader = ChartUploader(
+        db=db,
+        clock=clock,
+        client=slack,
+        charts=charts,
+        channels=bot.channels,
+        logger=logging.getLogger("network_bot.charts"),
+    )
+    db.on_commit(CHARTS, uploader.wake)
+    bot.workers += [delivery, uploader, _scheduler(bot)]
     secret = settings.slack_signing_secret
     bolt = AsyncApp(
         client=slack,

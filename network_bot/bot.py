@@ -17,7 +17,9 @@ from network_bot.clock import Clock
 from network_bot.registry import Registry
 from network_bot.services.alerts import Alerts
 from network_bot.services.calendar import Calendar
+from network_bot.services.campaign import Campaign
 from network_bot.services.cases import Cases
+from network_bot.services.charting import Charts
 from network_bot.services.exporting import Exports
 from network_bot.services.following import Following
 from network_bot.services.home import Home
@@ -58,6 +60,8 @@ class Bot:
     timeline: Timeline
     home: Home
     calendar: Calendar
+    campaign: Campaign
+    charts: Charts
     redactions: Redactions
     exports: Exports
     channels: ChannelDirectory

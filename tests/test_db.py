@@ -65,6 +65,42 @@ async def test_failed_migration_leaves_nothing_behind(tmp_path: Path) -> None:
         await db.close()
 
 
+async def test_a_migration_that_lands_after_a_higher_number_is_still_applied(
+    tmp_path: Path,
+) -> None:
+    """Numbers are reserved per piece of work, so 0003 may land after 0004 already ran."""
+    db = await open_db(tmp_path / "bot.sqlite3")
+    first = Migration(1, "first", "CREATE TABLE a (x INTEGER);")
+    late = Migration(3, "late", "CREATE TABLE c (z INTEGER);")
+    early = Migration(4, "early", "CREATE TABLE d (w INTEGER);")
+    try:
+        assert [m.version for m in await db.migrate([first, early])] == [1, 4]
+        assert [m.version for m in await db.migrate([first, late, early])] == [3]
+        assert await db.migrate([first, late, early]) == []
+        tables = {r[0] for r in await db.read.fetch_all("SELECT name FROM sqlite_master")}
+        assert {"a", "c", "d"} <= tables
+        assert await db.schema_version() == 4
+        with pytest.raises(SchemaTooNew):
+            await db.migrate([first, early])  # a build without 0003 must not run on this file
+    finally:
+        await db.close()
+
+
+async def test_a_file_from_before_the_record_counts_every_migration_up_to_its_version(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as raw:
+        raw.executescript("CREATE TABLE a (x INTEGER); PRAGMA user_version = 1;")
+    db = await open_db(path)
+    try:
+        first = Migration(1, "first", "CREATE TABLE a (x INTEGER);")
+        second = Migration(2, "second", "CREATE TABLE b (y INTEGER);")
+        assert [m.version for m in await db.migrate([first, second])] == [2]
+    finally:
+        await db.close()
+
+
 async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
     db = await open_db(tmp_path / "bot.sqlite3")
     try:

@@ -18,7 +18,8 @@ import pytest
 from network_bot.cli import main
 from network_bot.exports import ExportFilters, export_rows
 from network_bot.roles import Role
-from network_bot.store import audit, cases, counters, members
+from network_bot.store import audit, campaign, cases, counters, members
+from network_bot.store.campaign import StateAnswer, UnescoEntry
 from network_bot.store.cases import NewCase
 from network_bot.store.db import Conn, Database
 from network_bot.testing.harness import Harness
@@ -386,19 +387,49 @@ def test_unesco_layout(tmp_path: Path, fmt: str) -> None:
     path = tmp_path / "bot.sqlite3"
 
     async def seed() -> dict[str, list[str]]:
+        """Killings with the states' answers as coordinators recorded them; the justice stage
+        plays no part (a full conviction with no answer on record is still no information)."""
         db = await open_db(path)
         made: dict[str, list[str]] = {"CO": [], "PK": []}
         async with db.transaction() as tx:
             await add_member(tx, MEMBER)
-            for country, stage in [
-                ("PK", Stage.CONVICTED_FULL),
-                ("PK", Stage.CONVICTED_PARTIAL),
-                ("PK", Stage.ON_TRIAL),
-                ("PK", Stage.NO_INVESTIGATION),
-                ("CO", Stage.TIME_BARRED),
-                ("CO", Stage.NO_INVESTIGATION),
+            for country, stage, answers in [
+                ("PK", Stage.ON_TRIAL, [(2024, StateAnswer.RESOLVED)]),
+                # the latest answer counts: ongoing in 2024, resolved in 2026
+                (
+                    "PK",
+                    Stage.NO_INVESTIGATION,
+                    [(2024, StateAnswer.ONGOING), (2026, StateAnswer.RESOLVED)],
+                ),
+                ("PK", Stage.CONVICTED_FULL, [(2026, StateAnswer.ONGOING)]),
+                # asked, never answered
+                ("PK", Stage.CONVICTED_FULL, [(2026, StateAnswer.NONE)]),
+                (
+                    "CO",
+                    Stage.NO_INVESTIGATION,
+                    [(2024, StateAnswer.ONGOING), (2026, StateAnswer.NONE)],
+                ),
+                ("CO", Stage.TIME_BARRED, []),
             ]:
-                made[country].append(await add_case(tx, country=country, stage=stage))
+                public_id = await add_case(tx, country=country, stage=stage)
+                made[country].append(public_id)
+                record = await cases.get_by_public_id(tx, public_id)
+                assert record is not None
+                for cycle, answer in answers:
+                    await campaign.save_unesco(
+                        tx,
+                        UnescoEntry(
+                            case_id=record.id,
+                            cycle=cycle,
+                            requested_on=date(cycle - 1, 3, 1),
+                            answer=answer,
+                            answered_on=None
+                            if answer is StateAnswer.NONE
+                            else date(cycle - 1, 6, 1),
+                            recorded_by=MEMBER,
+                            recorded_at=NOW,
+                        ),
+                    )
             await add_case(tx, country="CO", violation=Violation.THREATS)
             await add_case(tx, country="CO", status=Status.REPORTED)
         await db.close()
@@ -419,7 +450,9 @@ def test_unesco_layout(tmp_path: Path, fmt: str) -> None:
     assert int(pk["killings"]) == 4
     assert (int(pk["resolved"]), int(pk["ongoing"]), int(pk["no_information"])) == (2, 1, 1)
     assert ids(pk["resolved_cases"]) == made["PK"][:2]
+    assert ids(pk["ongoing_cases"]) == [made["PK"][2]]
     assert ids(pk["no_information_cases"]) == [made["PK"][3]]
+    assert ids(co["ongoing_cases"]) == [made["CO"][0]], "an earlier cycle's answer still counts"
     assert (int(co["killings"]), int(co["ongoing"]), int(co["no_information"])) == (2, 1, 1)
     assert co["country_name"] == "Colombia"
 

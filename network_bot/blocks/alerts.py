@@ -95,8 +95,18 @@ def respond_block(alert: Alert) -> kit.Block:
 
 
 def compose_modal(
-    *, headline: str, body: str, case_public_id: str | None, has_case: bool
+    *,
+    headline: str,
+    body: str,
+    case_public_id: str | None,
+    has_case: bool,
+    action: str | None = None,
+    action_text: str = "",
+    country_codes: Sequence[str] = (),
 ) -> dict[str, Any]:
+    """The form, optionally filled in (a digest, a lobbying draft): the coordinator still
+    checks it, sees the preview and confirms."""
+    chosen_countries = country_select(country_codes)
     audience_options = [kit.option("All members", "all")]
     if has_case:
         audience_options.append(kit.option("Followers of this case", "case_followers"))
@@ -121,13 +131,14 @@ def compose_modal(
             element=kit.static_select(
                 action_id="value",
                 options=[kit.option(label, key) for key, label in ACTIONS.items()],
+                initial=kit.option(ACTIONS[action], action) if action in ACTIONS else None,
             ),
         ),
         kit.input_block(
             block_id="action_text",
             label="Details of the ask",
             optional=True,
-            element=kit.text_input(action_id="value", max_length=500),
+            element=kit.text_input(action_id="value", max_length=500, initial=action_text or None),
         ),
         kit.input_block(
             block_id="link",
@@ -160,9 +171,7 @@ def compose_modal(
             block_id="countries",
             label="Members in these countries",
             optional=True,
-            element=kit.static_select(
-                action_id="value", option_groups=country_groups(), multi=True
-            ),
+            element=chosen_countries,
         ),
         kit.input_block(
             block_id="regions",
@@ -206,6 +215,20 @@ def compose_modal(
         blocks=blocks,
         private_metadata=json.dumps({"case": case_public_id} if case_public_id else {}),
     )
+
+
+def country_select(chosen: Sequence[str]) -> dict[str, Any]:
+    """The countries menu, with ``chosen`` (known country codes) already ticked."""
+    element = kit.static_select(action_id="value", option_groups=country_groups(), multi=True)
+    initial = [
+        option
+        for group in element["option_groups"]
+        for option in group["options"]
+        if option["value"] in set(chosen)
+    ]
+    if initial:
+        element["initial_options"] = initial
+    return element
 
 
 def preview_modal(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -20,8 +20,11 @@ def _years(then: date, today: date) -> int:
     return today.year - then.year
 
 
-def anniversaries(records: Sequence[CaseRecord], *, today: date) -> dict[str, Any]:
-    """One post for the day: each case with its years, and whether impunity still holds."""
+def anniversaries(
+    records: Sequence[CaseRecord], *, today: date, emblematic: Collection[int] = ()
+) -> dict[str, Any]:
+    """One post for the day: each case with its years, and whether impunity still holds;
+    emblematic cases (listed first by the caller) carry a star."""
     lines = []
     for record in records[:ANNIVERSARY_LINES]:
         case = PublicCase.of(record)
@@ -34,8 +37,9 @@ def anniversaries(records: Sequence[CaseRecord], *, today: date) -> dict[str, An
             tail = "some were convicted, not all (the masterminds walk free)."
         else:
             tail = "still no conviction."
+        star = ":star: " if record.id in emblematic else ""
         lines.append(
-            f"• *{span}* since the {kit.escape(case.violation.label)} of "
+            f"• {star}*{span}* since the {kit.escape(case.violation.label)} of "
             f"{kit.safe(case.victim_label, 120)} ({kit.escape(case.profession.label)}, "
             f"{country_label(case.country)}), *{case.public_id}*: {tail}"
         )
@@ -68,11 +72,18 @@ def _by_country(records: Sequence[CaseRecord]) -> dict[str, list[CaseRecord]]:
 
 
 def campaign_digest(
-    records: Sequence[CaseRecord], *, day: date, name: str, today: date
+    records: Sequence[CaseRecord],
+    *,
+    day: date,
+    name: str,
+    today: date,
+    lead: Sequence[kit.Block] = (),
+    tail: Sequence[kit.Block] = (),
 ) -> dict[str, Any]:
     """For coordinators: unresolved killings by country with their clocks, ready to send."""
     blocks: list[kit.Block] = [
         kit.header(f"{day.strftime('%-d %B')} is {len(records)} unresolved killing(s) away"),
+        *lead,
         kit.section(
             f"On {day.strftime('%-d %B')} the network marks {name}. These verified "
             "killings still have no full conviction:"
@@ -82,6 +93,7 @@ def campaign_digest(
         clocks = ", ".join(f"{r.public_id} ({_clock(r, today)} days)" for r in found[:8])
         more = f" +{len(found) - 8}" if len(found) > 8 else ""
         blocks.append(kit.section(f"*{country_label(country)}*: {len(found)} · {clocks}{more}"))
+    blocks.extend(tail)
     blocks.append(
         kit.actions(
             kit.button(

@@ -84,14 +84,17 @@ def case_card(
     restricted: Restricted | None = None,
     can_update: bool = False,
     extra: Sequence[kit.Block] = (),
+    badges: Sequence[kit.Block] = (),
 ) -> dict[str, Any]:
-    """``/case ID``: the whole record a viewer may see, with Follow (and Add update) buttons."""
+    """``/case ID``: the whole record a viewer may see, with Follow (and Add update) buttons;
+    ``badges`` go right under the header."""
     impunity = impunity_of(case.justice_stage)
     victim = (
         restricted.victim_names if restricted and restricted.victim_names else case.victim_label
     )
     blocks: list[kit.Block] = [
         kit.header(f"{case.public_id}: {case.violation.label} in {country_label(case.country)}"),
+        *badges,
         kit.section(kit.safe(case.summary)),
         kit.fields(
             [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from network_bot.blocks import kit
+from network_bot.blocks import campaign, kit
 from network_bot.blocks.alerts import respond_block
 from network_bot.blocks.cases import country_label
 from network_bot.blocks.updates import update_line
@@ -26,6 +26,7 @@ def home_view(data: HomeData, *, today: date) -> dict[str, Any]:
             f"{kit.mention(member.user_id)} · {member.role.value}"
             + (f" · {kit.safe(member.organisation, 80)}" if member.organisation else "")
         ),
+        *campaign.home_blocks(data.emblematic),
     ]
     followed = data.followed
     blocks.append(kit.section(f"*Cases you follow* ({followed.total_cases})"))

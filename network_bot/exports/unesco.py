@@ -2,22 +2,21 @@
 UNESCO Director-General's report on the safety of journalists and the danger of impunity.
 
 UNESCO's observatory classes each killing's judicial status as *resolved*, *ongoing/unresolved*
-or *no information received*. The case record has a justice stage instead, so the status is
-derived from it:
+or *no information received*, from what the state answered to UNESCO's request. The layout uses
+the answers coordinators recorded (``/case ID unesco``), each killing's latest answer by report
+cycle:
 
 ========================  =================================================================
-judicial status           justice stages
+judicial status           when
 ========================  =================================================================
-``resolved``              ``convicted_full``, ``convicted_partial`` (UNESCO counts a case with
-                          a conviction as resolved, even when the masterminds are free; CPJ
-                          would call the latter *partial impunity*, which the per-case export
-                          shows in its ``impunity`` column)
-``ongoing``               ``investigation_opened``, ``suspect_identified``, ``charged``,
-                          ``on_trial``, ``acquitted``, ``closed``, ``time_barred`` (a judicial
-                          step is on record but nobody was convicted)
-``no_information``        ``no_investigation`` (no judicial step on record: the state has told
-                          nobody anything, which is what the lobbying asks it to change)
+``resolved``              the state answered that the case is resolved
+``ongoing``               the state answered that it is ongoing / unresolved
+``no_information``        no answer is on record: the state has told UNESCO nothing, which is
+                          what the network's lobbying asks it to change
 ========================  =================================================================
+
+The network's own view of each case (its justice stage, CPJ's impunity class) is in the
+per-case export, not here.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from network_bot.data import countries
 from network_bot.exports.rows import CHUNK_ROWS, ExportFilters
 from network_bot.store.db import Database
-from network_bot.vocabulary import Stage, Violation
+from network_bot.vocabulary import Violation
 
 
 class JudicialStatus(StrEnum):
@@ -39,17 +38,13 @@ class JudicialStatus(StrEnum):
     NO_INFORMATION = "no_information"
 
 
-RESOLVED_STAGES = frozenset({Stage.CONVICTED_FULL, Stage.CONVICTED_PARTIAL})
-NO_INFORMATION_STAGES = frozenset({Stage.NO_INVESTIGATION})
-
-
-def judicial_status(stage: Stage) -> JudicialStatus:
-    """UNESCO's class for a killing at this justice stage (see the module docstring)."""
-    if stage in RESOLVED_STAGES:
+def judicial_status(answer: str | None) -> JudicialStatus:
+    """UNESCO's class for a killing, from the state's latest recorded answer (if any)."""
+    if answer == "resolved":
         return JudicialStatus.RESOLVED
-    if stage in NO_INFORMATION_STAGES:
-        return JudicialStatus.NO_INFORMATION
-    return JudicialStatus.ONGOING
+    if answer == "ongoing":
+        return JudicialStatus.ONGOING
+    return JudicialStatus.NO_INFORMATION
 
 
 class UnescoRow(BaseModel):
@@ -87,8 +82,9 @@ async def unesco_rows(
         where.append("incident_date >= ?")
         base.append(filters.since.isoformat())
     sql = (
-        "SELECT id, public_id, country, justice_stage FROM cases "
-        f"WHERE {' AND '.join(where)} ORDER BY country, id LIMIT ?"
+        "SELECT id, public_id, country, (SELECT u.answer FROM unesco_requests u "
+        "WHERE u.case_id = cases.id AND u.answer != 'none' ORDER BY u.cycle DESC LIMIT 1) "
+        f"AS answer FROM cases WHERE {' AND '.join(where)} ORDER BY country, id LIMIT ?"
     )
     current: str | None = None
     ids: dict[JudicialStatus, list[str]] = {s: [] for s in JudicialStatus}
@@ -101,7 +97,7 @@ async def unesco_rows(
                     yield _row(current, ids)
                 current = row["country"]
                 ids = {s: [] for s in JudicialStatus}
-            ids[judicial_status(Stage(row["justice_stage"]))].append(row["public_id"])
+            ids[judicial_status(row["answer"])].append(row["public_id"])
         if len(rows) < chunk:
             break
         after = (rows[-1]["country"], int(rows[-1]["id"]))

@@ -10,8 +10,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from network_bot.blocks import calendar as render
+from network_bot.blocks import campaign as campaign_render
 from network_bot.clock import Clock
 from network_bot.roles import Role
+from network_bot.services.campaign import Campaign
+from network_bot.services.charting import Charts
+from network_bot.store import campaign as campaign_store
 from network_bot.store import cases, members, outbox
 from network_bot.store.db import Database
 from network_bot.store.outbox import Outgoing, TargetKind
@@ -35,7 +39,11 @@ class Calendar:
         campaign_channel: str | None,
         review_channel: str | None,
         post_hour: int = 8,
+        campaign: Campaign | None = None,
+        charts: Charts | None = None,
     ) -> None:
+        self._campaign = campaign
+        self._charts = charts
         self._db = db
         self._clock = clock
         self._campaign_channel = campaign_channel
@@ -64,9 +72,16 @@ class Calendar:
             before=today,
             violations=ANNIVERSARY_VIOLATIONS,
         )
+        # Emblematic cases always post (whatever the violation, wherever the case came from),
+        # and lead the post.
+        emblematic = await campaign_store.emblematic_anniversaries(
+            self._db.read, month_day=today.strftime("%m-%d"), before=today
+        )
+        marked = {r.id for r in emblematic}
+        found = [*emblematic, *(r for r in found if r.id not in marked)]
         if not found or self._campaign_channel is None:
             return 0
-        message = render.anniversaries(found, today=today)
+        message = render.anniversaries(found, today=today, emblematic=marked)
         return await self._queue(
             TargetKind.CHANNEL,
             [self._campaign_channel],
@@ -77,8 +92,9 @@ class Calendar:
 
     async def _campaign_digest(self, target: date, name: str) -> int:
         unresolved = await cases.unresolved_killings(self._db.read)
+        lead, tail = await self._campaign_blocks(target)
         message = render.campaign_digest(
-            unresolved, day=target, name=name, today=self._clock.now().date()
+            unresolved, day=target, name=name, today=self._clock.now().date(), lead=lead, tail=tail
         )
         if self._review_channel:
             return await self._queue(
@@ -87,6 +103,7 @@ class Calendar:
                 message,
                 key=f"campaign-digest:{target.isoformat()}",
                 purpose="campaign-digest",
+                chart_for=target,
             )
         coordinators = await members.ids_with_role(self._db.read, Role.COORDINATOR)
         return await self._queue(
@@ -95,7 +112,21 @@ class Calendar:
             message,
             key=f"campaign-digest:{target.isoformat()}",
             purpose="campaign-digest",
+            chart_for=target,
         )
+
+    async def _campaign_blocks(self, target: date) -> tuple[list[Any], list[Any]]:
+        """Emblematic cases first; for 2 November, the killings no state has answered about;
+        the chart's buttons last."""
+        if self._campaign is None:
+            return [], []
+        lead = campaign_render.digest_lead(await self._campaign.emblematic())
+        tail = []
+        if (target.month, target.day) == (11, 2):
+            tail += campaign_render.unanswered_section(await self._campaign.rollup())
+        if self._charts is not None:
+            tail.append(campaign_render.chart_buttons(country=None, since=None))
+        return lead, tail
 
     async def _queue(
         self,
@@ -105,8 +136,13 @@ class Calendar:
         *,
         key: str,
         purpose: str,
+        chart_for: date | None = None,
     ) -> int:
         async with self._db.transaction() as tx:
+            if chart_for is not None and self._charts is not None:
+                await self._charts.queue_digest(
+                    tx, day=chart_for, targets=targets, now=self._clock.now()
+                )
             return await outbox.enqueue(
                 tx,
                 [

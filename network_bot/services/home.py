@@ -9,7 +9,7 @@ from datetime import timedelta
 from network_bot.clock import Clock
 from network_bot.roles import Role
 from network_bot.services.following import Followed, Following
-from network_bot.store import alerts, cases, outbox, updates
+from network_bot.store import alerts, campaign, cases, outbox, updates
 from network_bot.store.alerts import Alert
 from network_bot.store.cases import PublicCase
 from network_bot.store.db import Database
@@ -19,6 +19,7 @@ from network_bot.store.updates import CaseUpdate
 
 FOLLOWED_PER_PAGE = 20
 OPEN_CALLS_DAYS = 30
+EMBLEMATIC = 11  # ten shown, and whether there are more
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,6 +29,7 @@ class HomeData:
     offset: int
     reports: list[PublicCase]
     open_calls: list[Alert]
+    emblematic: list[PublicCase] = field(default_factory=list)
     review_queue: list[PublicCase] = field(default_factory=list)
     proposals: list[tuple[str, CaseUpdate]] = field(default_factory=list)
     failures: list[Delivery] = field(default_factory=list)
@@ -53,6 +55,9 @@ class Home:
                 today=now.date(),
                 since=now - timedelta(days=OPEN_CALLS_DAYS),
             ),
+            emblematic=[
+                PublicCase.of(r) for r in await campaign.emblematic_cases(db, limit=EMBLEMATIC)
+            ],
         )
         if not member.role.allows(Role.COORDINATOR):
             return data
@@ -65,6 +70,7 @@ class Home:
             offset=offset,
             reports=data.reports,
             open_calls=data.open_calls,
+            emblematic=data.emblematic,
             review_queue=[PublicCase.of(r) for r in await cases.review_queue(db)],
             proposals=[(names.get(p.case_id, "?"), p) for p in proposals],
             failures=await outbox.recent_failures(db, limit=10),

@@ -80,9 +80,11 @@ def bundled_migrations() -> list[Migration]:
         if match:
             found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
     found.sort(key=lambda m: m.version)
-    for expected, migration in enumerate(found, start=1):
-        if migration.version != expected:
-            raise RuntimeError(f"migration {expected:04d} is missing")
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError("two migrations share a number")
+    # Numbers are reserved per piece of work and may land out of order, so a gap is allowed:
+    # ``migrate`` records what it applied and applies a late-landing lower number too.
     return found
 
 
@@ -290,7 +292,9 @@ class Database:
             raise RuntimeError("Database.open() has not been awaited")
         async with self._write_lock:
             current = int(await _pragma(self._writer, "user_version") or 0)
-            if current > known:
+            done = await self._applied_versions(current, migrations)
+            unknown = done - {m.version for m in migrations}
+            if current > known or unknown:
                 raise SchemaTooNew(
                     f"The database {self.path} has schema version {current}, but this network-bot "
                     f"knows only up to {known}. Upgrade network-bot, or restore a backup made "
@@ -298,12 +302,15 @@ class Database:
                 )
             applied = []
             for migration in migrations:
-                if migration.version <= current:
+                if migration.version in done:
                     continue
+                current = max(current, migration.version)
                 script = (
                     "BEGIN IMMEDIATE;\n"
                     f"{migration.sql}\n;"
-                    f"PRAGMA user_version = {migration.version};\n"
+                    "INSERT INTO schema_migrations (version, name) "
+                    f"VALUES ({migration.version}, '{migration.name}');\n"
+                    f"PRAGMA user_version = {current};\n"
                     "COMMIT;"
                 )
                 try:
@@ -316,6 +323,24 @@ class Database:
                     ) from error
                 applied.append(migration)
             return applied
+
+    async def _applied_versions(self, current: int, migrations: list[Migration]) -> set[int]:
+        """The migrations this file has had. Before the record existed they ran in order, so a
+        file without one has had every migration up to its ``user_version``."""
+        assert self._writer is not None
+        await self._writer.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+        )
+        async with self._writer.execute("SELECT version FROM schema_migrations") as cursor:
+            recorded = {int(row[0]) for row in await cursor.fetchall()}
+        if recorded or current == 0:
+            return recorded
+        legacy = [(m.version, m.name) for m in migrations if m.version <= current]
+        await self._writer.executemany(
+            "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", legacy
+        )
+        return {version for version, _ in legacy}
 
     async def health(self) -> dict[str, Any]:
         """What ``/healthz`` reports: can we read, and which schema is this."""

@@ -35,6 +35,10 @@ class _ResponseUrl:
     uses: int = 0
 
 
+ALT_TXT_MAX = 1000
+"""files.getUploadURLExternal refuses longer alt text (``alt_txt_too_large``)."""
+
+
 @dataclass(kw_only=True)
 class _File:
     id: str
@@ -658,6 +662,13 @@ class Workspace:
             raise ApiError(
                 "invalid_arguments", messages=["[ERROR] missing required field: length"]
             ) from None
+        # files.getUploadURLExternal, errors: "missing_argument: ... Typically only occurs when
+        # the length provided is 0", and "alt_txt_too_large: Description for the image is
+        # longer than the limit of 1000 character".
+        if size <= 0:
+            raise ApiError("missing_argument")
+        if alt_txt is not None and len(str(alt_txt)) > ALT_TXT_MAX:
+            raise ApiError("alt_txt_too_large")
         file = _File(
             id=self._next_id("F"),
             name=str(filename),
@@ -688,6 +699,12 @@ class Workspace:
         """``files.completeUploadExternal``: share uploaded files, as one message per call."""
         if not isinstance(files, list) or not files:
             raise ApiError("invalid_arguments", messages=["[ERROR] missing required field: files"])
+        # files.completeUploadExternal, thread_ts: "make sure to provide only one channel when
+        # using 'thread_ts'".
+        if thread_ts and len(channels) != 1:
+            raise ApiError(
+                "invalid_arguments", messages=["[ERROR] thread_ts needs exactly one channel"]
+            )
         targets = [self._postable(c) for c in channels]
         done: list[_File] = []
         for item in files:
@@ -723,6 +740,7 @@ class Workspace:
             "user": self.bot_user_id,
             "size": len(file.content or b""),
             "channels": list(file.channels),
+            "alt_txt": file.alt_txt,
             "permalink": f"https://{self.team_domain}.slack.com/files/{self.bot_user_id}/{file.id}",
         }
 
@@ -744,6 +762,8 @@ class Workspace:
                     "initial_comment": file.initial_comment,
                     "thread_ts": file.thread_ts,
                     "size": len(file.content),
+                    "alt_txt": file.alt_txt,
+                    "length": file.length,
                 }
             )
         return found

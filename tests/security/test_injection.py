@@ -203,7 +203,17 @@ async def test_forged_modal_metadata_reaches_nothing(h: Harness) -> None:
     assert await h.running.db.read.fetch_value("SELECT count(*) FROM case_updates") == 0
 
 
-STATE_TABLES = ("cases", "case_updates", "alerts", "alert_responses", "follows", "members")
+STATE_TABLES = (
+    "cases",
+    "case_updates",
+    "alerts",
+    "alert_responses",
+    "follows",
+    "members",
+    "case_campaign",
+    "unesco_requests",
+    "campaign_charts",
+)
 ACTION_IDS = (
     "alert.link",
     "alert.recall",
@@ -212,6 +222,9 @@ ACTION_IDS = (
     "alert.respond.in",
     "alert.status",
     "campaign.alert",
+    "campaign.chart.post",
+    "campaign.chart.social",
+    "campaign.lobby",
     "case.claim",
     "case.duplicate",
     "case.follow",

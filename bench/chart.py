@@ -1,0 +1,148 @@
+"""The campaign chart at scale: 100,000 verified killings, UNESCO answers on about half.
+
+Cases come from the ``bench/search.py`` generator, bulk-inserted as in ``bench/export.py``, all
+made killings (the worst case: every case is counted in both panels) with justice stages at
+random; 60% of them get a UNESCO request for the 2024 and/or 2026 cycle, answered or not. A
+fresh child process then does what the chart uploader does for one chart: read the figures
+from the database (``Charts.data``), draw the Slack-size and the social-media-size PNG, and
+reports the time of each step, the Python heap's peak (``tracemalloc``) and its own peak
+resident memory (``VmHWM``). The roll-up behind ``/cases unesco`` is timed too.
+
+    python bench/chart.py [--cases 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from export import ROOT, create, grow
+
+CHILD = """
+import asyncio, json, sys, time, tracemalloc
+from datetime import UTC, datetime
+from network_bot.charts import ChartSize, alt_text, render_png
+from network_bot.clock import ManualClock
+from network_bot.services.campaign import Campaign
+from network_bot.services.charting import Charts
+from network_bot.store.db import Database
+
+async def main(path):
+    clock = ManualClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    db = Database(path)
+    await db.open()
+    charts = Charts(db=db, clock=clock, campaign_channel=None)
+    figures = {}
+    render_png(await charts.data(charts.spec("member", country="PK", since=2025, language=None)))
+    tracemalloc.start()
+    started = time.perf_counter()
+    data = await charts.data(charts.spec("digest", country=None, since=None, language=None))
+    figures["data_s"] = time.perf_counter() - started
+    for size in ChartSize:
+        started = time.perf_counter()
+        png = render_png(data, size)
+        figures[f"render_{size.name.lower()}_s"] = time.perf_counter() - started
+        figures[f"png_{size.name.lower()}_kb"] = len(png) / 1024
+    figures["heap_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    started = time.perf_counter()
+    rollup = await Campaign(db=db, clock=clock).rollup()
+    figures["rollup_s"] = time.perf_counter() - started
+    figures["killings"] = data.total
+    figures["countries"] = len(rollup)
+    figures["answered"] = sum(d.answered for d in rollup)
+    figures["alt_chars"] = len(alt_text(data))
+    await db.close()
+    with open("/proc/self/status") as status:
+        figures["peak_rss_mb"] = next(
+            int(line.split()[1]) for line in status if line.startswith("VmHWM:")
+        ) / 1024
+    print("FIGURES " + json.dumps(figures))
+
+asyncio.run(main(sys.argv[1]))
+"""
+
+
+def killings_and_answers(path: Path, *, rng: random.Random) -> None:
+    """Every case a verified killing; UNESCO requests on 60%, answered or not."""
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    conn.execute("UPDATE cases SET violation = 'killing', status = 'verified'")
+    rows = []
+    for (case_id,) in conn.execute("SELECT id FROM cases").fetchall():
+        if rng.random() >= 0.6:
+            continue
+        for cycle in rng.sample([2024, 2026], rng.randint(1, 2)):
+            answer = rng.choice(["none", "resolved", "ongoing"])
+            answered_on = None if answer == "none" else f"{cycle - 1}-06-01"
+            rows.append((case_id, cycle, f"{cycle - 1}-02-01", answer, answered_on, now))
+    conn.executemany(
+        "INSERT INTO unesco_requests (case_id, cycle, requested_on, answer, answered_on, "
+        "recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, 'U0BENCH01', ?)",
+        rows,
+    )
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def measure(db: Path) -> dict[str, float]:
+    env = {**os.environ, "NETWORK_BOT_LOG_LEVEL": "WARNING"}
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(db)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the chart child failed: {done.stderr[-2000:]}")
+    line = next(w for w in done.stdout.splitlines() if w.startswith("FIGURES "))
+    return dict(json.loads(line.removeprefix("FIGURES ")))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=100_000)
+    options = parser.parse_args()
+    rng = random.Random(42)
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "bench.sqlite3"
+        started = time.perf_counter()
+        create(db)
+        grow(db, start=0, stop=options.cases, rng=rng)
+        killings_and_answers(db, rng=rng)
+        print(f"seeded {options.cases:,} killings in {time.perf_counter() - started:.1f} s")
+        f = measure(db)
+    print(
+        f"figures from the database: {f['data_s'] * 1000:.0f} ms "
+        f"({f['killings']:,.0f} killings, {f['countries']:.0f} countries, "
+        f"{f['answered']:,.0f} answered)"
+    )
+    print(
+        f"draw 1600x1000: {f['render_slack_s'] * 1000:.0f} ms ({f['png_slack_kb']:.0f} KB); "
+        f"1200x675: {f['render_social_s'] * 1000:.0f} ms ({f['png_social_kb']:.0f} KB)"
+    )
+    total = f["data_s"] + f["render_slack_s"]
+    print(f"one chart, figures and drawing: {total:.2f} s")
+    print(f"roll-up (/cases unesco): {f['rollup_s'] * 1000:.0f} ms")
+    print(
+        f"peak memory: Python heap {f['heap_peak_mb']:.1f} MB (tracemalloc), "
+        f"process {f['peak_rss_mb']:.1f} MB (VmHWM); alt text {f['alt_chars']:.0f} chars"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,239 @@
+"""The chart uploader: draws each queued chart in a worker process and uploads it to Slack.
+
+matplotlib holds the interpreter while it draws (a few hundred milliseconds a chart), so it
+runs in a one-process pool: the event loop, and every ack, never waits for it. Uploads use
+``files.uploadV2`` (``files.getUploadURLExternal``, the bytes, ``files.completeUploadExternal``)
+with the chart's alt text. A job is tried up to ``max_attempts`` times; a retry first looks in
+the conversation for the file by its unique name, so a crash after Slack took it does not post
+it twice. A chart is never posted into a channel shared with another organisation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from datetime import timedelta
+
+import aiohttp
+from pydantic import ValidationError
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from network_bot.channels import ChannelDirectory, ChannelLookupError
+from network_bot.charts import ChartData, ChartSize, alt_text, render_png
+from network_bot.clock import Clock
+from network_bot.delivery.worker import AUTH, PERMANENT
+from network_bot.logs import describe_exception
+from network_bot.services.charting import Charts, ChartSpec
+from network_bot.store import campaign as store
+from network_bot.store.campaign import ChartJob
+from network_bot.store.db import Database, StorageError
+
+SIZES = {"slack": ChartSize.SLACK, "social": ChartSize.SOCIAL}
+
+
+class ChartRenderer:
+    """A pool of one worker process for drawing; started on the first chart, not before."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def render(self, data: ChartData, size: ChartSize) -> bytes:
+        if self._pool is None:
+            # "spawn": a fresh interpreter, never a fork of a process with running threads.
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        return await asyncio.get_running_loop().run_in_executor(self._pool, render_png, data, size)
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+
+
+class ChartUploader:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        clock: Clock,
+        client: AsyncWebClient,
+        charts: Charts,
+        channels: ChannelDirectory,
+        logger: logging.Logger,
+        renderer: ChartRenderer | None = None,
+        poll_interval: float = 5.0,
+        max_attempts: int = 5,
+        backoff: float = 30.0,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._client = client
+        self._charts = charts
+        self._channels = channels
+        self._log = logger
+        self._renderer = renderer or ChartRenderer()
+        self._poll = poll_interval
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._busy = False
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # ------------------------------------------------------------------ the Worker protocol
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="charts")
+
+    async def stop(self, *, grace: float) -> None:
+        if self._task is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), timeout=grace)
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        await self._renderer.close()
+
+    async def is_idle(self) -> bool:
+        if self._busy:
+            return False
+        return await store.due_charts(self._db.read, now=self._clock.now()) == 0
+
+    # ------------------------------------------------------------------ the loop
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                worked = await self.upload_due()
+            except StorageError as error:
+                self._log.warning("charts could not be claimed: %s", type(error).__name__)
+                worked = 0
+            if not worked:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+
+    async def upload_due(self) -> int:
+        """Upload every chart that is due; return how many were tried."""
+        tried = 0
+        while True:
+            self._busy = True
+            self._idle.clear()
+            try:
+                async with self._db.transaction() as tx:
+                    job = await store.claim_chart(tx, now=self._clock.now())
+                if job is None:
+                    return tried
+                tried += 1
+                await self._one(job)
+            finally:
+                self._busy = False
+                self._idle.set()
+
+    async def _one(self, job: ChartJob) -> None:
+        try:
+            spec = ChartSpec.model_validate(job.spec)
+        except ValidationError:
+            await self._finish(job, error="unreadable chart job")
+            return
+        try:
+            file_id = await self._upload(job, spec)
+        except SlackApiError as error:
+            code = str(error.response.get("error") or f"http_{error.response.status_code}")
+            final = code in PERMANENT or job.attempts >= self._max_attempts
+            if code in AUTH:
+                self._log.error("Slack refused the bot token (%s) for a chart", code)
+            await self._finish(job, error=code, retry=not final)
+            return
+        except (aiohttp.ClientError, TimeoutError, OSError, SlackRequestError) as error:
+            await self._finish(
+                job, error=type(error).__name__, retry=job.attempts < self._max_attempts
+            )
+            return
+        except Exception as error:
+            self._log.error("chart %d failed: %s", job.id, describe_exception(error))
+            await self._finish(job, error="internal error", retry=job.attempts < self._max_attempts)
+            return
+        if file_id is None:
+            return
+        await self._finish(job, file_id=file_id)
+
+    async def _upload(self, job: ChartJob, spec: ChartSpec) -> str | None:
+        channel = await self._conversation(job)
+        if channel is None:
+            return None
+        filename = spec.filename(job.id)
+        if job.attempts > 1:
+            found = await self._already_there(channel, filename)
+            if found:
+                return found
+        data = await self._charts.data(spec)
+        png = await self._renderer.render(data, SIZES[spec.size])
+        alt = alt_text(data)
+        answer = await self._client.files_upload_v2(
+            channel=channel,
+            content=png,
+            filename=filename,
+            title=data.title(),
+            alt_txt=alt,
+            initial_comment=spec.comment(alt=alt),
+        )
+        file = answer.get("file") or {}
+        return str(file.get("id") or "uploaded")
+
+    async def _conversation(self, job: ChartJob) -> str | None:
+        """The channel to share into: a user's DM, or a channel not shared outside."""
+        if job.target_id.startswith(("U", "W")):
+            opened = await self._client.conversations_open(users=job.target_id)
+            return str(opened["channel"]["id"])
+        try:
+            info = await self._channels.info(job.target_id)
+        except ChannelLookupError as error:
+            if error.error in PERMANENT:
+                await self._finish(job, error=error.error)
+                return None
+            raise OSError(error.error) from None
+        if info.is_ext_shared:
+            self._log.warning("chart %d refused: %s is shared outside", job.id, job.target_id)
+            await self._finish(job, error="shared_channel_refused")
+            return None
+        return job.target_id
+
+    async def _already_there(self, channel: str, filename: str) -> str | None:
+        history = await self._client.conversations_history(channel=channel, limit=200)
+        for message in history.get("messages") or []:
+            for file in message.get("files") or []:
+                if file.get("name") == filename:
+                    return str(file.get("id"))
+        return None
+
+    async def _finish(
+        self,
+        job: ChartJob,
+        *,
+        file_id: str | None = None,
+        error: str | None = None,
+        retry: bool = False,
+    ) -> None:
+        now = self._clock.now()
+        retry_at = (
+            now + timedelta(seconds=self._backoff * 2 ** (job.attempts - 1)) if retry else None
+        )
+        async with self._db.transaction() as tx:
+            await store.finish_chart(
+                tx, job_id=job.id, now=now, file_id=file_id, error=error, retry_at=retry_at
+            )
+        if error:
+            self._log.info("chart %d: %s%s", job.id, error, " (will retry)" if retry else "")
+        if retry_at is not None:
+            asyncio.get_running_loop().call_later((retry_at - now).total_seconds(), self._wake.set)
