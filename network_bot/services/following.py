@@ -62,9 +62,9 @@ class Following:
         return country, new
 
     async def unfollow_case(self, member: Member, public_id: str) -> tuple[str, bool]:
-        record = await cases.get_by_public_id(self._db.read, public_id.strip().upper())
-        if record is None:
-            raise FollowError(f"There is no case {kit.escape(public_id[:30])}.")
+        """Stop following a case; one the member may not see is answered as a missing one
+        (saying "you were not following it" would confirm that an unverified report exists)."""
+        record = await self._case(member, public_id)
         async with self._db.transaction() as tx:
             gone = await follows.unfollow_case(tx, user_id=member.user_id, case_id=record.id)
         return record.public_id, gone
