@@ -18,6 +18,7 @@ from network_bot.clock import Clock
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
 from network_bot.services import justice
+from network_bot.services.withheld import refuse_named_in_update
 from network_bot.store import audit, cases, follows, members, outbox, updates
 from network_bot.store.audit import Outcome
 from network_bot.store.cases import CaseRecord, PublicCase
@@ -60,6 +61,7 @@ class Timeline:
     async def submit(self, actor: Member, public_id: str, wanted: UpdateInput) -> CaseUpdate:
         """A coordinator's update is recorded at once; a member's is proposed for review."""
         record = await self.case_for(actor, public_id)
+        refuse_named_in_update(record, body=wanted.body, source_url=wanted.source_url)
         coordinator = actor.role.allows(Role.COORDINATOR)
         if wanted.happened_on < record.incident_date:
             raise TimelineError("The date is before the incident itself.")
@@ -160,6 +162,14 @@ class Timeline:
                 raise TimelineError(
                     f"That update was already {update.state.value} by {who}. Nothing was changed."
                 )
+            if approve:
+                try:
+                    refuse_named_in_update(record, body=update.body, source_url=update.source_url)
+                except Refusal:
+                    raise TimelineError(
+                        "This proposal names the victim, whose name is withheld, so it can't "
+                        "be approved. Reject it, and record the news without the name."
+                    ) from None
             if approve and update.stage_to is not None:
                 try:
                     justice.check(

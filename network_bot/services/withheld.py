@@ -20,9 +20,13 @@ FIELD_LABELS = {"summary": "summary", "place": "place", "sources": "sources"}
 
 def naming_fields(case: NewCase) -> Iterable[tuple[str, list[str]]]:
     """Each broadcastable field that names a withheld victim, with the parts it names."""
+    texts = {"summary": case.summary, "place": case.place, "sources": " ".join(case.sources)}
+    return _naming(case, texts)
+
+
+def _naming(case: NewCase, texts: dict[str, str]) -> Iterable[tuple[str, list[str]]]:
     if not case.victim_withheld or not case.victim_names.strip():
         return
-    texts = {"summary": case.summary, "place": case.place, "sources": " ".join(case.sources)}
     for field, text in texts.items():
         found = named_parts(text, case.victim_names)
         if found:
@@ -51,3 +55,22 @@ def verify_warning(case: NewCase) -> str | None:
         "Verifying would show the name to every member. Redact the name first "
         '(`/case ID redact "reason"`), then verify.'
     )
+
+
+UPDATE_LABELS = {"body": "update", "source_url": "link"}
+
+
+def refuse_named_in_update(case: NewCase, *, body: str, source_url: str) -> None:
+    """Refuse an update of ``case`` whose text or link names its withheld victim.
+
+    An update reaches every follower and the card every member reads, so it is held to the
+    report form's rule; the refusal names the field (``body`` or ``source_url``).
+    """
+    for field, found in _naming(case, {"body": body, "source_url": source_url}):
+        shown = ", ".join(f"“{kit.escape(p)}”" for p in found[:3])
+        raise Refusal(
+            f"The reporter asked to withhold the victim's name, but the {UPDATE_LABELS[field]} "
+            f"contains it ({shown}). Followers read every update: describe the person without "
+            "their name (for example “the blogger”), or leave the link out.",
+            field=field,
+        )

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from network_bot.clock import ManualClock
+from network_bot.store import cases, updates
 from network_bot.testing.harness import Harness
 from tests.conftest import block_text, ephemeral_text
 from tests.test_cases import GOOD, report
@@ -215,3 +216,34 @@ async def test_a_channel_shared_after_the_preview_gets_no_alert(h: Harness) -> N
     assert done.json is not None and "on its way" in block_text(done.json["view"])
     await h.settle()
     assert not h.slack.messages(ALERTS), json.dumps(h.slack.messages(ALERTS))[:300]
+
+
+async def test_an_older_proposal_naming_a_withheld_victim_cannot_be_approved(h: Harness) -> None:
+    """Proposals written before the form refused them are caught when a coordinator approves."""
+    public_id = await withheld_verified_case(h)
+    await h.command("emma", f"/follow {public_id}")
+    record = await cases.get_by_public_id(h.running.db.read, public_id)
+    assert record is not None
+    async with h.running.db.transaction() as tx:
+        update_id = await updates.insert(
+            tx,
+            case_id=record.id,
+            author_id=BOB,
+            state=updates.UpdateState.PROPOSED,
+            happened_on=record.incident_date,
+            body="Ahmed Raza was seen alive in a police station.",
+            source_url="",
+            stage_from=None,
+            stage_to=None,
+            skip_reason="",
+            now=h.running.clock.now(),
+        )
+    await h.drive.block_action(CHIDI, "update.approve", value=str(update_id), channel_id=REVIEW)
+    assert "can't be approved" in await last_ephemeral(h, CHIDI)
+    state = await h.running.db.read.fetch_value(
+        "SELECT state FROM case_updates WHERE id = ?", (update_id,)
+    )
+    assert state == "proposed"
+    await h.running.timeline.flush_notifications()
+    await h.settle()
+    assert "Ahmed" not in json.dumps(h.slack.dm(EMMA))
