@@ -124,10 +124,11 @@ async def _run_command(
     except Refusal as refusal:
         return kit.notice(refusal.message)
     chosen = spec.subcommands.get(request.verb)
-    what = f"command {spec.name} {request.verb[:20]}".strip()
     if chosen is None:
-        log.info("unknown %s", what)
+        # The word is what the member typed (a name, a number): it is shown back, never logged.
+        log.info("unknown subcommand of %s", spec.name)
         return kit.notice(spec.unknown.replace("{verb}", kit.escape(request.verb[:30])))
+    what = f"command {spec.name} {request.verb}".strip()  # a registered verb, not free text
     if not await _allowed(bot, member, chosen.role, payload, kit.escape(what)):
         return kit.notice(_refused(chosen.role))
     call = CommandCall(
