@@ -18,6 +18,7 @@ from network_bot.clock import Clock
 from network_bot.data import countries
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
+from network_bot.services.withheld import naming
 from network_bot.store import alerts, audit, cases, counters, members, outbox
 from network_bot.store.alerts import Alert, AlertDraft, AlertState, Response
 from network_bot.store.audit import Outcome
@@ -112,6 +113,7 @@ class Alerts:
                 raise AlertError(
                     f"Invite the bot to #{name} first, or remove it.", field="channels"
                 )
+        await self._refuse_named_victim(draft)
         if draft.audience.case_followers and draft.case_id is None:
             raise AlertError(
                 "Followers of a case need a case: start with `/alert NI-2026-0042`.",
@@ -139,6 +141,26 @@ class Alerts:
             )
             case_public_id = await self._case_public_id(tx, stored.case_id)
         return Preview(alert=stored, case_public_id=case_public_id, reach=reach, channels=channels)
+
+    async def _refuse_named_victim(self, draft: AlertDraft) -> None:
+        """An alert about a case whose victim's name is withheld may not name them either."""
+        record = await cases.get(self._db.read, draft.case_id) if draft.case_id else None
+        if record is None:
+            return
+        texts = {
+            "headline": draft.headline,
+            "body": draft.body,
+            "action_text": draft.action_text,
+            "link": draft.link,
+        }
+        for field_id, found in naming(record, texts):
+            shown = ", ".join(f"“{kit.escape(p)}”" for p in found[:3])
+            raise AlertError(
+                f"The reporter asked to withhold the victim's name, and this names them "
+                f"({shown}). Everyone the alert reaches reads it: describe the person without "
+                "their name.",
+                field=field_id,
+            )
 
     async def _case_public_id(self, conn: Conn, case_id: int | None) -> str | None:
         if case_id is None:

@@ -21,10 +21,11 @@ FIELD_LABELS = {"summary": "summary", "place": "place", "sources": "sources"}
 def naming_fields(case: NewCase) -> Iterable[tuple[str, list[str]]]:
     """Each broadcastable field that names a withheld victim, with the parts it names."""
     texts = {"summary": case.summary, "place": case.place, "sources": " ".join(case.sources)}
-    return _naming(case, texts)
+    return naming(case, texts)
 
 
-def _naming(case: NewCase, texts: dict[str, str]) -> Iterable[tuple[str, list[str]]]:
+def naming(case: NewCase, texts: dict[str, str]) -> Iterable[tuple[str, list[str]]]:
+    """Each of ``texts`` (by field) that names ``case``'s withheld victim, with the parts."""
     if not case.victim_withheld or not case.victim_names.strip():
         return
     for field, text in texts.items():
@@ -66,7 +67,7 @@ def refuse_named_in_update(case: NewCase, *, body: str, source_url: str) -> None
     An update reaches every follower and the card every member reads, so it is held to the
     report form's rule; the refusal names the field (``body`` or ``source_url``).
     """
-    for field, found in _naming(case, {"body": body, "source_url": source_url}):
+    for field, found in naming(case, {"body": body, "source_url": source_url}):
         shown = ", ".join(f"“{kit.escape(p)}”" for p in found[:3])
         raise Refusal(
             f"The reporter asked to withhold the victim's name, but the {UPDATE_LABELS[field]} "

@@ -247,3 +247,37 @@ async def test_an_older_proposal_naming_a_withheld_victim_cannot_be_approved(h: 
     await h.running.timeline.flush_notifications()
     await h.settle()
     assert "Ahmed" not in json.dumps(h.slack.dm(EMMA))
+
+
+@pytest.mark.parametrize(
+    ("field", "changes"),
+    [
+        ("body", {"body": "Ask for the release of Ahmed Raza, abducted last week in Lahore."}),
+        ("headline", {"headline": "Free RAZA now"}),
+        ("link", {"link": "https://example.org/free-ahmed-raza"}),
+    ],
+)
+async def test_an_alert_about_a_case_may_not_name_its_withheld_victim(
+    h: Harness, field: str, changes: dict[str, str]
+) -> None:
+    """An alert about a case goes to the whole network; the coordinator (who reads the
+    restricted part) could type the withheld name into it and nothing refused it."""
+    public_id = await withheld_verified_case(h)
+    await h.command("chidi", f"/alert {public_id}")
+    await h.settle()
+    form = h.slack.views_for(CHIDI)[-1]
+    values = {
+        "headline": "Free the blogger now",
+        "body": "Our colleague was abducted for blogging about the protests. Ask for release.",
+        "action": "sign_letter",
+        "urgency": "high",
+        "audience": ["all"],
+        **changes,
+    }
+    answer = await h.drive.submit_view(CHIDI, form, values)
+    assert answer.json is not None and answer.json.get("response_action") == "errors", answer.json
+    assert "withhold" in answer.json["errors"][field]
+    assert await h.running.db.read.fetch_value("SELECT count(*) FROM alerts") == 0
+    without = {k: v for k, v in values.items() if k not in changes}
+    fine = await h.drive.submit_view(CHIDI, form, {**without, "headline": "Free the blogger"})
+    assert fine.json is not None and fine.json.get("response_action") == "update", fine.json
