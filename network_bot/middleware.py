@@ -193,8 +193,7 @@ def _name_hint(payload: Incoming) -> str:
 def _describe(payload: Incoming) -> str:
     """What was asked, for logs and the audit trail: the command or ID, never the text."""
     if isinstance(payload, SlashCommandPayload):
-        first = payload.text.strip().split(maxsplit=1)[0][:20] if payload.text.strip() else ""
-        return f"command {payload.command} {kit.escape(first)}".strip()
+        return f"command {payload.command}"  # its text may name someone: never recorded
     if isinstance(payload, BlockActionsPayload):
         return f"action {payload.actions[0].action_id[:60]}"
     if isinstance(payload, ViewSubmissionPayload):

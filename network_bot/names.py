@@ -15,10 +15,19 @@ _PART = re.compile(r"[^\W\d_]+", re.UNICODE)  # a run of letters, in any script
 
 
 def fold(text: str) -> str:
-    """Case-folded, accents removed, whitespace collapsed: "ÁHMED  Khan" -> "ahmed khan"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.split())
+    """Case-folded, accents removed, whitespace collapsed: "ÁHMED  Khan" -> "ahmed khan".
+
+    A letter keeps only the letters of its decomposition, so marks that decompose into
+    punctuation (Ŀ is L and a middle dot) do not split a name into pieces.
+    """
+    return " ".join("".join(_fold_letter(c) for c in text.casefold()).split())
+
+
+def _fold_letter(char: str) -> str:
+    if not char.isalpha():
+        return char
+    letters = "".join(d for d in unicodedata.normalize("NFKD", char) if d.isalpha())
+    return letters or char
 
 
 def name_parts(names: str) -> list[str]:

@@ -190,3 +190,11 @@ async def test_a_merge_notice_does_not_name_an_unverified_report(h: Harness) -> 
     await h.command("chidi", f"/case {again} duplicate-of {original}")
     await h.settle()
     assert original in seen_by(h, BOB)
+
+
+def test_letters_that_decompose_into_punctuation_stay_whole() -> None:
+    """Found by hypothesis: Ŀ decomposes into L and a middle dot, which split the name."""
+    from network_bot.names import fold, named_parts
+
+    assert fold("AĿA") == "ala"
+    assert named_parts("Threats against aĿa after a broadcast", "AAA AĿA") == ["ala"]
