@@ -10,9 +10,10 @@ from datetime import date
 from typing import Any
 
 from network_bot.blocks import kit
+from network_bot.blocks.dates import case_date
 from network_bot.data import countries
 from network_bot.services.impunity import clock_text
-from network_bot.store.cases import PublicCase
+from network_bot.store.cases import IMPORTER_ID, PublicCase
 from network_bot.vocabulary import (
     Gender,
     Perpetrator,
@@ -66,7 +67,7 @@ def _headline(case: PublicCase) -> str:
     return (
         f"*{case.public_id}*  {kit.escape(case.violation.label)} · "
         f"{kit.escape(case.profession.label)} · {country_label(case.country)} · "
-        f"{case.incident_date.isoformat()}"
+        f"{kit.escape(case_date(case))}"
     )
 
 
@@ -99,7 +100,7 @@ def case_card(
         kit.fields(
             [
                 ("Victim", kit.safe(victim, 300) + f" ({kit.escape(case.profession.label)})"),
-                ("Date", case.incident_date.isoformat()),
+                ("Date", kit.escape(case_date(case))),
                 ("Country", country_label(case.country)),
                 ("Place", kit.safe(case.place or "not given", 300)),
                 ("Suspected perpetrator", kit.escape(case.perpetrator.label)),
@@ -115,6 +116,9 @@ def case_card(
         ),
         *_source_blocks(case.sources),
     ]
+    if case.provenance or case.provenance_note:
+        where = f"Imported from {case.provenance}." if case.provenance else ""
+        blocks.append(kit.context(kit.safe(f"{where} {case.provenance_note}".strip(), 1500)))
     if case.redacted:
         blocks.append(
             kit.context(
@@ -123,7 +127,9 @@ def case_card(
         )
     if restricted is not None:
         who = kit.mention(restricted.reporter_id)
-        if restricted.reporter_anonymous:
+        if restricted.reporter_id == IMPORTER_ID:
+            who = "nobody: the record was imported"
+        elif restricted.reporter_anonymous:
             who += " (anonymous to the network: never show or forward)"
         blocks += [
             kit.divider(),
