@@ -333,7 +333,7 @@ def register(registry: Registry) -> None:
             usage_hint=(
                 'NI-2026-0042 [update | verify | reject "reason" | duplicate-of NI-2026-0007 | '
                 'redact "reason" | emblematic [off] | unesco |'
-                ' anniversary on|off]'
+                " anniversary on|off]"
             ),
             read=read,
             subcommands={

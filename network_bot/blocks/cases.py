@@ -11,9 +11,10 @@ from typing import Any
 
 from network_bot.blocks import kit
 from network_bot.blocks.dates import case_date
+from network_bot.blocks.provenance import record_notes, reporter_for_coordinators
 from network_bot.data import countries
 from network_bot.services.impunity import clock_text
-from network_bot.store.cases import IMPORTER_ID, PublicCase
+from network_bot.store.cases import PublicCase
 from network_bot.vocabulary import (
     Gender,
     Perpetrator,
@@ -116,21 +117,11 @@ def case_card(
         ),
         *_source_blocks(case.sources),
     ]
-    if case.provenance or case.provenance_note:
-        where = f"Imported from {case.provenance}." if case.provenance else ""
-        blocks.append(kit.context(kit.safe(f"{where} {case.provenance_note}".strip(), 1500)))
-    if case.redacted:
-        blocks.append(
-            kit.context(
-                "Parts of this record were redacted at the request of the victim or their family."
-            )
-        )
+    blocks += record_notes(case)
     if restricted is not None:
-        who = kit.mention(restricted.reporter_id)
-        if restricted.reporter_id == IMPORTER_ID:
-            who = "nobody: the record was imported"
-        elif restricted.reporter_anonymous:
-            who += " (anonymous to the network: never show or forward)"
+        who = reporter_for_coordinators(
+            restricted.reporter_id, anonymous=restricted.reporter_anonymous
+        )
         blocks += [
             kit.divider(),
             kit.section(":lock: *Restricted: coordinators only. This view is in the audit log.*"),

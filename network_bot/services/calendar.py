@@ -15,8 +15,8 @@ from network_bot.clock import Clock
 from network_bot.roles import Role
 from network_bot.services.campaign import Campaign
 from network_bot.services.charting import Charts
-from network_bot.store import campaign as campaign_store
 from network_bot.store import anniversaries, cases, members, outbox
+from network_bot.store import campaign as campaign_store
 from network_bot.store.db import Database
 from network_bot.store.outbox import Outgoing, TargetKind
 from network_bot.vocabulary import Violation
