@@ -1,7 +1,8 @@
 """Exports at scale: 25k, 50k and 100k verified cases, each format in a fresh process.
 
 Cases come from the same generator as ``bench/search.py`` (realistic text, 20% anonymous
-reporters, 10% withheld names), bulk-inserted with ``executemany``. Each export runs as
+reporters, 10% withheld names), loaded through the store's bulk insert (``store/bulk.py``).
+Each export runs as
 ``network_bot.cli.main(["export", "--format", F, "--output", FILE])`` in a fresh child
 process, which then reports its own peak resident memory (``VmHWM`` in ``/proc/self/status``:
 the high-water mark of this process image only, unlike ``ru_maxrss``, which also counts the
@@ -14,9 +15,9 @@ parent's pages a forked child held before ``exec``). The target is flat memory: 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import random
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -28,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from search import REPORTER, generated_case
 
-from network_bot.data import countries
-from network_bot.store import cases
-from network_bot.store.db import bundled_migrations
+from network_bot.store import bulk, members
+from network_bot.store.bulk import BulkCase
+from network_bot.store.db import Database
 from network_bot.vocabulary import Stage
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,59 +39,52 @@ FORMATS = ("csv", "json", "xlsx")
 
 
 def create(path: Path) -> None:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    for migration in bundled_migrations():
-        conn.executescript(
-            f"BEGIN;\n{migration.sql}\n;PRAGMA user_version = {migration.version};\nCOMMIT;"
-        )
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    conn.execute(
-        "INSERT INTO members (user_id, display_name, created_at, updated_at) VALUES (?, ?, ?, ?)",
-        (REPORTER, "reporter", now, now),
-    )
-    conn.close()
+    async def migrate() -> None:
+        db = Database(path)
+        await db.open()
+        try:
+            await db.migrate()
+            async with db.transaction() as tx:
+                await members.add_if_new(
+                    tx,
+                    user_id=REPORTER,
+                    team_id=None,
+                    display_name="reporter",
+                    now=datetime.now(UTC),
+                )
+        finally:
+            await db.close()
+
+    asyncio.run(migrate())
 
 
 def grow(path: Path, *, start: int, stop: int, rng: random.Random) -> None:
-    """Add verified cases numbered ``start + 1`` to ``stop``, with their search-index rows."""
-    now = datetime.now(UTC)
+    """Add verified cases numbered ``start + 1`` to ``stop``, with their search-index rows,
+    through the store's bulk insert (the import's path)."""
     stages = list(Stage)
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("BEGIN")
-    rows, fts = [], []
-    for n in range(start + 1, stop + 1):
-        case = generated_case(rng, now.date())
-        values = cases.insert_values(case, public_id=f"NI-2026-{n:06d}", now=now)
-        rows.append((n, *values, "verified", rng.choice(stages).value))
-        country = countries.by_code(case.country)
-        fts.append(
-            (
-                n,
-                f"NI-2026-{n:06d}",
-                "" if case.victim_withheld else case.victim_names,
-                case.summary,
-                case.place,
-                country.name if country else case.country,
-            )
+    items = [
+        BulkCase(
+            case=generated_case(rng, datetime.now(UTC).date()),
+            stage=rng.choice(stages),
+            reviewed_by=REPORTER,
+            public_id=f"NI-2026-{n:06d}",
         )
-    conn.executemany(
-        """
-        INSERT INTO cases (id, public_id, created_at, updated_at, reporter_id, reporter_anonymous,
-                           victim_names, victim_withheld, profession, gender, violation,
-                           incident_date, country, place, perpetrator, urgency, summary, sources,
-                           restricted_notes, status, justice_stage)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        rows,
-    )
-    conn.executemany(
-        "INSERT INTO cases_fts (rowid, public_id, victim_names, summary, place, country_name) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        fts,
-    )
-    conn.execute("COMMIT")
-    conn.close()
+        for n in range(start + 1, stop + 1)
+    ]
+
+    async def insert() -> None:
+        db = Database(path)
+        await db.open()
+        try:
+            for first in range(0, len(items), 5000):
+                async with db.transaction() as tx:
+                    await bulk.insert_many(
+                        tx, items[first : first + 5000], prefix="NI", now=datetime.now(UTC)
+                    )
+        finally:
+            await db.close()
+
+    asyncio.run(insert())
 
 
 CHILD = """

@@ -31,6 +31,7 @@ from network_bot.registry import (
 from network_bot.roles import Role
 from network_bot.services.cases import CASE_ID, CaseError, normalise_id
 from network_bot.services.timeline import TimelineError, UpdateInput
+from network_bot.store.anniversaries import Switch
 from network_bot.store.cases import PublicCase
 from network_bot.validators import WebUrl
 from network_bot.viewstate import field_errors, value, values_of
@@ -95,6 +96,19 @@ async def redact(call: CommandCall) -> Reply:
         f"from search and from {done.messages_edited} message(s) already sent. "
         "The case, its dates and its justice record stay."
     )
+
+
+async def anniversary(call: CommandCall) -> Reply:
+    choice = call.args.rest.strip().lower()
+    if choice not in ("on", "off"):
+        return kit.notice(
+            f"Write `/case {call.args.public_id} anniversary on` to post this case's anniversary "
+            "to the campaign channel each year, or `off` to stop it."
+        )
+    answer = await call.bot.anniversaries.switch_case(
+        call.member, call.args.public_id, Switch(choice)
+    )
+    return kit.notice(answer)
 
 
 async def update(call: CommandCall) -> None:
@@ -318,7 +332,8 @@ def register(registry: Registry) -> None:
             summary="Where a case stands; coordinators verify, reject or merge reports.",
             usage_hint=(
                 'NI-2026-0042 [update | verify | reject "reason" | duplicate-of NI-2026-0007 | '
-                'redact "reason" | emblematic [off] | unesco]'
+                'redact "reason" | emblematic [off] | unesco |'
+                " anniversary on|off]"
             ),
             read=read,
             subcommands={
@@ -330,6 +345,7 @@ def register(registry: Registry) -> None:
                 "redact": Subcommand(handler=redact, role=Role.ADMIN),
                 "emblematic": Subcommand(handler=campaign.emblematic_verb, role=Role.COORDINATOR),
                 "unesco": Subcommand(handler=campaign.unesco_verb, role=Role.COORDINATOR),
+                "anniversary": Subcommand(handler=anniversary, role=Role.COORDINATOR),
             },
             unknown=f"I don't know `{{verb}}` for a case. {USAGE}",
             examples=(
@@ -359,6 +375,10 @@ def register(registry: Registry) -> None:
                 Example(
                     text='/case NI-2026-0042 redact "the family asked"',
                     does="remove names and notes at the family's request (admins)",
+                ),
+                Example(
+                    text="/case NI-1998-0012 anniversary on",
+                    does="post an imported case's anniversary each year, or `off` (coordinators)",
                 ),
             ),
         )

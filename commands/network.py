@@ -16,6 +16,7 @@ from network_bot.registry import Example, Registry, Reply, Request, SlashCommand
 from network_bot.roles import Role
 from network_bot.services.cases import CASE_ID, normalise_id
 from network_bot.services.roster import RosterError
+from network_bot.store.anniversaries import Switch
 from network_bot.store.members import AlertPref
 from network_bot.validators import CountryCode, Stripped
 
@@ -170,6 +171,41 @@ PREF_TEXT = {
 }
 
 
+async def anniversaries(call: CommandCall) -> Reply:
+    """Which countries' imported cases have their anniversaries posted; switch one."""
+    parsed: args.Parsed = call.args
+    usage = (
+        "Write `/network anniversaries country:PK on` (or `off`) to post the anniversaries of "
+        "a country's imported cases; `/network anniversaries` lists the countries switched on."
+    )
+    if not parsed.words and not parsed.options and not parsed.users and not parsed.channels:
+        switches = await call.bot.anniversaries.country_switches(call.member)
+        if not switches.countries_on:
+            return kit.notice(
+                "No country's imported cases have their anniversaries posted (cases reported "
+                f"here always do, unless switched off one by one). {usage}"
+            )
+        listed = ", ".join(
+            f"{kit.escape(country_label(code))} ({switches.imported_on[code]:,})"
+            for code in switches.countries_on
+        )
+        return kit.notice(f"Anniversaries of imported cases are posted for: {listed}. {usage}")
+    choice = parsed.word(0).lower()
+    code = parsed.options.get("country")
+    if (
+        parsed.users
+        or parsed.channels
+        or len(parsed.words) != 1
+        or set(parsed.options) != {"country"}
+        or choice not in ("on", "off")
+        or not code
+    ):
+        return kit.notice(usage)
+    return kit.notice(
+        await call.bot.anniversaries.switch_country(call.member, str(code), Switch(choice))
+    )
+
+
 async def prefs(call: CommandCall) -> Reply:
     parsed: args.Parsed = call.args
     usage = "Write `/network prefs all`, `/network prefs digest` or `/network prefs mute`."
@@ -192,7 +228,8 @@ def register(registry: Registry) -> None:
             summary="Help, your roster entry, the roster, and roles.",
             usage_hint=(
                 'help | me | join org:"..." country:XX | prefs [all|digest|mute] | '
-                "members [role] | role @user ROLE | audit [@user|case] [since:DATE]"
+                "members [role] | role @user ROLE | audit [@user|case] [since:DATE] | "
+                "anniversaries [country:XX on|off]"
             ),
             read=read,
             subcommands={
@@ -204,6 +241,7 @@ def register(registry: Registry) -> None:
                 "members": Subcommand(handler=list_members, role=Role.COORDINATOR),
                 "role": Subcommand(handler=change_role, role=Role.ADMIN),
                 "audit": Subcommand(handler=show_audit, role=Role.ADMIN),
+                "anniversaries": Subcommand(handler=anniversaries, role=Role.COORDINATOR),
             },
             unknown="I don't know `/network {verb}`. Type `/network help` to see every "
             "command with examples.",
@@ -223,6 +261,10 @@ def register(registry: Registry) -> None:
                 Example(
                     text="/network audit NI-2026-0042 since:2026-11-01",
                     does="who read restricted data, changed roles or redacted (admins)",
+                ),
+                Example(
+                    text="/network anniversaries country:PK on",
+                    does="post anniversaries of a country's imported cases (coordinators)",
                 ),
             ),
         )

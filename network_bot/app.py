@@ -29,6 +29,7 @@ from network_bot.registry import Registry, load_commands
 from network_bot.routes import wire
 from network_bot.scheduler import Scheduler
 from network_bot.services.alerts import Alerts
+from network_bot.services.anniversaries import Anniversaries
 from network_bot.services.calendar import Calendar
 from network_bot.services.campaign import Campaign
 from network_bot.services.cases import Cases
@@ -118,6 +119,7 @@ def build_app(
         charts=charts,
         redactions=Redactions(db=db, clock=clock),
         exports=Exports(db=db, clock=clock),
+        anniversaries=Anniversaries(db=db, clock=clock),
         channels=ChannelDirectory(client=slack),
         logger=logger,
     )

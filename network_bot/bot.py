@@ -16,6 +16,7 @@ from network_bot.channels import ChannelDirectory
 from network_bot.clock import Clock
 from network_bot.registry import Registry
 from network_bot.services.alerts import Alerts
+from network_bot.services.anniversaries import Anniversaries
 from network_bot.services.calendar import Calendar
 from network_bot.services.campaign import Campaign
 from network_bot.services.cases import Cases
@@ -64,6 +65,7 @@ class Bot:
     charts: Charts
     redactions: Redactions
     exports: Exports
+    anniversaries: Anniversaries
     channels: ChannelDirectory
     logger: logging.Logger
     workers: list[Worker] = field(default_factory=list)

@@ -15,7 +15,7 @@ from aiohttp import web
 from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError
 
-from network_bot import args, logs, maintenance
+from network_bot import args, cli_import, logs, maintenance
 from network_bot.app import build_app
 from network_bot.bot import Bot
 from network_bot.exports import (
@@ -26,6 +26,7 @@ from network_bot.exports import (
     authorise,
     export,
 )
+from network_bot.imports import CountryProblem, ImportRefused
 from network_bot.maintenance import MaintenanceError
 from network_bot.settings import Settings, SettingsError, load_settings
 from network_bot.slack_ids import USER_ID
@@ -84,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StartupError, SettingsError, SchemaTooNew) as error:
         print(f"network-bot: cannot start: {error}", file=sys.stderr)
         return 2
-    except (Refused, ConsentRefused, MaintenanceError) as error:
+    except (Refused, ConsentRefused, MaintenanceError, ImportRefused, CountryProblem) as error:
         print(f"network-bot {command}: {error}", file=sys.stderr)
         return 2
     except StorageError as error:
@@ -112,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate", help="apply database migrations and exit")
     migrate.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB)")
     _export_parser(sub)
+    cli_import.add_parser(sub)
     _maintenance_parsers(sub)
     return parser
 
@@ -421,6 +423,7 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "playground": _playground,
     "migrate": _migrate,
     "export": _export,
+    "import": cli_import.run,
     "backup": _backup,
     "restore": _restore,
     "check": _check,

@@ -103,6 +103,15 @@ class Stage(Labelled):
     TIME_BARRED = "time_barred"
 
 
+class DatePrecision(Labelled):
+    """How much of a case's date is known: imported history is often only a month or a year."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+    RANGE = "range"
+
+
 class Impunity(Labelled):
     """CPJ's rule for a murder: no conviction, some convicted, or everyone convicted."""
 

@@ -40,11 +40,15 @@ COLUMNS = [
     "profession",
     "violation",
     "incident_date",
+    "date_precision",
+    "date_end",
+    "date_approximate",
     "justice_stage",
     "impunity",
     "impunity_days",
     "verification",
     "sources",
+    "provenance",
 ]
 
 

@@ -10,6 +10,8 @@ from datetime import date
 from typing import Any
 
 from network_bot.blocks import kit
+from network_bot.blocks.dates import case_date
+from network_bot.blocks.provenance import record_notes, reporter_for_coordinators
 from network_bot.data import countries
 from network_bot.services.impunity import clock_text
 from network_bot.store.cases import PublicCase
@@ -66,7 +68,7 @@ def _headline(case: PublicCase) -> str:
     return (
         f"*{case.public_id}*  {kit.escape(case.violation.label)} · "
         f"{kit.escape(case.profession.label)} · {country_label(case.country)} · "
-        f"{case.incident_date.isoformat()}"
+        f"{kit.escape(case_date(case))}"
     )
 
 
@@ -99,7 +101,7 @@ def case_card(
         kit.fields(
             [
                 ("Victim", kit.safe(victim, 300) + f" ({kit.escape(case.profession.label)})"),
-                ("Date", case.incident_date.isoformat()),
+                ("Date", kit.escape(case_date(case))),
                 ("Country", country_label(case.country)),
                 ("Place", kit.safe(case.place or "not given", 300)),
                 ("Suspected perpetrator", kit.escape(case.perpetrator.label)),
@@ -115,16 +117,11 @@ def case_card(
         ),
         *_source_blocks(case.sources),
     ]
-    if case.redacted:
-        blocks.append(
-            kit.context(
-                "Parts of this record were redacted at the request of the victim or their family."
-            )
-        )
+    blocks += record_notes(case)
     if restricted is not None:
-        who = kit.mention(restricted.reporter_id)
-        if restricted.reporter_anonymous:
-            who += " (anonymous to the network: never show or forward)"
+        who = reporter_for_coordinators(
+            restricted.reporter_id, anonymous=restricted.reporter_anonymous
+        )
         blocks += [
             kit.divider(),
             kit.section(":lock: *Restricted: coordinators only. This view is in the audit log.*"),

@@ -27,7 +27,15 @@ from network_bot.services.impunity import impunity_days
 from network_bot.store import audit, members
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Conn, Database
-from network_bot.vocabulary import Impunity, Profession, Stage, Status, Violation, impunity_of
+from network_bot.vocabulary import (
+    DatePrecision,
+    Impunity,
+    Profession,
+    Stage,
+    Status,
+    Violation,
+    impunity_of,
+)
 
 CHUNK_ROWS = 1000
 WITHHELD = "name withheld"
@@ -119,11 +127,15 @@ class ExportRow(BaseModel):
     profession: Profession
     violation: Violation
     incident_date: date
+    date_precision: DatePrecision  # how much of the date is known: incident_date is its first day
+    date_end: date | None  # the last day it can be, when the date is a month, a year or a range
+    date_approximate: bool
     justice_stage: Stage
     impunity: Impunity
     impunity_days: int | None
     verification: Status
     sources: tuple[str, ...]
+    provenance: str  # where an imported record came from; empty for cases reported in the bot
 
 
 class RestrictedExportRow(ExportRow):
@@ -213,7 +225,7 @@ async def _chunk(
     sql = f"""
         SELECT c.id, c.public_id, c.country, c.victim_names, c.victim_withheld, c.redacted_at,
                c.profession, c.violation, c.incident_date, c.justice_stage, c.status,
-               c.sources{extra}
+               c.sources, c.date_precision, c.date_end, c.date_approximate, c.provenance{extra}
           FROM cases c {join}
          WHERE {" AND ".join(where)}
          ORDER BY c.id
@@ -232,15 +244,19 @@ def _shape(row: sqlite3.Row, *, today: date, restricted: bool) -> ExportRow:
         "case_id": row["public_id"],
         "country": row["country"],
         "country_name": country.name if country else row["country"],
-        "victim_names": WITHHELD if hidden and row["victim_names"] else row["victim_names"],
+        "victim_names": WITHHELD if hidden else row["victim_names"],
         "profession": row["profession"],
         "violation": row["violation"],
         "incident_date": incident,
+        "date_precision": row["date_precision"],
+        "date_end": row["date_end"],
+        "date_approximate": bool(row["date_approximate"]),
         "justice_stage": stage,
         "impunity": impunity_of(stage),
         "impunity_days": impunity_days(incident=incident, stage=stage, today=today),
         "verification": row["status"],
         "sources": tuple(json.loads(row["sources"] or "[]")),
+        "provenance": row["provenance"],
     }
     if not restricted:
         return ExportRow.model_validate(values)

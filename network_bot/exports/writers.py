@@ -1,19 +1,17 @@
 """Rows to bytes, as they come: CSV, a streamed JSON array, or a write-only XLSX workbook.
 
-Nothing is collected in memory: each row is written as it arrives, and openpyxl's write-only
-mode spools the sheet to a temporary file. Files are written beside their final path and moved
+Nothing is collected in memory: each row is written as it arrives, the workbook's sheet
+streamed straight into its zip (``xlsx.py``). Files are written beside their final path and moved
 into place only when complete (readable by the owner only), so a failed export leaves nothing.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import csv
 import io
 import json
 import os
-import re
 from collections.abc import AsyncIterable, Iterator
 from datetime import date
 from enum import Enum
@@ -23,13 +21,12 @@ from typing import Any, BinaryIO
 from pydantic import BaseModel
 
 from network_bot.exports.rows import ExportFormat
+from network_bot.exports.xlsx import SheetWriter
 
 Cell = str | int | float | None
 
 # A spreadsheet runs a cell that starts with one of these as a formula: member text must not.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Control characters XLSX cannot hold (openpyxl refuses them).
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def columns(model: type[BaseModel]) -> list[str]:
@@ -108,31 +105,14 @@ async def _write_json(rows: AsyncIterable[BaseModel], *, out: BinaryIO) -> int:
 async def _write_xlsx(
     rows: AsyncIterable[BaseModel], *, model: type[BaseModel], out: BinaryIO, sheet: str
 ) -> int:
-    from openpyxl import Workbook  # imported here: the running bot rarely needs it
-
-    book = Workbook(write_only=True)
-    ws = book.create_sheet(sheet)
-    ws.append(columns(model))
+    header = columns(model)
     count = 0
-    async for row in rows:
-        ws.append([_xlsx_cell(ws, c) for c in cells(row)])
-        count += 1
-    # Zipping the spooled sheet takes a while on big exports: keep it off the event loop.
-    await asyncio.to_thread(book.save, out)
+    with SheetWriter(out, sheet=sheet, columns=len(header)) as book:
+        book.row(header)
+        async for row in rows:
+            book.row(cells(row))
+            count += 1
     return count
-
-
-def _xlsx_cell(ws: Any, value: Cell) -> Any:
-    if not isinstance(value, str):
-        return value
-    text = _XLSX_ILLEGAL.sub("", value)
-    if not text.startswith("="):
-        return text
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"  # text, never a formula
-    return cell
 
 
 @contextlib.contextmanager

@@ -15,8 +15,8 @@ from network_bot.clock import Clock
 from network_bot.roles import Role
 from network_bot.services.campaign import Campaign
 from network_bot.services.charting import Charts
+from network_bot.store import anniversaries, cases, members, outbox
 from network_bot.store import campaign as campaign_store
-from network_bot.store import cases, members, outbox
 from network_bot.store.db import Database
 from network_bot.store.outbox import Outgoing, TargetKind
 from network_bot.vocabulary import Violation
@@ -66,7 +66,7 @@ class Calendar:
         return queued
 
     async def _anniversaries(self, today: date) -> int:
-        found = await cases.anniversaries(
+        found = await anniversaries.due(
             self._db.read,
             month_day=today.strftime("%m-%d"),
             before=today,

@@ -14,6 +14,7 @@ from network_bot.clock import iso, parse_iso
 from network_bot.data import countries
 from network_bot.store.db import Conn
 from network_bot.vocabulary import (
+    DatePrecision,
     Gender,
     Perpetrator,
     Profession,
@@ -22,6 +23,9 @@ from network_bot.vocabulary import (
     Urgency,
     Violation,
 )
+
+# The reporter of imported records: not a Slack user (the ID cannot be one), never active.
+IMPORTER_ID = "network-bot-import"
 
 
 class NewCase(BaseModel):
@@ -44,6 +48,13 @@ class NewCase(BaseModel):
     summary: str
     sources: tuple[str, ...] = ()
     restricted_notes: str = ""
+    # Imported history: how precise the date is (``incident_date`` is its first possible day,
+    # ``date_end`` its last), and where the record came from ('' = reported in the bot).
+    date_precision: DatePrecision = DatePrecision.DAY
+    date_end: date | None = None
+    date_approximate: bool = False
+    provenance: str = ""
+    provenance_note: str = ""
 
 
 class CaseRecord(NewCase):
@@ -61,6 +72,7 @@ class CaseRecord(NewCase):
     justice_stage: Stage = Stage.NO_INVESTIGATION
     justice_stage_date: date | None = None
     redacted_at: datetime | None = None
+    anniversary: str | None = None  # a coordinator's 'on' / 'off'; None: the default
 
 
 class PublicCase(BaseModel):
@@ -91,6 +103,11 @@ class PublicCase(BaseModel):
     reporter_id: str | None
     created_at: datetime
     redacted: bool
+    date_precision: DatePrecision = DatePrecision.DAY
+    date_end: date | None = None
+    date_approximate: bool = False
+    provenance: str = ""
+    provenance_note: str = ""
 
     @classmethod
     def of(cls, record: CaseRecord) -> PublicCase:
@@ -118,6 +135,11 @@ class PublicCase(BaseModel):
             reporter_id=None if record.reporter_anonymous else record.reporter_id,
             created_at=record.created_at,
             redacted=record.redacted_at is not None,
+            date_precision=record.date_precision,
+            date_end=record.date_end,
+            date_approximate=record.date_approximate,
+            provenance=record.provenance,
+            provenance_note=record.provenance_note,
         )
 
 
@@ -142,6 +164,7 @@ def _record(row: sqlite3.Row) -> CaseRecord:
         data[key] = parse_iso(data[key]) if data[key] else None
     data["reporter_anonymous"] = bool(data["reporter_anonymous"])
     data["victim_withheld"] = bool(data["victim_withheld"])
+    data["date_approximate"] = bool(data.get("date_approximate"))
     return CaseRecord.model_validate(data)
 
 
@@ -166,18 +189,27 @@ def insert_values(case: NewCase, *, public_id: str, now: datetime) -> tuple[Any,
         case.summary,
         json.dumps(list(case.sources)),
         case.restricted_notes,
+        case.date_precision.value,
+        case.date_end.isoformat() if case.date_end else None,
+        int(case.date_approximate),
+        case.provenance,
+        case.provenance_note,
     )
+
+
+# The columns ``insert_values`` gives values for, in order.
+INSERT_COLUMNS = (
+    "public_id, created_at, updated_at, reporter_id, reporter_anonymous, victim_names, "
+    "victim_withheld, profession, gender, violation, incident_date, country, place, perpetrator, "
+    "urgency, summary, sources, restricted_notes, date_precision, date_end, date_approximate, "
+    "provenance, provenance_note"
+)
+INSERT_MARKS = ", ".join("?" for _ in INSERT_COLUMNS.split(","))
 
 
 async def insert(conn: Conn, case: NewCase, *, public_id: str, now: datetime) -> int:
     case_id = await conn.execute(
-        """
-        INSERT INTO cases (public_id, created_at, updated_at, reporter_id, reporter_anonymous,
-                           victim_names, victim_withheld, profession, gender, violation,
-                           incident_date, country, place, perpetrator, urgency, summary,
-                           sources, restricted_notes)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
+        f"INSERT INTO cases ({INSERT_COLUMNS}) VALUES ({INSERT_MARKS})",
         insert_values(case, public_id=public_id, now=now),
     )
     await reindex(conn, case_id)
@@ -388,23 +420,6 @@ async def review_queue(conn: Conn, *, limit: int = 10) -> list[CaseRecord]:
 async def by_reporter(conn: Conn, reporter_id: str, *, limit: int = 10) -> list[CaseRecord]:
     rows = await conn.fetch_all(
         "SELECT * FROM cases WHERE reporter_id = ? ORDER BY id DESC LIMIT ?", (reporter_id, limit)
-    )
-    return [_record(r) for r in rows]
-
-
-async def anniversaries(
-    conn: Conn, *, month_day: str, before: date, violations: Sequence[Violation]
-) -> list[CaseRecord]:
-    """Verified cases whose incident fell on this month and day in an earlier year."""
-    marks = ",".join("?" for _ in violations)
-    rows = await conn.fetch_all(
-        f"""
-        SELECT * FROM cases
-         WHERE status = 'verified' AND substr(incident_date, 6, 5) = ?
-           AND incident_date < ? AND violation IN ({marks})
-         ORDER BY country, incident_date
-        """,
-        (month_day, before.isoformat(), *[v.value for v in violations]),
     )
     return [_record(r) for r in rows]
 

@@ -66,8 +66,13 @@ async def scrub_copies(conn: Conn, *, case_id: int, texts: Sequence[str]) -> Non
             "UPDATE audit_log SET detail = replace(detail, ?, ?) WHERE instr(detail, ?) > 0",
             (text, MARK, text),
         )
-        # Message bodies are stored as JSON with non-ASCII escaped, so match them as stored.
+        # Message bodies (and what an import last set) are stored as JSON with non-ASCII
+        # escaped, so match them as stored.
         stored = json.dumps(text)[1:-1]
+        await conn.execute(
+            "UPDATE case_imports SET fields = replace(fields, ?, ?) WHERE case_id = ?",
+            (stored, MARK, case_id),
+        )
         await conn.execute(
             "UPDATE outbox SET payload = replace(payload, ?, ?) WHERE instr(payload, ?) > 0",
             (stored, MARK, stored),
