@@ -209,6 +209,20 @@ async def test_an_emblematic_anniversary_always_posts_and_leads(
     assert ":star:" in text
 
 
+async def test_an_emblematic_case_known_only_to_the_month_has_no_anniversary(
+    h: Harness, clock: ManualClock
+) -> None:
+    """An imported "June 1993" is stored as the 1st: that is not the day it happened."""
+    month_only = await seed_case(h, incident=date(1993, 6, 1), names="Month Only")
+    async with h.running.db.transaction() as tx:
+        await tx.execute("UPDATE cases SET date_precision = 'month' WHERE id = ?", (month_only.id,))
+    await h.running.campaign.set_emblematic(await member(h, CHIDI), month_only.public_id, on=True)
+    clock.set(datetime(2027, 6, 1, 9, 0, tzinfo=UTC))
+    await h.running.calendar.run()
+    await h.settle()
+    assert month_only.public_id not in json.dumps(h.slack.messages(CAMPAIGN))
+
+
 # ----------------------------------------------------------------------------- UNESCO
 
 

@@ -117,11 +117,14 @@ async def emblematic_ids(conn: Conn, case_ids: Sequence[int]) -> set[int]:
 
 async def emblematic_anniversaries(conn: Conn, *, month_day: str, before: date) -> list[CaseRecord]:
     """Verified emblematic cases whose incident fell on this day in an earlier year, whatever
-    the violation and wherever the case came from: the campaign marks these every year."""
+    the violation and wherever the case came from: the campaign marks these every year.
+    A date known only to the month or year, or approximate, has no anniversary."""
     rows = await conn.fetch_all(
         "SELECT c.* FROM case_campaign e JOIN cases c ON c.id = e.case_id "
         "WHERE e.emblematic = 1 AND c.status = 'verified' "
         "AND substr(c.incident_date, 6, 5) = ? AND c.incident_date < ? "
+        # Only a date known to the day has an anniversary (a month's 1st is not one).
+        "AND c.date_precision = 'day' AND c.date_approximate = 0 "
         "ORDER BY c.country, c.incident_date",
         (month_day, before.isoformat()),
     )
