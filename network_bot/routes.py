@@ -27,13 +27,12 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from network_bot.answers import first_input_block, notice_modal, polite, view_errors
+from network_bot.answers import first_input_block, notice_modal, view_errors
 from network_bot.blocks import kit
 from network_bot.bot import Bot
 from network_bot.calls import ActionCall, CommandCall, EventCall, ViewCall
 from network_bot.logs import describe_exception
 from network_bot.middleware import MEMBER, PAYLOAD
-from network_bot.payloads import Incoming
 from network_bot.refusal import Refusal
 from network_bot.registry import Action, Event, Request, SlashCommand, View
 from network_bot.roles import Role
@@ -92,7 +91,7 @@ def wire(app: AsyncApp, bot: Bot) -> None:
         app.event(event_type)(_event(bot, registry.events(event_type)))
 
 
-async def _allowed(bot: Bot, member: Member, needed: Role, payload: Incoming, what: str) -> bool:
+async def _allowed(bot: Bot, member: Member, needed: Role, what: str) -> bool:
     """Step 3: the role check on the chosen handler, a refusal audited."""
     if member.role.allows(needed):
         return True
@@ -129,7 +128,7 @@ async def _run_command(
         log.info("unknown subcommand of %s", spec.name)
         return kit.notice(spec.unknown.replace("{verb}", kit.escape(request.verb[:30])))
     what = f"command {spec.name} {request.verb}".strip()  # a registered verb, not free text
-    if not await _allowed(bot, member, chosen.role, payload, kit.escape(what)):
+    if not await _allowed(bot, member, chosen.role, kit.escape(what)):
         return kit.notice(_refused(chosen.role))
     call = CommandCall(
         bot=bot, member=member, payload=payload, verb=request.verb, args=request.args
@@ -150,7 +149,7 @@ async def _run_action(bot: Bot, spec: Action | None, context: AsyncBoltContext) 
         call.later(call.tell(kit.notice(UNKNOWN)), name="action.unknown")
         return
     what = f"action {spec.action_id}"
-    if not await _allowed(bot, member, spec.role, payload, what):
+    if not await _allowed(bot, member, spec.role, what):
         call.later(call.tell(kit.notice(_refused(spec.role))), name="action.refused")
         return
     try:
@@ -172,7 +171,7 @@ async def _run_view(
         log.info("unknown view %s", payload.view.callback_id[:60])
         return _view_answer(payload.view.blocks, UNKNOWN, field=None)
     what = f"view {spec.callback_id}"
-    if not await _allowed(bot, member, spec.role, payload, what):
+    if not await _allowed(bot, member, spec.role, what):
         return _view_answer(payload.view.blocks, _refused(spec.role), field=None)
     call = ViewCall(bot=bot, member=member, payload=payload)
     try:
@@ -232,6 +231,3 @@ async def _ack(ack: AsyncAck, reply: dict[str, Any] | None) -> None:
         await ack(reply)
     else:
         await ack()
-
-
-__all__ = ["SORRY", "EventNotHandled", "polite", "wire"]
