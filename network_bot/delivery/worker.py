@@ -25,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from network_bot.channels import ChannelDirectory, ChannelLookupError
 from network_bot.clock import Clock
+from network_bot.delivery.errors import AUTH, PERMANENT, retry_after
 from network_bot.delivery.ratelimit import Pacer, Pauses, PerKeyPacers
 from network_bot.logs import describe_exception
 from network_bot.store import outbox
@@ -35,42 +36,6 @@ METADATA_EVENT = "network_bot_delivery"
 HEADROOM = 0.98
 BACKOFF_CAP = 300.0
 AUTH_PAUSE = 60.0
-
-PERMANENT = frozenset(
-    {
-        "channel_not_found",
-        "account_inactive",
-        "user_not_found",
-        "user_disabled",
-        "not_in_channel",
-        "is_archived",
-        "invalid_blocks",
-        "invalid_blocks_format",
-        "msg_too_long",
-        "no_text",
-        "cannot_dm_bot",
-        "restricted_action",
-        "message_not_found",
-        "cant_update_message",
-        "cant_delete_message",
-        "edit_window_closed",
-        "invalid_arguments",
-        "too_many_attachments",
-        "shared_channel_refused",
-        "channel_is_archived",
-    }
-)
-AUTH = frozenset(
-    {
-        "invalid_auth",
-        "token_revoked",
-        "not_authed",
-        "token_expired",
-        "account_inactive_bot",
-        "team_access_not_granted",
-        "missing_scope",
-    }
-)
 
 Observer = Callable[[Delivery], Awaitable[None]]
 
@@ -325,7 +290,7 @@ class DeliveryWorker:
         status = error.response.status_code
         code = str(error.response.get("error") or f"http_{status}")
         if status == 429 or code == "ratelimited":
-            wait = _retry_after(error.response.headers)
+            wait = retry_after(error.response.headers)
             self._pauses.pause(method, wait)
             self._log.info("delivery %d: %s throttled for %.0f s", row.id, method, wait)
             await self._retry_later(row, "ratelimited", counts=False, delay=wait)
@@ -449,14 +414,3 @@ class DeliveryWorker:
                 return channel, str(message.get("ts"))
         return None
 
-
-def _retry_after(headers: Any) -> float:
-    value = None
-    if headers is not None:
-        value = headers.get("Retry-After") or headers.get("retry-after")
-        if isinstance(value, list):
-            value = value[0] if value else None
-    try:
-        return max(1.0, float(value)) if value is not None else 1.0
-    except ValueError:
-        return 1.0
