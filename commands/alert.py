@@ -26,7 +26,7 @@ from network_bot.registry import (
     View,
 )
 from network_bot.roles import Role
-from network_bot.services.alerts import AlertError
+from network_bot.services.alerts import AlertError, Recalled
 from network_bot.services.cases import CASE_ID
 from network_bot.store.alerts import AlertDraft, Audience, Response
 from network_bot.validators import WebUrl
@@ -160,11 +160,7 @@ async def status(call: CommandCall) -> Reply:
 async def recall(call: CommandCall) -> Reply:
     if not call.args:
         return kit.notice(f"Which alert? {USAGE}")
-    stopped, withdrawn = await call.bot.alerts.recall(call.member, call.args)
-    return kit.notice(
-        f"Withdrawn: {withdrawn} delivered copies are being replaced by "
-        f"a withdrawn note; {stopped} not yet sent were stopped."
-    )
+    return kit.notice(_recall_notice(await call.bot.alerts.recall(call.member, call.args)))
 
 
 async def compose(call: CommandCall) -> None:
@@ -306,16 +302,24 @@ async def status_clicked(call: ActionCall) -> None:
 
 async def recall_clicked(call: ActionCall) -> None:
     try:
-        stopped, withdrawn = await call.bot.alerts.recall(call.member, call.value)
+        recalled = await call.bot.alerts.recall(call.member, call.value)
     except AlertError as error:
         await call.tell(kit.notice(str(error)))
         return
-    await call.tell(
-        kit.notice(
-            f"Withdrawn: {withdrawn} delivered copies are being replaced; "
-            f"{stopped} not yet sent were stopped."
-        )
+    await call.tell(kit.notice(_recall_notice(recalled)))
+
+
+def _recall_notice(recalled: Recalled) -> str:
+    text = (
+        f"Withdrawn: {recalled.withdrawn} delivered copies are being replaced by a withdrawn "
+        f"note; {recalled.stopped} not yet sent were stopped."
     )
+    if recalled.in_flight:
+        text += (
+            f" {recalled.in_flight} of those were on their way to Slack at that moment: none is "
+            "retried, and any that Slack still posts is replaced by the withdrawn note at once."
+        )
+    return text
 
 
 async def campaign_clicked(call: ActionCall) -> None:

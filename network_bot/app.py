@@ -129,7 +129,9 @@ def build_app(
         db=db,
         client=sender,
         clock=clock,
-        channels=bot.channels,
+        # Its own directory on the sender's client: asked afresh before every channel post,
+        # with 429s and outages handled by the worker's pauses, never slack_sdk's retries.
+        channels=ChannelDirectory(client=sender),
         workspace_rate=settings.workspace_rate_per_second,
         channel_rate=settings.channel_rate_per_second,
         max_attempts=settings.delivery_max_attempts,
@@ -139,6 +141,7 @@ def build_app(
     )
     delivery.on_delivered(bot.alerts.delivery_finished)
     db.on_commit(OUTBOX, delivery.wake)
+    delivery.add_guard(bot.alerts.still_wanted)
     uploader = ChartUploader(
         db=db,
         clock=clock,

@@ -6,6 +6,12 @@ method only and costs no attempt; a 5xx, timeout or dropped connection backs off
 to the attempt limit; a permanent error fails the row at once; a revoked token pauses the worker
 without failing anything. Every post carries its row ID in Slack message metadata, so after a
 crash the rows left ``sending`` are looked up in the conversation instead of being sent again.
+
+At the moment of sending (after the pacers, right before the call) the worker checks that the
+row is still claimed and that every guard still wants it (a recalled alert's copies are not),
+and asks Slack afresh whether a channel is shared with another organisation; a check that
+cannot decide waits and tries again, it never lets the post through. Every way back to the queue
+(a 429, a 5xx, a timeout, a stop) re-checks the same, so a recalled copy is never re-queued.
 """
 
 from __future__ import annotations
@@ -17,22 +23,28 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from network_bot.channels import ChannelDirectory, ChannelLookupError
+from network_bot.channels import ChannelDirectory, ChannelUnreadable
 from network_bot.clock import Clock
+from network_bot.delivery.calls import METADATA_EVENT, call_slack
 from network_bot.delivery.errors import AUTH, PERMANENT, retry_after
+from network_bot.delivery.lookups import Guard, channel_to_check, find_posted, unwanted
 from network_bot.delivery.ratelimit import Pacer, Pauses, PerKeyPacers
 from network_bot.logs import describe_exception
 from network_bot.store import outbox
 from network_bot.store.db import Database, StorageError
-from network_bot.store.outbox import Delivery, Operation, State, TargetKind
+from network_bot.store.outbox import Delivery, Operation, State
 
-METADATA_EVENT = "network_bot_delivery"
+CHANNEL_INFO = "conversations.info"
+METHODS = {
+    Operation.POST: "chat.postMessage",
+    Operation.UPDATE: "chat.update",
+    Operation.DELETE: "chat.delete",
+}
 HEADROOM = 0.98
 BACKOFF_CAP = 300.0
 AUTH_PAUSE = 60.0
@@ -73,6 +85,7 @@ class DeliveryWorker:
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._started_calls: set[int] = set()
         self._observers: list[Observer] = []
+        self._guards: list[Guard] = []
         self._loop_task: asyncio.Task[None] | None = None
         self._stopping = False
         self._auth_failed = False
@@ -82,6 +95,15 @@ class DeliveryWorker:
     def on_delivered(self, observer: Observer) -> None:
         """Call ``observer`` once a row reaches a final state (sent, failed or cancelled)."""
         self._observers.append(observer)
+
+    def add_guard(self, guard: Guard) -> None:
+        """Ask ``guard`` about each row right before it is sent and before it is re-queued."""
+        self._guards.append(guard)
+
+    def pause(self, seconds: float) -> None:
+        """Send nothing for ``seconds`` (Slack said the bot's token was revoked)."""
+        for method in METHODS.values():
+            self._pauses.pause(method, seconds)
 
     def wake(self) -> None:
         self._wake.set()
@@ -165,18 +187,11 @@ class DeliveryWorker:
             await self._retry_later(row, "internal error")
 
     async def _attempt(self, row: Delivery) -> None:
-        method = {
-            Operation.POST: "chat.postMessage",
-            Operation.UPDATE: "chat.update",
-            Operation.DELETE: "chat.delete",
-        }[row.operation]
+        method = METHODS[row.operation]
+        edited = None
         if row.operation is not Operation.POST:
             edited = await self._edited(row)
             if edited is None:
-                return
-        else:
-            edited = None
-            if row.target_kind is TargetKind.CHANNEL and not await self._may_post(row):
                 return
         await self._pauses.wait(method)
         # The channel's pace first: a post queued behind others in one channel must not
@@ -184,14 +199,16 @@ class DeliveryWorker:
         channel_key = edited.channel_id if edited else row.target_id
         await self._per_channel.pacer(channel_key or row.target_id).acquire()
         await self._workspace.acquire()
+        if not await self._may_go(row, edited):
+            return
         self._started_calls.add(row.id)
         try:
-            answer = await self._call(row, edited)
+            answer = await call_slack(self._client, row, edited)
         except SlackApiError as error:
             await self._failed_call(row, method, error)
             return
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
-            await self._retry_later(row, type(error).__name__)
+            await self._retry_later(row, type(error).__name__, unsure=True)
             return
         self._auth_failed = False
         channel = str(answer.get("channel") or (edited.channel_id if edited else "") or "")
@@ -205,29 +222,6 @@ class DeliveryWorker:
                 now=self._clock.now(),
             )
         await self._finished(row.id)
-
-    async def _call(self, row: Delivery, edited: Delivery | None) -> Any:
-        payload = row.payload
-        if row.operation is Operation.POST:
-            return await self._client.chat_postMessage(
-                channel=row.target_id,
-                text=payload.get("text", ""),
-                blocks=payload.get("blocks"),
-                unfurl_links=False,
-                unfurl_media=False,
-                metadata={"event_type": METADATA_EVENT, "event_payload": {"outbox_id": row.id}},
-            )
-        assert edited is not None
-        if row.operation is Operation.UPDATE:
-            return await self._client.chat_update(
-                channel=edited.channel_id or edited.target_id,
-                ts=edited.ts or "",
-                text=payload.get("text", ""),
-                blocks=payload.get("blocks") or [],
-            )
-        return await self._client.chat_delete(
-            channel=edited.channel_id or edited.target_id, ts=edited.ts or ""
-        )
 
     async def _edited(self, row: Delivery) -> Delivery | None:
         """The delivered message an update/delete changes; None when handled without Slack."""
@@ -244,10 +238,9 @@ class DeliveryWorker:
                         tx, delivery_id=target.id, payload=row.payload
                     )
                 else:
-                    await outbox.mark_cancelled(
+                    changed = await outbox.cancel_if_pending(
                         tx, delivery_id=target.id, note="deleted before it was sent"
                     )
-                    changed = True
                 if changed:
                     await outbox.mark_sent(
                         tx, delivery_id=row.id, channel_id=None, ts=None, now=self._clock.now()
@@ -265,24 +258,53 @@ class DeliveryWorker:
         await self._cancel(row, f"the message to change is {target.state.value}")
         return None
 
-    async def _may_post(self, row: Delivery) -> bool:
-        """Never into a channel shared with another organisation unless a coordinator chose it."""
-        if row.payload.get("shared_ok"):
-            return True
-        try:
-            info = await self._channels.info(row.target_id)
-        except ChannelLookupError as error:
-            if error.error in PERMANENT:
-                await self._fail(row, error.error)
+    async def _may_go(self, row: Delivery, edited: Delivery | None) -> bool:
+        """The last word before the call: a channel shared with another organisation only if a
+        coordinator chose it (asked of Slack now, not remembered), and only a row still wanted."""
+        channel = channel_to_check(row, edited)
+        if channel is not None:
+            await self._pauses.wait(CHANNEL_INFO)
+            try:
+                info = await self._channels.lookup(channel)
+            except SlackApiError as error:
+                await self._failed_call(row, CHANNEL_INFO, error)
                 return False
-            return True  # let the post itself say what is wrong
-        if info.is_ext_shared:
-            self._log.warning(
-                "delivery %d refused: %s is shared with another organisation", row.id, row.target_id
-            )
-            await self._fail(row, "shared_channel_refused")
+            except ChannelUnreadable:
+                await self._retry_later(row, "channel_info_unreadable")
+                return False
+            except (aiohttp.ClientError, TimeoutError, OSError) as error:
+                await self._retry_later(row, f"{CHANNEL_INFO} {type(error).__name__}")
+                return False
+            if info.is_ext_shared:
+                self._log.warning(
+                    "delivery %d refused: %s is shared with another organisation", row.id, channel
+                )
+                await self._fail(row, "shared_channel_refused")
+                return False
+        unwanted = await self._unwanted(row)
+        if unwanted is not None:
+            await self._drop(row, unwanted)
             return False
         return True
+
+    async def _unwanted(self, row: Delivery) -> str | None:
+        """Why this claimed row must not go out any more, or None."""
+        return await unwanted(self._db.read, row, self._guards)
+
+    async def _drop(self, row: Delivery, reason: str, *, unsure: bool = False) -> None:
+        """Cancel a claimed row. ``unsure``: its call timed out or lost its connection, so
+        Slack may have posted it all the same; look (after as long again) and, if it did,
+        record it as sent so that observers withdraw it."""
+        self._log.info("delivery %d not sent: %s", row.id, reason)
+        async with self._db.transaction() as tx:
+            await outbox.cancel_claimed(tx, delivery_id=row.id, note=reason)
+        if unsure:
+            await asyncio.sleep(float(self._client.timeout))
+            found = await self._posted(row)
+            if found is not None:
+                await self._landed(row, found)
+                return
+        await self._finished(row.id)
 
     # ------------------------------------------------------------------ outcomes
 
@@ -310,8 +332,18 @@ class DeliveryWorker:
             await self._retry_later(row, code)
 
     async def _retry_later(
-        self, row: Delivery, error: str, *, counts: bool = True, delay: float | None = None
+        self,
+        row: Delivery,
+        error: str,
+        *,
+        counts: bool = True,
+        delay: float | None = None,
+        unsure: bool = False,
     ) -> None:
+        unwanted = await self._unwanted(row)
+        if unwanted is not None:
+            await self._drop(row, unwanted, unsure=unsure)
+            return
         if counts and row.attempts >= self._max_attempts:
             await self._fail(row, f"gave up after {row.attempts} attempts: {error}")
             return
@@ -319,13 +351,16 @@ class DeliveryWorker:
             backoff = min(BACKOFF_CAP, self._backoff * 2 ** max(0, row.attempts - 1))
             delay = backoff * random.uniform(0.5, 1.0)
         async with self._db.transaction() as tx:
-            await outbox.reschedule(
+            queued = await outbox.reschedule(
                 tx,
                 delivery_id=row.id,
                 at=self._clock.now() + timedelta(seconds=delay),
                 error=error,
                 counts_as_attempt=counts,
             )
+        if not queued:  # cancelled between the check and now: it stays cancelled
+            await self._finished(row.id)
+            return
         self._wake_after(delay)
 
     def _wake_after(self, delay: float) -> None:
@@ -350,7 +385,7 @@ class DeliveryWorker:
 
     async def _cancel(self, row: Delivery, note: str) -> None:
         async with self._db.transaction() as tx:
-            await outbox.mark_cancelled(tx, delivery_id=row.id, note=note)
+            await outbox.cancel_claimed(tx, delivery_id=row.id, note=note)
         await self._finished(row.id)
 
     async def _finished(self, row_id: int) -> None:
@@ -371,46 +406,38 @@ class DeliveryWorker:
         """Rows left ``sending`` by a crash: find them in Slack before deciding to resend."""
         stranded = await outbox.in_state(self._db.read, State.SENDING)
         for row in stranded:
-            found = None
-            if row.operation is Operation.POST:
-                try:
-                    found = await self._find_posted(row)
-                except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as error:
-                    self._log.warning(
-                        "could not re-check delivery %d: %s", row.id, type(error).__name__
-                    )
+            found = await self._posted(row)
+            if found is not None:
+                await self._landed(row, found)
+                continue
+            unwanted = await self._unwanted(row)
+            if unwanted is not None:
+                await self._drop(row, unwanted)
+                continue
             async with self._db.transaction() as tx:
-                if found is not None:
-                    await outbox.mark_sent(
-                        tx,
-                        delivery_id=row.id,
-                        channel_id=found[0],
-                        ts=found[1],
-                        now=self._clock.now(),
-                    )
-                else:
-                    await outbox.reschedule(
-                        tx,
-                        delivery_id=row.id,
-                        at=self._clock.now(),
-                        error="re-sent after a restart",
-                        counts_as_attempt=False,
-                    )
+                await outbox.reschedule(
+                    tx,
+                    delivery_id=row.id,
+                    at=self._clock.now(),
+                    error="re-sent after a restart",
+                    counts_as_attempt=False,
+                )
         if stranded:
             self._log.info("re-checked %d delivery(ies) interrupted by a restart", len(stranded))
 
-    async def _find_posted(self, row: Delivery) -> tuple[str, str] | None:
-        channel = row.channel_id or row.target_id
-        if row.target_kind is TargetKind.USER and not row.channel_id:
-            opened = await self._client.conversations_open(users=row.target_id)
-            channel = str((opened.get("channel") or {}).get("id") or channel)
-        history = await self._client.conversations_history(
-            channel=channel, limit=200, include_all_metadata=True
-        )
-        for message in history.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            payload = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == METADATA_EVENT and payload.get("outbox_id") == row.id:
-                return channel, str(message.get("ts"))
-        return None
+    async def _posted(self, row: Delivery) -> tuple[str, str] | None:
+        """Where Slack shows this post (by its metadata), when the bot could not tell."""
+        if row.operation is not Operation.POST:
+            return None
+        try:
+            return await find_posted(self._client, row, event_type=METADATA_EVENT)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as error:
+            self._log.warning("could not re-check delivery %d: %s", row.id, type(error).__name__)
+            return None
 
+    async def _landed(self, row: Delivery, found: tuple[str, str]) -> None:
+        async with self._db.transaction() as tx:
+            await outbox.mark_sent(
+                tx, delivery_id=row.id, channel_id=found[0], ts=found[1], now=self._clock.now()
+            )
+        await self._finished(row.id)  # e.g. a recalled alert's copy is withdrawn

@@ -28,6 +28,7 @@ from network_bot.store.outbox import Delivery, Operation, Outgoing, State, Targe
 from network_bot.vocabulary import Status, Urgency
 
 DIGEST_HOUR = 9  # local time of day a member's digest goes out
+RECALLED = "the alert was recalled"
 
 
 class AlertError(Refusal):
@@ -51,6 +52,17 @@ class Preview:
     case_public_id: str | None
     reach: Reach
     channels: list[ChannelInfo]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recalled:
+    """What a recall did: copies stopped before Slack had them (``in_flight`` of them were
+    being sent at that moment: any that Slack still posts is withdrawn as soon as it lands)
+    and delivered copies being replaced by a withdrawn note."""
+
+    stopped: int
+    in_flight: int
+    withdrawn: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -338,19 +350,25 @@ class Alerts:
             failures=[(d.target_id, d.last_error or "unknown") for d in failed],
         )
 
-    async def recall(self, actor: Member, public_id: str) -> tuple[int, int]:
-        """Stop what has not gone out and withdraw every delivered copy; return both counts."""
+    async def recall(self, actor: Member, public_id: str) -> Recalled:
+        """Stop every copy not yet delivered (queued or being sent) and withdraw every
+        delivered one, in one transaction with marking the alert recalled."""
         require(actor, Role.COORDINATOR)
         alert = await self.find(public_id)
         now = self._clock.now()
         async with self._db.transaction() as tx:
             if not await alerts.mark_recalled(tx, alert_id=alert.id, by=actor.user_id, now=now):
                 raise AlertError(f"{alert.public_id} was already withdrawn.")
-            stopped = await outbox.cancel_pending(tx, ref_kind="alert", ref_id=alert.id, now=now)
+            queued, in_flight = await outbox.cancel_unsent(
+                tx, ref_kind="alert", ref_id=alert.id, note=RECALLED
+            )
             delivered = await outbox.for_ref(
                 tx, ref_kind="alert", ref_id=alert.id, states=(State.SENT,)
             )
             await self._withdraw(tx, [d for d in delivered if d.operation is Operation.POST], now)
+            recalled = Recalled(
+                stopped=queued + in_flight, in_flight=in_flight, withdrawn=len(delivered)
+            )
             await audit.record(
                 tx,
                 at=now,
@@ -358,10 +376,21 @@ class Alerts:
                 action="alert.recalled",
                 target=alert.public_id,
                 outcome=Outcome.CHANGED,
-                detail=f"{stopped} stopped, {len(delivered)} withdrawn",
+                detail=f"{recalled.stopped} stopped ({in_flight} being sent), "
+                f"{recalled.withdrawn} withdrawn",
             )
         self._dirty.add(alert.id)
-        return stopped, len(delivered)
+        return recalled
+
+    async def still_wanted(self, delivery: Delivery) -> str | None:
+        """The sender's guard, asked right before each call and before any retry: a copy of a
+        recalled alert never goes out, whichever way it came back to the queue."""
+        if delivery.ref_kind != "alert" or delivery.ref_id is None:
+            return None
+        alert = await alerts.get(self._db.read, delivery.ref_id)
+        if alert is None or alert.state is AlertState.RECALLED:
+            return RECALLED
+        return None
 
     async def _withdraw(self, tx: Conn, copies: list[Delivery], now: datetime) -> None:
         await outbox.enqueue(

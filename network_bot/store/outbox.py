@@ -158,13 +158,27 @@ async def counts_for_ref(conn: Conn, *, ref_kind: str, ref_id: int) -> dict[Stat
     return counts
 
 
-async def cancel_pending(conn: Conn, *, ref_kind: str, ref_id: int, now: datetime) -> int:
-    """Stop what has not gone out yet (a recalled alert); return how many rows stopped."""
-    return await conn.execute_rowcount(
-        "UPDATE outbox SET state = 'cancelled', last_error = 'cancelled', sent_at = NULL "
-        "WHERE ref_kind = ? AND ref_id = ? AND state = 'pending'",
-        (ref_kind, ref_id),
+async def cancel_unsent(conn: Conn, *, ref_kind: str, ref_id: int, note: str) -> tuple[int, int]:
+    """Stop every copy that has not gone out (a recalled alert): those still queued and those
+    the sender has claimed. Return (queued, claimed) as they were; the sender re-checks a
+    claimed row before its call and in every retry path, so neither is posted afterwards."""
+    claimed = int(
+        await conn.fetch_value(
+            "SELECT count(*) FROM outbox WHERE ref_kind = ? AND ref_id = ? AND state = 'sending'",
+            (ref_kind, ref_id),
+        )
     )
+    stopped = await conn.execute_rowcount(
+        "UPDATE outbox SET state = 'cancelled', last_error = ?, sent_at = NULL "
+        "WHERE ref_kind = ? AND ref_id = ? AND state IN ('pending', 'sending')",
+        (note[:200], ref_kind, ref_id),
+    )
+    return stopped - claimed, claimed
+
+
+async def state_of(conn: Conn, delivery_id: int) -> State | None:
+    value = await conn.fetch_value("SELECT state FROM outbox WHERE id = ?", (delivery_id,))
+    return None if value is None else State(value)
 
 
 async def claim_due(conn: Conn, *, now: datetime, limit: int) -> list[Delivery]:
@@ -186,36 +200,67 @@ async def claim_due(conn: Conn, *, now: datetime, limit: int) -> list[Delivery]:
 
 async def mark_sent(
     conn: Conn, *, delivery_id: int, channel_id: str | None, ts: str | None, now: datetime
-) -> None:
-    await conn.execute(
-        "UPDATE outbox SET state = 'sent', channel_id = ?, ts = ?, sent_at = ?, last_error = NULL "
-        "WHERE id = ?",
-        (channel_id, ts, iso(now), delivery_id),
+) -> bool:
+    """Record where a claimed row landed. A row cancelled while its call was already on the
+    wire (a recall) is recorded as sent too, so that it can be withdrawn like any other."""
+    return (
+        await conn.execute_rowcount(
+            "UPDATE outbox SET state = 'sent', channel_id = ?, ts = ?, sent_at = ?, "
+            "last_error = NULL WHERE id = ? AND state IN ('sending', 'cancelled')",
+            (channel_id, ts, iso(now), delivery_id),
+        )
+        == 1
     )
 
 
-async def mark_failed(conn: Conn, *, delivery_id: int, error: str, now: datetime) -> None:
-    await conn.execute(
-        "UPDATE outbox SET state = 'failed', last_error = ?, sent_at = ? WHERE id = ?",
-        (error[:200], iso(now), delivery_id),
+async def mark_failed(conn: Conn, *, delivery_id: int, error: str, now: datetime) -> bool:
+    """A claimed row gave up; False when it was no longer claimed (cancelled meanwhile)."""
+    return (
+        await conn.execute_rowcount(
+            "UPDATE outbox SET state = 'failed', last_error = ?, sent_at = ? "
+            "WHERE id = ? AND state = 'sending'",
+            (error[:200], iso(now), delivery_id),
+        )
+        == 1
     )
 
 
-async def mark_cancelled(conn: Conn, *, delivery_id: int, note: str) -> None:
-    await conn.execute(
-        "UPDATE outbox SET state = 'cancelled', last_error = ? WHERE id = ?",
-        (note[:200], delivery_id),
+async def cancel_claimed(conn: Conn, *, delivery_id: int, note: str) -> bool:
+    """The sender drops a row it claimed (no longer wanted, or nothing to edit)."""
+    return (
+        await conn.execute_rowcount(
+            "UPDATE outbox SET state = 'cancelled', last_error = ? "
+            "WHERE id = ? AND state = 'sending'",
+            (note[:200], delivery_id),
+        )
+        == 1
+    )
+
+
+async def cancel_if_pending(conn: Conn, *, delivery_id: int, note: str) -> bool:
+    """Withdraw a message before it goes out; False when the sender has claimed it since."""
+    return (
+        await conn.execute_rowcount(
+            "UPDATE outbox SET state = 'cancelled', last_error = ? "
+            "WHERE id = ? AND state = 'pending'",
+            (note[:200], delivery_id),
+        )
+        == 1
     )
 
 
 async def reschedule(
     conn: Conn, *, delivery_id: int, at: datetime, error: str, counts_as_attempt: bool
-) -> None:
-    """Back to pending until ``at``; a throttled call does not use up an attempt."""
-    await conn.execute(
-        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ?, "
-        "attempts = attempts - ? WHERE id = ?",
-        (iso(at), error[:200], 0 if counts_as_attempt else 1, delivery_id),
+) -> bool:
+    """A claimed row goes back to pending until ``at``; a throttled call does not use up an
+    attempt. False when the row was no longer claimed (a recall cancelled it meanwhile)."""
+    return (
+        await conn.execute_rowcount(
+            "UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ?, "
+            "attempts = attempts - ? WHERE id = ? AND state = 'sending'",
+            (iso(at), error[:200], 0 if counts_as_attempt else 1, delivery_id),
+        )
+        == 1
     )
 
 
@@ -288,9 +333,11 @@ async def recent_failures(conn: Conn, *, limit: int = 10) -> list[Delivery]:
 
 
 async def due_count(conn: Conn, *, now: datetime) -> int:
+    """Rows due now or claimed: a claim commits a moment before its send task exists."""
     return int(
         await conn.fetch_value(
-            "SELECT count(*) FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?",
+            "SELECT count(*) FROM outbox "
+            "WHERE (state = 'pending' AND next_attempt_at <= ?) OR state = 'sending'",
             (iso(now),),
         )
     )

@@ -199,6 +199,7 @@ class Workspace:
             "is_ext_shared": is_ext_shared,
             "is_org_shared": False,
             "is_pending_ext_shared": False,
+            "pending_connected_team_ids": [],
             "is_member": bot_is_member,
             "context_team_id": self.team_id,
             "creator": "",
@@ -219,6 +220,18 @@ class Workspace:
 
     def archive_channel(self, channel_id: str) -> None:
         self._channel(channel_id)["is_archived"] = True
+
+    def share_channel(self, channel_id: str, *, pending: bool = False) -> None:
+        """Share a channel with another organisation (Slack Connect), as an admin would; with
+        ``pending`` the invitation is sent but not accepted yet. conversations.info then says
+        so: https://docs.slack.dev/reference/objects/conversation-object"""
+        channel = self._channel(channel_id)
+        if pending:
+            channel["is_pending_ext_shared"] = True
+            channel["pending_connected_team_ids"] = ["T0PARTNER1"]
+        else:
+            channel.update(is_shared=True, is_ext_shared=True, is_pending_ext_shared=False)
+            channel["pending_connected_team_ids"] = []
 
     def set_bot_member(self, channel_id: str, is_member: bool) -> None:
         """Invite the bot to (or remove it from) a channel."""
