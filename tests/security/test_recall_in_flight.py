@@ -57,7 +57,9 @@ async def copies(h: Harness) -> list[Delivery]:
 
 async def until(check: Any, timeout: float = 10.0) -> None:
     async with asyncio.timeout(timeout):
-        while not await check():
+        while True:
+            if await check():
+                return
             await asyncio.sleep(0.02)
 
 
