@@ -2,16 +2,15 @@
 
 The endpoint checks size, content type and the request signature (slack_sdk's
 ``SignatureVerifier``) before anything reads the body, refuses a signature it has already seen
-(a replay), and only then hands the request to bolt, which checks the signature again.
+(a replay, remembered in the database across restarts), and only then hands the request to
+bolt, which checks the signature again.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import time
 import urllib.parse
-from collections import OrderedDict
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -20,37 +19,16 @@ from slack_sdk.signature import SignatureVerifier
 
 from network_bot.bot import Bot
 from network_bot.logs import describe_exception
+from network_bot.replays import ReplayGuard
 from network_bot.settings import SettingsError
+from network_bot.store.db import StorageError
 
 log = logging.getLogger("network_bot.web")
 
 MAX_BODY_BYTES = 1024 * 1024
 ACCEPTED_TYPES = frozenset({"application/x-www-form-urlencoded", "application/json"})
-SIGNATURE_WINDOW_SECONDS = 300
 
 BOT_KEY = web.AppKey("bot", Bot)
-
-
-class ReplayGuard:
-    """Remembers signatures seen within the timestamp window; Slack never sends one twice."""
-
-    def __init__(
-        self, *, window: float = SIGNATURE_WINDOW_SECONDS, capacity: int = 100_000
-    ) -> None:
-        self._seen: OrderedDict[str, float] = OrderedDict()
-        self._window = window
-        self._capacity = capacity
-
-    def first_time(self, signature: str, now: float) -> bool:
-        while self._seen:
-            oldest, seen_at = next(iter(self._seen.items()))
-            if now - seen_at <= self._window and len(self._seen) < self._capacity:
-                break
-            self._seen.pop(oldest)
-        if signature in self._seen:
-            return False
-        self._seen[signature] = now
-        return True
 
 
 def build_web_app(bot: Bot) -> web.Application:
@@ -61,7 +39,7 @@ def build_web_app(bot: Bot) -> web.Application:
             "SLACK_SIGNING_SECRET: required in HTTP mode (Basic Information > Signing Secret)"
         )
     verifier = SignatureVerifier(secret.get_secret_value())
-    replays = ReplayGuard()
+    replays = ReplayGuard(db=bot.db)
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[BOT_KEY] = bot
 
@@ -83,10 +61,20 @@ def build_web_app(bot: Bot) -> web.Application:
             # Slack signs UTF-8 text; bytes that are not cannot carry a valid signature.
             log.info("refused a request whose body is not UTF-8")
             return _plain(401, "invalid signature")
-        if not verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
+        try:
+            valid = verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
+        except ValueError:  # a timestamp that is not a number
+            valid = False
+        if not valid:
             log.info("refused a request with a bad or stale signature")
             return _plain(401, "invalid signature")
-        if not replays.first_time(signature, time.time()):
+        try:
+            first = await replays.first_time(signature=signature, timestamp=timestamp)
+        except StorageError as error:
+            # Cannot tell whether it is a replay: refuse; Slack retries events after a 503.
+            log.warning("could not record a request signature: %s", type(error).__name__)
+            return _plain(503, "try again")
+        if not first:
             log.warning("refused a replayed request signature")
             return _plain(401, "replayed request")
         try:
