@@ -17,6 +17,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from network_bot.blocks import kit
 from network_bot.bot import Bot
 from network_bot.logs import describe_exception
 from network_bot.replays import ReplayGuard
@@ -71,8 +72,11 @@ def build_web_app(bot: Bot) -> web.Application:
         try:
             first = await replays.first_time(signature=signature, timestamp=timestamp)
         except StorageError as error:
-            # Cannot tell whether it is a replay: refuse; Slack retries events after a 503.
+            # Cannot tell whether it is a replay, so it is not handled: a slash command is told
+            # so politely; anything else gets a 503 (Slack retries events after one).
             log.warning("could not record a request signature: %s", type(error).__name__)
+            if "command" in urllib.parse.parse_qs(body):
+                return web.json_response(kit.notice(kit.escape(error.user_message)))
             return _plain(503, "try again")
         if not first:
             log.warning("refused a replayed request signature")
