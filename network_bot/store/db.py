@@ -224,28 +224,39 @@ class Database:
         self._listeners.setdefault(topic, []).append(listener)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Conn]:
+    async def transaction(self, *, synced: bool = True) -> AsyncIterator[Conn]:
         """One write transaction at a time; rolled back if the block raises.
 
         Effects the transaction asked for (:meth:`Conn.after_commit`) run after the commit,
         outside the write lock; a rolled-back transaction has none.
+
+        ``synced=False`` commits without waiting for the disk (``synchronous = NORMAL``): the
+        commit survives the process being killed, not a power cut. Only for bookkeeping that
+        is cheap to lose that way (the replay guard's signatures), never for records.
         """
         if self._writer is None:
             raise RuntimeError("Database.open() has not been awaited")
         effects: set[str] = set()
         async with self._write_lock:
-            conn = Conn(self._writer, effects=effects)
-            await conn.execute("BEGIN IMMEDIATE")
+            writer = self._writer
+            if not synced:
+                await _pragma(writer, "synchronous = NORMAL")
             try:
-                yield conn
-            except BaseException:
-                await self._rollback()
-                raise
-            try:
-                await self._writer.execute("COMMIT")
-            except sqlite3.Error as error:
-                await self._rollback()
-                raise classify(error) from error
+                conn = Conn(writer, effects=effects)
+                await conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    await self._rollback()
+                    raise
+                try:
+                    await writer.execute("COMMIT")
+                except sqlite3.Error as error:
+                    await self._rollback()
+                    raise classify(error) from error
+            finally:
+                if not synced:
+                    await _pragma(writer, "synchronous = FULL")
         for topic in sorted(effects):
             for listener in self._listeners.get(topic, ()):
                 listener()

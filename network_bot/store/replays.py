@@ -3,19 +3,31 @@ restart does not forget it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from network_bot.store.db import Conn
 
+# Two parameters a row; SQLite allows at least 999 in one statement.
+MAX_BATCH = 400
 
-async def first_time(conn: Conn, *, signature: str, expires_at: int, now: int) -> bool:
-    """Record ``signature`` until ``expires_at``; False if it was already recorded. Signatures
-    whose window has passed are forgotten on the way (the signature check refuses them)."""
+
+async def record(conn: Conn, signatures: Mapping[str, int], *, now: int) -> set[str]:
+    """Record each signature until its expiry (unix seconds); return those seen for the first
+    time. Signatures whose window has passed are forgotten on the way (the signature check
+    refuses them anyway)."""
     await conn.execute("DELETE FROM seen_signatures WHERE expires_at < ?", (now,))
-    added = await conn.execute_rowcount(
-        "INSERT INTO seen_signatures (signature, expires_at) VALUES (?, ?) "
-        "ON CONFLICT (signature) DO NOTHING",
-        (signature, expires_at),
-    )
-    return added == 1
+    items = list(signatures.items())
+    new: set[str] = set()
+    for start in range(0, len(items), MAX_BATCH):
+        chunk = items[start : start + MAX_BATCH]
+        rows = await conn.fetch_all(
+            "INSERT INTO seen_signatures (signature, expires_at) VALUES "
+            + ",".join("(?, ?)" for _ in chunk)
+            + " ON CONFLICT (signature) DO NOTHING RETURNING signature",
+            [value for pair in chunk for value in pair],
+        )
+        new.update(str(row[0]) for row in rows)
+    return new
 
 
 async def count(conn: Conn) -> int:
