@@ -13,7 +13,8 @@ from network_bot import roster_events
 from network_bot.registry import Registry, load_commands
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+# slackapi/manifest-schema (MIT, slack/LICENSE.manifest-schema), kept in the project.
+SCHEMA = ROOT / "slack" / "manifest.schema.1.0.0.json"
 
 
 def manifest() -> dict[str, Any]:
