@@ -25,6 +25,7 @@ from network_bot.delivery.charts import ChartUploader
 from network_bot.delivery.worker import DeliveryWorker
 from network_bot.logs import describe_exception
 from network_bot.middleware import HandleEventsOnce, IdentifyMember, ReadPayload
+from network_bot.network_team import NetworkTeam
 from network_bot.registry import Registry, load_commands
 from network_bot.routes import wire
 from network_bot.scheduler import Scheduler
@@ -121,6 +122,7 @@ def build_app(
         exports=Exports(db=db, clock=clock),
         anniversaries=Anniversaries(db=db, clock=clock),
         channels=ChannelDirectory(client=slack),
+        network_team=NetworkTeam(configured=settings.team_id, client=slack),
         logger=logger,
     )
     sender = slack_client(settings, retries=False)

@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from network_bot.background import Background
 from network_bot.channels import ChannelDirectory
 from network_bot.clock import Clock
+from network_bot.network_team import NetworkTeam
 from network_bot.registry import Registry
 from network_bot.services.alerts import Alerts
 from network_bot.services.anniversaries import Anniversaries
@@ -67,11 +68,19 @@ class Bot:
     exports: Exports
     anniversaries: Anniversaries
     channels: ChannelDirectory
+    network_team: NetworkTeam
     logger: logging.Logger
     workers: list[Worker] = field(default_factory=list)
     web_clients: list[AsyncWebClient] = field(default_factory=list)
     bolt: AsyncApp = field(init=False)
     _running: AsyncExitStack | None = field(default=None, init=False)
+
+    def pause_deliveries(self, seconds: float) -> None:
+        """Slack said the bot's token no longer works: send nothing for a while."""
+        for worker in self.workers:
+            pause = getattr(worker, "pause", None)
+            if pause is not None:
+                pause(seconds)
 
     async def start(self) -> None:
         """Open and migrate the database, seed admins, open the HTTP pool, start the workers.
