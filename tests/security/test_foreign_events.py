@@ -117,7 +117,6 @@ async def queue_dm(h: Harness, user_id: str) -> int:
         )
         row_id = await outbox.id_for_key(tx, key)
     assert row_id is not None
-    bot.outbox_changed()
     return row_id
 
 

@@ -55,7 +55,7 @@ async def copies(h: Harness) -> list[Delivery]:
     return [row for row in found if row is not None]
 
 
-async def until(check: Any, timeout: float = 10.0) -> None:
+async def until(check: Any, timeout: float = 20.0) -> None:
     async with asyncio.timeout(timeout):
         while True:
             if await check():
