@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from network_bot.channels import ChannelDirectory, ChannelLookupError
 from network_bot.charts import ChartData, ChartSize, alt_text, render_png
 from network_bot.clock import Clock
-from network_bot.delivery.worker import AUTH, PERMANENT
+from network_bot.delivery.errors import AUTH, PERMANENT
 from network_bot.logs import describe_exception
 from network_bot.services.charting import Charts, ChartSpec
 from network_bot.store import campaign as store
