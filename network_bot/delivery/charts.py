@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from network_bot.channels import ChannelDirectory, ChannelLookupError
+from network_bot.channels import ChannelDirectory, ChannelUnreadable
 from network_bot.charts import ChartData, ChartSize, alt_text, render_png
 from network_bot.clock import Clock
 from network_bot.delivery.errors import AUTH, PERMANENT
@@ -197,12 +197,11 @@ class ChartUploader:
             opened = await self._client.conversations_open(users=job.target_id)
             return str(opened["channel"]["id"])
         try:
-            info = await self._channels.info(job.target_id)
-        except ChannelLookupError as error:
-            if error.error in PERMANENT:
-                await self._finish(job, error=error.error)
-                return None
-            raise OSError(error.error) from None
+            # Asked now, not remembered: a channel may have been shared since the last chart.
+            # Slack's errors reach the caller, which retries or gives up; none lets it through.
+            info = await self._channels.lookup(job.target_id)
+        except ChannelUnreadable:
+            raise OSError("channel_info_unreadable") from None
         if info.is_ext_shared:
             self._log.warning("chart %d refused: %s is shared outside", job.id, job.target_id)
             await self._finish(job, error="shared_channel_refused")

@@ -223,3 +223,28 @@ def test_an_answer_that_does_not_say_whether_a_channel_is_shared_cannot_pass(
 def test_only_an_explicit_false_means_not_shared(flags: dict[str, Any], shared: bool) -> None:
     info = channel_info("C1", {"ok": True, "channel": {"id": "C1", "name": "x", **flags}})
     assert info.is_ext_shared is shared
+
+
+async def test_a_chart_is_not_uploaded_to_a_campaign_channel_shared_since_the_last_one(
+    h: Harness,
+) -> None:
+    """The chart uploader asks Slack afresh too: the first chart goes, then the campaign
+    channel is connected to a partner, and the next chart is refused."""
+    from network_bot.store import campaign as campaign_store
+    from tests.test_campaign import CAMPAIGN, CHIDI, member, seed_case
+
+    await seed_case(h)
+    coordinator = await member(h, CHIDI)
+    await h.running.charts.post_to_campaign(coordinator, country=None, since=None)
+    await h.settle()
+    assert len(h.slack.files(CAMPAIGN)) == 1
+    h.slack.share_channel(CAMPAIGN)
+    h.slack.inject("conversations.info", times=1, retry_after=1)  # and Slack is busy at first
+    await h.running.charts.post_to_campaign(coordinator, country="PK", since=None)
+    async with asyncio.timeout(20):
+        while True:
+            states = await campaign_store.chart_states(h.running.db.read)
+            if states.get("failed", 0) >= 1:
+                break
+            await asyncio.sleep(0.05)
+    assert len(h.slack.files(CAMPAIGN)) == 1, "no chart reached the shared channel"
