@@ -22,7 +22,9 @@ class Job:
     interval: float
     run: Callable[[], Awaitable[Any]]
     has_work: Callable[[], bool] | None = None
-    last: float = 0.0
+    # Never run: due at start-up. (0.0 made a job wait out its interval whenever the host's
+    # monotonic clock was younger than it, e.g. retention for the first hour after a boot.)
+    last: float = float("-inf")
 
 
 class Scheduler:
