@@ -1,25 +1,39 @@
 """Redacting a case at a victim's or family's request (admins only).
 
-Names and notes go from the database, from the search index and from the messages the bot
-already delivered (edited in place through the outbox); the case itself, its dates, country and
-justice record stay, marked as redacted, because the crime still counts in the impunity record.
-Afterwards the search index is merged and the write-ahead log truncated, so the removed text
-does not linger in free pages of the file (``secure_delete`` zeroes those).
+Every part of every victim's name (three letters or more, in any letter case, with or without
+accents) and the restricted notes go from the case, the reports merged into it as duplicates,
+their updates, the alerts about them (ask text and links included), queued and delivered
+message bodies, the audit trail and the search index; the messages already delivered in Slack
+are edited in place through the outbox. The case keeps its ID, dates, country and justice
+record, marked as redacted, because the crime still counts in the impunity record.
+
+Rows tied to the case by reference are scrubbed in one transaction with the case itself, and so
+is every message not yet sent. Rows elsewhere that quote it (a digest, a follower's batch of
+updates, another case's update) are found by its IDs or a victim's full name and scrubbed
+afterwards in short transactions, so the bot's other writes are never held up for long.
+Finally the search index is merged and the write-ahead log truncated, so the removed text
+lingers neither in old index segments nor in free pages (``secure_delete`` zeroes those).
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 from dataclasses import dataclass
 
 from network_bot.blocks import kit
 from network_bot.clock import Clock
 from network_bot.roles import Role, require
+from network_bot.scrub import MARK, Scrubber
 from network_bot.services.cases import CASE_ID, CaseError, normalise_id
 from network_bot.store import audit, cases, outbox, redaction
 from network_bot.store.audit import Outcome
-from network_bot.store.db import Database
+from network_bot.store.db import Conn, Database
 from network_bot.store.members import Member
 from network_bot.store.outbox import Operation, Outgoing, TargetKind
+from network_bot.store.redaction import Row
+
+CHUNK_ROWS = 500  # rows scanned (and rewritten) per short transaction outside the redaction
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,35 +68,26 @@ class Redactions:
                 raise CaseError(
                     f"{public_id} was already redacted on {record.redacted_at:%Y-%m-%d}."
                 )
-            plain = redaction.sensitive_texts(
-                victim_names=record.victim_names, restricted_notes=record.restricted_notes
+            case_ids = await redaction.family(tx, record.id)
+            alerts = await redaction.alert_ids(tx, case_ids)
+            ids = [*await redaction.public_ids(tx, case_ids), *(p for _, p in alerts)]
+            tied = await redaction.tied_rows(
+                tx, case_ids=case_ids, alert_ids=[a for a, _ in alerts], public_ids=ids
             )
-            texts = sorted({*plain, *(kit.escape(t) for t in plain)}, key=len, reverse=True)
-            delivered = await redaction.delivered_posts_quoting(tx, texts=texts)
-            await redaction.redact_case(tx, case_id=record.id, texts=texts, now=now)
-            await redaction.scrub_copies(tx, case_id=record.id, texts=texts)
-            await cases.reindex(tx, record.id)
-            edits = []
-            for post_id in delivered:
-                post = await outbox.get(tx, post_id)
-                payload = await redaction.current_payload(tx, post_id)
-                if post is None or payload is None:
-                    continue
-                edits.append(
-                    Outgoing(
-                        purpose="redaction",
-                        operation=Operation.UPDATE,
-                        target_kind=TargetKind(post.target_kind),
-                        target_id=post.target_id,
-                        payload=payload,
-                        priority=10,
-                        edits_id=post_id,
-                        ref_kind="case",
-                        ref_id=record.id,
-                        dedupe_key=f"redact:{record.id}:{post_id}",
-                    )
-                )
-            await outbox.enqueue(tx, edits, now=now)
+            scrub = _scrubber(tied, ids)
+            family = set(case_ids)
+            changed = await self._scrub_rows(tx, scrub, tied, family=family)
+            tied_keys = {(r.table, r.key_values) for r in tied}
+            unsent = [
+                r
+                for r in await redaction.unsent_rows(tx)
+                if (r.table, r.key_values) not in tied_keys
+            ]
+            changed += await self._scrub_rows(tx, scrub, unsent, family=family, only=scrub)
+            await redaction.mark_redacted(tx, case_ids, now=now)
+            for case_id in case_ids:
+                await cases.reindex(tx, case_id)
+            edited = await self._edit_delivered(tx, record.id, changed)
             await audit.record(
                 tx,
                 at=now,
@@ -90,13 +95,133 @@ class Redactions:
                 action="case.redacted",
                 target=public_id,
                 outcome=Outcome.CHANGED,
-                detail=f"{_without(reason, texts)[:300]} ({len(edits)} sent message(s) edited)",
+                detail=f"{scrub.text(reason)[:300]} ({edited} sent message(s) edited)",
             )
+        edited += await self._scrub_elsewhere(scrub, record.id, family, tied_keys)
         await self._db.erase_leftovers(redaction.compact_search_index)
-        return Redacted(public_id=public_id, messages_edited=len(edits))
+        return Redacted(public_id=public_id, messages_edited=edited)
+
+    async def _scrub_rows(
+        self,
+        tx: Conn,
+        scrub: Scrubber,
+        rows: list[Row],
+        *,
+        family: set[int],
+        if_unchanged: bool = False,
+        only: Scrubber | None = None,
+    ) -> list[Row]:
+        """Scrub each row (only those ``only.concerns``, when given); return the changed.
+        ``family``: the redacted case and its duplicates, whose names and notes go whole."""
+        changed = []
+        for row in rows:
+            if only is not None and not _concerns(only, row):
+                continue
+            whole = row.table == "cases" and row.key_values[0] in family
+            changes = _changes(scrub, row, whole_case=whole)
+            if await redaction.write(tx, row, changes, if_unchanged=if_unchanged):
+                changed.append(row)
+        return changed
+
+    async def _edit_delivered(self, tx: Conn, case_id: int, changed: list[Row]) -> int:
+        """Queue an edit of every message in Slack whose text just changed (one still on its
+        way is edited once it lands)."""
+        outbox_ids = [int(str(r.key_values[0])) for r in changed if r.table == "outbox"]
+        edits = []
+        for post_id in await redaction.delivered_posts(tx, outbox_ids):
+            post = await outbox.get(tx, post_id)
+            payload = await redaction.current_payload(tx, post_id)
+            if post is None or payload is None:
+                continue
+            edits.append(
+                Outgoing(
+                    purpose="redaction",
+                    operation=Operation.UPDATE,
+                    target_kind=TargetKind(post.target_kind),
+                    target_id=post.target_id,
+                    payload=payload,
+                    priority=10,
+                    edits_id=post_id,
+                    ref_kind="case",
+                    ref_id=case_id,
+                    dedupe_key=f"redact:{case_id}:{post_id}",
+                )
+            )
+        return await outbox.enqueue(tx, edits, now=self._clock.now())
+
+    async def _scrub_elsewhere(
+        self,
+        scrub: Scrubber,
+        case_id: int,
+        family: set[int],
+        done: set[tuple[str, tuple[object, ...]]],
+    ) -> int:
+        """Rows that quote the case without pointing at it, a chunk per short transaction."""
+        edited = 0
+        for table in redaction.ELSEWHERE:
+            after = 0
+            while True:
+                chunk = await redaction.chunk(self._db.read, table, after=after, limit=CHUNK_ROWS)
+                if not chunk:
+                    break
+                after = int(str(chunk[-1].key_values[0]))
+                hits = [
+                    r
+                    for r in chunk
+                    if (r.table, r.key_values) not in done
+                    and not (table == "cases" and r.key_values[0] in family)
+                    and _concerns(scrub, r)
+                ]
+                if hits:
+                    async with self._db.transaction() as tx:
+                        changed = await self._scrub_rows(
+                            tx, scrub, hits, family=family, if_unchanged=True
+                        )
+                        for row in changed:
+                            if row.table == "cases":
+                                await cases.reindex(tx, int(str(row.key_values[0])))
+                        edited += await self._edit_delivered(tx, case_id, changed)
+                await asyncio.sleep(0)  # let requests in between chunks
+        return edited
 
 
-def _without(text: str, texts: list[str]) -> str:
-    for sensitive in texts:
-        text = text.replace(sensitive, redaction.MARK)
-    return text
+def _scrubber(tied: list[Row], ids: list[str]) -> Scrubber:
+    """What to take out: every name and note of the case and its duplicates."""
+    family = [r for r in tied if r.table == "cases"]
+    names = [r.values["victim_names"] for r in family]
+    notes = [r.values["restricted_notes"] for r in family]
+    notes += [kit.escape(n) for n in notes]
+    return Scrubber(names=names, texts=notes, ids=ids)
+
+
+def _concerns(scrub: Scrubber, row: Row) -> bool:
+    for column, value in row.values.items():
+        if column in redaction.PAYLOAD_COLUMNS.get(row.table, ()):
+            if scrub.concerns_payload(value):
+                return True
+        elif scrub.concerns(value):
+            return True
+    return False
+
+
+def _changes(scrub: Scrubber, row: Row, *, whole_case: bool) -> dict[str, str]:
+    """The new value of each column of ``row`` that the scrubber changes."""
+    changes = {}
+    for column, value in row.values.items():
+        if whole_case and column in ("victim_names", "restricted_notes"):
+            new = MARK if value else value
+        elif column == "victim_names":
+            new = value  # another case's victim: that case is redacted on its own
+        elif column == "sources":
+            listed = json.loads(value or "[]")
+            kept = scrub.urls(listed)
+            new = json.dumps(kept) if kept != listed else value
+        elif column in ("source_url", "link"):
+            new = scrub.url(value)
+        elif column in redaction.PAYLOAD_COLUMNS.get(row.table, ()):
+            new = scrub.payload(value) if value else value
+        else:
+            new = scrub.text(value)
+        if new != value:
+            changes[column] = new
+    return changes

@@ -1,116 +1,328 @@
-"""Redaction: a case's names and notes taken out of every table that copied them.
+"""Redaction in SQL: which rows hold a case's member-facing text, and writing them back.
 
 At a victim's or family's request an admin redacts a case. The case keeps its ID, country,
-dates and justice record (the fact of the crime still counts against impunity), but the names,
-the restricted notes and any text quoting them are replaced wherever the bot stored them: the
-case, its updates, alerts about it, queued and delivered message bodies, and the audit trail.
+dates and justice record (the fact of the crime still counts against impunity), but its names,
+its restricted notes and any text quoting them are replaced wherever the bot stored them. The
+matching itself is :class:`network_bot.scrub.Scrubber`'s; this module only finds and writes.
+
+``TEXT_COLUMNS``, ``URL_COLUMNS`` and ``PAYLOAD_COLUMNS`` name every column that holds text a
+person wrote or the bot sent; a test checks that every text column of the schema is either
+listed here or in ``OTHER_COLUMNS``, so a new table cannot be forgotten by a redaction.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from network_bot.clock import iso
 from network_bot.store.db import Conn
 
-MARK = "[redacted]"
-MIN_LENGTH = 3  # shorter fragments would blank out ordinary words
-_NAME_SEPARATORS = re.compile(r"[,;\n]|\band\b|&")
+TEXT_COLUMNS = {
+    "cases": (
+        "victim_names",
+        "summary",
+        "place",
+        "status_reason",
+        "restricted_notes",
+        "provenance",
+        "provenance_note",
+    ),
+    "case_updates": ("body", "skip_reason"),
+    "alerts": ("headline", "body", "action_text"),
+    "audit_log": ("detail",),
+}
+URL_COLUMNS = {
+    "cases": ("sources",),  # a JSON list of URLs
+    "case_updates": ("source_url",),
+    "alerts": ("link",),
+    "unesco_requests": ("source_url",),
+}
+# JSON: a message body as sent, or the values an import last set.
+PAYLOAD_COLUMNS = {"outbox": ("payload",), "case_imports": ("fields",)}
+KEYS = {"unesco_requests": ("case_id", "cycle"), "case_imports": ("case_id",)}
+# Text columns that never hold what a person wrote about a case: IDs, codes, states, times,
+# the roster's own names and settings, error codes, JSON of filters and audiences.
+OTHER_COLUMNS = {
+    "members": (
+        "user_id",
+        "team_id",
+        "display_name",
+        "real_name",
+        "role",
+        "organisation",
+        "country",
+        "language",
+        "tz",
+        "profile_checked_at",
+        "created_at",
+        "updated_at",
+        "alert_pref",
+    ),
+    "audit_log": ("at", "actor_id", "action", "target", "outcome"),
+    "processed_events": ("event_id", "received_at"),
+    "outbox": (
+        "created_at",
+        "purpose",
+        "operation",
+        "target_kind",
+        "target_id",
+        "state",
+        "next_attempt_at",
+        "sending_at",
+        "last_error",
+        "channel_id",
+        "ts",
+        "sent_at",
+        "ref_kind",
+        "dedupe_key",
+    ),
+    "case_counters": ("prefix",),
+    "cases": (
+        "public_id",
+        "created_at",
+        "updated_at",
+        "reporter_id",
+        "profession",
+        "gender",
+        "violation",
+        "incident_date",
+        "country",
+        "perpetrator",
+        "urgency",
+        "status",
+        "reviewed_by",
+        "reviewed_at",
+        "justice_stage",
+        "justice_stage_date",
+        "redacted_at",
+        "date_precision",
+        "date_end",
+        "anniversary",
+    ),
+    "case_reviews": ("channel_id", "ts"),
+    "alerts": (
+        "public_id",
+        "created_at",
+        "created_by",
+        "state",
+        "action_kind",
+        "deadline",
+        "urgency",
+        "audience",
+        "sent_at",
+        "recalled_at",
+        "recalled_by",
+    ),
+    "alert_responses": ("user_id", "response", "organisation", "at"),
+    "follows": ("user_id", "country", "created_at"),
+    "digest_items": ("user_id", "queued_at", "sent_on"),
+    "case_updates": (
+        "created_at",
+        "author_id",
+        "state",
+        "happened_on",
+        "stage_from",
+        "stage_to",
+        "reviewed_by",
+        "reviewed_at",
+        "edited_at",
+    ),
+    "update_notifications": ("user_id", "queued_at", "sent_at"),
+    "seen_signatures": ("signature",),
+    "schema_migrations": ("name",),
+    "anniversary_countries": ("country", "set_by", "set_at"),
+    "import_runs": ("format", "file_name", "file_sha256", "started_at", "finished_at"),
+    "case_imports": ("source", "source_key", "row_hash", "imported_at", "updated_at"),
+    "case_campaign": ("changed_by", "changed_at"),
+    "unesco_requests": ("requested_on", "answer", "answered_on", "recorded_by", "recorded_at"),
+    "campaign_charts": (
+        "created_at",
+        "dedupe_key",
+        "target_id",
+        "spec",
+        "state",
+        "next_attempt_at",
+        "file_id",
+        "last_error",
+        "sent_at",
+    ),
+}
 
 
-def sensitive_texts(*, victim_names: str, restricted_notes: str) -> list[str]:
-    """What must disappear: each victim's name, all the names together, and the notes."""
-    names = [part.strip() for part in _NAME_SEPARATORS.split(victim_names)]
-    found = {victim_names.strip(), restricted_notes.strip(), *names}
-    longest_first = sorted((t for t in found if len(t) >= MIN_LENGTH), key=len, reverse=True)
-    return [t for t in longest_first if t != MARK]
+@dataclass(frozen=True, kw_only=True)
+class Row:
+    """One row's text columns, by name, and how to find it again."""
+
+    table: str
+    key: tuple[str, ...]
+    key_values: tuple[object, ...]
+    values: dict[str, str]
 
 
-async def redact_case(conn: Conn, *, case_id: int, texts: Sequence[str], now: datetime) -> None:
-    """Replace the case's own fields; the caller rebuilds its search entry."""
-    await conn.execute(
+async def family(conn: Conn, case_id: int) -> list[int]:
+    """The case and every report merged into it as a duplicate (at any depth)."""
+    rows = await conn.fetch_all(
         """
-        UPDATE cases
-           SET victim_names = ?, victim_withheld = 1, restricted_notes = ?,
-               redacted_at = ?, updated_at = ?
-         WHERE id = ?
-        """,
-        (MARK, MARK, iso(now), iso(now), case_id),
-    )
-    for text in texts:
-        await conn.execute(
-            "UPDATE cases SET summary = replace(summary, ?, ?), "
-            "status_reason = replace(status_reason, ?, ?), place = replace(place, ?, ?) "
-            "WHERE id = ?",
-            (text, MARK, text, MARK, text, MARK, case_id),
-        )
-
-
-async def scrub_copies(conn: Conn, *, case_id: int, texts: Sequence[str]) -> None:
-    """Replace the texts wherever another table quoted them (plain text and JSON bodies)."""
-    for text in texts:
-        await conn.execute(
-            "UPDATE case_updates SET body = replace(body, ?, ?), "
-            "skip_reason = replace(skip_reason, ?, ?) WHERE case_id = ?",
-            (text, MARK, text, MARK, case_id),
-        )
-        await conn.execute(
-            "UPDATE alerts SET headline = replace(headline, ?, ?), body = replace(body, ?, ?) "
-            "WHERE instr(headline, ?) > 0 OR instr(body, ?) > 0",
-            (text, MARK, text, MARK, text, text),
-        )
-        await conn.execute(
-            "UPDATE audit_log SET detail = replace(detail, ?, ?) WHERE instr(detail, ?) > 0",
-            (text, MARK, text),
-        )
-        # Message bodies (and what an import last set) are stored as JSON with non-ASCII
-        # escaped, so match them as stored.
-        stored = json.dumps(text)[1:-1]
-        await conn.execute(
-            "UPDATE case_imports SET fields = replace(fields, ?, ?) WHERE case_id = ?",
-            (stored, MARK, case_id),
-        )
-        await conn.execute(
-            "UPDATE outbox SET payload = replace(payload, ?, ?) WHERE instr(payload, ?) > 0",
-            (stored, MARK, stored),
-        )
-
-
-async def delivered_posts_quoting(conn: Conn, *, texts: Sequence[str]) -> list[int]:
-    """Posts already in Slack whose body, or a later edit of it, held the texts (ask this
-    before scrubbing: afterwards nothing matches)."""
-    found: set[int] = set()
-    for text in texts:
-        stored = json.dumps(text)[1:-1]
-        rows = await conn.fetch_all(
-            """
-            SELECT id FROM outbox
-             WHERE state = 'sent' AND operation = 'post' AND ts IS NOT NULL
-               AND instr(payload, ?) > 0
+        WITH RECURSIVE family(id) AS (
+            SELECT ?
             UNION
-            SELECT edits_id FROM outbox
-             WHERE state = 'sent' AND operation = 'update' AND instr(payload, ?) > 0
-            """,
-            (stored, stored),
+            SELECT c.id FROM cases c JOIN family f ON c.duplicate_of = f.id
         )
-        found.update(int(row[0]) for row in rows if row[0] is not None)
-    return sorted(found)
+        SELECT id FROM family ORDER BY id
+        """,
+        (case_id,),
+    )
+    return [int(r[0]) for r in rows]
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" for _ in values) or "NULL"
+
+
+async def rows(conn: Conn, table: str, *, where: str, params: Sequence[object]) -> list[Row]:
+    """The redactable columns of ``table``'s rows that match ``where``."""
+    columns = TEXT_COLUMNS.get(table, ()) + URL_COLUMNS.get(table, ())
+    columns += PAYLOAD_COLUMNS.get(table, ())
+    key = KEYS.get(table, ("id",))
+    found = await conn.fetch_all(
+        f"SELECT {', '.join(key + columns)} FROM {table} WHERE {where}", tuple(params)
+    )
+    return [
+        Row(
+            table=table,
+            key=key,
+            key_values=tuple(r[k] for k in key),
+            values={c: str(r[c] or "") for c in columns},
+        )
+        for r in found
+    ]
+
+
+async def tied_rows(
+    conn: Conn, *, case_ids: Sequence[int], alert_ids: Sequence[int], public_ids: Sequence[str]
+) -> list[Row]:
+    """Every row that belongs to the cases (and their alerts and updates) by reference."""
+    cases_in, alerts_in = _marks(case_ids), _marks(alert_ids)
+    found = await rows(conn, "cases", where=f"id IN ({cases_in})", params=case_ids)
+    found += await rows(conn, "case_updates", where=f"case_id IN ({cases_in})", params=case_ids)
+    found += await rows(conn, "alerts", where=f"id IN ({alerts_in})", params=alert_ids)
+    for table in ("unesco_requests", "case_imports"):
+        found += await rows(conn, table, where=f"case_id IN ({cases_in})", params=case_ids)
+    found += await rows(
+        conn, "audit_log", where=f"target IN ({_marks(public_ids)})", params=public_ids
+    )
+    update_ids = [
+        int(r[0])
+        for r in await conn.fetch_all(
+            f"SELECT id FROM case_updates WHERE case_id IN ({cases_in})", tuple(case_ids)
+        )
+    ]
+    updates_in = _marks(update_ids)
+    found += await rows(
+        conn,
+        "outbox",
+        where=(
+            f"(ref_kind = 'case' AND ref_id IN ({cases_in})) "
+            "OR (ref_kind IN ('alert', 'alert-status', 'alert-recall') "
+            f"AND ref_id IN ({alerts_in})) "
+            f"OR (ref_kind IN ('update', 'update-card') AND ref_id IN ({updates_in}))"
+        ),
+        params=[*case_ids, *alert_ids, *update_ids],
+    )
+    return found
+
+
+async def alert_ids(conn: Conn, case_ids: Sequence[int]) -> list[tuple[int, str]]:
+    found = await conn.fetch_all(
+        f"SELECT id, public_id FROM alerts WHERE case_id IN ({_marks(case_ids)}) ORDER BY id",
+        tuple(case_ids),
+    )
+    return [(int(r[0]), str(r[1])) for r in found]
+
+
+async def public_ids(conn: Conn, case_ids: Sequence[int]) -> list[str]:
+    found = await conn.fetch_all(
+        f"SELECT public_id FROM cases WHERE id IN ({_marks(case_ids)}) ORDER BY id",
+        tuple(case_ids),
+    )
+    return [str(r[0]) for r in found]
+
+
+async def unsent_rows(conn: Conn) -> list[Row]:
+    """Messages not delivered yet: whatever a redaction changes in them must change before
+    they go."""
+    return await rows(conn, "outbox", where="state IN ('pending', 'sending')", params=())
+
+
+# Tables whose rows may quote a case without pointing at it (a digest, a notification,
+# another case's update): scanned in chunks after the redaction itself has committed.
+ELSEWHERE = ("cases", "case_updates", "alerts", "audit_log", "outbox")
+
+
+async def chunk(conn: Conn, table: str, *, after: int, limit: int) -> list[Row]:
+    return await rows(conn, table, where="id > ? ORDER BY id LIMIT ?", params=(after, limit))
+
+
+async def write(conn: Conn, row: Row, changes: dict[str, str], *, if_unchanged: bool) -> bool:
+    """Write the changed columns of ``row``; with ``if_unchanged`` only if they still hold
+    what was read (the rows scanned outside the redaction's own transaction)."""
+    if not changes:
+        return False
+    sets = ", ".join(f"{c} = ?" for c in changes)
+    where = " AND ".join(f"{k} = ?" for k in row.key)
+    params: list[object] = [*changes.values(), *row.key_values]
+    if if_unchanged:
+        where += "".join(f" AND {c} = ?" for c in changes)
+        params += [row.values[c] for c in changes]
+    count = await conn.execute_rowcount(
+        f"UPDATE {row.table} SET {sets} WHERE {where}", tuple(params)
+    )
+    return count == 1
+
+
+async def mark_redacted(conn: Conn, case_ids: Iterable[int], *, now: datetime) -> None:
+    ids = list(case_ids)
+    await conn.execute(
+        f"UPDATE cases SET victim_withheld = 1, redacted_at = coalesce(redacted_at, ?), "
+        f"updated_at = ? WHERE id IN ({_marks(ids)})",
+        (iso(now), iso(now), *ids),
+    )
+
+
+async def delivered_posts(conn: Conn, outbox_ids: Sequence[int]) -> list[int]:
+    """The posts in Slack (sent, or on their way) that these outbox rows are or edit."""
+    if not outbox_ids:
+        return []
+    marks = _marks(outbox_ids)
+    found = await conn.fetch_all(
+        f"""
+        SELECT id FROM outbox
+         WHERE id IN ({marks}) AND operation = 'post' AND state IN ('sent', 'sending')
+        UNION
+        SELECT edits_id FROM outbox
+         WHERE id IN ({marks}) AND operation = 'update' AND state = 'sent'
+           AND edits_id IS NOT NULL
+        """,
+        (*outbox_ids, *outbox_ids),
+    )
+    return sorted(int(r[0]) for r in found if r[0] is not None)
 
 
 async def current_payload(conn: Conn, post_id: int) -> dict[str, object] | None:
-    """What the message shows now: its latest delivered edit, else the post itself."""
+    """What the message shows now (or will once it lands): its latest delivered edit, else
+    the post itself."""
     row = await conn.fetch_one(
         """
         SELECT payload FROM outbox
-         WHERE (id = ? AND state = 'sent')
+         WHERE (id = ? AND state IN ('sent', 'sending'))
             OR (edits_id = ? AND operation = 'update' AND state = 'sent')
-         ORDER BY sent_at DESC, id DESC
+         ORDER BY (id = ?), sent_at DESC, id DESC
          LIMIT 1
         """,
-        (post_id, post_id),
+        (post_id, post_id, post_id),
     )
     return None if row is None else dict(json.loads(row["payload"]))
 

@@ -18,6 +18,8 @@ Three kinds, each with its own limit in days (0 keeps forever):
 
 Each batch is its own short write transaction, so the running bot's writes wait at most one
 batch. Rejected reports go first, since deleting their review cards frees outbox rows.
+Afterwards the search index is merged and the write-ahead log truncated, so that no deleted
+text stays in the file (``secure_delete`` zeroes freed pages).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from network_bot.clock import iso
 from network_bot.store import audit
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Conn, Database
+from network_bot.store.redaction import compact_search_index
 
 BATCH_ROWS = 1000
 
@@ -155,6 +158,10 @@ async def prune(
                     f"{report.rejected_cases} rejected reports"
                 ),
             )
+        # What went must not stay readable: merge the search index (deleted reports leave
+        # tokens in older segments) and fold the write-ahead log into the file, truncated;
+        # secure_delete has zeroed the freed pages.
+        await db.erase_leftovers(compact_search_index)
     return report
 
 
