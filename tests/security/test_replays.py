@@ -4,6 +4,7 @@ of its headers. Seen signatures are forgotten once their five-minute window has 
 
 from __future__ import annotations
 
+import asyncio
 import urllib.parse
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -151,3 +152,14 @@ async def test_signatures_are_forgotten_once_their_window_has_passed(tmp_path: P
         assert await replays.count(db.read) == 1
     finally:
         await db.close()
+
+
+async def test_the_same_request_sent_many_times_at_once_is_handled_once(harness: Harness) -> None:
+    harness.slack.add_user(BOB, "newcomer")
+    body = join_body("Sent Together Desk")
+    headers = SlackRequestSigner(SIGNING_SECRET).headers(body)
+    answers = await asyncio.gather(
+        *(harness.drive.post(body, sign=False, headers=headers) for _ in range(20))
+    )
+    assert sorted(a.status for a in answers) == [200] + [401] * 19
+    assert {a.text for a in answers if a.status == 401} == {"replayed request"}
