@@ -17,12 +17,10 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from network_bot.blocks import kit
 from network_bot.bot import Bot
 from network_bot.logs import describe_exception
 from network_bot.replays import ReplayGuard
 from network_bot.settings import SettingsError
-from network_bot.store.db import StorageError
 
 log = logging.getLogger("network_bot.web")
 
@@ -70,26 +68,18 @@ def build_web_app(bot: Bot) -> web.Application:
             log.info("refused a request with a bad or stale signature")
             return _plain(401, "invalid signature")
         try:
-            first = await replays.first_time(signature=signature, timestamp=timestamp)
-        except StorageError as error:
-            # Cannot tell whether it is a replay, so it is not handled: a slash command is told
-            # so politely; anything else gets a 503 (Slack retries events after one).
-            log.warning("could not record a request signature: %s", type(error).__name__)
-            if "command" in urllib.parse.parse_qs(body):
-                return web.json_response(kit.notice(kit.escape(error.user_message)))
-            return _plain(503, "try again")
-        if not first:
-            log.warning("refused a replayed request signature")
-            return _plain(401, "replayed request")
-        try:
             bolt_request = AsyncBoltRequest(
                 body=body, query=request.query_string, headers=dict(request.headers)
             )
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, AttributeError) as error:  # e.g. JSON that is a number
             log.info("refused a signed request whose body does not parse: %s", type(error).__name__)
             return _plain(400, "malformed body")
         if not isinstance(bolt_request.body, dict):
             return _plain(400, "malformed body")
+        first = await replays.first_time(signature=signature, timestamp=timestamp)
+        if not first:
+            log.warning("refused a replayed request signature")
+            return _plain(401, "replayed request")
         try:
             bolt_response = await bot.bolt.async_dispatch(bolt_request)
         except Exception as error:  # the last line of defence: log, answer, keep serving

@@ -5,6 +5,7 @@ of its headers. Seen signatures are forgotten once their five-minute window has 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import urllib.parse
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -163,3 +164,34 @@ async def test_the_same_request_sent_many_times_at_once_is_handled_once(harness:
     )
     assert sorted(a.status for a in answers) == [200] + [401] * 19
     assert {a.text for a in answers if a.status == 401} == {"replayed request"}
+
+
+async def test_a_locked_database_still_refuses_replays_and_records_them_after(
+    tmp_path: Path,
+) -> None:
+    """The database cannot take the signature (locked by another process): the bot keeps it
+    in memory (a replay is refused), the request itself writes nothing (it is told the
+    database is busy), and the signature reaches the file with the next batch."""
+    db_path = tmp_path / "bot.sqlite3"
+    async with Harness(db_path=db_path, settings={"db_busy_timeout_ms": 100}) as h:
+        h.slack.add_user(BOB, "newcomer")
+        await h.settle()
+        captured = join_body("Locked Out Desk")
+        headers = SlackRequestSigner(SIGNING_SECRET).headers(captured)
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")
+        try:
+            first = await h.drive.post(captured, sign=False, headers=headers)
+            replay = await h.drive.post(captured, sign=False, headers=headers)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert first.status == 200 and "busy right now" in first.text
+        assert (replay.status, replay.text) == (401, "replayed request")
+        assert (await h.drive.post(join_body("Kenya Press Freedom Desk"))).status == 200
+        assert await replays.count(h.running.db.read) >= 2
+        await h.stop_bot()
+        await h.start_bot()
+        again = await h.drive.post(captured, sign=False, headers=headers)
+        assert (again.status, again.text) == (401, "replayed request")
+        assert await organisation(h.running.db) == "Kenya Press Freedom Desk"

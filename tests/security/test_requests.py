@@ -135,3 +135,9 @@ async def test_payload_from_another_workspace_writes_nothing(h: Harness) -> None
     await h.settle()
     assert await nothing_written(h) == before
     assert h.slack.home("U0SPY00001") is None
+
+
+async def test_signed_json_that_is_not_an_object_is_refused(h: Harness) -> None:
+    for body in (b"0", b"[]", b'"text"', b"null", b"true"):
+        response = await h.drive.post(body, content_type="application/json")
+        assert response.status == 400, (body, response.status)
