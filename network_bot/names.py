@@ -28,6 +28,8 @@ def fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=4096)  # redaction folds whole tables, a character at a time
 def _fold_letter(char: str) -> str:
+    if unicodedata.combining(char):
+        return ""  # an accent written apart from its letter (decomposed text, NFD)
     if not char.isalpha():
         return char
     letters = "".join(d for d in unicodedata.normalize("NFKD", char) if d.isalpha())

@@ -34,7 +34,7 @@ from network_bot.store.db import Database
 from network_bot.testing.harness import Harness
 from tests.conftest import ephemeral_text
 from tests.test_alerts import ALERT
-from tests.test_cases import report
+from tests.test_cases import GOOD, open_report, report
 from tests.test_lifecycle import flush, submit_update
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -377,3 +377,19 @@ async def test_pruned_reports_leave_no_text_in_the_file(tmp_path: Path) -> None:
         assert not leftovers(file_bytes(h.db_path), words), "pruned text is still in the file"
         terms = index_terms(h.db_path)
         assert not [t for t in terms if t.startswith(("quorvald", "zentrab", "mirkwald"))]
+
+
+async def test_a_withheld_name_written_decomposed_is_still_the_name(tmp_path: Path) -> None:
+    """Text pasted in decomposed form (an accent after its letter, NFD) names the same person:
+    the withheld-name check refuses it, and a redaction takes it out."""
+    assert fold(unicodedata.normalize("NFD", "Ahméd KHÁN")) == fold("Ahméd KHÁN") == "ahmed khan"
+    decomposed = unicodedata.normalize("NFD", "The blogger Ahméd was taken from his home.")
+    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=ManualClock(START)) as h:
+        view = await open_report(h, "alice")
+        values = {**GOOD, "victims": "Ahméd Khan", "withhold": True, "summary": decomposed}
+        response = await h.drive.submit_view(h.user_id("alice"), view, values)
+        assert response.json is not None and response.json.get("response_action") == "errors"
+        assert "summary" in response.json["errors"]
+    assert Scrubber(names=["Ahméd Khan"]).text(decomposed) == (
+        "The blogger [redacted] was taken from his home."
+    )
