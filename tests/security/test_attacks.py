@@ -173,11 +173,6 @@ async def test_an_unknown_subcommand_is_not_written_to_the_log(
 # ----------------------------------------------------------------------------- Slack Connect
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="delivery worker posts into a channel whose conversations.info failed "
-    "(network_bot/delivery/worker.py _may_post returns True on a non-permanent lookup error)",
-)
 async def test_no_post_into_a_channel_whose_sharing_slack_would_not_say(h: Harness) -> None:
     """The review channel was shared with a partner organisation; conversations.info then
     fails (``internal_error``, which Slack documents for a transient fault): the review card of
@@ -189,11 +184,6 @@ async def test_no_post_into_a_channel_whose_sharing_slack_would_not_say(h: Harne
     assert not h.slack.messages(REVIEW)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the worker trusts a 5-minute cache of conversations.info filled by the alert "
-    "preview (network_bot/channels.py TTL, read by delivery/worker.py _may_post)",
-)
 async def test_a_channel_shared_after_the_preview_gets_no_alert(h: Harness) -> None:
     """A coordinator previews an alert to #network-alerts (not shared), a partner organisation
     is then invited to the channel, and the coordinator confirms: the alert must not reach a
