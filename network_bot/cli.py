@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from aiohttp import web
 from pydantic import ValidationError
@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from network_bot import args, cli_import, logs, maintenance
 from network_bot.app import build_app
 from network_bot.bot import Bot
+from network_bot.cli_parser import build_parser
 from network_bot.exports import (
     ConsentRefused,
     ExportFilters,
@@ -58,15 +59,8 @@ class Refused(Exception):
     """A command refused its input before doing anything; the message says why in one line."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """Subcommands explain bad arguments in one line (and exit 2) instead of a usage dump."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    parser = build_parser()
     try:
         options = parser.parse_args(argv)
     except SystemExit as stop:  # --help, or a bad argument already explained on stderr
@@ -93,89 +87,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="network-bot", description=__doc__)
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    run = sub.add_parser("run", help="run the bot against Slack")
-    run.add_argument(
-        "--mode",
-        choices=("http", "socket"),
-        default=None,
-        help="http serves POST /slack/events; socket uses Socket Mode",
-    )
-    run.add_argument("--port", type=int, default=3000)
-    run.add_argument("--host", default="0.0.0.0")
-    play = sub.add_parser("playground", help="try the bot in this terminal, no Slack needed")
-    play.add_argument("--db", help="SQLite file for the playground (default: a fresh temp file)")
-    play.add_argument("--script", type=Path, help="read console lines from a file instead")
-    migrate = sub.add_parser("migrate", help="apply database migrations and exit")
-    migrate.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB)")
-    _export_parser(sub)
-    cli_import.add_parser(sub)
-    _maintenance_parsers(sub)
-    return parser
-
-
-def _export_parser(sub: Any) -> None:
-    cmd = sub.add_parser(
-        "export",
-        help="export cases (broadcastable part, verified only by default) as CSV, JSON or XLSX",
-        description="One row per case: ID, country, victim (unless withheld or redacted), "
-        "profession, violation, date, justice stage, impunity and its clock, verification, "
-        "sources. Never a reporter; restricted notes only with an admin's recorded consent.",
-    )
-    cmd.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB)")
-    cmd.add_argument("--format", choices=[f.value for f in ExportFormat], default="csv")
-    cmd.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. PK")
-    cmd.add_argument("--since", help="incidents on or after this date (YYYY-MM-DD)")
-    which = cmd.add_mutually_exclusive_group()
-    which.add_argument(
-        "--verified-only", action="store_true", help="verified cases only (the default)"
-    )
-    which.add_argument(
-        "--include-unverified",
-        action="store_true",
-        help="also reports not yet verified (needs --consent-of a coordinator or admin)",
-    )
-    cmd.add_argument(
-        "--unesco",
-        action="store_true",
-        help="killings by country and judicial status (resolved / ongoing / no information)",
-    )
-    cmd.add_argument(
-        "--restricted",
-        action="store_true",
-        help="add restricted notes (needs --consent-of an admin; recorded in the audit log)",
-    )
-    cmd.add_argument("--consent-of", metavar="USER_ID", help="the consenting member's Slack ID")
-    cmd.add_argument(
-        "--output", type=Path, help="file to write (default: stdout; xlsx needs a file)"
-    )
-
-
-def _maintenance_parsers(sub: Any) -> None:
-    backup = sub.add_parser("backup", help="copy the live database safely (the bot may run)")
-    backup.add_argument("path", type=Path, help="the backup file to write")
-    backup.add_argument("--force", action="store_true", help="replace an existing file")
-    backup.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB)")
-    restore = sub.add_parser(
-        "restore",
-        help="replace the database with a backup (stop the bot first)",
-        description="Checks the backup, keeps the current database aside as "
-        "<db>.before-restore-<timestamp>, then copies the backup in. Stop the bot first.",
-    )
-    restore.add_argument("path", type=Path, help="the backup file to restore")
-    restore.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB)")
-    check = sub.add_parser("check", help="integrity, foreign keys and schema version")
-    check.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB)")
-    prune = sub.add_parser(
-        "prune",
-        help="delete old deliveries, audit entries and rejected reports (NETWORK_BOT_KEEP_*)",
-    )
-    prune.add_argument("--dry-run", action="store_true", help="only count what would go")
-    prune.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB)")
 
 
 async def _default(settings: Settings, options: argparse.Namespace) -> int:
