@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from network_bot.blocks import alerts as render
 from network_bot.blocks import kit
-from network_bot.calls import ActionCall, CommandCall, ViewCall
+from network_bot.calls import ActionCall, Call, CommandCall, ViewCall
 from network_bot.channels import ChannelInfo, ChannelLookupError
 from network_bot.data import countries
 from network_bot.refusal import Refusal
@@ -153,14 +153,14 @@ async def usage(call: CommandCall) -> Reply:
 async def status(call: CommandCall) -> Reply:
     if call.args:
         report = await call.bot.alerts.status(call.member, await call.bot.alerts.find(call.args))
-        return kit.message(report.message()["blocks"], text="Alert status")  # type: ignore[arg-type]
-    return render.recent_alerts(await call.bot.alerts.recent(call.member))
+        return kit.message(report.message(call.lang)["blocks"], text="Alert status")  # type: ignore[arg-type]
+    return render.recent_alerts(await call.bot.alerts.recent(call.member), lang=call.lang)
 
 
 async def recall(call: CommandCall) -> Reply:
     if not call.args:
         return kit.notice(f"Which alert? {USAGE}")
-    return kit.notice(_recall_notice(await call.bot.alerts.recall(call.member, call.args)))
+    return kit.notice(_recall_notice(call, await call.bot.alerts.recall(call.member, call.args)))
 
 
 async def compose(call: CommandCall) -> None:
@@ -233,6 +233,7 @@ async def compose_submitted(call: ViewCall) -> Reply | None:
             digests=len(preview.reach.digest),
             muted=preview.reach.muted,
             channel_names=[(c.name, c.is_ext_shared) for c in preview.channels],
+            lang=call.lang,
         ),
     }
 
@@ -246,14 +247,18 @@ async def confirm_submitted(call: ViewCall) -> Reply | None:
         alert = await call.bot.alerts.send(call.member, alert_id)
     except AlertError as error:
         return {"response_action": "update", "view": _notice(str(error))}
-    return {
-        "response_action": "update",
-        "view": _notice(
-            f"*{alert.public_id}* is on its way to {alert.recipient_count} people"
-            f"{f' and {alert.channel_count} channels' if alert.channel_count else ''}. "
-            "Your DM from the bot shows deliveries and answers as they come in."
-        ),
-    }
+    reach = call.lang.ngettext("{n} person", "{n} people", alert.recipient_count)
+    if alert.channel_count:
+        reach += " " + call.lang.ngettext(
+            "and {n} channel", "and {n} channels", alert.channel_count
+        )
+    text = call.lang.gettext(
+        "*{id}* is on its way to {reach}. Your DM from the bot shows deliveries and answers "
+        "as they come in.",
+        id=alert.public_id,
+        reach=reach,
+    )
+    return {"response_action": "update", "view": _notice(text)}
 
 
 def _notice(text: str) -> dict[str, Any]:
@@ -297,7 +302,7 @@ async def status_clicked(call: ActionCall) -> None:
         await call.tell(kit.notice(str(error)))
         return
     report = await call.bot.alerts.status(call.member, alert)
-    await call.tell(kit.message(report.message()["blocks"], text="Alert status"))  # type: ignore[arg-type]
+    await call.tell(kit.message(report.message(call.lang)["blocks"], text="Alert status"))  # type: ignore[arg-type]
 
 
 async def recall_clicked(call: ActionCall) -> None:
@@ -306,18 +311,28 @@ async def recall_clicked(call: ActionCall) -> None:
     except AlertError as error:
         await call.tell(kit.notice(str(error)))
         return
-    await call.tell(kit.notice(_recall_notice(recalled)))
+    await call.tell(kit.notice(_recall_notice(call, recalled)))
 
 
-def _recall_notice(recalled: Recalled) -> str:
-    text = (
-        f"Withdrawn: {recalled.withdrawn} delivered copies are being replaced by a withdrawn "
-        f"note; {recalled.stopped} not yet sent were stopped."
+def _recall_notice(call: Call, recalled: Recalled) -> str:
+    replaced = call.lang.ngettext(
+        "{n} delivered copy is being replaced by a withdrawn note",
+        "{n} delivered copies are being replaced by a withdrawn note",
+        recalled.withdrawn,
     )
+    held = call.lang.ngettext(
+        "{n} copy not yet sent was stopped",
+        "{n} copies not yet sent were stopped",
+        recalled.stopped,
+    )
+    text = call.lang.gettext("Withdrawn: {replaced}; {held}.", replaced=replaced, held=held)
     if recalled.in_flight:
-        text += (
-            f" {recalled.in_flight} of those were on their way to Slack at that moment: none is "
-            "retried, and any that Slack still posts is replaced by the withdrawn note at once."
+        text += " " + call.lang.ngettext(
+            "{n} of those was on its way to Slack at that moment: it is not retried, and if "
+            "Slack still posts it, it is replaced by the withdrawn note at once.",
+            "{n} of those were on their way to Slack at that moment: none is retried, and any "
+            "that Slack still posts is replaced by the withdrawn note at once.",
+            recalled.in_flight,
         )
     return text
 

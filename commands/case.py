@@ -92,9 +92,16 @@ async def duplicate_of(call: CommandCall) -> Reply:
 async def redact(call: CommandCall) -> Reply:
     done = await call.bot.redactions.redact(call.member, call.args.public_id, call.args.rest)
     return kit.notice(
-        f"*{done.public_id}* is redacted: names and notes are gone from the record, "
-        f"from search and from {done.messages_edited} message(s) already sent. "
-        "The case, its dates and its justice record stay."
+        call.lang.ngettext(
+            "*{id}* is redacted: names and notes are gone from the record, from "
+            "search and from {n} message already sent. The case, its dates and its "
+            "justice record stay.",
+            "*{id}* is redacted: names and notes are gone from the record, from "
+            "search and from {n} messages already sent. The case, its dates and its "
+            "justice record stay.",
+            done.messages_edited,
+            id=done.public_id,
+        )
     )
 
 
@@ -131,6 +138,7 @@ async def card(call: Call, public_id: str) -> Reply:
     return render.case_card(
         seen.case,
         today=call.bot.clock.now().date(),
+        lang=call.lang,
         followers=await call.bot.following.follower_count(seen.case.id),
         restricted=seen.restricted,
         can_update=call.member.role.allows(Role.COORDINATOR),

@@ -150,6 +150,7 @@ async def run_query(call: Call, query: CasesQuery) -> Reply:
     return render.search_results(
         page.cases,
         today=today,
+        lang=call.lang,
         title=query.title(),
         page=query.page,
         next_value=query.button_value(query.page + 1) if page.has_next else None,
@@ -205,9 +206,12 @@ async def upload_export(call: CommandCall, request: ExportRequest) -> None:
             content=made.content,
             filename=made.filename,
             title=made.filename,
-            initial_comment=(
-                f"Your export: {made.rows} row(s), broadcastable fields only. Restricted "
-                "notes and reporters' identities are never in it. Please keep it in the network."
+            initial_comment=call.lang.ngettext(
+                "Your export: {n} row, broadcastable fields only. Restricted notes and "
+                "reporters' identities are never in it. Please keep it in the network.",
+                "Your export: {n} rows, broadcastable fields only. Restricted notes and "
+                "reporters' identities are never in it. Please keep it in the network.",
+                made.rows,
             ),
         )
     except ExportError as error:

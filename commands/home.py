@@ -17,7 +17,7 @@ log = logging.getLogger("network_bot.commands.home")
 
 async def publish(bot: Bot, member: Member, *, offset: int = 0) -> None:
     data = await bot.home.load(member, offset=offset)
-    view = home_view(data, today=bot.clock.now().date())
+    view = home_view(data, today=bot.clock.now().date(), lang=bot.catalogue.get(member.language))
     try:
         await bot.slack.views_publish(user_id=member.user_id, view=view)
     except SlackApiError as error:

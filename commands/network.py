@@ -121,6 +121,7 @@ async def list_members(call: CommandCall) -> Reply:
         page=wanted.page,
         per_page=PER_PAGE,
         role_filter=wanted.role.value if wanted.role else None,
+        lang=call.lang,
     )
 
 

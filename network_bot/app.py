@@ -23,6 +23,7 @@ from network_bot.channels import ChannelDirectory
 from network_bot.clock import Clock, SystemClock
 from network_bot.delivery.charts import ChartUploader
 from network_bot.delivery.worker import DeliveryWorker
+from network_bot.i18n import Catalogue, CatalogueError
 from network_bot.logs import describe_exception
 from network_bot.middleware import HandleEventsOnce, IdentifyMember, ReadPayload
 from network_bot.network_team import NetworkTeam
@@ -79,6 +80,10 @@ def build_app(
     clock = clock or SystemClock()
     logger = logging.getLogger("network_bot")
     logs.quiet_slack_loggers(settings.log_level)
+    try:
+        catalogue = Catalogue(default=settings.language)
+    except CatalogueError as error:
+        raise SettingsError(f"NETWORK_BOT_LANGUAGE: {error}") from None
     registry = Registry()
     roster_events.register(registry)
     load_commands(registry, settings.command_package)
@@ -90,6 +95,7 @@ def build_app(
     bot = Bot(
         settings=settings,
         clock=clock,
+        catalogue=catalogue,
         db=db,
         slack=slack,
         background=Background(logger=logging.getLogger("network_bot.background")),
@@ -98,13 +104,14 @@ def build_app(
         cases=Cases(
             db=db, clock=clock, prefix=settings.case_prefix, review_channel=settings.review_channel
         ),
-        alerts=Alerts(db=db, clock=clock),
+        alerts=Alerts(db=db, clock=clock, catalogue=catalogue),
         following=following,
         timeline=Timeline(
             db=db,
             clock=clock,
             review_channel=settings.review_channel,
             batch_window=timedelta(minutes=settings.batch_minutes),
+            catalogue=catalogue,
         ),
         home=Home(db=db, clock=clock, following=following),
         calendar=Calendar(
@@ -115,6 +122,7 @@ def build_app(
             post_hour=settings.campaign_hour,
             campaign=campaign,
             charts=charts,
+            catalogue=catalogue,
         ),
         campaign=campaign,
         charts=charts,

@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from network_bot.background import Background
 from network_bot.channels import ChannelDirectory
 from network_bot.clock import Clock
+from network_bot.i18n import Catalogue
 from network_bot.network_team import NetworkTeam
 from network_bot.registry import Registry
 from network_bot.services.alerts import Alerts
@@ -51,6 +52,7 @@ class Worker(Protocol):
 class Bot:
     settings: Settings
     clock: Clock
+    catalogue: Catalogue
     db: Database
     slack: AsyncWebClient
     background: Background

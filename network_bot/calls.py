@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from network_bot.blocks import kit
+from network_bot.i18n import Messages
 from network_bot.payloads import (
     BlockActionsPayload,
     EventCallbackPayload,
@@ -34,6 +35,11 @@ class Call:
     @property
     def slack(self) -> AsyncWebClient:
         return self.bot.slack
+
+    @property
+    def lang(self) -> Messages:
+        """The catalogue in the asker's language (the network's default until they choose)."""
+        return self.bot.catalogue.get(self.member.language)
 
     def later(self, work: Coroutine[Any, Any, Any], *, name: str) -> None:
         """Run ``work`` after the ack; the HTTP answer to Slack does not wait for it."""

@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     admins: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="NETWORK_BOT_ADMINS")
     team_id: str | None = Field(default=None, alias="NETWORK_BOT_TEAM_ID")
 
+    language: str = Field(default="en", alias="NETWORK_BOT_LANGUAGE")
     case_prefix: str = Field(default="NI", alias="NETWORK_BOT_CASE_PREFIX")
     review_channel: str | None = Field(default=None, alias="NETWORK_BOT_REVIEW_CHANNEL")
     campaign_channel: str | None = Field(default=None, alias="NETWORK_BOT_CAMPAIGN_CHANNEL")
@@ -146,6 +147,14 @@ class Settings(BaseSettings):
         if value and not CHANNEL_ID.match(value):
             raise ValueError("expected a Slack channel ID like C0123ABCD")
         return value or None
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not re.fullmatch(r"[a-z]{2,3}", value):
+            raise ValueError("expected a two-letter language code such as en, fr, es or ar")
+        return value
 
     @field_validator("case_prefix")
     @classmethod

@@ -141,11 +141,11 @@ async def test_audience_by_country_region_followers_and_preferences(h: Harness) 
     # alice (KE), bob (follows the case), farid (follows KE): now; dana (KH): digest;
     # emma (CO) muted alerts.
     assert "*3* people get it now" in text
-    assert "1 in their daily digest" in text and "1 muted" in text
+    assert "1 person gets it in their daily digest" in text and "1 person muted" in text
     urgent = await preview(
         h, {**ALERT, "urgency": "urgent", "regions": ["Americas"], "audience": []}
     )
-    assert "*1* people get it now" in block_text(urgent["view"]), "urgent reaches the muted"
+    assert "*1* person gets it now" in block_text(urgent["view"]), "urgent reaches the muted"
 
 
 async def test_shared_channel_needs_an_explicit_tick(h: Harness) -> None:

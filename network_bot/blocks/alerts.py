@@ -11,6 +11,7 @@ from typing import Any
 from network_bot.blocks import kit
 from network_bot.blocks.cases import country_groups
 from network_bot.data import countries
+from network_bot.i18n import Messages
 from network_bot.store.alerts import Alert, Response
 from network_bot.vocabulary import Urgency
 
@@ -239,13 +240,30 @@ def preview_modal(
     digests: int,
     muted: int,
     channel_names: Sequence[tuple[str, bool]],
+    lang: Messages,
 ) -> dict[str, Any]:
     message = alert_message(alert, case_public_id=case_public_id)
-    reach = [f"*{recipients}* people get it now as a DM"]
+    reach = [
+        lang.ngettext(
+            "*{n}* person gets it now as a DM", "*{n}* people get it now as a DM", recipients
+        )
+    ]
     if digests:
-        reach.append(f"{digests} in their daily digest")
+        reach.append(
+            lang.ngettext(
+                "{n} person gets it in their daily digest",
+                "{n} people get it in their daily digest",
+                digests,
+            )
+        )
     if muted:
-        reach.append(f"{muted} muted alerts and won't get it")
+        reach.append(
+            lang.ngettext(
+                "{n} person muted alerts and won't get it",
+                "{n} people muted alerts and won't get it",
+                muted,
+            )
+        )
     if channel_names:
         listed = ", ".join(
             f"#{kit.escape(name)}{' (shared)' if shared else ''}" for name, shared in channel_names
@@ -275,7 +293,9 @@ def preview_modal(
     return kit.modal(
         title="Check and send",
         callback_id=CONFIRM_CALLBACK,
-        submit=f"Send ({total})" if total < 100_000 else "Send",
+        submit=lang.gettext("Send ({total})", total=lang.number(total))
+        if total < 100_000
+        else lang.gettext("Send"),
         close="Back",
         blocks=blocks,
         private_metadata=json.dumps({"alert": alert.id}),
@@ -288,17 +308,31 @@ def status_message(
     counts: StatusCounts,
     tallies: dict[Response, int],
     by_organisation: dict[str, dict[Response, int]],
+    lang: Messages,
     failures: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
-    state = {"sent": "sent", "recalled": "withdrawn", "draft": "draft"}[alert.state.value]
-    title = (
-        f"*{alert.public_id}* “{kit.safe(alert.headline, 150)}”: {state} to "
-        f"{alert.recipient_count} people"
-    )
+    reach = lang.ngettext("{n} person", "{n} people", alert.recipient_count)
     if alert.digest_count:
-        title += f" (+{alert.digest_count} by digest)"
+        reach += " " + lang.ngettext(
+            "(and {n} by digest)", "(and {n} by digest)", alert.digest_count
+        )
     if alert.channel_count:
-        title += f" and {alert.channel_count} channel{'s' if alert.channel_count != 1 else ''}"
+        reach += " " + lang.ngettext("and {n} channel", "and {n} channels", alert.channel_count)
+    headline = kit.safe(alert.headline, 150)
+    if alert.state.value == "recalled":
+        title = lang.gettext(
+            "*{id}* “{headline}”: withdrawn (it had gone to {reach})",
+            id=alert.public_id,
+            headline=headline,
+            reach=reach,
+        )
+    else:
+        title = lang.gettext(
+            "*{id}* “{headline}”: sent to {reach}",
+            id=alert.public_id,
+            headline=headline,
+            reach=reach,
+        )
     blocks: list[kit.Block] = [
         kit.section(title),
         kit.fields(
@@ -314,7 +348,7 @@ def status_message(
     if by_organisation:
         lines = [
             f"{kit.safe(org, 80)}: "
-            + ", ".join(f"{n} {r.label.lower()}" for r, n in answers.items() if n)
+            + ", ".join(answer_count(r, n, lang) for r, n in answers.items() if n)
             for org, answers in list(by_organisation.items())[:15]
         ]
         blocks.append(kit.section("*Answers by organisation*\n" + "\n".join(lines)))
@@ -322,7 +356,11 @@ def status_message(
         listed = "\n".join(
             f"• {kit.mention(target)}: `{kit.escape(error)}`" for target, error in failures[:20]
         )
-        more = f"\n…and {len(failures) - 20} more" if len(failures) > 20 else ""
+        more = (
+            "\n" + lang.ngettext("…and {n} more", "…and {n} more", len(failures) - 20)
+            if len(failures) > 20
+            else ""
+        )
         blocks.append(kit.section(f"*Not delivered*\n{listed}{more}"))
     if alert.state.value == "sent":
         blocks.append(
@@ -342,17 +380,32 @@ def status_message(
                 ),
             )
         )
-    return kit.post(
-        blocks, text=f"{alert.public_id}: {counts.delivered} delivered, {counts.failed} failed"
+    text = lang.gettext(
+        "{id}: {delivered} delivered, {failed} failed",
+        id=alert.public_id,
+        delivered=lang.number(counts.delivered),
+        failed=lang.number(counts.failed),
     )
+    return kit.post(blocks, text=text)
 
 
-def recent_alerts(alerts: Sequence[Alert]) -> dict[str, Any]:
+def answer_count(response: Response, n: int, lang: Messages) -> str:
+    """How many gave this answer, as a phrase whose noun agrees with the count."""
+    if response is Response.IN:
+        return lang.ngettext("{n} person is in", "{n} people are in", n)
+    if response is Response.DONE:
+        return lang.ngettext("{n} person has done it", "{n} people have done it", n)
+    return lang.ngettext("{n} person can't this time", "{n} people can't this time", n)
+
+
+def recent_alerts(alerts: Sequence[Alert], *, lang: Messages) -> dict[str, Any]:
     if not alerts:
         return kit.notice("No alerts have been sent yet. Start one with `/alert`.")
+    state_words = {"sent": "sent", "recalled": "withdrawn", "draft": "draft"}
     lines = [
-        f"• *{a.public_id}* {kit.safe(a.headline, 120)} ({a.state.value}, "
-        f"{a.recipient_count} people)"
+        f"• *{a.public_id}* {kit.safe(a.headline, 120)} ({state_words[a.state.value]}, "
+        + lang.ngettext("{n} person", "{n} people", a.recipient_count)
+        + ")"
         for a in alerts
     ]
     return kit.message(
@@ -364,13 +417,23 @@ def recent_alerts(alerts: Sequence[Alert]) -> dict[str, Any]:
     )
 
 
-def digest_message(alerts: Sequence[Alert], *, local_day: date) -> dict[str, Any]:
+def digest_message(alerts: Sequence[Alert], *, local_day: date, lang: Messages) -> dict[str, Any]:
     shown = alerts[:DIGEST_ALERTS]
     blocks: list[kit.Block] = [kit.header(f"Your alerts digest for {local_day.isoformat()}")]
     for alert in shown:
         body = alert_message(alert, case_public_id=None)["blocks"][1:]
         blocks += [kit.divider(), kit.section(f"*{kit.safe(alert.headline, 150)}*"), *body]
     if len(alerts) > len(shown):
-        blocks.append(kit.context(f"…and {len(alerts) - len(shown)} more: `/alert status`"))
+        more = len(alerts) - len(shown)
+        blocks.append(
+            kit.context(
+                lang.ngettext(
+                    "…and {n} more: `/alert status`", "…and {n} more: `/alert status`", more
+                )
+            )
+        )
     blocks.append(kit.context("You asked for alerts once a day. Change it with `/network prefs`."))
-    return kit.post(blocks, text=f"{len(alerts)} alert(s) from the network today")
+    text = lang.ngettext(
+        "{n} alert from the network today", "{n} alerts from the network today", len(alerts)
+    )
+    return kit.post(blocks, text=text)

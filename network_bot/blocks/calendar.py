@@ -9,6 +9,7 @@ from typing import Any
 
 from network_bot.blocks import kit
 from network_bot.blocks.cases import country_label
+from network_bot.i18n import Messages
 from network_bot.services.impunity import impunity_days
 from network_bot.store.cases import CaseRecord, PublicCase
 from network_bot.vocabulary import Impunity, impunity_of
@@ -21,7 +22,11 @@ def _years(then: date, today: date) -> int:
 
 
 def anniversaries(
-    records: Sequence[CaseRecord], *, today: date, emblematic: Collection[int] = ()
+    records: Sequence[CaseRecord],
+    *,
+    today: date,
+    lang: Messages,
+    emblematic: Collection[int] = (),
 ) -> dict[str, Any]:
     """One post for the day: each case with its years, and whether impunity still holds;
     emblematic cases (listed first by the caller) carry a star."""
@@ -29,7 +34,7 @@ def anniversaries(
     for record in records[:ANNIVERSARY_LINES]:
         case = PublicCase.of(record)
         years = _years(case.incident_date, today)
-        span = f"{years} year{'s' if years != 1 else ''}"
+        span = lang.ngettext("{n} year", "{n} years", years)
         impunity = impunity_of(case.justice_stage)
         if impunity is Impunity.FULL_JUSTICE:
             tail = "those responsible were convicted."
@@ -56,12 +61,15 @@ def anniversaries(
             "`/follow NI-…` to hear when anything moves."
         )
     )
-    return kit.post(blocks, text=f"Anniversaries today: {len(records)} case(s)")
+    text = lang.ngettext(
+        "Anniversaries today: {n} case", "Anniversaries today: {n} cases", len(records)
+    )
+    return kit.post(blocks, text=text)
 
 
-def _clock(record: CaseRecord, today: date) -> str:
+def _clock(record: CaseRecord, today: date, lang: Messages) -> str:
     days = impunity_days(incident=record.incident_date, stage=record.justice_stage, today=today)
-    return f"{days or 0:,}"
+    return lang.ngettext("{n} day", "{n} days", days or 0)
 
 
 def _by_country(records: Sequence[CaseRecord]) -> dict[str, list[CaseRecord]]:
@@ -77,20 +85,26 @@ def campaign_digest(
     day: date,
     name: str,
     today: date,
+    lang: Messages,
     lead: Sequence[kit.Block] = (),
     tail: Sequence[kit.Block] = (),
 ) -> dict[str, Any]:
     """For coordinators: unresolved killings by country with their clocks, ready to send."""
+    heading = lang.ngettext(
+        "{day}: {n} unresolved killing",
+        "{day}: {n} unresolved killings",
+        len(records),
+        day=day.strftime("%-d %B"),
+    )
     blocks: list[kit.Block] = [
-        kit.header(f"{day.strftime('%-d %B')} is {len(records)} unresolved killing(s) away"),
-        *lead,
+        kit.header(heading),
         kit.section(
             f"On {day.strftime('%-d %B')} the network marks {name}. These verified "
             "killings still have no full conviction:"
         ),
     ]
     for country, found in list(_by_country(records).items())[:40]:
-        clocks = ", ".join(f"{r.public_id} ({_clock(r, today)} days)" for r in found[:8])
+        clocks = ", ".join(f"{r.public_id} ({_clock(r, today, lang)})" for r in found[:8])
         more = f" +{len(found) - 8}" if len(found) > 8 else ""
         blocks.append(kit.section(f"*{country_label(country)}*: {len(found)} · {clocks}{more}"))
     blocks.extend(tail)
@@ -108,20 +122,33 @@ def campaign_digest(
 
 
 def campaign_alert_text(
-    records: Sequence[CaseRecord], *, day: date, today: date
+    records: Sequence[CaseRecord], *, day: date, today: date, lang: Messages
 ) -> tuple[str, str]:
     grouped = _by_country(records)
-    headline = f"{len(records)} journalists' killings still unpunished"
+    headline = lang.ngettext(
+        "{n} killing of a journalist still unpunished",
+        "{n} killings of journalists still unpunished",
+        len(records),
+    )
+    countries = lang.ngettext("in {n} country", "in {n} countries", len(grouped))
     lines = [
-        f"Ahead of {day.strftime('%-d %B')}, the network counts {len(records)} verified "
-        f"killings in {len(grouped)} countries with no full conviction:"
+        lang.ngettext(
+            "Ahead of {day}, the network counts {n} verified killing {countries} "
+            "with no full conviction:",
+            "Ahead of {day}, the network counts {n} verified killings {countries} "
+            "with no full conviction:",
+            len(records),
+            day=day.strftime("%-d %B"),
+            countries=countries,
+        )
     ]
     for country, found in list(grouped.items())[:20]:
         oldest = max(
             impunity_days(incident=r.incident_date, stage=r.justice_stage, today=today) or 0
             for r in found
         )
-        lines.append(
-            f"- {country_label(country)}: {len(found)} (the oldest {oldest:,} days without justice)"
+        oldest_text = lang.ngettext(
+            "the oldest {n} day without justice", "the oldest {n} days without justice", oldest
         )
+        lines.append(f"- {country_label(country)}: {lang.number(len(found))} ({oldest_text})")
     return headline[:150], "\n".join(lines)[:2000]

@@ -13,6 +13,7 @@ from network_bot.blocks import kit
 from network_bot.blocks.dates import case_date
 from network_bot.blocks.provenance import record_notes, reporter_for_coordinators
 from network_bot.data import countries
+from network_bot.i18n import Messages
 from network_bot.services.impunity import clock_text
 from network_bot.store.cases import PublicCase
 from network_bot.vocabulary import (
@@ -82,6 +83,7 @@ def case_card(
     case: PublicCase,
     *,
     today: date,
+    lang: Messages,
     followers: int,
     restricted: Restricted | None = None,
     can_update: bool = False,
@@ -110,7 +112,12 @@ def case_card(
                 ("Impunity", kit.escape(impunity.label)),
                 (
                     "Impunity clock",
-                    clock_text(incident=case.incident_date, stage=case.justice_stage, today=today),
+                    clock_text(
+                        incident=case.incident_date,
+                        stage=case.justice_stage,
+                        today=today,
+                        lang=lang,
+                    ),
                 ),
                 ("Followers", str(followers)),
             ]
@@ -140,9 +147,11 @@ def case_card(
     return kit.message(blocks, text=f"{case.public_id}: {case.violation.label}")
 
 
-def result_line(case: PublicCase, *, today: date) -> str:
+def result_line(case: PublicCase, *, today: date, lang: Messages) -> str:
     status = "" if case.status is Status.VERIFIED else f" · _{case.status.label}_"
-    clock = clock_text(incident=case.incident_date, stage=case.justice_stage, today=today)
+    clock = clock_text(
+        incident=case.incident_date, stage=case.justice_stage, today=today, lang=lang
+    )
     return (
         f"{_headline(case)}{status}\n{kit.safe(case.victim_label, 120)} · "
         f"{kit.safe(kit.truncate(case.summary, 180), 400)}\n_{clock}_"
@@ -153,6 +162,7 @@ def search_results(
     cases: Sequence[PublicCase],
     *,
     today: date,
+    lang: Messages,
     title: str,
     page: int,
     next_value: str | None,
@@ -169,7 +179,7 @@ def search_results(
     for case in cases:
         blocks.append(
             kit.section(
-                result_line(case, today=today),
+                result_line(case, today=today, lang=lang),
                 accessory=kit.button("Open", action_id="cases.open", value=case.public_id),
             )
         )

@@ -9,6 +9,7 @@ from network_bot.blocks import campaign, kit
 from network_bot.blocks.alerts import respond_block
 from network_bot.blocks.cases import country_label
 from network_bot.blocks.updates import update_line
+from network_bot.i18n import Messages
 from network_bot.services.home import FOLLOWED_PER_PAGE, HomeData
 from network_bot.services.impunity import clock_text
 
@@ -18,7 +19,7 @@ PAGE_PREVIOUS = "home.page.previous"
 PAGE_NEXT = "home.page.next"
 
 
-def home_view(data: HomeData, *, today: date) -> dict[str, Any]:
+def home_view(data: HomeData, *, today: date, lang: Messages) -> dict[str, Any]:
     member = data.member
     blocks: list[kit.Block] = [
         kit.header("Your network desk"),
@@ -42,7 +43,9 @@ def home_view(data: HomeData, *, today: date) -> dict[str, Any]:
             kit.section(
                 f"*{case.public_id}* {kit.escape(case.violation.label)}, "
                 f"{country_label(case.country)}\n_{kit.escape(case.justice_stage.label)}_ · "
-                f"{clock_text(incident=case.incident_date, stage=case.justice_stage, today=today)}",
+                + clock_text(
+                    incident=case.incident_date, stage=case.justice_stage, today=today, lang=lang
+                ),
                 accessory=kit.button("Open", action_id="cases.open", value=case.public_id),
             )
         )

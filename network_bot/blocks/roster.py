@@ -6,6 +6,7 @@ from typing import Any
 
 from network_bot.blocks import kit
 from network_bot.data import countries
+from network_bot.i18n import Messages
 from network_bot.store.members import Member
 
 
@@ -39,9 +40,15 @@ def me_message(member: Member) -> dict[str, Any]:
 
 
 def members_message(
-    rows: list[Member], *, total: int, page: int, per_page: int, role_filter: str | None
+    rows: list[Member],
+    *,
+    total: int,
+    page: int,
+    per_page: int,
+    role_filter: str | None,
+    lang: Messages,
 ) -> dict[str, Any]:
-    title = f"{total} active {role_filter + 's' if role_filter else 'people'} on the roster"
+    title = _roster_title(total, role_filter, lang)
     lines = []
     for m in rows:
         org = f" · {kit.escape(m.organisation)}" if m.organisation else ""
@@ -52,5 +59,26 @@ def members_message(
     if pages > 1:
         hint = f"`/network members {role_filter + ' ' if role_filter else ''}page:{page + 1}`"
         more = f" Next: {hint}" if page < pages else ""
-        blocks.append(kit.context(f"Page {page} of {pages}.{more}"))
+        shown = lang.gettext(
+            "Page {page} of {pages}.", page=lang.number(page), pages=lang.number(pages)
+        )
+        blocks.append(kit.context(shown + more))
     return kit.message(blocks, text=title)
+
+
+def _roster_title(total: int, role: str | None, lang: Messages) -> str:
+    if role == "member":
+        return lang.ngettext(
+            "{n} active member on the roster", "{n} active members on the roster", total
+        )
+    if role == "coordinator":
+        return lang.ngettext(
+            "{n} active coordinator on the roster", "{n} active coordinators on the roster", total
+        )
+    if role == "admin":
+        return lang.ngettext(
+            "{n} active admin on the roster", "{n} active admins on the roster", total
+        )
+    return lang.ngettext(
+        "{n} active person on the roster", "{n} active people on the roster", total
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 from network_bot.blocks import kit
 from network_bot.blocks.cases import country_label
+from network_bot.i18n import Messages
 from network_bot.store.cases import PublicCase
 from network_bot.store.updates import CaseUpdate
 from network_bot.vocabulary import Stage
@@ -115,7 +116,9 @@ def proposal_outcome(case: PublicCase, update: CaseUpdate, *, outcome: str) -> d
 PER_CASE = 5  # the newest, so a section stays well within Block Kit's 3,000 characters
 
 
-def notification(items: Sequence[tuple[PublicCase, list[CaseUpdate]]]) -> dict[str, Any]:
+def notification(
+    items: Sequence[tuple[PublicCase, list[CaseUpdate]]], *, lang: Messages
+) -> dict[str, Any]:
     """One DM for everything that happened in what a member follows, batched."""
     blocks: list[kit.Block] = []
     for case, updates in items[:15]:
@@ -123,9 +126,11 @@ def notification(items: Sequence[tuple[PublicCase, list[CaseUpdate]]]) -> dict[s
         lines = "\n".join(f"• {update_line(u)}" for u in shown)
         if len(updates) > len(shown):
             earlier = len(updates) - len(shown)
-            lines += (
-                f"\n…and {earlier} earlier update{'s' if earlier != 1 else ''}: "
-                f"`/case {case.public_id}` shows the whole timeline."
+            lines += "\n" + lang.ngettext(
+                "…and {n} earlier update: `/case {id}` shows the whole timeline.",
+                "…and {n} earlier updates: `/case {id}` shows the whole timeline.",
+                earlier,
+                id=case.public_id,
             )
         blocks.append(
             kit.section(
@@ -137,11 +142,19 @@ def notification(items: Sequence[tuple[PublicCase, list[CaseUpdate]]]) -> dict[s
             )
         )
     if len(items) > 15:
+        more = len(items) - 15
         blocks.append(
-            kit.context(f"…and {len(items) - 15} more cases. See them in the app's Home tab.")
+            kit.context(
+                lang.ngettext(
+                    "…and {n} more case. See it in the app's Home tab.",
+                    "…and {n} more cases. See them in the app's Home tab.",
+                    more,
+                )
+            )
         )
     count = sum(len(u) for _, u in items)
-    return kit.post(blocks, text=f"{count} update{'s' if count != 1 else ''} on cases you follow")
+    text = lang.ngettext("{n} update on cases you follow", "{n} updates on cases you follow", count)
+    return kit.post(blocks, text=text)
 
 
 def proposal_decided(public_id: str, update: CaseUpdate, *, approved: bool) -> dict[str, Any]:

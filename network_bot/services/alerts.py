@@ -16,6 +16,7 @@ from network_bot.blocks import kit
 from network_bot.channels import ChannelInfo
 from network_bot.clock import Clock
 from network_bot.data import countries
+from network_bot.i18n import Catalogue, Messages
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
 from network_bot.services.withheld import naming
@@ -73,20 +74,24 @@ class StatusReport:
     by_organisation: dict[str, dict[Response, int]]
     failures: list[tuple[str, str]] = field(default_factory=list)
 
-    def message(self) -> dict[str, object]:
+    def message(self, lang: Messages) -> dict[str, object]:
         return render.status_message(
             self.alert,
             counts=self.counts,
             tallies=self.tallies,
             by_organisation=self.by_organisation,
             failures=self.failures,
+            lang=lang,
         )
 
 
 class Alerts:
-    def __init__(self, *, db: Database, clock: Clock, prefix: str = "AL") -> None:
+    def __init__(
+        self, *, db: Database, clock: Clock, catalogue: Catalogue, prefix: str = "AL"
+    ) -> None:
         self._db = db
         self._clock = clock
+        self._catalogue = catalogue
         self._prefix = prefix
         self._dirty: set[int] = set()
 
@@ -251,6 +256,7 @@ class Alerts:
                 counts=render.StatusCounts(delivered=0, pending=len(queued), failed=0, cancelled=0),
                 tallies={},
                 by_organisation={},
+                lang=self._catalogue.get(actor.language),
             )
             queued.append(
                 Outgoing(
@@ -434,11 +440,13 @@ class Alerts:
             if alert is None or alert.status_outbox_id is None:
                 continue
             report = await self._report(alert)
+            sender = await members.get(self._db.read, alert.created_by)
+            lang = self._catalogue.get(sender.language if sender else None)
             async with self._db.transaction() as tx:
                 await outbox.replace_pending_update(
                     tx,
                     edits_id=alert.status_outbox_id,
-                    payload=report.message(),
+                    payload=report.message(lang),
                     purpose="alert-status",
                     ref_kind="alert-status",
                     ref_id=alert.id,
@@ -476,7 +484,11 @@ class Alerts:
                                 purpose="digest",
                                 target_kind=TargetKind.USER,
                                 target_id=user_id,
-                                payload=render.digest_message(waiting, local_day=local.date()),
+                                payload=render.digest_message(
+                                    waiting,
+                                    local_day=local.date(),
+                                    lang=self._catalogue.get(member.language),
+                                ),
                                 ref_kind="digest",
                                 dedupe_key=key,
                             )

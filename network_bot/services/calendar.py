@@ -12,6 +12,7 @@ from typing import Any
 from network_bot.blocks import calendar as render
 from network_bot.blocks import campaign as campaign_render
 from network_bot.clock import Clock
+from network_bot.i18n import Catalogue
 from network_bot.roles import Role
 from network_bot.services.campaign import Campaign
 from network_bot.services.charting import Charts
@@ -38,6 +39,7 @@ class Calendar:
         clock: Clock,
         campaign_channel: str | None,
         review_channel: str | None,
+        catalogue: Catalogue,
         post_hour: int = 8,
         campaign: Campaign | None = None,
         charts: Charts | None = None,
@@ -49,6 +51,7 @@ class Calendar:
         self._campaign_channel = campaign_channel
         self._review_channel = review_channel
         self._post_hour = post_hour
+        self._lang = catalogue.default  # campaign posts go to channels: the network's language
 
     async def run(self) -> int:
         """Queue whatever today calls for and has not been queued yet; return how many."""
@@ -81,7 +84,7 @@ class Calendar:
         found = [*emblematic, *(r for r in found if r.id not in marked)]
         if not found or self._campaign_channel is None:
             return 0
-        message = render.anniversaries(found, today=today, emblematic=marked)
+        message = render.anniversaries(found, today=today, lang=self._lang, emblematic=marked)
         return await self._queue(
             TargetKind.CHANNEL,
             [self._campaign_channel],
@@ -94,7 +97,13 @@ class Calendar:
         unresolved = await cases.unresolved_killings(self._db.read)
         lead, tail = await self._campaign_blocks(target)
         message = render.campaign_digest(
-            unresolved, day=target, name=name, today=self._clock.now().date(), lead=lead, tail=tail
+            unresolved,
+            day=target,
+            name=name,
+            today=self._clock.now().date(),
+            lang=self._lang,
+            lead=lead,
+            tail=tail,
         )
         if self._review_channel:
             return await self._queue(
@@ -162,4 +171,6 @@ class Calendar:
     async def digest_text(self, target: date) -> tuple[str, str]:
         """Headline and body for an alert built from the campaign digest."""
         unresolved = await cases.unresolved_killings(self._db.read)
-        return render.campaign_alert_text(unresolved, day=target, today=self._clock.now().date())
+        return render.campaign_alert_text(
+            unresolved, day=target, today=self._clock.now().date(), lang=self._lang
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from network_bot.i18n import Messages
 from network_bot.vocabulary import Impunity, Stage, impunity_of
 
 
@@ -14,10 +15,12 @@ def impunity_days(*, incident: date, stage: Stage, today: date) -> int | None:
     return max(0, (today - incident).days)
 
 
-def clock_text(*, incident: date, stage: Stage, today: date) -> str:
+def clock_text(*, incident: date, stage: Stage, today: date, lang: Messages) -> str:
     days = impunity_days(incident=incident, stage=stage, today=today)
     if days is None:
-        return "Full justice: the clock has stopped."
+        return lang.gettext("Full justice: the clock has stopped.")
+    text = lang.ngettext("{n} day without full justice", "{n} days without full justice", days)
     years = days // 365
-    span = f" (over {years} year{'s' if years != 1 else ''})" if years else ""
-    return f"{days:,} days without full justice{span}"
+    if years:
+        text += " " + lang.ngettext("(over {n} year)", "(over {n} years)", years)
+    return text

@@ -95,7 +95,7 @@ class Redactions:
                 action="case.redacted",
                 target=public_id,
                 outcome=Outcome.CHANGED,
-                detail=f"{scrub.text(reason)[:300]} ({edited} sent message(s) edited)",
+                detail=f"{scrub.text(reason)[:300]} (sent messages edited: {edited})",
             )
         edited += await self._scrub_elsewhere(scrub, record.id, family, tied_keys)
         await self._db.erase_leftovers(redaction.compact_search_index)

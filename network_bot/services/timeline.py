@@ -15,6 +15,7 @@ from typing import Any
 from network_bot.blocks import kit
 from network_bot.blocks import updates as render
 from network_bot.clock import Clock
+from network_bot.i18n import Catalogue, Messages
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
 from network_bot.services import justice
@@ -47,10 +48,17 @@ class UpdateInput:
 
 class Timeline:
     def __init__(
-        self, *, db: Database, clock: Clock, review_channel: str | None, batch_window: timedelta
+        self,
+        *,
+        db: Database,
+        clock: Clock,
+        review_channel: str | None,
+        batch_window: timedelta,
+        catalogue: Catalogue,
     ) -> None:
         self._db = db
         self._clock = clock
+        self._catalogue = catalogue
         self._review_channel = review_channel
         self._batch_window = batch_window
 
@@ -288,15 +296,16 @@ class Timeline:
         people = await members.get_many(tx, list(waiting))
         case_ids = sorted({u.case_id for ups in waiting.values() for u in ups})
         records = {r.id: r for r in await cases.get_many(tx, case_ids)}
-        rendered: dict[tuple[int, ...], dict[str, Any] | None] = {}
+        rendered: dict[tuple[str | int, ...], dict[str, Any] | None] = {}
         queued: list[Outgoing] = []
         for user_id, ups in waiting.items():
             member = people.get(user_id)
             if member is None or not member.is_active:
                 continue  # marked below all the same: nobody to tell any more
-            key = tuple(u.id for u in ups)
+            lang = self._catalogue.get(member.language)
+            key: tuple[str | int, ...] = (lang.language, *(u.id for u in ups))
             if key not in rendered:
-                rendered[key] = _batch_message(ups, records)
+                rendered[key] = _batch_message(ups, records, lang)
             payload = rendered[key]
             if payload is None:
                 continue  # nothing they may see (the case was rejected since)
@@ -319,7 +328,7 @@ class Timeline:
 
 
 def _batch_message(
-    waiting: list[CaseUpdate], records: dict[int, CaseRecord]
+    waiting: list[CaseUpdate], records: dict[int, CaseRecord], lang: Messages
 ) -> dict[str, Any] | None:
     by_case: dict[int, list[CaseUpdate]] = {}
     for update in waiting:
@@ -329,4 +338,4 @@ def _batch_message(
         for cid, ups in by_case.items()
         if cid in records and records[cid].status is Status.VERIFIED
     ]
-    return render.notification(items) if items else None
+    return render.notification(items, lang=lang) if items else None
