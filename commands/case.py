@@ -222,6 +222,7 @@ async def update_submitted(call: ViewCall) -> Reply | None:
             if recorded
             else "Thank you: a coordinator will check your update before followers are told.",
             title="Case update",
+            lang=call.lang,
         ),
     }
 

@@ -52,11 +52,11 @@ def read(text: str) -> Request:
 
 
 async def help_command(call: CommandCall) -> Reply:
-    return help_message(call.bot.registry, role=call.member.role)
+    return help_message(call.bot.registry, role=call.member.role, lang=call.lang)
 
 
 async def me(call: CommandCall) -> Reply:
-    return me_message(call.member)
+    return me_message(call.member, language=call.bot.catalogue.get(call.member.language).name)
 
 
 async def join(call: CommandCall) -> Reply:
@@ -207,6 +207,42 @@ async def anniversaries(call: CommandCall) -> Reply:
     )
 
 
+async def language(call: CommandCall) -> Reply:
+    """``/network language [code]``: the choices, each in its own language, or the choice made."""
+    parsed: args.Parsed = call.args
+    catalogue = call.bot.catalogue
+    if parsed.users or parsed.channels or parsed.options or len(parsed.words) > 1:
+        return kit.notice(language_choices(call))
+    if not parsed.words:
+        return kit.notice(language_choices(call))
+    code = catalogue.resolve(parsed.first)
+    if code is None:
+        return kit.notice(
+            call.lang.gettext("I don't speak `{code}` yet.", code=kit.escape(parsed.first[:20]))
+            + "\n"
+            + language_choices(call)
+        )
+    updated = await call.bot.roster.choose_language(call.member, code)
+    chosen = catalogue.get(updated.language)
+    return kit.notice(
+        chosen.gettext(
+            "From now on I write to you in {language}. `/network me` shows it.",
+            language=chosen.name,
+        )
+    )
+
+
+def language_choices(call: CommandCall) -> str:
+    """Each language named in itself, with its command, so anyone can find theirs."""
+    lines = [f"• {m.name}: `/network language {m.language}`" for m in call.bot.catalogue.choices()]
+    current = call.bot.catalogue.get(call.member.language)
+    return (
+        call.lang.gettext("You read the bot in {language}.", language=current.name)
+        + "\n"
+        + "\n".join(lines)
+    )
+
+
 async def prefs(call: CommandCall) -> Reply:
     parsed: args.Parsed = call.args
     usage = "Write `/network prefs all`, `/network prefs digest` or `/network prefs mute`."
@@ -239,6 +275,7 @@ def register(registry: Registry) -> None:
                 "me": Subcommand(handler=me),
                 "join": Subcommand(handler=join),
                 "prefs": Subcommand(handler=prefs),
+                "language": Subcommand(handler=language),
                 "members": Subcommand(handler=list_members, role=Role.COORDINATOR),
                 "role": Subcommand(handler=change_role, role=Role.ADMIN),
                 "audit": Subcommand(handler=show_audit, role=Role.ADMIN),

@@ -11,6 +11,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from network_bot.background import Background
 from network_bot.blocks import kit
+from network_bot.i18n import Messages
 from network_bot.payloads import (
     BlockActionsPayload,
     BlockSuggestionPayload,
@@ -29,12 +30,13 @@ def json_response(body: dict[str, Any]) -> BoltResponse:
     )
 
 
-def notice_modal(text: str, *, title: str = "network-bot") -> dict[str, Any]:
+def notice_modal(text: str, *, lang: Messages, title: str = "network-bot") -> dict[str, Any]:
+    """A modal that only says something (the title defaults to the app's name)."""
     return kit.modal(
         title=title,
         callback_id="network.notice",
         submit=None,
-        close="Close",
+        close=lang.gettext("Close"),
         blocks=[kit.section(text)],
     )
 
@@ -54,7 +56,9 @@ def first_input_block(view_blocks: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def polite(payload: Incoming | None, text: str, *, background: Background) -> BoltResponse:
+def polite(
+    payload: Incoming | None, text: str, *, lang: Messages, background: Background
+) -> BoltResponse:
     """Answer any request with ``text`` (already escaped) where its sender will see it.
 
     Slash commands get it in the ack; button clicks through their ``response_url`` after the ack;
@@ -75,7 +79,7 @@ def polite(payload: Incoming | None, text: str, *, background: Background) -> Bo
         block_id = first_input_block(payload.view.blocks)
         if block_id:
             return json_response(view_errors({block_id: text}))
-        return json_response({"response_action": "update", "view": notice_modal(text)})
+        return json_response({"response_action": "update", "view": notice_modal(text, lang=lang)})
     if isinstance(payload, BlockSuggestionPayload):
         return json_response({"options": []})
     if isinstance(payload, EventCallbackPayload) or payload is None:

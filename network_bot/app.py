@@ -23,7 +23,7 @@ from network_bot.channels import ChannelDirectory
 from network_bot.clock import Clock, SystemClock
 from network_bot.delivery.charts import ChartUploader
 from network_bot.delivery.worker import DeliveryWorker
-from network_bot.i18n import Catalogue, CatalogueError
+from network_bot.i18n import SOURCE_LANGUAGE, Catalogue, CatalogueError
 from network_bot.logs import describe_exception
 from network_bot.middleware import HandleEventsOnce, IdentifyMember, ReadPayload
 from network_bot.network_team import NetworkTeam
@@ -100,7 +100,13 @@ def build_app(
         slack=slack,
         background=Background(logger=logging.getLogger("network_bot.background")),
         registry=registry,
-        roster=Roster(db=db, clock=clock, profile_ttl=timedelta(hours=settings.profile_ttl_hours)),
+        roster=Roster(
+            db=db,
+            clock=clock,
+            profile_ttl=timedelta(hours=settings.profile_ttl_hours),
+            language_of=catalogue.resolve,
+            fallback_language=SOURCE_LANGUAGE,
+        ),
         cases=Cases(
             db=db, clock=clock, prefix=settings.case_prefix, review_channel=settings.review_channel
         ),

@@ -29,17 +29,15 @@ log = logging.getLogger("network_bot.calls")
 
 @dataclass(kw_only=True)
 class Call:
+    """``lang`` is the asker's language, resolved once by the request route."""
+
     bot: Bot
     member: Member
+    lang: Messages
 
     @property
     def slack(self) -> AsyncWebClient:
         return self.bot.slack
-
-    @property
-    def lang(self) -> Messages:
-        """The catalogue in the asker's language (the network's default until they choose)."""
-        return self.bot.catalogue.get(self.member.language)
 
     def later(self, work: Coroutine[Any, Any, Any], *, name: str) -> None:
         """Run ``work`` after the ack; the HTTP answer to Slack does not wait for it."""
@@ -173,6 +171,7 @@ class ViewCall(Call):
 class EventCall:
     bot: Bot
     payload: EventCallbackPayload
+    lang: Messages
     member: Member | None = None
 
     @property

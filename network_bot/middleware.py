@@ -7,6 +7,7 @@ workspaces and removed accounts).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -19,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from network_bot.answers import json_response, polite
 from network_bot.blocks import kit
 from network_bot.bot import Bot
+from network_bot.i18n import Text, say
 from network_bot.logs import describe_exception
 from network_bot.payloads import (
     BlockActionsPayload,
@@ -37,6 +39,7 @@ from network_bot.payloads import (
 from network_bot.services.roster import Profile
 from network_bot.store import events
 from network_bot.store.db import StorageError
+from network_bot.store.members import Member
 
 Next = Callable[[], Awaitable[BoltResponse]]
 log = logging.getLogger("network_bot.middleware")
@@ -46,6 +49,7 @@ MEMBER = "network_bot_member"
 
 # Events about a user that come from Slack itself, not from that user asking for something.
 SYSTEM_EVENTS = frozenset({"user_change", "team_join", "tokens_revoked", "app_uninstalled"})
+FIRST_CONTACT_SECONDS = 1.0  # well inside Slack's 3 s to ack, with room for the reply itself
 
 
 class ReadPayload(AsyncMiddleware):
@@ -61,7 +65,9 @@ class ReadPayload(AsyncMiddleware):
             payload = parse(req.body)
         except ValidationError as error:
             log.warning("malformed %s payload; fields: %s", _kind(req.body), problems(error))
-            sorry = "Slack sent me a request I could not read, so I did nothing. Please try again."
+            sorry = self._bot.catalogue.source.gettext(
+                "Slack sent me a request I could not read, so I did nothing. Please try again."
+            )
             if "command" in req.body:
                 return json_response(kit.notice(sorry))
             return BoltResponse(status=200, body="")
@@ -105,7 +111,9 @@ class IdentifyMember(AsyncMiddleware):
     """Put the roster entry of whoever is asking on the context, adding first-time users.
 
     Refuses requests from another workspace and from deactivated accounts. The Slack profile
-    (display name, time zone) is refreshed from ``users.info`` after the ack, at most once per TTL.
+    (display name, time zone, locale) is refreshed from ``users.info`` after the ack, at most once
+    per TTL; at a person's first contact it is asked for before the answer (for at most
+    ``FIRST_CONTACT_SECONDS``), so even the first answer is in their language.
     """
 
     def __init__(self, *, bot: Bot) -> None:
@@ -129,7 +137,7 @@ class IdentifyMember(AsyncMiddleware):
             )
             return self._refuse(
                 payload,
-                "This bot serves one network's workspace, and this request came from another.",
+                say("This bot serves one network's workspace, and this request came from another."),
             )
         if isinstance(payload, EventCallbackPayload) and (
             payload.event.get("type") in SYSTEM_EVENTS or user_of(payload) is None
@@ -137,25 +145,46 @@ class IdentifyMember(AsyncMiddleware):
             return await next()
         user_id = user_of(payload)
         if user_id is None:
-            return self._refuse(payload, "I could not tell who sent this, so I did nothing.")
+            return self._refuse(
+                payload,
+                say("I could not tell who sent this, so I did nothing."),
+            )
         try:
-            member = await self._bot.roster.identify(
+            member, first_contact = await self._bot.roster.identify(
                 user_id=user_id, team_id=team, name_hint=_name_hint(payload)
             )
         except StorageError as error:
-            return self._refuse(payload, kit.escape(error.user_message))
+            return self._refuse(payload, error.user_message)
+        if first_contact and user_id not in self._refreshing:
+            member = await self._first_contact(user_id, member)
         if not member.is_active:
             await self._audit_refusal(user_id, _describe(payload), "deactivated account")
-            return self._refuse(payload, "Your access to the network's bot has been removed.")
+            return self._refuse(
+                payload,
+                say("Your access to the network's bot has been removed."),
+                language=member.language,
+            )
         req.context[MEMBER] = member
         if self._bot.roster.profile_is_stale(member) and user_id not in self._refreshing:
             self._refreshing.add(user_id)
             self._bot.background.spawn(self._refresh(user_id), name=f"profile.{user_id}")
         return await next()
 
+    async def _first_contact(self, user_id: str, member: Member) -> Member:
+        """Ask Slack for a newcomer's profile and locale now, briefly; else after the ack."""
+        self._refreshing.add(user_id)
+        try:
+            async with asyncio.timeout(FIRST_CONTACT_SECONDS):
+                await self._refresh(user_id)
+        except TimeoutError:
+            log.info("users.info for a newcomer took too long; their language comes later")
+            self._refreshing.discard(user_id)
+        return await self._bot.roster.get(user_id) or member
+
     async def _refresh(self, user_id: str) -> None:
         try:
-            response = await self._bot.slack.users_info(user=user_id)
+            # Slack sends the locale only when asked (users.info, include_locale).
+            response = await self._bot.slack.users_info(user=user_id, include_locale=True)
             user = response.get("user") or {}
             await self._bot.roster.apply_profile(
                 user_id, Profile.from_slack(user), source="users.info"
@@ -167,8 +196,12 @@ class IdentifyMember(AsyncMiddleware):
         finally:
             self._refreshing.discard(user_id)
 
-    def _refuse(self, payload: Incoming, text: str) -> BoltResponse:
-        return polite(payload, text, background=self._bot.background)
+    def _refuse(
+        self, payload: Incoming, text: Text, *, language: str | None = None
+    ) -> BoltResponse:
+        """Say no in the person's language (English while the bot does not know them)."""
+        lang = self._bot.catalogue.get(language)
+        return polite(payload, lang.render(text), lang=lang, background=self._bot.background)
 
     async def _audit_refusal(self, user_id: str, what: str, why: str) -> None:
         try:

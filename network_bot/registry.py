@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, Any
 
+from network_bot.i18n import Text, say
 from network_bot.roles import Role
 
 if TYPE_CHECKING:
@@ -26,12 +27,16 @@ ViewHandler = Callable[["ViewCall"], Awaitable[Reply | None]]
 EventHandler = Callable[["EventCall"], Awaitable[None]]
 
 
+UNKNOWN_VERB = say("I don't know `{verb}` here. Type `/network help` to see every command.")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Example:
-    """One line of ``/network help``: what to type and what it does."""
+    """One line of ``/network help``: what to type and what it does (said in the reader's
+    language)."""
 
     text: str
-    does: str
+    does: Text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,14 +70,15 @@ class SlashCommand:
 
     ``read`` raises :class:`~network_bot.refusal.Refusal` for text it cannot read; a verb with
     no entry in ``subcommands`` is answered with ``unknown`` (``{verb}`` shows the word) and runs
-    nothing.
+    nothing. ``summary`` is said in the reader's language in ``/network help``; the manifest
+    keeps its English (Slack shows one description to everyone).
     """
 
     name: str
-    summary: str
+    summary: Text
     subcommands: Mapping[str, Subcommand]
     read: Callable[[str], Request] = whole_text
-    unknown: str = "I don't know `{verb}` here. Type `/network help` to see every command."
+    unknown: Text = UNKNOWN_VERB
     usage_hint: str = ""
     examples: tuple[Example, ...] = ()
     should_escape: bool = True
@@ -81,6 +87,13 @@ class SlashCommand:
     def role(self) -> Role:
         """The least role that may use the command at all."""
         return min((s.role for s in self.subcommands.values()), key=lambda r: r.rank)
+
+    def unknown_verb(self, verb: str) -> Text:
+        """The answer to a word that names no subcommand (``verb`` already escaped)."""
+        return Text(
+            message=self.unknown.message,
+            values=(*((k, v) for k, v in self.unknown.values if k != "verb"), ("verb", verb)),
+        )
 
     def limited(self) -> dict[str, Role]:
         """Subcommands above the command's own role (for help text)."""

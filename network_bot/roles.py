@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Protocol
 
+from network_bot.i18n import Text, say
 from network_bot.refusal import NotAllowed
 
 
@@ -42,7 +43,15 @@ def require(actor: Actor, needed: Role) -> None:
     they act for, so a path that forgets the route's check still cannot act above its role.
     """
     if not actor.is_active or not actor.role.allows(needed):
-        raise NotAllowed(
-            f"Only {needed.value}s can do that. If you think you should, ask an admin "
-            "of the network."
+        raise NotAllowed(refused(needed))
+
+
+def refused(needed: Role) -> Text:
+    """Why someone below ``needed`` may not do this, and whom to ask."""
+    if needed is Role.ADMIN:
+        return say("Only admins can do that. If you think you should, ask an admin of the network.")
+    if needed is Role.COORDINATOR:
+        return say(
+            "Only coordinators can do that. If you think you should, ask an admin of the network."
         )
+    return say("Only members of the network can do that. Please ask an admin of the network.")

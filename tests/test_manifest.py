@@ -38,7 +38,7 @@ def test_manifest_and_registry_name_the_same_commands() -> None:
     assert set(declared) == set(registry().commands)
     for name, command in registry().commands.items():
         assert declared[name]["should_escape"] is command.should_escape
-        assert declared[name]["description"] == command.summary
+        assert declared[name]["description"] == str(command.summary)
         assert declared[name]["usage_hint"] == command.usage_hint
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from network_bot.blocks import kit
+from network_bot.i18n import Messages
 from network_bot.registry import Registry
 from network_bot.roles import Role
 
 
-def help_message(registry: Registry, *, role: Role) -> dict[str, Any]:
+def help_message(registry: Registry, *, role: Role, lang: Messages) -> dict[str, Any]:
     blocks = [
         kit.header("network-bot: the network's shared desk"),
         kit.context(
@@ -19,9 +20,9 @@ def help_message(registry: Registry, *, role: Role) -> dict[str, Any]:
     ]
     for name in sorted(registry.commands):
         command = registry.commands[name]
-        lines = [f"*{kit.escape(command.name)}*  {kit.escape(command.summary)}"]
+        lines = [f"*{kit.escape(command.name)}*  {kit.escape(lang.render(command.summary))}"]
         for example in command.examples:
-            lines.append(f"• `{kit.escape(example.text)}`  {kit.escape(example.does)}")
+            lines.append(f"• `{kit.escape(example.text)}`  {kit.escape(lang.render(example.does))}")
         if command.role is not Role.MEMBER:
             lines.append(f"_For {command.role.value}s._")
         elif not role.allows(Role.COORDINATOR) and command.limited():

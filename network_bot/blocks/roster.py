@@ -17,13 +17,14 @@ def country_label(code: str | None) -> str:
     return f"{found.flag} {found.name} ({found.code})" if found else code
 
 
-def me_message(member: Member) -> dict[str, Any]:
+def me_message(member: Member, *, language: str) -> dict[str, Any]:
+    """``language``: the name, in itself, of the language the bot writes to them in."""
     pairs = [
         ("Name", kit.escape(member.name)),
         ("Role", member.role.value),
         ("Organisation", kit.escape(member.organisation or "not set")),
         ("Country", kit.escape(country_label(member.country))),
-        ("Language", kit.escape(member.language or "not set")),
+        ("Language", kit.escape(language)),
         ("Time zone", kit.escape(member.tz or "from Slack, not yet known")),
     ]
     blocks = [

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from network_bot.clock import Clock
+from network_bot.i18n import say
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
 from network_bot.store import audit, members
@@ -29,6 +30,7 @@ class Profile:
     tz: str | None
     tz_offset: int | None
     deleted: bool
+    locale: str | None = None  # only when asked for with include_locale=true
 
     @classmethod
     def from_slack(cls, user: dict[str, Any]) -> Profile:
@@ -41,6 +43,7 @@ class Profile:
             tz=str(user["tz"]) if user.get("tz") else None,
             tz_offset=int(offset) if isinstance(offset, int | float) else None,
             deleted=bool(user.get("deleted")),
+            locale=str(user["locale"]) if user.get("locale") else None,
         )
 
 
@@ -51,10 +54,20 @@ class Roster:
     first use and replaced after every write commits.
     """
 
-    def __init__(self, *, db: Database, clock: Clock, profile_ttl: timedelta) -> None:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        clock: Clock,
+        profile_ttl: timedelta,
+        language_of: Callable[[str | None], str | None],
+        fallback_language: str,
+    ) -> None:
         self._db = db
         self._clock = clock
         self._profile_ttl = profile_ttl
+        self._language_of = language_of  # a Slack locale to a language the bot speaks
+        self._fallback_language = fallback_language
         self._cache: dict[str, Member] = {}
 
     async def get(self, user_id: str) -> Member | None:
@@ -69,13 +82,16 @@ class Roster:
         if member is not None:
             self._cache[member.user_id] = member
 
-    async def identify(self, *, user_id: str, team_id: str | None, name_hint: str) -> Member:
-        """The roster entry for whoever is asking, created on their first use of the bot."""
+    async def identify(
+        self, *, user_id: str, team_id: str | None, name_hint: str
+    ) -> tuple[Member, bool]:
+        """The roster entry for whoever is asking, created on their first use of the bot (then
+        the second value is True: their first contact)."""
         found = await self.get(user_id)
         if found is not None:
-            return found
+            return found, False
         async with self._db.transaction() as tx:
-            await members.add_if_new(
+            new = await members.add_if_new(
                 tx,
                 user_id=user_id,
                 team_id=team_id,
@@ -85,7 +101,7 @@ class Roster:
             created = await members.get(tx, user_id)
         assert created is not None
         self._remember(created)
-        return created
+        return created, new
 
     def profile_is_stale(self, member: Member) -> bool:
         checked = member.profile_checked_at
@@ -108,6 +124,14 @@ class Roster:
                 is_active=not profile.deleted,
                 now=now,
             )
+            if profile.locale is not None:
+                await members.set_language(
+                    tx,
+                    user_id=user_id,
+                    language=self._language_of(profile.locale) or self._fallback_language,
+                    chosen=False,
+                    now=now,
+                )
             if current.is_active == profile.deleted:
                 await audit.record(
                     tx,
@@ -201,6 +225,20 @@ class Roster:
                 country=country if country is not None else member.country,
                 language=language if language is not None else member.language,
                 now=self._clock.now(),
+            )
+            updated = await members.get(tx, member.user_id)
+        assert updated is not None
+        self._remember(updated)
+        return updated
+
+    async def choose_language(self, member: Member, language: str) -> Member:
+        """The member's own choice (``/network language``); Slack's locale no longer changes it."""
+        code = self._language_of(language)
+        if code is None:
+            raise RosterError(say("The bot does not speak that language yet."))
+        async with self._db.transaction() as tx:
+            await members.set_language(
+                tx, user_id=member.user_id, language=code, chosen=True, now=self._clock.now()
             )
             updated = await members.get(tx, member.user_id)
         assert updated is not None

@@ -20,6 +20,8 @@ from typing import Any
 
 import aiosqlite
 
+from network_bot.i18n import Text, say
+
 Params = Sequence[Any] | dict[str, Any]
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -28,24 +30,28 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 class StorageError(Exception):
     """A storage failure a member can be told about in plain words."""
 
-    user_message = "The case database had a problem, so nothing was saved. Please try again."
+    user_message: Text = say(
+        "The case database had a problem, so nothing was saved. Please try again."
+    )
 
 
 class StorageBusy(StorageError):
-    user_message = (
+    user_message = say(
         "The case database is busy right now, so nothing was saved. Please try again in a moment."
     )
 
 
 class StorageReadOnly(StorageError):
-    user_message = (
+    user_message = say(
         "The case database is read-only at the moment (maintenance or a restore), so nothing "
         "was saved. Please try again later or tell an admin."
     )
 
 
 class StorageFull(StorageError):
-    user_message = "The case database is out of space, so nothing was saved. Please tell an admin."
+    user_message = say(
+        "The case database is out of space, so nothing was saved. Please tell an admin."
+    )
 
 
 class SchemaTooNew(Exception):

@@ -34,6 +34,7 @@ class Member(BaseModel):
     organisation: str | None = None
     country: str | None = None
     language: str | None = None
+    language_chosen: bool = False
     tz: str | None = None
     tz_offset: int | None = None
     is_active: bool = True
@@ -51,6 +52,7 @@ class Member(BaseModel):
 def _member(row: sqlite3.Row) -> Member:
     data = dict(row)
     data["is_active"] = bool(data["is_active"])
+    data["language_chosen"] = bool(data.get("language_chosen"))
     for key in ("profile_checked_at", "created_at", "updated_at"):
         data[key] = parse_iso(data[key]) if data[key] else None
     return Member.model_validate(data)
@@ -108,6 +110,19 @@ async def update_profile(
          WHERE user_id = ?
         """,
         (display_name, real_name, tz, tz_offset, int(is_active), iso(now), iso(now), user_id),
+    )
+
+
+async def set_language(
+    conn: Conn, *, user_id: str, language: str, chosen: bool, now: datetime
+) -> None:
+    """The member's language: ``chosen`` by them, or taken from Slack (never over a choice)."""
+    await conn.execute(
+        """
+        UPDATE members SET language = ?, language_chosen = ?, updated_at = ?
+         WHERE user_id = ? AND (? OR language_chosen = 0)
+        """,
+        (language, int(chosen), iso(now), user_id, int(chosen)),
     )
 
 

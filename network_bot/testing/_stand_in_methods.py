@@ -121,11 +121,14 @@ class WebApi:
     # --- people and conversations ---------------------------------------------------------
 
     def _users_info(self, params: Json) -> Json:
-        return {"ok": True, "user": self._ws.user_info(str(params.get("user") or ""))}
+        user = self._ws.user_info(
+            str(params.get("user") or ""), include_locale=_flag(params.get("include_locale"))
+        )
+        return {"ok": True, "user": user}
 
     def _users_list(self, params: Json) -> Json:
         members, next_cursor = _paginate(
-            self._ws.user_list(),
+            self._ws.user_list(include_locale=_flag(params.get("include_locale"))),
             cursor=params.get("cursor"),
             limit=_limit(params, 1000),
             kind="user",

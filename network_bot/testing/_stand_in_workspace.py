@@ -128,8 +128,13 @@ class Workspace:
         deleted: bool = False,
         is_bot: bool = False,
         team_id: str | None = None,
+        locale: str = "en-US",
     ) -> Json:
-        """Add (or replace) a member; Slack leaves ``display_name`` empty until people set one."""
+        """Add (or replace) a member; Slack leaves ``display_name`` empty until people set one.
+
+        ``locale`` is the person's Slack language (``fr-FR``, ``es-ES``, ``ar``...); like Slack,
+        ``users.info`` and ``users.list`` show it only when asked with ``include_locale``.
+        """
         real = real_name if real_name is not None else name
         display = display_name if display_name is not None else ""
         team = team_id or self.team_id
@@ -168,6 +173,7 @@ class Workspace:
             "is_app_user": False,
             "updated": int(time.time()),
             "is_email_confirmed": True,
+            "locale": locale,
         }
         self._users[user_id] = user
         return copy.deepcopy(user)
@@ -257,13 +263,13 @@ class Workspace:
             raise KeyError(f"no channel {channel_id} in the stand-in workspace")
         return self._channels[channel_id]
 
-    def user_info(self, user_id: str) -> Json:
+    def user_info(self, user_id: str, *, include_locale: bool = False) -> Json:
         if user_id not in self._users:
             raise ApiError("user_not_found")
-        return copy.deepcopy(self._users[user_id])
+        return _shown(self._users[user_id], include_locale=include_locale)
 
-    def user_list(self) -> list[Json]:
-        return [copy.deepcopy(u) for u in self._users.values()]
+    def user_list(self, *, include_locale: bool = False) -> list[Json]:
+        return [_shown(u, include_locale=include_locale) for u in self._users.values()]
 
     def im_of(self, user_id: str) -> str:
         """The stable id of the bot's DM with this person (``D`` + the user id's suffix)."""
@@ -780,3 +786,13 @@ class Workspace:
                 }
             )
         return found
+
+
+def _shown(user: Json, *, include_locale: bool) -> Json:
+    """A copy of a user object as Slack returns it. Slack's users.info and users.list reference:
+    ``include_locale``, "Set this to true to receive the locale for this user. Defaults to
+    false" (https://api.slack.com/methods/users.info): without it there is no ``locale`` key."""
+    shown = copy.deepcopy(user)
+    if not include_locale:
+        shown.pop("locale", None)
+    return shown

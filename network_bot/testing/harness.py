@@ -102,6 +102,7 @@ class Harness:
                 display_name=p.handle,
                 tz=p.tz,
                 tz_offset=p.tz_offset,
+                locale=p.locale,
             )
         for room in self.rooms:
             self.slack.add_channel(

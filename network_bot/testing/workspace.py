@@ -17,6 +17,7 @@ class Person:
     country: str | None = None
     tz: str = "Europe/London"
     tz_offset: int = 0
+    locale: str = "en-US"  # the person's Slack language
 
 
 @dataclass(frozen=True, kw_only=True)
