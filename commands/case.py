@@ -17,6 +17,7 @@ from network_bot.blocks import cases as render
 from network_bot.blocks import kit
 from network_bot.blocks import updates as updates_render
 from network_bot.calls import ActionCall, Call, CommandCall, ViewCall
+from network_bot.i18n import say
 from network_bot.refusal import Refusal
 from network_bot.registry import (
     Action,
@@ -39,7 +40,7 @@ from network_bot.vocabulary import Stage
 
 log = logging.getLogger("network_bot.commands.case")
 
-USAGE = (
+USAGE = say(
     "Write it like `/case NI-2026-0042` to see a case. Coordinators: "
     '`/case NI-2026-0042 verify`, `/case NI-2026-0042 reject "reason"`, '
     "`/case NI-2026-0042 duplicate-of NI-2026-0007`. Admins: "
@@ -356,7 +357,7 @@ def register(registry: Registry) -> None:
                 "unesco": Subcommand(handler=campaign.unesco_verb, role=Role.COORDINATOR),
                 "anniversary": Subcommand(handler=anniversary, role=Role.COORDINATOR),
             },
-            unknown=f"I don't know `{{verb}}` for a case. {USAGE}",
+            unknown=say("I don't know `{verb}` for a case. {usage}", usage=USAGE),
             examples=(
                 Example(text="/case NI-2026-0042", does="the case card: status, justice, clock"),
                 Example(

@@ -12,6 +12,7 @@ from network_bot.blocks.audit import audit_message
 from network_bot.blocks.help import help_message
 from network_bot.blocks.roster import country_label, me_message, members_message
 from network_bot.calls import CommandCall
+from network_bot.i18n import say
 from network_bot.registry import Example, Registry, Reply, Request, SlashCommand, Subcommand
 from network_bot.roles import Role
 from network_bot.services.cases import CASE_ID, normalise_id
@@ -281,8 +282,10 @@ def register(registry: Registry) -> None:
                 "audit": Subcommand(handler=show_audit, role=Role.ADMIN),
                 "anniversaries": Subcommand(handler=anniversaries, role=Role.COORDINATOR),
             },
-            unknown="I don't know `/network {verb}`. Type `/network help` to see every "
-            "command with examples.",
+            unknown=say(
+                "I don't know `/network {verb}`. Type `/network help` to see every "
+                "command with examples."
+            ),
             examples=(
                 Example(text="/network help", does="this list"),
                 Example(text="/network me", does="what the network knows about you"),

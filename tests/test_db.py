@@ -129,7 +129,7 @@ async def test_locked_database_is_reported_as_busy(tmp_path: Path) -> None:
                     await tx.execute(
                         "INSERT INTO processed_events (event_id, received_at) VALUES ('E1', 'x')"
                     )
-            assert "busy" in raised.value.user_message
+            assert "busy" in str(raised.value.user_message)
         finally:
             other.execute("ROLLBACK")
             other.close()
@@ -149,6 +149,6 @@ async def test_read_only_database_is_reported(tmp_path: Path) -> None:
                 await tx.execute(
                     "INSERT INTO processed_events (event_id, received_at) VALUES ('E1', 'x')"
                 )
-        assert "read-only" in raised.value.user_message
+        assert "read-only" in str(raised.value.user_message)
     finally:
         await db.close()

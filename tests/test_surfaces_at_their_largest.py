@@ -2,7 +2,8 @@
 
 The scenarios in test_boundaries.py reach most surfaces through the bot; the builders here are
 fed their largest inputs directly (the most items each one shows, every text at its field's
-maximum, full of characters that need escaping) and posted with slack_sdk as the bot posts them.
+maximum, full of characters that need escaping) and posted with slack_sdk as the bot posts them,
+in every language the bot speaks (translations run longer than English).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from network_bot.blocks import alerts, cases, kit, updates
+from network_bot.i18n import Catalogue, Messages
 from network_bot.store.alerts import Alert, AlertState, Audience, Response
 from network_bot.store.cases import PublicCase
 from network_bot.store.updates import CaseUpdate, UpdateState
@@ -31,6 +33,8 @@ from network_bot.vocabulary import (
 
 NASTY = "R&D <b>*bold*</b> _it_ & > < 📰👩🏽‍⚖️ é "
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+CATALOGUE = Catalogue()
+LANGUAGES = CATALOGUE.languages
 
 
 def nasty(size: int) -> str:
@@ -105,7 +109,7 @@ def alert(n: int) -> Alert:
     )
 
 
-def messages() -> dict[str, dict[str, Any]]:
+def messages(lang: Messages) -> dict[str, dict[str, Any]]:
     case = public_case(1)
     many = [public_case(n) for n in range(1, 41)]
     restricted = cases.Restricted(
@@ -115,6 +119,7 @@ def messages() -> dict[str, dict[str, Any]]:
         "case card": cases.case_card(
             case,
             today=date(2026, 11, 25),
+            lang=lang,
             followers=10**6,
             restricted=restricted,
             can_update=True,
@@ -123,6 +128,7 @@ def messages() -> dict[str, dict[str, Any]]:
         "search results": cases.search_results(
             many[:10],
             today=date(2026, 11, 25),
+            lang=lang,
             title=nasty(150),
             page=99,
             next_value="x" * 1900,
@@ -135,10 +141,14 @@ def messages() -> dict[str, dict[str, Any]]:
             reviewer="U0CHIDI04",
         ),
         "urgent DM": cases.urgent_dm(case),
-        "notification": updates.notification([(c, [update(n) for n in range(20)]) for c in many]),
+        "notification": updates.notification(
+            [(c, [update(n) for n in range(20)]) for c in many], lang=lang
+        ),
         "proposal card": updates.proposal_card(case, update(1)),
         "alert": alerts.alert_message(alert(1), case_public_id="NI-2026-0001"),
-        "digest": alerts.digest_message([alert(n) for n in range(30)], local_day=date(2026, 11, 2)),
+        "digest": alerts.digest_message(
+            [alert(n) for n in range(30)], local_day=date(2026, 11, 2), lang=lang
+        ),
         "status": alerts.status_message(
             alert(1),
             counts=alerts.StatusCounts(
@@ -147,11 +157,12 @@ def messages() -> dict[str, dict[str, Any]]:
             tallies={r: 10**5 for r in Response},
             by_organisation={nasty(80) + str(i): {r: 9 for r in Response} for i in range(40)},
             failures=[(f"U0FAIL{i:04d}", nasty(100)) for i in range(50)],
+            lang=lang,
         ),
     }
 
 
-def views() -> dict[str, dict[str, Any]]:
+def views(lang: Messages) -> dict[str, dict[str, Any]]:
     case = public_case(1)
     return {
         "report": cases.report_modal(
@@ -167,6 +178,7 @@ def views() -> dict[str, dict[str, Any]]:
             digests=10**5,
             muted=10**4,
             channel_names=[(nasty(80) + str(i), i % 2 == 0) for i in range(200)],
+            lang=lang,
         ),
         "update": updates.update_modal(case=case, today=date(2026, 11, 25), coordinator=True),
         "reject": cases.reason_modal(public_id=case.public_id),
@@ -185,17 +197,24 @@ async def slack() -> AsyncIterator[SlackStandIn]:
         yield stand_in
 
 
-@pytest.mark.parametrize("name", sorted(messages()))
-async def test_each_message_at_its_largest_is_accepted(slack: SlackStandIn, name: str) -> None:
-    body = messages()[name]
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(messages(CATALOGUE.source)))
+async def test_each_message_at_its_largest_is_accepted(
+    slack: SlackStandIn, name: str, language: str
+) -> None:
+    body = messages(CATALOGUE.get(language))[name]
     client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
     await client.chat_postMessage(channel="C0GENERAL", text=body["text"], blocks=body["blocks"])
     assert slack.violations == []
     assert len(body["blocks"]) <= kit.MESSAGE_BLOCKS
 
 
-@pytest.mark.parametrize("name", sorted(views()))
-async def test_each_modal_at_its_largest_is_accepted(slack: SlackStandIn, name: str) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(views(CATALOGUE.source)))
+async def test_each_modal_at_its_largest_is_accepted(
+    slack: SlackStandIn, name: str, language: str
+) -> None:
     client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
-    await client.views_open(trigger_id=slack.new_trigger_id("U0ALICE01"), view=views()[name])
+    view = views(CATALOGUE.get(language))[name]
+    await client.views_open(trigger_id=slack.new_trigger_id("U0ALICE01"), view=view)
     assert slack.violations == []

@@ -149,7 +149,7 @@ class Harness:
                     user_id=p.user_id,
                     organisation=p.organisation,
                     country=p.country,
-                    language="en",
+                    language=p.locale.split("-")[0],  # as Slack's locale had told the bot
                     now=now,
                 )
 
