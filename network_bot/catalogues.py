@@ -47,10 +47,12 @@ def template(root: Path = ROOT) -> Catalog:
     if not MAPPING.is_file():
         raise SystemExit(f"{MAPPING} not found: run this from a checkout of network-bot")
     with MAPPING.open(encoding="utf-8") as mapping:
-        method_map, options_map = parse_mapping_cfg(mapping, filename=str(MAPPING))
+        method_map, options_map = parse_mapping_cfg(  # type: ignore[no-untyped-call]
+            mapping, filename=str(MAPPING)
+        )
     found = Catalog(domain=DOMAIN, project="network-bot", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
-        root, method_map, options_map, keywords=dict(KEYWORDS), strip_comment_tags=True
+        root, method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True
     ):
         found.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
     return found
@@ -78,7 +80,10 @@ def problems(language: str, catalog: Catalog, wanted: Catalog) -> Iterator[Probl
         if entry.id != source.id:
             yield Problem(language=language, key=key, what="singular/plural pair differs")
             continue
-        forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        forms = tuple(
+            str(f or "")
+            for f in (entry.string if isinstance(entry.string, tuple) else (entry.string,))
+        )
         if not all(forms) or len(forms) != (catalog.num_plurals if entry.pluralizable else 1):
             yield Problem(language=language, key=key, what="not translated (every form)")
             continue

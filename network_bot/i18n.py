@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.core import UnknownLocaleError
@@ -43,7 +44,7 @@ DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"
 DEFAULT_LANGUAGE = SOURCE_LANGUAGE
 # The functions whose first arguments are catalogue entries (for Babel's extraction).
-KEYWORDS: Mapping[str, object] = {
+KEYWORDS: dict[str, Any] = {
     "gettext": None,
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
