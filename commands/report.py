@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from slack_sdk.errors import SlackApiError
 
-from network_bot.blocks import cases as render
+from network_bot.blocks import report as render
 from network_bot.blocks import kit
 from network_bot.calls import CommandCall, ViewCall
 from network_bot.registry import Example, Registry, Reply, SlashCommand, Subcommand, View

@@ -108,7 +108,11 @@ def build_app(
             fallback_language=SOURCE_LANGUAGE,
         ),
         cases=Cases(
-            db=db, clock=clock, prefix=settings.case_prefix, review_channel=settings.review_channel
+            db=db,
+            clock=clock,
+            prefix=settings.case_prefix,
+            review_channel=settings.review_channel,
+            catalogue=catalogue,
         ),
         alerts=Alerts(db=db, clock=clock, catalogue=catalogue),
         following=following,

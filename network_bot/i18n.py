@@ -34,7 +34,7 @@ from babel.dates import format_date, format_skeleton
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from network_bot import bidi
 from network_bot.data import countries
@@ -150,6 +150,10 @@ class Messages:
     def number(self, value: float) -> str:
         return str(format_decimal(value, locale=self.locale))
 
+    def percent(self, share: float) -> str:
+        """``0.42`` as ``42%``, ``42 %``, ``٤٢٪``: Babel's percent format for the language."""
+        return str(format_percent(share, locale=self.locale))
+
     def date(self, value: dt.date, *, style: str = "medium") -> str:
         return str(format_date(value, format=style, locale=self.locale))
 
@@ -173,11 +177,19 @@ class Messages:
             return self.render(value)
         if isinstance(value, Enum):
             return self.term(value)
+        if isinstance(value, tuple):  # a list of terms or sentences, in the reader's words
+            return ", ".join(str(self._value(item)) for item in value)
         if isinstance(value, int) and not isinstance(value, bool):
             return self.number(value)
         if isinstance(value, str) and self.rtl:
             return bidi.isolate(value)
         return value
+
+
+def english() -> Messages:
+    """English straight from the source sentences, without a catalogue: for text that is data
+    (an import's own notes) or for logs."""
+    return Messages(language=SOURCE_LANGUAGE, translations=gettext.NullTranslations())
 
 
 def read_catalog(language: str, *, directory: Path = LOCALE_DIR) -> Catalog:

@@ -18,7 +18,6 @@ from network_bot.data import countries
 from network_bot.i18n import term_key
 from network_bot.roles import Role
 from network_bot.store.alerts import Response
-from network_bot.store.campaign import StateAnswer
 from network_bot.store.members import AlertPref
 from network_bot.vocabulary import (
     Gender,
@@ -43,7 +42,6 @@ TERMS: tuple[type[Enum], ...] = (
     Response,
     Role,
     AlertPref,
-    StateAnswer,
 )
 
 

@@ -10,11 +10,18 @@ from __future__ import annotations
 from typing import Protocol, TypeVar
 
 from network_bot.blocks.kit import escape
+from network_bot.i18n import Text, say
 from network_bot.refusal import Refusal
 from network_bot.roles import Role
 from network_bot.vocabulary import Status
 
-NOT_FOUND = "I can't find a case {id} that you can see. Check the ID, or search with `/cases`."
+
+def not_found(public_id: str) -> Text:
+    """The one answer for a case that does not exist and for one the person may not see."""
+    return say(
+        "I can't find a case {id} that you can see. Check the ID, or search with `/cases`.",
+        id=escape(public_id.strip().upper()[:30]),
+    )
 
 
 class Viewer(Protocol):
@@ -54,7 +61,7 @@ class CaseNotFound(Refusal):
     """Said for a case that does not exist and for one the person may not see alike."""
 
     def __init__(self, public_id: str) -> None:
-        super().__init__(NOT_FOUND.format(id=escape(public_id.strip().upper()[:30])))
+        super().__init__(not_found(public_id))
 
 
 R = TypeVar("R", bound=Visible)

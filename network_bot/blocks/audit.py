@@ -6,16 +6,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from network_bot.blocks import kit
+from network_bot.i18n import Messages, Text, say
 from network_bot.store.audit import AuditEntry
 
-ACTION_WORDS = {
-    "case.read_restricted": "read the restricted part of",
-    "role.change": "changed the role of",
-    "export.restricted": "consented to a restricted export",
-    "export.unverified": "consented to exporting unverified cases",
-    "export.slack": "exported the case record",
-    "case.redacted": "redacted",
-    "member.deactivated": "lost access:",
+ACTION_WORDS: dict[str, Text] = {
+    "case.read_restricted": say("read the restricted part of"),
+    "role.change": say("changed the role of"),
+    "export.restricted": say("consented to a restricted export"),
+    "export.unverified": say("consented to exporting unverified cases"),
+    "export.slack": say("exported the case record"),
+    "case.redacted": say("redacted"),
+    "member.deactivated": say("lost access:"),
 }
 
 
@@ -26,28 +27,40 @@ def _target(entry: AuditEntry) -> str:
     return f"*{kit.escape(target)}*" if target else ""
 
 
-def audit_message(entries: Sequence[AuditEntry], *, scope: str, everything: bool) -> dict[str, Any]:
+def audit_message(
+    entries: Sequence[AuditEntry], *, scope: str, everything: bool, lang: Messages
+) -> dict[str, Any]:
+    """``scope`` (who, which case, since when) is already in the reader's language."""
     if not entries:
-        return kit.notice(f"Nothing in the audit log {scope}.")
+        return kit.notice(lang.gettext("Nothing in the audit log {scope}.", scope=scope))
     lines = []
     for entry in entries:
-        what = ACTION_WORDS.get(entry.action, f"`{kit.escape(entry.action)}`")
+        known = ACTION_WORDS.get(entry.action)
+        what = lang.render(known) if known else f"`{kit.escape(entry.action)}`"
         detail = f" ({kit.safe(entry.detail, 160)})" if entry.detail else ""
         outcome = "" if entry.outcome.value in {"read", "changed"} else f" [{entry.outcome.value}]"
         lines.append(
             f"{entry.at:%Y-%m-%d %H:%M} UTC · {kit.mention(entry.actor_id)} {what} "
-            f"{_target(entry)}{outcome}{detail}"
+            f"{lang.isolate(_target(entry))}{outcome}{detail}"
         )
-    kind = "Every audited action" if everything else "Restricted reads, roles and redactions"
-    blocks: list[dict[str, Any]] = [kit.section(f"*{kind}* {scope}, newest first:")]
+    kind = (
+        lang.gettext("Every audited action")
+        if everything
+        else lang.gettext("Restricted reads, roles and redactions")
+    )
+    blocks: list[dict[str, Any]] = [
+        kit.section(lang.gettext("*{kind}* {scope}, newest first:", kind=kind, scope=scope))
+    ]
     blocks += [kit.section("\n".join(chunk)) for chunk in _chunks(lines, 10)]
     blocks.append(
         kit.context(
-            "Narrow it: `/network audit @name`, `/network audit NI-2026-0042`, "
-            "`since:2026-11-01`; add `all` for every action, refusals included."
+            lang.gettext(
+                "Narrow it: `/network audit @name`, `/network audit NI-2026-0042`, "
+                "`since:2026-11-01`; add `all` for every action, refusals included."
+            )
         )
     )
-    return kit.message(blocks, text=f"Audit log {scope}")
+    return kit.message(blocks, text=lang.gettext("Audit log {scope}", scope=scope))
 
 
 def _chunks(lines: list[str], size: int) -> list[list[str]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from network_bot.blocks import kit
 from network_bot.blocks.cases import country_label
-from network_bot.i18n import Messages
+from network_bot.i18n import Messages, Text
 from network_bot.services.impunity import impunity_days
 from network_bot.store.cases import CaseRecord, PublicCase
 from network_bot.vocabulary import Impunity, impunity_of
@@ -37,28 +37,43 @@ def anniversaries(
         span = lang.ngettext("{n} year", "{n} years", years)
         impunity = impunity_of(case.justice_stage)
         if impunity is Impunity.FULL_JUSTICE:
-            tail = "those responsible were convicted."
+            tail = lang.gettext("those responsible were convicted.")
         elif impunity is Impunity.PARTIAL:
-            tail = "some were convicted, not all (the masterminds walk free)."
+            tail = lang.gettext("some were convicted, not all (the masterminds walk free).")
         else:
-            tail = "still no conviction."
+            tail = lang.gettext("still no conviction.")
         star = ":star: " if record.id in emblematic else ""
-        lines.append(
-            f"• {star}*{span}* since the {kit.escape(case.violation.label)} of "
-            f"{kit.safe(case.victim_label, 120)} ({kit.escape(case.profession.label)}, "
-            f"{country_label(case.country)}), *{case.public_id}*: {tail}"
+        said = lang.gettext(
+            "*{span}* since the {violation} of {victim} ({profession}, {country}), *{id}*:",
+            span=span,
+            violation=case.violation,
+            victim=kit.safe(case.victim_label, 120),
+            profession=case.profession,
+            country=country_label(case.country, lang),
+            id=case.public_id,
         )
+        lines.append(f"• {star}{said} {tail}")
     more = len(records) - ANNIVERSARY_LINES
     blocks = [
-        kit.header(f"Remembering, {today.strftime('%-d %B')}"),
-        kit.section("\n".join(lines)),
+        kit.header(lang.gettext("Remembering, {day}", day=lang.day_month(today))),
+        *kit.line_sections("", lines),
     ]
     if more > 0:
-        blocks.append(kit.context(f"…and {more} more. `/cases` finds them all."))
+        blocks.append(
+            kit.context(
+                lang.ngettext(
+                    "…and {n} more. `/cases` finds them all.",
+                    "…and {n} more. `/cases` finds them all.",
+                    more,
+                )
+            )
+        )
     blocks.append(
         kit.context(
-            "Impunity emboldens those who attack the press. Follow a case with "
-            "`/follow NI-…` to hear when anything moves."
+            lang.gettext(
+                "Impunity emboldens those who attack the press. Follow a case with "
+                "`/follow NI-…` to hear when anything moves."
+            )
         )
     )
     text = lang.ngettext(
@@ -83,7 +98,7 @@ def campaign_digest(
     records: Sequence[CaseRecord],
     *,
     day: date,
-    name: str,
+    name: Text,
     today: date,
     lang: Messages,
     lead: Sequence[kit.Block] = (),
@@ -94,31 +109,42 @@ def campaign_digest(
         "{day}: {n} unresolved killing",
         "{day}: {n} unresolved killings",
         len(records),
-        day=day.strftime("%-d %B"),
+        day=lang.day_month(day),
     )
     blocks: list[kit.Block] = [
         kit.header(heading),
+        *lead,
         kit.section(
-            f"On {day.strftime('%-d %B')} the network marks {name}. These verified "
-            "killings still have no full conviction:"
+            lang.gettext(
+                "On {day} the network marks {name}. These verified killings still have no "
+                "full conviction:",
+                day=lang.day_month(day),
+                name=name,
+            )
         ),
     ]
     for country, found in list(_by_country(records).items())[:40]:
-        clocks = ", ".join(f"{r.public_id} ({_clock(r, today, lang)})" for r in found[:8])
-        more = f" +{len(found) - 8}" if len(found) > 8 else ""
-        blocks.append(kit.section(f"*{country_label(country)}*: {len(found)} · {clocks}{more}"))
+        clocks = ", ".join(
+            f"{lang.isolate(r.public_id)} ({_clock(r, today, lang)})" for r in found[:8]
+        )
+        more = f" +{lang.number(len(found) - 8)}" if len(found) > 8 else ""
+        blocks.append(
+            kit.section(
+                f"*{country_label(country, lang)}*: {lang.number(len(found))} · {clocks}{more}"
+            )
+        )
     blocks.extend(tail)
     blocks.append(
         kit.actions(
             kit.button(
-                "Send as an alert…",
+                lang.gettext("Send as an alert…"),
                 action_id="campaign.alert",
                 value=day.isoformat(),
                 style="primary",
             )
         )
     )
-    return kit.post(blocks, text=f"Campaign digest ahead of {day.isoformat()}")
+    return kit.post(blocks, text=lang.gettext("Campaign digest ahead of {day}", day=lang.date(day)))
 
 
 def campaign_alert_text(
@@ -138,7 +164,7 @@ def campaign_alert_text(
             "Ahead of {day}, the network counts {n} verified killings {countries} "
             "with no full conviction:",
             len(records),
-            day=day.strftime("%-d %B"),
+            day=lang.day_month(day),
             countries=countries,
         )
     ]
@@ -150,5 +176,5 @@ def campaign_alert_text(
         oldest_text = lang.ngettext(
             "the oldest {n} day without justice", "the oldest {n} days without justice", oldest
         )
-        lines.append(f"- {country_label(country)}: {lang.number(len(found))} ({oldest_text})")
+        lines.append(f"- {country_label(country, lang)}: {lang.number(len(found))} ({oldest_text})")
     return headline[:150], "\n".join(lines)[:2000]

@@ -11,6 +11,7 @@ from typing import Any
 
 from network_bot.blocks import kit
 from network_bot.blocks.cases import country_label
+from network_bot.i18n import Messages, Text, say
 from network_bot.services.campaign import CampaignFacts
 from network_bot.store.campaign import CountryDebt, StateAnswer, UnescoEntry
 from network_bot.store.cases import PublicCase
@@ -19,109 +20,158 @@ UNESCO_CALLBACK = "case.unesco.submit"
 LOBBY_ACTION = "campaign.lobby"
 CHART_POST_ACTION = "campaign.chart.post"
 CHART_SOCIAL_ACTION = "campaign.chart.social"
-BADGE = ":star: *Emblematic case*: the campaign carries it all year."
 ROLLUP_LINES = 40
-ANSWERS = {
-    StateAnswer.NONE: "no answer yet",
-    StateAnswer.RESOLVED: "resolved",
-    StateAnswer.ONGOING: "ongoing / unresolved",
+ANSWERS: dict[StateAnswer, Text] = {
+    StateAnswer.NONE: say("No answer yet"),
+    StateAnswer.RESOLVED: say("Resolved"),
+    StateAnswer.ONGOING: say("Ongoing / unresolved"),
 }
 
 
-def emblematic_badge() -> kit.Block:
-    return kit.context(BADGE)
-
-
-def unesco_line(entry: UnescoEntry) -> str:
-    asked = f"UNESCO asked on {entry.requested_on.isoformat()} for the {entry.cycle} report"
-    if entry.answer is StateAnswer.NONE:
-        return f"{asked}; *the state has not answered*."
-    answered = entry.answered_on.isoformat() if entry.answered_on else "?"
-    source = f" ({kit.link(entry.source_url, 'source')})" if entry.source_url else ""
-    return f"{asked}; the state answered on {answered}: *{ANSWERS[entry.answer]}*{source}."
-
-
-def card_blocks(facts: CampaignFacts) -> list[kit.Block]:
-    """What a case card adds: UNESCO's requests, latest cycle first."""
-    if not facts.unesco:
-        return []
-    lines = [unesco_line(e) for e in facts.unesco[:3]]
-    return [kit.section("*UNESCO and the state*\n" + "\n".join(f"• {line}" for line in lines))]
-
-
-def case_lines(found: Sequence[PublicCase]) -> str:
-    return "\n".join(
-        f"• *{c.public_id}* {kit.escape(c.violation.label)} of {kit.safe(c.victim_label, 120)} "
-        f"({kit.escape(c.profession.label)}), {country_label(c.country)}, "
-        f"{c.incident_date.isoformat()}: _{kit.escape(c.justice_stage.label)}_"
-        for c in found
+def emblematic_badge(*, lang: Messages) -> kit.Block:
+    return kit.context(
+        ":star: " + lang.gettext("*Emblematic case*: the campaign carries it all year.")
     )
 
 
-def emblematic_list(found: Sequence[PublicCase]) -> dict[str, Any]:
+def unesco_line(entry: UnescoEntry, lang: Messages) -> str:
+    asked = lang.gettext(
+        "UNESCO asked on {day} for the {cycle} report",
+        day=lang.date(entry.requested_on),
+        cycle=str(entry.cycle),
+    )
+    if entry.answer is StateAnswer.NONE:
+        return lang.gettext("{asked}; *the state has not answered*.", asked=asked)
+    source = (
+        " (" + lang.isolate(kit.link(entry.source_url, lang.gettext("source"))) + ")"
+        if entry.source_url
+        else ""
+    )
+    return lang.gettext(
+        "{asked}; the state answered on {day}: *{answer}*{source}.",
+        asked=asked,
+        day=lang.date(entry.answered_on) if entry.answered_on else "?",
+        answer=lang.render(ANSWERS[entry.answer]),
+        source=source,
+    )
+
+
+def card_blocks(facts: CampaignFacts, *, lang: Messages) -> list[kit.Block]:
+    """What a case card adds: UNESCO's requests, latest cycle first."""
+    if not facts.unesco:
+        return []
+    lines = [f"• {unesco_line(e, lang)}" for e in facts.unesco[:3]]
+    return kit.line_sections("*" + lang.gettext("UNESCO and the state") + "*", lines)
+
+
+def case_line(c: PublicCase, lang: Messages) -> str:
+    return "• " + lang.gettext(
+        "*{id}* {violation} of {victim} ({profession}), {country}, {day}: _{stage}_",
+        id=c.public_id,
+        violation=c.violation,
+        victim=kit.safe(c.victim_label, 120),
+        profession=c.profession,
+        country=country_label(c.country, lang),
+        day=lang.date(c.incident_date),
+        stage=c.justice_stage,
+    )
+
+
+def emblematic_list(found: Sequence[PublicCase], *, lang: Messages) -> dict[str, Any]:
     """``/cases emblematic``: the cases the campaign carries all year."""
     if not found:
         return kit.notice(
-            "No case is emblematic yet. Coordinators mark one with `/case NI-2026-0042 emblematic`."
+            lang.gettext(
+                "No case is emblematic yet. Coordinators mark one with "
+                "`/case NI-2026-0042 emblematic`."
+            )
         )
-    blocks = [kit.section(f"*Emblematic cases* ({len(found)})")]
+    title = lang.ngettext("{n} emblematic case", "{n} emblematic cases", len(found))
+    blocks = [kit.section(f"*{title}*")]
     for case in found:
         blocks.append(
             kit.section(
-                case_lines([case]),
-                accessory=kit.button("Open", action_id="cases.open", value=case.public_id),
+                case_line(case, lang),
+                accessory=kit.button(
+                    lang.gettext("Open"), action_id="cases.open", value=case.public_id
+                ),
             )
         )
-    return kit.message(blocks, text=f"{len(found)} emblematic case(s)")
+    return kit.message(blocks, text=title)
 
 
-def home_blocks(found: Sequence[PublicCase]) -> list[kit.Block]:
+def home_blocks(found: Sequence[PublicCase], *, lang: Messages) -> list[kit.Block]:
     """App Home opens with the emblematic cases."""
     if not found:
         return []
     shown = found[:10]
-    more = "\n…and more: `/cases emblematic`" if len(found) > len(shown) else ""
-    return [
-        kit.section(":star: *Emblematic cases the campaign carries*\n" + case_lines(shown) + more),
-        kit.divider(),
-    ]
+    lines = [case_line(c, lang) for c in shown]
+    if len(found) > len(shown):
+        lines.append(lang.gettext("…and more: `/cases emblematic`"))
+    title = ":star: *" + lang.gettext("Emblematic cases the campaign carries") + "*"
+    return [*kit.line_sections(title, lines), kit.divider()]
 
 
-def digest_lead(found: Sequence[PublicCase]) -> list[kit.Block]:
+def digest_lead(found: Sequence[PublicCase], *, lang: Messages) -> list[kit.Block]:
     """A campaign digest opens with the emblematic cases."""
     if not found:
         return []
-    return [kit.section(":star: *Emblematic cases*\n" + case_lines(found[:15]))]
+    title = ":star: *" + lang.gettext("Emblematic cases") + "*"
+    return kit.line_sections(title, [case_line(c, lang) for c in found[:15]])
 
 
-def unanswered_section(debts: Sequence[CountryDebt]) -> list[kit.Block]:
+def unanswered_section(debts: Sequence[CountryDebt], *, lang: Messages) -> list[kit.Block]:
     """For the 2 November digest: per country, the killings with no state answer."""
     owing = [d for d in debts if d.unanswered]
     if not owing:
-        return [kit.section("*UNESCO*: every state has answered on every killing on record.")]
-    lines = [f"• {country_label(d.country)}: *{d.unanswered}* of {d.killings}" for d in owing[:25]]
-    more = f"\n…and {len(owing) - 25} more countries" if len(owing) > 25 else ""
-    return [
-        kit.section("*Killings with no state answer to UNESCO yet*\n" + "\n".join(lines) + more)
+        return [
+            kit.section(
+                lang.gettext("*UNESCO*: every state has answered on every killing on record.")
+            )
+        ]
+    lines = [
+        "• "
+        + lang.gettext(
+            "{country}: *{unanswered}* of {killings}",
+            country=country_label(d.country, lang),
+            unanswered=d.unanswered,
+            killings=d.killings,
+        )
+        for d in owing[:25]
     ]
+    if len(owing) > 25:
+        lines.append(
+            lang.ngettext("…and {n} more country", "…and {n} more countries", len(owing) - 25)
+        )
+    title = "*" + lang.gettext("Killings with no state answer to UNESCO yet") + "*"
+    return kit.line_sections(title, lines)
 
 
-def chart_buttons(*, country: str | None, since: int | None) -> kit.Block:
+def chart_buttons(*, country: str | None, since: int | None, lang: Messages) -> kit.Block:
     """Two buttons, each with its own action_id; the value carries filters, never figures."""
     value = json.dumps({"country": country, "since": since}, separators=(",", ":"))
     return kit.actions(
         kit.button(
-            "Post the chart to the campaign channel",
+            lang.gettext("Post the chart to the campaign channel"),
             action_id=CHART_POST_ACTION,
             value=value,
             confirm=kit.confirm_dialog(
-                "Post the chart?",
-                "It goes to the campaign channel for everyone there to see.",
-                yes="Post",
+                lang.gettext("Post the chart?"),
+                lang.gettext("It goes to the campaign channel for everyone there to see."),
+                yes=lang.gettext("Post"),
+                no=lang.gettext("Cancel"),
             ),
         ),
-        kit.button("Save the chart for social media", action_id=CHART_SOCIAL_ACTION, value=value),
+        kit.button(
+            lang.gettext("Save the chart for social media"),
+            action_id=CHART_SOCIAL_ACTION,
+            value=value,
+        ),
     )
+
+
+def _share(part: int, whole: int, lang: Messages) -> str:
+    return str(lang.percent(part / whole if whole else 0))
 
 
 def rollup_message(
@@ -129,41 +179,61 @@ def rollup_message(
     *,
     title: str,
     lobby_value: str | None,
+    lang: Messages,
 ) -> dict[str, Any]:
-    """``/cases unesco``: what each state owes, most owed first."""
+    """``/cases unesco``: what each state owes, most owed first (``title`` already in the
+    reader's language and escaped)."""
     killings = sum(d.killings for d in debts)
     answered = sum(d.answered for d in debts)
-    share = f"{answered / killings:.0%}" if killings else "0%"
     blocks: list[kit.Block] = [
-        kit.section(f"*{kit.escape(title)}*"),
+        kit.section(f"*{title}*"),
         kit.context(
-            f"{killings} verified killing(s) · the states answered on {answered} ({share}) · "
-            f"{killings - answered} still owed"
+            lang.ngettext(
+                "{n} verified killing · the states answered on {answered} ({share}) · "
+                "{owed} still owed",
+                "{n} verified killings · the states answered on {answered} ({share}) · "
+                "{owed} still owed",
+                killings,
+                answered=answered,
+                share=_share(answered, killings, lang),
+                owed=killings - answered,
+            )
         ),
     ]
     if not debts:
-        blocks.append(kit.section("_No verified killings match._"))
+        blocks.append(kit.section("_" + lang.gettext("No verified killings match.") + "_"))
     lines = []
     for d in debts[:ROLLUP_LINES]:
-        oldest = (
-            f" · oldest unanswered *{d.oldest_unanswered_id}* "
-            f"({d.oldest_unanswered_date.isoformat()})"
-            if d.oldest_unanswered_id and d.oldest_unanswered_date
-            else ""
+        line = lang.ngettext(
+            "{country}: {n} killing, answered {answered} ({share})",
+            "{country}: {n} killings, answered {answered} ({share})",
+            d.killings,
+            country=country_label(d.country, lang),
+            answered=d.answered,
+            share=lang.percent(d.share),
         )
-        lines.append(
-            f"• {country_label(d.country)}: {d.killings} killing(s), answered {d.answered} "
-            f"({d.share:.0%}){oldest}"
-        )
+        if d.oldest_unanswered_id and d.oldest_unanswered_date:
+            line += " · " + lang.gettext(
+                "oldest unanswered *{id}* ({day})",
+                id=d.oldest_unanswered_id,
+                day=lang.date(d.oldest_unanswered_date),
+            )
+        lines.append(f"• {line}")
     for start in range(0, len(lines), 15):
         blocks.append(kit.section("\n".join(lines[start : start + 15])))
     if len(debts) > ROLLUP_LINES:
-        blocks.append(kit.context(f"…and {len(debts) - ROLLUP_LINES} more countries."))
+        blocks.append(
+            kit.context(
+                lang.ngettext(
+                    "…and {n} more country.", "…and {n} more countries.", len(debts) - ROLLUP_LINES
+                )
+            )
+        )
     if lobby_value is not None:
         blocks.append(
             kit.actions(
                 kit.button(
-                    "Draft a lobbying alert",
+                    lang.gettext("Draft a lobbying alert"),
                     action_id=LOBBY_ACTION,
                     value=lobby_value,
                     style="primary",
@@ -181,27 +251,38 @@ def _date_input(block_id: str, label: str, *, initial: date | None, optional: bo
 
 
 def unesco_modal(
-    case: PublicCase, *, entries: Sequence[UnescoEntry], today: date
+    case: PublicCase, *, entries: Sequence[UnescoEntry], today: date, lang: Messages
 ) -> dict[str, Any]:
     """``/case ID unesco``: UNESCO's request for one cycle and the state's answer."""
     latest = entries[0] if entries else None
     cycles = sorted({*(e.cycle for e in entries), *range(2008, today.year + 3, 2)}, reverse=True)
     initial_cycle = latest.cycle if latest else max(c for c in cycles if c <= today.year + 2)
-    answer_options = [kit.option(label.capitalize(), a.value) for a, label in ANSWERS.items()]
+    answer_options = [kit.option(lang.render(label), a.value) for a, label in ANSWERS.items()]
     initial_answer = latest.answer if latest else StateAnswer.NONE
+    heading = lang.gettext(
+        "*{id}* killing of {victim}, {country}, {day}",
+        id=case.public_id,
+        victim=kit.safe(case.victim_label, 120),
+        country=country_label(case.country, lang),
+        day=lang.date(case.incident_date),
+    )
     blocks = [
-        kit.section(
-            f"*{case.public_id}* killing of {kit.safe(case.victim_label, 120)}, "
-            f"{country_label(case.country)}, {case.incident_date.isoformat()}"
-        ),
+        kit.section(heading),
         *(
-            [kit.context("On record: " + " ".join(unesco_line(e) for e in entries[:3]))]
+            [
+                kit.context(
+                    lang.gettext(
+                        "On record: {lines}",
+                        lines=" ".join(unesco_line(e, lang) for e in entries[:3]),
+                    )
+                )
+            ]
             if entries
             else []
         ),
         kit.input_block(
             block_id="cycle",
-            label="Report cycle (the year of the Director-General's report)",
+            label=lang.gettext("Report cycle (the year of the Director-General's report)"),
             element=kit.static_select(
                 action_id="value",
                 options=[kit.option(str(c), str(c)) for c in cycles[:50]],
@@ -210,13 +291,13 @@ def unesco_modal(
         ),
         _date_input(
             "requested_on",
-            "UNESCO's request was sent on",
+            lang.gettext("UNESCO's request was sent on"),
             initial=latest.requested_on if latest else None,
             optional=False,
         ),
         kit.input_block(
             block_id="answer",
-            label="The state's answer",
+            label=lang.gettext("The state's answer"),
             element={
                 "type": "radio_buttons",
                 "action_id": "value",
@@ -226,13 +307,13 @@ def unesco_modal(
         ),
         _date_input(
             "answered_on",
-            "The state answered on",
+            lang.gettext("The state answered on"),
             initial=latest.answered_on if latest else None,
             optional=True,
         ),
         kit.input_block(
             block_id="source_url",
-            label="Source link for the answer",
+            label=lang.gettext("Source link for the answer"),
             optional=True,
             element=kit.text_input(
                 action_id="value",
@@ -243,9 +324,10 @@ def unesco_modal(
         ),
     ]
     return kit.modal(
-        title="UNESCO request",
+        title=lang.gettext("UNESCO request"),
         callback_id=UNESCO_CALLBACK,
-        submit="Save",
+        submit=lang.gettext("Save"),
+        close=lang.gettext("Cancel"),
         blocks=blocks,
         private_metadata=json.dumps({"case": case.public_id}),
     )

@@ -1,4 +1,5 @@
-"""``/network help``, generated from what the command modules registered."""
+"""``/network help``, generated from what the command modules registered, in the reader's
+language (command names stay as Slack shows them)."""
 
 from __future__ import annotations
 
@@ -10,25 +11,45 @@ from network_bot.registry import Registry
 from network_bot.roles import Role
 
 
+def _for_role(role: Role, lang: Messages) -> str:
+    if role is Role.ADMIN:
+        return lang.gettext("For admins.")
+    return lang.gettext("For coordinators.")
+
+
+def _limited_to(verb: str, role: Role, lang: Messages) -> str:
+    if role is Role.ADMIN:
+        return lang.gettext("`{verb}` for admins", verb=verb)
+    return lang.gettext("`{verb}` for coordinators", verb=verb)
+
+
 def help_message(registry: Registry, *, role: Role, lang: Messages) -> dict[str, Any]:
     blocks = [
-        kit.header("network-bot: the network's shared desk"),
+        kit.header(lang.gettext("network-bot: the network's shared desk")),
         kit.context(
-            "Report cases, follow them, answer calls to action. "
-            "Anything you type into a command is only ever shown as text."
+            lang.gettext(
+                "Report cases, follow them, answer calls to action. Anything you type into a "
+                "command is only ever shown as text."
+            )
         ),
     ]
     for name in sorted(registry.commands):
         command = registry.commands[name]
         lines = [f"*{kit.escape(command.name)}*  {kit.escape(lang.render(command.summary))}"]
         for example in command.examples:
-            lines.append(f"• `{kit.escape(example.text)}`  {kit.escape(lang.render(example.does))}")
+            lines.append(
+                f"• {lang.isolate('`' + kit.escape(example.text) + '`')}  "
+                f"{kit.escape(lang.render(example.does))}"
+            )
         if command.role is not Role.MEMBER:
-            lines.append(f"_For {command.role.value}s._")
+            lines.append(f"_{_for_role(command.role, lang)}_")
         elif not role.allows(Role.COORDINATOR) and command.limited():
             limited = sorted(command.limited().items())
             if limited:
-                notes = ", ".join(f"`{k}` for {v.value}s" for k, v in limited)
+                notes = ", ".join(_limited_to(k, v, lang) for k, v in limited)
                 lines.append(f"_{notes}._")
         blocks.append(kit.section("\n".join(lines)))
-    return kit.message(blocks, text="network-bot commands: " + ", ".join(sorted(registry.commands)))
+    text = lang.gettext(
+        "network-bot commands: {commands}", commands=", ".join(sorted(registry.commands))
+    )
+    return kit.message(blocks, text=text)

@@ -19,104 +19,157 @@ PAGE_PREVIOUS = "home.page.previous"
 PAGE_NEXT = "home.page.next"
 
 
+def _open(case_id: str, lang: Messages) -> kit.Block:
+    return kit.button(lang.gettext("Open"), action_id="cases.open", value=case_id)
+
+
 def home_view(data: HomeData, *, today: date, lang: Messages) -> dict[str, Any]:
     member = data.member
     blocks: list[kit.Block] = [
-        kit.header("Your network desk"),
+        kit.header(lang.gettext("Your network desk")),
         kit.context(
-            f"{kit.mention(member.user_id)} · {member.role.value}"
+            f"{kit.mention(member.user_id)} · {kit.escape(lang.term(member.role))}"
             + (f" · {kit.safe(member.organisation, 80)}" if member.organisation else "")
         ),
-        *campaign.home_blocks(data.emblematic),
+        *campaign.home_blocks(data.emblematic, lang=lang),
     ]
     followed = data.followed
-    blocks.append(kit.section(f"*Cases you follow* ({followed.total_cases})"))
+    blocks.append(
+        kit.section(lang.gettext("*Cases you follow* ({count})", count=followed.total_cases))
+    )
     if not followed.cases:
         blocks.append(
             kit.context(
-                "Follow a case with `/follow NI-2026-0042` or its Follow "
-                "button; follow a country with `/follow country:PK`."
+                lang.gettext(
+                    "Follow a case with `/follow NI-2026-0042` or its Follow button; follow a "
+                    "country with `/follow country:PK`."
+                )
             )
         )
     for case in followed.cases:
         blocks.append(
             kit.section(
-                f"*{case.public_id}* {kit.escape(case.violation.label)}, "
-                f"{country_label(case.country)}\n_{kit.escape(case.justice_stage.label)}_ · "
+                f"*{lang.isolate(case.public_id)}* {kit.escape(lang.term(case.violation))}, "
+                f"{country_label(case.country, lang)}\n"
+                f"_{kit.escape(lang.term(case.justice_stage))}_ · "
                 + clock_text(
                     incident=case.incident_date, stage=case.justice_stage, today=today, lang=lang
                 ),
-                accessory=kit.button("Open", action_id="cases.open", value=case.public_id),
+                accessory=_open(case.public_id, lang),
             )
         )
     nav = []
     if data.offset > 0:
         nav.append(
             kit.button(
-                "Previous",
+                lang.gettext("Previous"),
                 action_id=PAGE_PREVIOUS,
                 value=str(max(0, data.offset - FOLLOWED_PER_PAGE)),
             )
         )
     if data.offset + FOLLOWED_PER_PAGE < followed.total_cases:
         nav.append(
-            kit.button("Next", action_id=PAGE_NEXT, value=str(data.offset + FOLLOWED_PER_PAGE))
+            kit.button(
+                lang.gettext("Next"),
+                action_id=PAGE_NEXT,
+                value=str(data.offset + FOLLOWED_PER_PAGE),
+            )
         )
     if nav:
-        first = data.offset + 1
-        last = min(data.offset + FOLLOWED_PER_PAGE, followed.total_cases)
-        blocks += [kit.context(f"{first} to {last} of {followed.total_cases}"), kit.actions(*nav)]
+        shown = lang.gettext(
+            "{first} to {last} of {total}",
+            first=data.offset + 1,
+            last=min(data.offset + FOLLOWED_PER_PAGE, followed.total_cases),
+            total=followed.total_cases,
+        )
+        blocks += [kit.context(shown), kit.actions(*nav)]
     if followed.countries:
         blocks.append(
             kit.context(
-                "Countries you follow: " + ", ".join(country_label(c) for c in followed.countries)
+                lang.gettext(
+                    "Countries you follow: {countries}",
+                    countries=", ".join(country_label(c, lang) for c in followed.countries),
+                )
             )
         )
 
-    blocks += [kit.divider(), kit.section("*Your reports*")]
-    reports = "\n".join(
-        f"• *{c.public_id}* {kit.escape(c.violation.label)}, "
-        f"{country_label(c.country)}: _{kit.escape(c.status.label)}_"
+    blocks += [kit.divider(), kit.section("*" + lang.gettext("Your reports") + "*")]
+    reports = [
+        f"• *{lang.isolate(c.public_id)}* {kit.escape(lang.term(c.violation))}, "
+        f"{country_label(c.country, lang)}: _{kit.escape(lang.term(c.status))}_"
         for c in data.reports
-    )
-    blocks.append(kit.section(reports) if reports else kit.context("None yet: `/report`."))
+    ]
+    if reports:
+        blocks += kit.line_sections("", reports)
+    else:
+        blocks.append(kit.context(lang.gettext("None yet: `/report`.")))
 
-    blocks += [kit.divider(), kit.section("*Calls to action waiting for your answer*")]
+    blocks += [
+        kit.divider(),
+        kit.section("*" + lang.gettext("Calls to action waiting for your answer") + "*"),
+    ]
     if not data.open_calls:
-        blocks.append(kit.context("Nothing waiting. Thank you!"))
+        blocks.append(kit.context(lang.gettext("Nothing waiting. Thank you!")))
     for alert in data.open_calls:
-        blocks += [kit.section(f"*{kit.safe(alert.headline, 150)}*"), respond_block(alert)]
+        shown_alert = alert.in_language(lang.language)
+        blocks += [
+            kit.section(f"*{kit.safe(shown_alert.headline, 150)}*"),
+            respond_block(alert, lang=lang),
+        ]
 
     if member.role.value != "member":
-        blocks += [kit.divider(), kit.header("Coordinators")]
-        queue = data.review_queue
-        blocks.append(kit.section(f"*Reports to review* ({len(queue)})"))
-        for case in queue:
-            blocks.append(
-                kit.section(
-                    f"*{case.public_id}* {kit.escape(case.urgency.label)} · "
-                    f"{kit.escape(case.violation.label)}, {country_label(case.country)}",
-                    accessory=kit.button("Open", action_id="cases.open", value=case.public_id),
-                )
-            )
-        if data.proposals:
-            blocks.append(kit.section(f"*Proposed updates* ({len(data.proposals)})"))
-        for public_id, update in data.proposals:
-            blocks += [
-                kit.section(
-                    f"*{public_id}* by {kit.mention(update.author_id)}: {update_line(update)}"
-                ),
-                kit.actions(
-                    kit.button(
-                        "Approve", action_id="update.approve", value=str(update.id), style="primary"
-                    ),
-                    kit.button("Reject", action_id="update.reject", value=str(update.id)),
-                ),
-            ]
-        if data.failures:
-            lines = "\n".join(
-                f"• {d.purpose} to {kit.mention(d.target_id)}: `{kit.escape(d.last_error or '?')}`"
-                for d in data.failures
-            )
-            blocks.append(kit.section(f"*Recent delivery failures*\n{lines}"))
+        blocks += _coordinator_blocks(data, lang)
     return kit.home(blocks)
+
+
+def _coordinator_blocks(data: HomeData, lang: Messages) -> list[kit.Block]:
+    queue = data.review_queue
+    blocks: list[kit.Block] = [
+        kit.divider(),
+        kit.header(lang.gettext("Coordinators")),
+        kit.section(lang.gettext("*Reports to review* ({count})", count=len(queue))),
+    ]
+    for case in queue:
+        blocks.append(
+            kit.section(
+                f"*{lang.isolate(case.public_id)}* {kit.escape(lang.term(case.urgency))} · "
+                f"{kit.escape(lang.term(case.violation))}, {country_label(case.country, lang)}",
+                accessory=_open(case.public_id, lang),
+            )
+        )
+    if data.proposals:
+        blocks.append(
+            kit.section(lang.gettext("*Proposed updates* ({count})", count=len(data.proposals)))
+        )
+    for public_id, update in data.proposals:
+        blocks += [
+            kit.section(
+                lang.gettext(
+                    "*{id}* by {who}: {update}",
+                    id=public_id,
+                    who=kit.mention(update.author_id),
+                    update=update_line(update, lang),
+                )
+            ),
+            kit.actions(
+                kit.button(
+                    lang.gettext("Approve"),
+                    action_id="update.approve",
+                    value=str(update.id),
+                    style="primary",
+                ),
+                kit.button(lang.gettext("Reject"), action_id="update.reject", value=str(update.id)),
+            ),
+        ]
+    if data.failures:
+        lines = [
+            lang.gettext(
+                "• {purpose} to {who}: `{error}`",
+                purpose=d.purpose,
+                who=kit.mention(d.target_id),
+                error=kit.escape(d.last_error or "?"),
+            )
+            for d in data.failures
+        ]
+        blocks += kit.line_sections("*" + lang.gettext("Recent delivery failures") + "*", lines)
+    return blocks

@@ -195,9 +195,7 @@ def button(
     return element
 
 
-def confirm_dialog(
-    title: str, text: str, *, yes: str = "Yes", no: str = "Cancel"
-) -> dict[str, Any]:
+def confirm_dialog(title: str, text: str, *, yes: str, no: str) -> dict[str, Any]:
     """A confirmation dialog; every text in it is plain_text (Confirmation dialog object), so
     ``text`` is raw, not mrkdwn."""
     return {
@@ -233,7 +231,7 @@ def _cap(blocks: list[Block], limit: int) -> list[Block]:
     if len(blocks) <= limit:
         return blocks
     hidden = len(blocks) - (limit - 1)
-    return [*blocks[: limit - 1], context(f"…and {hidden} more not shown here.")]
+    return [*blocks[: limit - 1], context(f"… (+{hidden})")]  # the same in every language
 
 
 def message(
@@ -268,8 +266,8 @@ def modal(
     title: str,
     blocks: Iterable[Block],
     callback_id: str,
-    submit: str | None = "Submit",
-    close: str = "Cancel",
+    submit: str | None,
+    close: str,
     private_metadata: str = "",
     external_id: str | None = None,
     notify_on_close: bool = False,

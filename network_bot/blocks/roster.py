@@ -10,34 +10,46 @@ from network_bot.i18n import Messages
 from network_bot.store.members import Member
 
 
-def country_label(code: str | None) -> str:
+def country_label(code: str | None, lang: Messages) -> str:
     if not code:
-        return "not set"
+        return lang.gettext("not set")
     found = countries.by_code(code)
-    return f"{found.flag} {found.name} ({found.code})" if found else code
+    return f"{found.flag} {lang.country(code)} ({found.code})" if found else kit.escape(code)
 
 
-def me_message(member: Member, *, language: str) -> dict[str, Any]:
+def me_message(member: Member, *, language: str, lang: Messages) -> dict[str, Any]:
     """``language``: the name, in itself, of the language the bot writes to them in."""
+    not_set = lang.gettext("not set")
     pairs = [
-        ("Name", kit.escape(member.name)),
-        ("Role", member.role.value),
-        ("Organisation", kit.escape(member.organisation or "not set")),
-        ("Country", kit.escape(country_label(member.country))),
-        ("Language", kit.escape(language)),
-        ("Time zone", kit.escape(member.tz or "from Slack, not yet known")),
+        (lang.gettext("Name"), kit.escape(member.name)),
+        (lang.gettext("Role"), kit.escape(lang.term(member.role))),
+        (lang.gettext("Organisation"), kit.escape(member.organisation or not_set)),
+        (lang.gettext("Country"), country_label(member.country, lang)),
+        (lang.gettext("Language"), kit.escape(language)),
+        (
+            lang.gettext("Time zone"),
+            kit.escape(member.tz or lang.gettext("from Slack, not yet known")),
+        ),
     ]
     blocks = [
-        kit.section(f"Your entry in the network's roster, {kit.mention(member.user_id)}:"),
+        kit.section(
+            lang.gettext(
+                "Your entry in the network's roster, {who}:", who=kit.mention(member.user_id)
+            )
+        ),
         kit.fields(pairs),
     ]
     if not member.organisation or not member.country:
         blocks.append(
             kit.context(
-                'Tell the network who you are: `/network join org:"Your organisation" country:KE`'
+                lang.gettext(
+                    "Tell the network who you are: "
+                    '`/network join org:"Your organisation" country:KE`'
+                )
             )
         )
-    return kit.message(blocks, text="Your roster entry")
+    blocks.append(kit.context(lang.gettext("Change the language I write in: `/network language`")))
+    return kit.message(blocks, text=lang.gettext("Your roster entry"))
 
 
 def members_message(
@@ -54,16 +66,20 @@ def members_message(
     for m in rows:
         org = f" · {kit.escape(m.organisation)}" if m.organisation else ""
         country = f" · {m.country}" if m.country else ""
-        lines.append(f"• {kit.mention(m.user_id)} ({m.role.value}){org}{country}")
-    blocks = [kit.section(f"*{title}*"), kit.section("\n".join(lines) or "_Nobody yet._")]
+        lines.append(f"• {kit.mention(m.user_id)} ({kit.escape(lang.term(m.role))}){org}{country}")
+    blocks = [kit.section(f"*{title}*")]
+    blocks += (
+        kit.line_sections("", lines)
+        if lines
+        else [kit.section("_" + lang.gettext("Nobody yet.") + "_")]
+    )
     pages = max(1, -(-total // per_page))
     if pages > 1:
-        hint = f"`/network members {role_filter + ' ' if role_filter else ''}page:{page + 1}`"
-        more = f" Next: {hint}" if page < pages else ""
-        shown = lang.gettext(
-            "Page {page} of {pages}.", page=lang.number(page), pages=lang.number(pages)
-        )
-        blocks.append(kit.context(shown + more))
+        shown = lang.gettext("Page {page} of {pages}.", page=page, pages=pages)
+        if page < pages:
+            hint = f"/network members {role_filter + ' ' if role_filter else ''}page:{page + 1}"
+            shown += " " + lang.gettext("Next: `{command}`", command=hint)
+        blocks.append(kit.context(shown))
     return kit.message(blocks, text=title)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from network_bot.blocks import kit
 from network_bot.blocks.cases import country_label
-from network_bot.i18n import Messages
+from network_bot.i18n import Messages, Text
 from network_bot.store.cases import PublicCase
 from network_bot.store.updates import CaseUpdate
 from network_bot.vocabulary import Stage
@@ -18,98 +18,130 @@ UPDATE_CALLBACK = "case.update.submit"
 NO_CHANGE = "no_change"
 
 
-def update_line(update: CaseUpdate) -> str:
+def update_line(update: CaseUpdate, lang: Messages) -> str:
     step = ""
     if update.stage_to is not None:
-        skipped = f" (skip: {kit.safe(update.skip_reason, 200)})" if update.skip_reason else ""
-        step = f" *→ {kit.escape(update.stage_to.label)}*{skipped}"
-    source = f" {kit.link(update.source_url, 'source')}" if update.source_url else ""
-    return f"`{update.happened_on.isoformat()}`{step} {kit.safe(update.body, 600)}{source}"
+        skipped = (
+            " ("
+            + lang.gettext("skips a step: {reason}", reason=kit.safe(update.skip_reason, 200))
+            + ")"
+            if update.skip_reason
+            else ""
+        )
+        step = f" *→ {kit.escape(lang.term(update.stage_to))}*{skipped}"
+    source = (
+        " " + lang.isolate(kit.link(update.source_url, lang.gettext("source")))
+        if update.source_url
+        else ""
+    )
+    return f"`{lang.date(update.happened_on)}`{step} {kit.safe(update.body, 600)}{source}"
 
 
-def timeline_blocks(updates: Sequence[CaseUpdate]) -> list[kit.Block]:
+def timeline_blocks(updates: Sequence[CaseUpdate], *, lang: Messages) -> list[kit.Block]:
     if not updates:
-        return [kit.context("No updates yet.")]
-    lines = "\n".join(f"• {update_line(u)}" for u in updates)
-    return [kit.section("*Latest updates*\n" + lines)]
+        return [kit.context(lang.gettext("No updates yet."))]
+    lines = "\n".join(f"• {update_line(u, lang)}" for u in updates)
+    return [kit.section("*" + lang.gettext("Latest updates") + "*\n" + lines)]
 
 
-def update_modal(*, case: PublicCase, today: date, coordinator: bool) -> dict[str, Any]:
-    stages = [kit.option("No change in the justice process", NO_CHANGE)] + [
-        kit.option(s.label[:75], s.value) for s in Stage if s is not case.justice_stage
+def update_modal(
+    *, case: PublicCase, today: date, coordinator: bool, lang: Messages
+) -> dict[str, Any]:
+    stages = [kit.option(lang.gettext("No change in the justice process"), NO_CHANGE)] + [
+        kit.option(lang.term(s), s.value) for s in Stage if s is not case.justice_stage
     ]
     intro = (
-        f"Record what happened next in *{case.public_id}*. Followers are told once it is saved."
+        lang.gettext(
+            "Record what happened next in *{id}*. Followers are told once it is saved.",
+            id=case.public_id,
+        )
         if coordinator
-        else f"Propose an update to *{case.public_id}*. A coordinator checks it before followers "
-        "are told."
+        else lang.gettext(
+            "Propose an update to *{id}*. A coordinator checks it before followers are told.",
+            id=case.public_id,
+        )
     )
+    now = lang.gettext("Now: _{stage}_", stage=kit.escape(lang.term(case.justice_stage)))
     blocks = [
-        kit.section(f"{intro}\nNow: _{kit.escape(case.justice_stage.label)}_"),
+        kit.section(f"{intro}\n{now}"),
         kit.input_block(
             block_id="happened_on",
-            label="Date",
+            label=lang.gettext("Date"),
             element={"type": "datepicker", "action_id": "value", "initial_date": today.isoformat()},
         ),
         kit.input_block(
             block_id="body",
-            label="What happened",
+            label=lang.gettext("What happened"),
             element=kit.text_input(action_id="value", multiline=True, max_length=2000),
-            hint="Shared with the case's followers: nothing restricted here.",
+            hint=lang.gettext("Shared with the case's followers: nothing restricted here."),
         ),
         kit.input_block(
             block_id="source_url",
-            label="Source link",
+            label=lang.gettext("Source link"),
             optional=True,
             element=kit.text_input(action_id="value", max_length=500, placeholder="https://"),
         ),
         kit.input_block(
             block_id="stage",
-            label="Justice process",
+            label=lang.gettext("Justice process"),
             optional=True,
             element=kit.static_select(action_id="value", options=stages, initial=stages[0]),
         ),
         kit.input_block(
             block_id="skip_reason",
-            label="Reason, if this skips a step",
+            label=lang.gettext("Reason, if this skips a step"),
             optional=True,
             element=kit.text_input(action_id="value", max_length=300),
-            hint="E.g. a conviction reported before the charges were.",
+            hint=lang.gettext("E.g. a conviction reported before the charges were."),
         ),
     ]
     return kit.modal(
-        title="Case update",
+        title=lang.gettext("Case update"),
         callback_id=UPDATE_CALLBACK,
-        submit="Save" if coordinator else "Propose",
+        submit=lang.gettext("Save") if coordinator else lang.gettext("Propose"),
+        close=lang.gettext("Cancel"),
         blocks=blocks,
         private_metadata=json.dumps({"case": case.public_id}),
     )
 
 
-def proposal_card(case: PublicCase, update: CaseUpdate) -> dict[str, Any]:
+def proposal_card(case: PublicCase, update: CaseUpdate, *, lang: Messages) -> dict[str, Any]:
+    """For the coordinators' review channel: the network's language."""
+    title = lang.gettext(
+        "*Proposed update for {id}* by {who}",
+        id=case.public_id,
+        who=kit.mention(update.author_id),
+    )
     return kit.post(
         [
-            kit.section(
-                f":memo: *Proposed update for {case.public_id}* by "
-                f"{kit.mention(update.author_id)}\n{update_line(update)}"
-            ),
+            kit.section(f":memo: {title}\n{update_line(update, lang)}"),
             kit.actions(
                 kit.button(
-                    "Approve", action_id="update.approve", value=str(update.id), style="primary"
+                    lang.gettext("Approve"),
+                    action_id="update.approve",
+                    value=str(update.id),
+                    style="primary",
                 ),
                 kit.button(
-                    "Reject", action_id="update.reject", value=str(update.id), style="danger"
+                    lang.gettext("Reject"),
+                    action_id="update.reject",
+                    value=str(update.id),
+                    style="danger",
                 ),
             ),
         ],
-        text=f"Proposed update for {case.public_id}",
+        text=lang.gettext("Proposed update for {id}", id=case.public_id),
     )
 
 
-def proposal_outcome(case: PublicCase, update: CaseUpdate, *, outcome: str) -> dict[str, Any]:
+def proposal_outcome(
+    case: PublicCase, update: CaseUpdate, *, outcome: Text, lang: Messages
+) -> dict[str, Any]:
+    said = lang.render(outcome)
+    title = lang.gettext("*Update for {id}*", id=case.public_id)
     return kit.post(
-        [kit.section(f"*Update for {case.public_id}*\n{update_line(update)}\n{outcome}")],
-        text=f"Update for {case.public_id}: {outcome}",
+        [kit.section(f"{title}\n{update_line(update, lang)}\n{said}")],
+        text=lang.gettext("Update for {id}: {outcome}", id=case.public_id, outcome=said),
     )
 
 
@@ -123,7 +155,7 @@ def notification(
     blocks: list[kit.Block] = []
     for case, updates in items[:15]:
         shown = updates[-PER_CASE:]
-        lines = "\n".join(f"• {update_line(u)}" for u in shown)
+        lines = "\n".join(f"• {update_line(u, lang)}" for u in shown)
         if len(updates) > len(shown):
             earlier = len(updates) - len(shown)
             lines += "\n" + lang.ngettext(
@@ -134,10 +166,12 @@ def notification(
             )
         blocks.append(
             kit.section(
-                f"*{case.public_id}* {kit.escape(case.violation.label)}, "
-                f"{country_label(case.country)}\n{lines}",
+                f"*{lang.isolate(case.public_id)}* {kit.escape(lang.term(case.violation))}, "
+                f"{country_label(case.country, lang)}\n{lines}",
                 accessory=kit.button(
-                    "Stop following", action_id="follow.stop", value=f"case:{case.public_id}"
+                    lang.gettext("Stop following"),
+                    action_id="follow.stop",
+                    value=f"case:{case.public_id}",
                 ),
             )
         )
@@ -157,10 +191,15 @@ def notification(
     return kit.post(blocks, text=text)
 
 
-def proposal_decided(public_id: str, update: CaseUpdate, *, approved: bool) -> dict[str, Any]:
-    """What the member who proposed an update is told."""
-    outcome = "approved and shared with its followers" if approved else "not approved"
-    return kit.post(
-        [kit.section(f"Your update to *{public_id}* was {outcome}.\n{update_line(update)}")],
-        text=f"Your update to {public_id} was {'approved' if approved else 'not approved'}.",
+def proposal_decided(
+    public_id: str, update: CaseUpdate, *, approved: bool, lang: Messages
+) -> dict[str, Any]:
+    """What the member who proposed an update is told, in their language."""
+    said = (
+        lang.gettext(
+            "Your update to *{id}* was approved and shared with its followers.", id=public_id
+        )
+        if approved
+        else lang.gettext("Your update to *{id}* was not approved.", id=public_id)
     )
+    return kit.post([kit.section(f"{said}\n{update_line(update, lang)}")], text=said)

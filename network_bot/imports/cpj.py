@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 
 from network_bot.blocks.dates import date_text
+from network_bot.i18n import english
 from network_bot.data import countries
 from network_bot.imports import cpj_vocabulary as cpj
 from network_bot.imports import dates, places
@@ -213,7 +214,7 @@ def _summary(cell: Mapping[str, str], code: str, when: dates.FuzzyDate, stage: S
         what += f" ({cell['Medium']})"
     parts = [
         f"{what}, killed in {country.name if country else code} "
-        f"({date_text(when.start, when.precision, when.end, when.approximate)})."
+        f"({date_text(when.start, when.precision, when.end, when.approximate, lang=english())})."
     ]
     for label, column in (
         ("Type of death", "Type_death"),

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from network_bot.blocks import alerts as render
 from network_bot.blocks import kit
 from network_bot.channels import ChannelInfo
 from network_bot.clock import Clock
 from network_bot.data import countries
-from network_bot.i18n import Catalogue, Messages
+from network_bot.i18n import Catalogue, Messages, say
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
+from network_bot.services.cases import normalise_id
 from network_bot.services.withheld import naming
 from network_bot.store import alerts, audit, cases, counters, members, outbox
 from network_bot.store.alerts import Alert, AlertDraft, AlertState, Response
 from network_bot.store.audit import Outcome
+from network_bot.store.cases import PublicCase
 from network_bot.store.db import Conn, Database
 from network_bot.store.members import AlertPref, Member
 from network_bot.store.outbox import Delivery, Operation, Outgoing, State, TargetKind
@@ -35,16 +38,13 @@ RECALLED = "the alert was recalled"
 class AlertError(Refusal):
     """Something about an alert that the person must fix or know; ``field`` names a form field."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
 
 @dataclass(frozen=True, kw_only=True)
 class Reach:
     now: list[str]
     digest: list[str]
     muted: int
+    languages: dict[str, str | None] = field(default_factory=dict)  # of those reached now
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,21 +97,19 @@ class Alerts:
 
     # ------------------------------------------------------------------ composing
 
-    async def prefill(self, actor: Member, case_public_id: str) -> tuple[int, str, str, str]:
-        """Case ID, public ID, headline and body for an alert about a verified case."""
+    async def prefill(self, actor: Member, case_public_id: str) -> PublicCase:
+        """The verified case an alert is about (the form is filled in from it)."""
         require(actor, Role.COORDINATOR)
-        record = await cases.get_by_public_id(self._db.read, case_public_id.strip().upper())
+        record = await cases.get_by_public_id(self._db.read, normalise_id(case_public_id))
         if record is None or record.status is not Status.VERIFIED:
             raise AlertError(
-                f"There is no verified case {kit.escape(case_public_id[:30])}. Only verified "
-                "cases can be the subject of an alert."
+                say(
+                    "There is no verified case {id}. Only verified cases can be the subject of "
+                    "an alert.",
+                    id=kit.escape(case_public_id[:30]),
+                )
             )
-        country = countries.by_code(record.country)
-        where = country.name if country else record.country
-        headline = (
-            f"{record.violation.label.capitalize()} of a {record.profession.label} in {where}"
-        )
-        return record.id, record.public_id, headline[:150], record.summary[:2000]
+        return PublicCase.of(record)
 
     async def draft(self, actor: Member, draft: AlertDraft, channels: list[ChannelInfo]) -> Preview:
         """Check the audience and save a draft to preview; nothing is sent yet."""
@@ -120,25 +118,29 @@ class Alerts:
             name = kit.escape(channel.name)
             if channel.is_ext_shared and not draft.audience.include_shared:
                 raise AlertError(
-                    f"#{name} is shared with another organisation. Tick “Include channels "
-                    "shared with other organisations” to post there, or remove it.",
+                    say(
+                        "#{name} is shared with another organisation. Tick “Include channels "
+                        "shared with other organisations” to post there, or remove it.",
+                        name=name,
+                    ),
                     field="channels",
                 )
             if channel.is_archived:
-                raise AlertError(f"#{name} is archived.", field="channels")
+                raise AlertError(say("#{name} is archived.", name=name), field="channels")
             if not channel.is_member:
                 raise AlertError(
-                    f"Invite the bot to #{name} first, or remove it.", field="channels"
+                    say("Invite the bot to #{name} first, or remove it.", name=name),
+                    field="channels",
                 )
         await self._refuse_named_victim(draft)
         if draft.audience.case_followers and draft.case_id is None:
             raise AlertError(
-                "Followers of a case need a case: start with `/alert NI-2026-0042`.",
+                say("Followers of a case need a case: start with `/alert NI-2026-0042`."),
                 field="audience",
             )
         if not draft.audience.reaches_people and not channels:
             raise AlertError(
-                "Choose who gets it: all members, countries, regions, followers or channels.",
+                say("Choose who gets it: all members, countries, regions, followers or channels."),
                 field="audience",
             )
         now = self._clock.now()
@@ -170,12 +172,18 @@ class Alerts:
             "action_text": draft.action_text,
             "link": draft.link,
         }
+        for version in draft.translations:  # a translation is held to the same rule
+            for name in ("headline", "body", "action_text"):
+                texts[f"{name}_{version.language}"] = getattr(version, name)
         for field_id, found in naming(record, texts):
             shown = ", ".join(f"“{kit.escape(p)}”" for p in found[:3])
             raise AlertError(
-                f"The reporter asked to withhold the victim's name, and this names them "
-                f"({shown}). Everyone the alert reaches reads it: describe the person without "
-                "their name.",
+                say(
+                    "The reporter asked to withhold the victim's name, and this names them "
+                    "({found}). Everyone the alert reaches reads it: describe the person "
+                    "without their name.",
+                    found=shown,
+                ),
                 field=field_id,
             )
 
@@ -194,9 +202,15 @@ class Alerts:
             case_id=alert.case_id,
         )
         urgent = alert.urgency is Urgency.URGENT
-        now = [uid for uid, pref in people if urgent or pref is AlertPref.ALL]
-        digest = [uid for uid, pref in people if not urgent and pref is AlertPref.DIGEST]
-        return Reach(now=now, digest=digest, muted=len(people) - len(now) - len(digest))
+        now = [uid for uid, pref, _ in people if urgent or pref is AlertPref.ALL]
+        digest = [uid for uid, pref, _ in people if not urgent and pref is AlertPref.DIGEST]
+        languages = {uid: language for uid, pref, language in people}
+        return Reach(
+            now=now,
+            digest=digest,
+            muted=len(people) - len(now) - len(digest),
+            languages={uid: languages[uid] for uid in now},
+        )
 
     # ------------------------------------------------------------------ sending
 
@@ -207,19 +221,32 @@ class Alerts:
         async with self._db.transaction() as tx:
             alert = await alerts.get(tx, alert_id)
             if alert is None or alert.created_by != actor.user_id:
-                raise AlertError("That preview is not yours to send. Start again with `/alert`.")
+                raise AlertError(
+                    say("That preview is not yours to send. Start again with `/alert`.")
+                )
             if alert.state is not AlertState.DRAFT:
-                raise AlertError(f"{alert.public_id} was already sent.")
+                raise AlertError(say("{id} was already sent.", id=alert.public_id))
             reach = await self._reach(tx, alert)
             case_public_id = await self._case_public_id(tx, alert.case_id)
-            message = render.alert_message(alert, case_public_id=case_public_id)
+            # One rendering per language: each reader gets the framing in their language and
+            # the coordinator's translation for it, if any.
+            rendered: dict[str, dict[str, Any]] = {}
+
+            def message_for(lang: Messages) -> dict[str, Any]:
+                if lang.language not in rendered:
+                    rendered[lang.language] = render.alert_message(
+                        alert, case_public_id=case_public_id, lang=lang
+                    )
+                return rendered[lang.language]
+
+            message = message_for(self._catalogue.default)  # for channels
             priority = alert.urgency.priority
             queued = [
                 Outgoing(
                     purpose="alert",
                     target_kind=TargetKind.USER,
                     target_id=uid,
-                    payload=message,
+                    payload=message_for(self._catalogue.get(reach.languages.get(uid))),
                     priority=priority,
                     ref_kind="alert",
                     ref_id=alert.id,
@@ -301,14 +328,16 @@ class Alerts:
     async def respond(self, member: Member, alert_id: int, response: Response) -> Alert:
         alert = await alerts.get(self._db.read, alert_id)
         if alert is None or alert.state is AlertState.DRAFT:
-            raise AlertError("That is only a preview: the buttons work once the alert is sent.")
+            raise AlertError(
+                say("That is only a preview: the buttons work once the alert is sent.")
+            )
         if alert.state is AlertState.RECALLED:
-            raise AlertError("This alert was withdrawn, so there is nothing to do. Thank you.")
+            raise AlertError(say("This alert was withdrawn, so there is nothing to do. Thank you."))
         if not alert.audience.channels and not await alerts.reached(
             self._db.read, alert_id=alert_id, user_id=member.user_id
         ):
             # Answers count in the coordinators' tally: only from people the alert reached.
-            raise AlertError("That button is not valid.")
+            raise AlertError(say("That button is not valid."))
         async with self._db.transaction() as tx:
             await alerts.record_response(
                 tx,
@@ -325,8 +354,10 @@ class Alerts:
         alert = await alerts.get_by_public_id(self._db.read, public_id.strip())
         if alert is None or alert.state is AlertState.DRAFT:
             raise AlertError(
-                f"There is no alert {kit.escape(public_id[:30])}. "
-                "See the recent ones with `/alert status`."
+                say(
+                    "There is no alert {id}. See the recent ones with `/alert status`.",
+                    id=kit.escape(public_id[:30]),
+                )
             )
         return alert
 
@@ -364,7 +395,7 @@ class Alerts:
         now = self._clock.now()
         async with self._db.transaction() as tx:
             if not await alerts.mark_recalled(tx, alert_id=alert.id, by=actor.user_id, now=now):
-                raise AlertError(f"{alert.public_id} was already withdrawn.")
+                raise AlertError(say("{id} was already withdrawn.", id=alert.public_id))
             queued, in_flight = await outbox.cancel_unsent(
                 tx, ref_kind="alert", ref_id=alert.id, note=RECALLED
             )
@@ -399,6 +430,22 @@ class Alerts:
         return None
 
     async def _withdraw(self, tx: Conn, copies: list[Delivery], now: datetime) -> None:
+        """Each delivered copy becomes a withdrawn note in its reader's language."""
+        readers: dict[str, str | None] = {}
+        people = [d.target_id for d in copies if d.target_kind is TargetKind.USER]
+        for start in range(0, len(people), 500):
+            found = await members.get_many(tx, people[start : start + 500])
+            readers.update({uid: m.language for uid, m in found.items()})
+        notes = {
+            code: render.withdrawn(self._catalogue.get(code)) for code in self._catalogue.languages
+        }
+        default = render.withdrawn(self._catalogue.default)
+
+        def note(d: Delivery) -> dict[str, Any]:
+            if d.target_kind is not TargetKind.USER:
+                return default
+            return notes[self._catalogue.get(readers.get(d.target_id)).language]
+
         await outbox.enqueue(
             tx,
             [
@@ -408,7 +455,7 @@ class Alerts:
                     target_id=d.target_id,
                     operation=Operation.UPDATE,
                     edits_id=d.id,
-                    payload=render.WITHDRAWN,
+                    payload=note(d),
                     priority=30,
                     ref_kind="alert-recall",
                     ref_id=d.ref_id,

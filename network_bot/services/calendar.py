@@ -12,7 +12,7 @@ from typing import Any
 from network_bot.blocks import calendar as render
 from network_bot.blocks import campaign as campaign_render
 from network_bot.clock import Clock
-from network_bot.i18n import Catalogue
+from network_bot.i18n import Catalogue, Text, say
 from network_bot.roles import Role
 from network_bot.services.campaign import Campaign
 from network_bot.services.charting import Charts
@@ -23,9 +23,9 @@ from network_bot.store.outbox import Outgoing, TargetKind
 from network_bot.vocabulary import Violation
 
 # The days the whole campaign works towards, and how many days ahead coordinators get a digest.
-CAMPAIGN_DAYS: tuple[tuple[int, int, str], ...] = (
-    (11, 2, "the International Day to End Impunity for Crimes against Journalists"),
-    (11, 23, "the anniversary of the Ampatuan (Maguindanao) massacre of 2009"),
+CAMPAIGN_DAYS: tuple[tuple[int, int, Text], ...] = (
+    (11, 2, say("the International Day to End Impunity for Crimes against Journalists")),
+    (11, 23, say("the anniversary of the Ampatuan (Maguindanao) massacre of 2009")),
 )
 DIGEST_DAYS_AHEAD = 7
 ANNIVERSARY_VIOLATIONS = (Violation.KILLING, Violation.ENFORCED_DISAPPEARANCE, Violation.ABDUCTION)
@@ -93,7 +93,7 @@ class Calendar:
             purpose="calendar",
         )
 
-    async def _campaign_digest(self, target: date, name: str) -> int:
+    async def _campaign_digest(self, target: date, name: Text) -> int:
         unresolved = await cases.unresolved_killings(self._db.read)
         lead, tail = await self._campaign_blocks(target)
         message = render.campaign_digest(
@@ -129,12 +129,14 @@ class Calendar:
         the chart's buttons last."""
         if self._campaign is None:
             return [], []
-        lead = campaign_render.digest_lead(await self._campaign.emblematic())
+        lead = campaign_render.digest_lead(await self._campaign.emblematic(), lang=self._lang)
         tail = []
         if (target.month, target.day) == (11, 2):
-            tail += campaign_render.unanswered_section(await self._campaign.rollup())
+            tail += campaign_render.unanswered_section(
+                await self._campaign.rollup(), lang=self._lang
+            )
         if self._charts is not None:
-            tail.append(campaign_render.chart_buttons(country=None, since=None))
+            tail.append(campaign_render.chart_buttons(country=None, since=None, lang=self._lang))
         return lead, tail
 
     async def _queue(

@@ -17,7 +17,7 @@ from network_bot.data import countries
 from network_bot.names import named_parts
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
-from network_bot.services.cases import NOT_FOUND, normalise_id
+from network_bot.services.cases import normalise_id
 from network_bot.store import audit, cases
 from network_bot.store import campaign as store
 from network_bot.store.audit import Outcome
@@ -25,6 +25,7 @@ from network_bot.store.campaign import CountryDebt, StateAnswer, UnescoEntry
 from network_bot.store.cases import CaseRecord, PublicCase
 from network_bot.store.db import Conn, Database
 from network_bot.store.members import Member
+from network_bot.visibility import not_found
 from network_bot.vocabulary import Status, Violation
 
 FIRST_CYCLE = 2008  # the Director-General's first report on the safety of journalists
@@ -237,7 +238,7 @@ class Campaign:
     async def _verified(self, conn: Conn, public_id: str, *, what: str) -> CaseRecord:
         record = await cases.get_by_public_id(conn, public_id)
         if record is None:
-            raise CampaignError(NOT_FOUND.format(id=kit.escape(public_id[:30])))
+            raise CampaignError(not_found(public_id))
         if record.status is not Status.VERIFIED:
             raise CampaignError(
                 f"*{record.public_id}* is not verified yet: only verified cases can {what}."

@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from network_bot.bidi import strip_controls
 from network_bot.blocks import cases as render
 from network_bot.blocks import kit
 from network_bot.clock import Clock
+from network_bot.i18n import Catalogue, Text, say
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
 from network_bot.services.similarity import Likeness, similar_to
@@ -24,11 +26,10 @@ from network_bot.store.cases import CaseRecord, NewCase, PublicCase, SearchQuery
 from network_bot.store.db import Conn, Database
 from network_bot.store.members import Member
 from network_bot.store.outbox import Operation, Outgoing, TargetKind
-from network_bot.visibility import can_see, visible_or_refuse
+from network_bot.visibility import can_see, not_found, visible_or_refuse
 from network_bot.vocabulary import Status, Urgency, Violation
 
 CASE_ID = re.compile(r"^[A-Z]{1,6}-\d{4}-\d{4,}$")
-NOT_FOUND = "I can't find a case {id} that you can see. Check the ID, or search with `/cases`."
 
 
 class CaseError(Refusal):
@@ -62,17 +63,25 @@ class Page:
 
 
 def normalise_id(text: str) -> str:
-    return text.strip().upper()
+    """A case ID as typed or pasted (bidi marks copied out of right-to-left text dropped)."""
+    return strip_controls(text).strip().upper()
 
 
 class Cases:
     def __init__(
-        self, *, db: Database, clock: Clock, prefix: str, review_channel: str | None
+        self,
+        *,
+        db: Database,
+        clock: Clock,
+        prefix: str,
+        review_channel: str | None,
+        catalogue: Catalogue,
     ) -> None:
         self._db = db
         self._clock = clock
         self._prefix = prefix
         self._review_channel = review_channel
+        self._catalogue = catalogue  # a queued message is said in its reader's language
 
     # ------------------------------------------------------------------ reporting
 
@@ -105,13 +114,21 @@ class Cases:
 
     async def _queue_review(self, tx: Conn, record: CaseRecord, similar: list[Likeness]) -> None:
         public = PublicCase.of(record)
-        card = render.review_card(
-            public,
-            reporter_anonymous=record.reporter_anonymous,
-            similar=[(PublicCase.of(like.case), like.reasons) for like in similar],
-        )
+        looks_like = [(PublicCase.of(like.case), like.reasons) for like in similar]
+
+        def card(language: str | None) -> dict[str, object]:
+            return render.review_card(
+                public,
+                reporter_anonymous=record.reporter_anonymous,
+                similar=looks_like,
+                lang=self._catalogue.get(language) if language else self._catalogue.default,
+            )
+
         priority = record.urgency.priority
         coordinators = await self._coordinator_ids(tx)
+        languages = {
+            uid: m.language for uid, m in (await members.get_many(tx, coordinators)).items()
+        }
         queued = []
         if self._review_channel:
             queued.append(
@@ -119,7 +136,7 @@ class Cases:
                     purpose="review",
                     target_kind=TargetKind.CHANNEL,
                     target_id=self._review_channel,
-                    payload=card,
+                    payload=card(None),
                     priority=priority,
                     ref_kind="case",
                     ref_id=record.id,
@@ -132,7 +149,7 @@ class Cases:
                     purpose="review",
                     target_kind=TargetKind.USER,
                     target_id=uid,
-                    payload=card,
+                    payload=card(languages.get(uid) or "en"),
                     priority=priority,
                     ref_kind="case",
                     ref_id=record.id,
@@ -146,7 +163,7 @@ class Cases:
                     purpose="urgent",
                     target_kind=TargetKind.USER,
                     target_id=uid,
-                    payload=render.urgent_dm(public),
+                    payload=render.urgent_dm(public, lang=self._catalogue.get(languages.get(uid))),
                     priority=priority + 10,
                     ref_kind="case",
                     ref_id=record.id,
@@ -165,31 +182,39 @@ class Cases:
     async def verify(self, actor: Member, public_id: str) -> CaseRecord:
         require(actor, Role.COORDINATOR)
         record = await cases.get_by_public_id(self._db.read, normalise_id(public_id))
-        warning = verify_warning(record) if record is not None else None
+        warning = verify_warning(record, public_id=record.public_id) if record is not None else None
         if warning is not None:
-            raise CaseError(warning.replace("`/case ID", f"`/case {normalise_id(public_id)}"))
+            raise CaseError(warning)
         return await self._decide(
             actor,
             public_id,
             status=Status.VERIFIED,
             reason="",
-            outcome=f":white_check_mark: Verified by {kit.mention(actor.user_id)}",
-            tell_reporter="your report was verified and is now visible to the network. Thank you.",
+            outcome=say(":white_check_mark: Verified by {who}", who=kit.mention(actor.user_id)),
+            tell_reporter=say(
+                "your report was verified and is now visible to the network. Thank you."
+            ),
         )
 
     async def reject(self, actor: Member, public_id: str, reason: str) -> CaseRecord:
         require(actor, Role.COORDINATOR)
         reason = reason.strip()
         if not reason:
-            raise CaseError("Please give a reason: the reporter will be told it.")
+            raise CaseError(say("Please give a reason: the reporter will be told it."))
         return await self._decide(
             actor,
             public_id,
             status=Status.REJECTED,
             reason=reason,
-            outcome=f":x: Rejected by {kit.mention(actor.user_id)}: {kit.safe(reason, 500)}",
-            tell_reporter="your report was not accepted. The coordinator's reason: "
-            + kit.safe(reason, 500),
+            outcome=say(
+                ":x: Rejected by {who}: {reason}",
+                who=kit.mention(actor.user_id),
+                reason=kit.safe(reason, 500),
+            ),
+            tell_reporter=say(
+                "your report was not accepted. The coordinator's reason: {reason}",
+                reason=kit.safe(reason, 500),
+            ),
         )
 
     async def mark_duplicate(self, actor: Member, public_id: str, original_id: str) -> CaseRecord:
@@ -197,34 +222,39 @@ class Cases:
         original_id = normalise_id(original_id)
         if not CASE_ID.match(original_id):
             raise CaseError(
-                f"`{kit.escape(original_id[:30])}` is not a case ID. "
-                "Case IDs look like NI-2026-0042."
+                say(
+                    "`{text}` is not a case ID. Case IDs look like NI-2026-0042.",
+                    text=kit.escape(original_id[:30]),
+                )
             )
         if original_id == normalise_id(public_id):
-            raise CaseError("A case can't be a duplicate of itself.")
+            raise CaseError(say("A case can't be a duplicate of itself."))
         original = await cases.get_by_public_id(self._db.read, original_id)
         if original is None or original.status in (Status.REJECTED, Status.DUPLICATE):
-            raise CaseError(f"There is no open case {original_id} to merge into.")
+            raise CaseError(say("There is no open case {id} to merge into.", id=original_id))
         return await self._decide(
             actor,
             public_id,
             status=Status.DUPLICATE,
             reason=f"duplicate of {original_id}",
             duplicate_of=original.id,
-            outcome=f":link: Merged into *{original_id}* by {kit.mention(actor.user_id)}",
+            outcome=say(
+                ":link: Merged into *{id}* by {who}", id=original_id, who=kit.mention(actor.user_id)
+            ),
             tell_reporter=await self._merge_notice(public_id, original),
         )
 
-    async def _merge_notice(self, public_id: str, original: CaseRecord) -> str:
+    async def _merge_notice(self, public_id: str, original: CaseRecord) -> Text:
         """What the reporter of a merged report hears: the case's ID only if they may see it."""
         merged = await cases.get_by_public_id(self._db.read, normalise_id(public_id))
         reporter = await members.get(self._db.read, merged.reporter_id) if merged else None
         if reporter is not None and can_see(reporter, original):
-            return (
-                f"your report describes a case already on record, *{original.public_id}*; "
-                "it was merged into it. Thank you."
+            return say(
+                "your report describes a case already on record, *{id}*; it was merged into "
+                "it. Thank you.",
+                id=original.public_id,
             )
-        return (
+        return say(
             "your report describes events the network already has on record, so it was "
             "combined with that record; coordinators keep it under review. Thank you."
         )
@@ -236,8 +266,8 @@ class Cases:
         *,
         status: Status,
         reason: str,
-        outcome: str,
-        tell_reporter: str,
+        outcome: Text,
+        tell_reporter: Text,
         duplicate_of: int | None = None,
     ) -> CaseRecord:
         require(actor, Role.COORDINATOR)
@@ -246,7 +276,7 @@ class Cases:
         async with self._db.transaction() as tx:
             record = await cases.get_by_public_id(tx, public_id)
             if record is None:
-                raise CaseError(NOT_FOUND.format(id=kit.escape(public_id[:30])))
+                raise CaseError(not_found(public_id))
             changed = await cases.set_status(
                 tx,
                 case_id=record.id,
@@ -262,12 +292,17 @@ class Cases:
             updated = await cases.get(tx, record.id)
             assert updated is not None
             public = PublicCase.of(updated)
+            reporter = await members.get(tx, updated.reporter_id)
             queued = [
                 Outgoing(
                     purpose="review-outcome",
                     target_kind=TargetKind.USER,
                     target_id=updated.reporter_id,
-                    payload=render.reporter_notice(public_id, tell_reporter),
+                    payload=render.reporter_notice(
+                        public_id,
+                        tell_reporter,
+                        lang=self._catalogue.get(reporter.language if reporter else None),
+                    ),
                     ref_kind="case",
                     ref_id=updated.id,
                     dedupe_key=f"decision:{updated.id}",
@@ -282,7 +317,9 @@ class Cases:
                         target_id=self._review_channel,
                         operation=Operation.UPDATE,
                         edits_id=card_id,
-                        payload=render.review_outcome(public, outcome=outcome),
+                        payload=render.review_outcome(
+                            public, outcome=outcome, lang=self._catalogue.default
+                        ),
                         ref_kind="case",
                         ref_id=updated.id,
                         dedupe_key=f"review-card:{updated.id}",
@@ -308,7 +345,7 @@ class Cases:
         async with self._db.transaction() as tx:
             record = await cases.get_by_public_id(tx, public_id)
             if record is None:
-                raise CaseError(NOT_FOUND.format(id=kit.escape(public_id[:30])))
+                raise CaseError(not_found(public_id))
             if not await cases.set_status(
                 tx,
                 case_id=record.id,
@@ -337,6 +374,7 @@ class Cases:
                                 reporter_anonymous=claimed.reporter_anonymous,
                                 similar=[],
                                 reviewer=actor.user_id,
+                                lang=self._catalogue.default,
                             ),
                             ref_kind="case",
                             ref_id=record.id,
@@ -359,7 +397,7 @@ class Cases:
         """The case, if it still waits for a decision; else say who decided it."""
         record = await cases.get_by_public_id(self._db.read, normalise_id(public_id))
         if record is None:
-            raise CaseError(NOT_FOUND.format(id=kit.escape(public_id[:30])))
+            raise CaseError(not_found(public_id))
         if not record.status.is_open:
             raise CaseError(already_decided(record))
         return record
@@ -410,8 +448,10 @@ class Cases:
         coordinator = viewer.role.allows(Role.COORDINATOR)
         if statuses and statuses != (Status.VERIFIED,) and not coordinator and not mine:
             raise CaseError(
-                "Only coordinators can search reports that are not verified yet. "
-                "Add `mine` to see your own reports."
+                say(
+                    "Only coordinators can search reports that are not verified yet. "
+                    "Add `mine` to see your own reports."
+                )
             )
         everything = tuple(Status) if mine else (Status.VERIFIED,)
         wanted = statuses or everything
@@ -434,15 +474,28 @@ class Cases:
         return self._clock.now().date()
 
 
-def already_decided(record: CaseRecord) -> str:
-    who = kit.mention(record.reviewed_by) if record.reviewed_by else "a coordinator"
+def already_decided(record: CaseRecord) -> Text:
+    who: Text | str = (
+        kit.mention(record.reviewed_by) if record.reviewed_by else say("a coordinator")
+    )
     if record.status is Status.UNDER_REVIEW:
-        return (
-            f"*{record.public_id}* is already being reviewed by {who}. Nothing was changed; "
-            "you can still verify, reject or merge it."
+        return say(
+            "*{id}* is already being reviewed by {who}. Nothing was changed; you can still "
+            "verify, reject or merge it.",
+            id=record.public_id,
+            who=who,
         )
-    when = record.reviewed_at.strftime("%Y-%m-%d %H:%M UTC") if record.reviewed_at else "earlier"
-    return (
-        f"*{record.public_id}* was already marked *{record.status.label}* by {who} "
-        f"({when}). Nothing was changed."
+    if record.reviewed_at is None:
+        return say(
+            "*{id}* was already marked *{status}* by {who}. Nothing was changed.",
+            id=record.public_id,
+            status=record.status,
+            who=who,
+        )
+    return say(
+        "*{id}* was already marked *{status}* by {who} ({when} UTC). Nothing was changed.",
+        id=record.public_id,
+        status=record.status,
+        who=who,
+        when=record.reviewed_at.strftime("%Y-%m-%d %H:%M"),
     )

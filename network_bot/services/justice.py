@@ -6,6 +6,7 @@ conviction reported before the charges were), but only by confirming the skip wi
 
 from __future__ import annotations
 
+from network_bot.i18n import Text, say
 from network_bot.vocabulary import Stage
 
 NEXT: dict[Stage, frozenset[Stage]] = {
@@ -29,24 +30,37 @@ NEXT: dict[Stage, frozenset[Stage]] = {
 
 
 class TransitionError(ValueError):
-    """The step cannot be recorded as asked; the message says what would make it valid."""
+    """The step cannot be recorded as asked; ``text`` says what would make it valid."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text
 
 
 def check(current: Stage, wanted: Stage, *, skip_reason: str) -> bool:
     """True if ``wanted`` is a skip (allowed because a reason was given); raise if invalid."""
     if wanted is current:
-        raise TransitionError(f"The case is already at “{current.label}”.")
+        raise TransitionError(say("The case is already at “{stage}”.", stage=current))
     if wanted in NEXT[current]:
         return False
     if len(skip_reason.strip()) < 5:
-        allowed = ", ".join(sorted(s.label for s in NEXT[current]))
-        normally = (
-            f"the next step is normally one of: {allowed}"
-            if allowed
-            else "the process has ended (an appeal or a reopening is the exception)"
-        )
+        allowed = tuple(sorted(NEXT[current], key=lambda s: s.label))
+        if not allowed:
+            raise TransitionError(
+                say(
+                    "From “{current}” the process has ended (an appeal or a reopening is the "
+                    "exception). To record “{wanted}” anyway, give the reason for the skip.",
+                    current=current,
+                    wanted=wanted,
+                )
+            )
         raise TransitionError(
-            f"From “{current.label}” {normally}. To record “{wanted.label}” anyway, give the "
-            "reason for the skip."
+            say(
+                "From “{current}” the next step is normally one of: {allowed}. To record "
+                "“{wanted}” anyway, give the reason for the skip.",
+                current=current,
+                allowed=allowed,
+                wanted=wanted,
+            )
         )
     return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from network_bot.i18n import Text, say, say_n
 from network_bot.names import fold, name_parts
 from network_bot.store import cases
 from network_bot.store.cases import CaseRecord, NewCase
@@ -65,7 +66,7 @@ _COMMON = frozenset(
 @dataclass(frozen=True, kw_only=True)
 class Likeness:
     case: CaseRecord
-    reasons: tuple[str, ...]
+    reasons: tuple[Text, ...]  # said in the reader's language by the renderer
 
 
 def _words(text: str) -> set[str]:
@@ -80,21 +81,28 @@ def _shared_name(new: NewCase, other: CaseRecord) -> bool:
 
 def likeness(new: NewCase, other: CaseRecord) -> Likeness | None:
     """Why ``other`` may be the same case as ``new``; None when the overlap is not real."""
-    reasons: list[str] = []
-    if _shared_name(new, other):
-        reasons.append("the same victim name")
+    reasons: list[Text] = []
+    same_name = _shared_name(new, other)
+    if same_name:
+        reasons.append(say("the same victim name"))
     close = abs((other.incident_date - new.incident_date).days) <= DATE_WINDOW_DAYS
     if close:
-        reasons.append("dates within a week")
-    backing = []
+        reasons.append(say("dates within a week"))
+    backing: list[Text] = []
     if other.violation is new.violation:
-        backing.append(f"the same violation ({new.violation.label})")
+        backing.append(say("the same violation ({violation})", violation=new.violation))
     if new.place and other.place and fold(new.place) == fold(other.place):
-        backing.append("the same place")
+        backing.append(say("the same place"))
     shared = _words(new.summary) & _words(other.summary)
     if len(shared) >= MIN_SHARED_WORDS:
-        backing.append(f"{len(shared)} words of the summary in common")
-    if "the same victim name" not in reasons and not (close and backing):
+        backing.append(
+            say_n(
+                "{n} word of the summary in common",
+                "{n} words of the summary in common",
+                len(shared),
+            )
+        )
+    if not same_name and not (close and backing):
         return None
     return Likeness(case=other, reasons=(*reasons, *backing))
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from network_bot.bidi import strip_controls
 from network_bot.blocks import kit
 from network_bot.blocks import updates as render
 from network_bot.clock import Clock
-from network_bot.i18n import Catalogue, Messages
+from network_bot.i18n import Catalogue, Messages, Text, say
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
 from network_bot.services import justice
@@ -63,7 +64,9 @@ class Timeline:
         self._batch_window = batch_window
 
     async def case_for(self, member: Member, public_id: str) -> CaseRecord:
-        record = await cases.get_by_public_id(self._db.read, public_id.strip().upper())
+        record = await cases.get_by_public_id(
+            self._db.read, strip_controls(public_id).strip().upper()
+        )
         return visible_or_refuse(member, record, public_id)
 
     async def submit(self, actor: Member, public_id: str, wanted: UpdateInput) -> CaseUpdate:
@@ -72,12 +75,12 @@ class Timeline:
         refuse_named_in_update(record, body=wanted.body, source_url=wanted.source_url)
         coordinator = actor.role.allows(Role.COORDINATOR)
         if wanted.happened_on < record.incident_date:
-            raise TimelineError("The date is before the incident itself.")
+            raise TimelineError(say("The date is before the incident itself."))
         if wanted.stage is not None:
             try:
                 justice.check(record.justice_stage, wanted.stage, skip_reason=wanted.skip_reason)
             except justice.TransitionError as error:
-                raise TimelineError(str(error)) from None
+                raise TimelineError(error.text) from None
         now = self._clock.now()
         state = UpdateState.APPROVED if coordinator else UpdateState.PROPOSED
         async with self._db.transaction() as tx:
@@ -132,12 +135,25 @@ class Timeline:
         )
 
     async def _queue_proposal(self, tx: Conn, record: CaseRecord, update: CaseUpdate) -> None:
-        card = render.proposal_card(PublicCase.of(record), update)
+        public = PublicCase.of(record)
         if self._review_channel:
-            targets = [(TargetKind.CHANNEL, self._review_channel)]
+            card = render.proposal_card(public, update, lang=self._catalogue.default)
+            targets = [(TargetKind.CHANNEL, self._review_channel, card)]
         else:
             ids = await members.ids_with_role(tx, Role.COORDINATOR)
-            targets = [(TargetKind.USER, uid) for uid in ids]
+            people = await members.get_many(tx, ids)
+            targets = [
+                (
+                    TargetKind.USER,
+                    uid,
+                    render.proposal_card(
+                        public,
+                        update,
+                        lang=self._catalogue.get(people[uid].language if uid in people else None),
+                    ),
+                )
+                for uid in ids
+            ]
         await outbox.enqueue(
             tx,
             [
@@ -150,7 +166,7 @@ class Timeline:
                     ref_id=update.id,
                     dedupe_key=f"update-review:{update.id}:{target}",
                 )
-                for kind, target in targets
+                for kind, target, card in targets
             ],
             now=self._clock.now(),
         )
@@ -162,21 +178,29 @@ class Timeline:
         async with self._db.transaction() as tx:
             update = await updates.get(tx, update_id)
             if update is None:
-                raise TimelineError("That proposal no longer exists.")
+                raise TimelineError(say("That proposal no longer exists."))
             record = await cases.get(tx, update.case_id)
             assert record is not None
             if update.state is not UpdateState.PROPOSED:
-                who = kit.mention(update.reviewed_by) if update.reviewed_by else "a coordinator"
+                who: Text | str = (
+                    kit.mention(update.reviewed_by) if update.reviewed_by else say("a coordinator")
+                )
                 raise TimelineError(
-                    f"That update was already {update.state.value} by {who}. Nothing was changed."
+                    say("That update was already approved by {who}. Nothing was changed.", who=who)
+                    if update.state is UpdateState.APPROVED
+                    else say(
+                        "That update was already rejected by {who}. Nothing was changed.", who=who
+                    )
                 )
             if approve:
                 try:
                     refuse_named_in_update(record, body=update.body, source_url=update.source_url)
                 except Refusal:
                     raise TimelineError(
-                        "This proposal names the victim, whose name is withheld, so it can't "
-                        "be approved. Reject it, and record the news without the name."
+                        say(
+                            "This proposal names the victim, whose name is withheld, so it can't "
+                            "be approved. Reject it, and record the news without the name."
+                        )
                     ) from None
             if approve and update.stage_to is not None:
                 try:
@@ -185,7 +209,10 @@ class Timeline:
                     )
                 except justice.TransitionError as error:
                     raise TimelineError(
-                        f"The case has moved on since this was proposed: {error}"
+                        say(
+                            "The case has moved on since this was proposed: {why}",
+                            why=error.text,
+                        )
                     ) from None
             state = UpdateState.APPROVED if approve else UpdateState.REJECTED
             await updates.decide(
@@ -200,7 +227,12 @@ class Timeline:
             assert decided is not None
             if approve:
                 await self._apply(tx, record, decided)
-            outcome = f"{'Approved' if approve else 'Not approved'} by {kit.mention(actor.user_id)}"
+            who = kit.mention(actor.user_id)
+            outcome = (
+                say("Approved by {who}", who=who)
+                if approve
+                else say("Not approved by {who}", who=who)
+            )
             public = PublicCase.of(record)
             await self._close_proposal_cards(tx, public, decided, outcome)
             await outbox.enqueue(
@@ -211,7 +243,10 @@ class Timeline:
                         target_kind=TargetKind.USER,
                         target_id=update.author_id,
                         payload=render.proposal_decided(
-                            record.public_id, decided, approved=approve
+                            record.public_id,
+                            decided,
+                            approved=approve,
+                            lang=self._catalogue.get(await self._language_of(tx, update.author_id)),
                         ),
                         ref_kind="update",
                         ref_id=update_id,
@@ -231,9 +266,18 @@ class Timeline:
         return decided
 
     async def _close_proposal_cards(
-        self, tx: Conn, case: PublicCase, update: CaseUpdate, outcome: str
+        self, tx: Conn, case: PublicCase, update: CaseUpdate, outcome: Text
     ) -> None:
         cards = await outbox.for_ref(tx, ref_kind="update", ref_id=update.id)
+        readers = await members.get_many(
+            tx, [c.target_id for c in cards if c.target_kind is TargetKind.USER]
+        )
+
+        def lang_for(kind: TargetKind, target: str) -> Messages:
+            if kind is TargetKind.CHANNEL or target not in readers:
+                return self._catalogue.default
+            return self._catalogue.get(readers[target].language)
+
         await outbox.enqueue(
             tx,
             [
@@ -243,7 +287,12 @@ class Timeline:
                     target_id=card.target_id,
                     operation=Operation.UPDATE,
                     edits_id=card.id,
-                    payload=render.proposal_outcome(case, update, outcome=outcome),
+                    payload=render.proposal_outcome(
+                        case,
+                        update,
+                        outcome=outcome,
+                        lang=lang_for(card.target_kind, card.target_id),
+                    ),
                     ref_kind="update-card",
                     ref_id=update.id,
                     dedupe_key=f"update-review-done:{card.id}",
@@ -261,7 +310,7 @@ class Timeline:
             if not await updates.edit(
                 tx, update_id=update_id, body=body, source_url=source_url, now=self._clock.now()
             ):
-                raise TimelineError("That update no longer exists.")
+                raise TimelineError(say("That update no longer exists."))
             await audit.record(
                 tx,
                 at=self._clock.now(),
@@ -270,6 +319,10 @@ class Timeline:
                 target=str(update_id),
                 outcome=Outcome.CHANGED,
             )
+
+    async def _language_of(self, tx: Conn, user_id: str) -> str | None:
+        member = await members.get(tx, user_id)
+        return member.language if member else None
 
     async def latest(self, case_id: int, *, limit: int = 5) -> list[CaseUpdate]:
         return await updates.for_case(self._db.read, case_id, limit=limit)

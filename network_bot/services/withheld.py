@@ -11,11 +11,39 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from network_bot.blocks import kit
+from network_bot.i18n import Text, say
 from network_bot.names import named_parts
 from network_bot.refusal import Refusal
 from network_bot.store.cases import NewCase
 
-FIELD_LABELS = {"summary": "summary", "place": "place", "sources": "sources"}
+# One whole sentence per field: translations agree the noun with the rest of the sentence.
+NAMED_IN_REPORT = {
+    "summary": say(
+        "You asked to withhold the victim's name, but the summary contains it ({found}). "
+        "Members will read the summary: describe the person without their name (for example "
+        "“a blogger”), or untick “withhold”."
+    ),
+    "place": say(
+        "You asked to withhold the victim's name, but the place contains it ({found}). Members "
+        "will read the place: describe it without their name, or untick “withhold”."
+    ),
+    "sources": say(
+        "You asked to withhold the victim's name, but the source links contain it ({found}). "
+        "Members will read the sources: leave out the links that name them, or untick "
+        "“withhold”."
+    ),
+}
+NAMED_IN_UPDATE = {
+    "body": say(
+        "The reporter asked to withhold the victim's name, but the update contains it "
+        "({found}). Followers read every update: describe the person without their name (for "
+        "example “the blogger”)."
+    ),
+    "source_url": say(
+        "The reporter asked to withhold the victim's name, but the link contains it ({found}). "
+        "Followers read every update: leave the link out."
+    ),
+}
 
 
 def naming_fields(case: NewCase) -> Iterable[tuple[str, list[str]]]:
@@ -34,31 +62,30 @@ def naming(case: NewCase, texts: dict[str, str]) -> Iterable[tuple[str, list[str
             yield field, found
 
 
+def _found(parts: list[str]) -> str:
+    return ", ".join(f"“{kit.escape(p)}”" for p in parts[:3])
+
+
+def _filled(template: Text, found: list[str]) -> Text:
+    return say(template.message, found=_found(found))
+
+
 def refuse_named_victim(case: NewCase) -> None:
     """Refuse a report that withholds the victim's name but writes it elsewhere."""
     for field, found in naming_fields(case):
-        shown = ", ".join(f"“{kit.escape(p)}”" for p in found[:3])
-        raise Refusal(
-            f"You asked to withhold the victim's name, but the {FIELD_LABELS[field]} contains "
-            f"it ({shown}). Members will read the {FIELD_LABELS[field]}: describe the person "
-            "without their name (for example “a blogger”), or untick “withhold”.",
-            field=field,
-        )
+        raise Refusal(_filled(NAMED_IN_REPORT[field], found), field=field)
 
 
-def verify_warning(case: NewCase) -> str | None:
+def verify_warning(case: NewCase, *, public_id: str) -> Text | None:
     """Why a coordinator must not verify ``case`` as it stands, if its text names the victim."""
-    fields = [field for field, _ in naming_fields(case)]
-    if not fields:
+    if not any(True for _ in naming_fields(case)):
         return None
-    return (
-        f"The victim's name is withheld, but the {' and '.join(fields)} still name them. "
+    return say(
+        "The victim's name is withheld, but the case's broadcastable text still names them. "
         "Verifying would show the name to every member. Redact the name first "
-        '(`/case ID redact "reason"`), then verify.'
+        '(`/case {id} redact "reason"`), then verify.',
+        id=public_id,
     )
-
-
-UPDATE_LABELS = {"body": "update", "source_url": "link"}
 
 
 def refuse_named_in_update(case: NewCase, *, body: str, source_url: str) -> None:
@@ -68,10 +95,4 @@ def refuse_named_in_update(case: NewCase, *, body: str, source_url: str) -> None
     report form's rule; the refusal names the field (``body`` or ``source_url``).
     """
     for field, found in naming(case, {"body": body, "source_url": source_url}):
-        shown = ", ".join(f"“{kit.escape(p)}”" for p in found[:3])
-        raise Refusal(
-            f"The reporter asked to withhold the victim's name, but the {UPDATE_LABELS[field]} "
-            f"contains it ({shown}). Followers read every update: describe the person without "
-            "their name (for example “the blogger”), or leave the link out.",
-            field=field,
-        )
+        raise Refusal(_filled(NAMED_IN_UPDATE[field], found), field=field)

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,6 +56,17 @@ class Audience(BaseModel):
         )
 
 
+class AlertTranslation(BaseModel):
+    """The coordinator's own version of an alert's words in one language."""
+
+    model_config = ConfigDict(frozen=True)
+
+    language: str = Field(pattern=r"^[a-z]{2,3}$")
+    headline: str = Field(min_length=3, max_length=150)
+    body: str = Field(min_length=10, max_length=2000)
+    action_text: str = Field(default="", max_length=500)
+
+
 class AlertDraft(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -68,6 +80,21 @@ class AlertDraft(BaseModel):
     deadline: date | None = None
     urgency: Urgency = Urgency.ROUTINE
     audience: Audience
+    translations: tuple[AlertTranslation, ...] = ()
+
+    def in_language(self, language: str) -> Self:
+        """The alert as a reader of ``language`` gets it: the coordinator's translation when
+        there is one, else the words as written."""
+        for version in self.translations:
+            if version.language == language:
+                return self.model_copy(
+                    update={
+                        "headline": version.headline,
+                        "body": version.body,
+                        "action_text": version.action_text or self.action_text,
+                    }
+                )
+        return self
 
 
 class Alert(AlertDraft):
@@ -92,7 +119,48 @@ def _alert(row: sqlite3.Row) -> Alert:
     return Alert.model_validate(data)
 
 
+async def _with_translations(conn: Conn, found: list[Alert]) -> list[Alert]:
+    """The alerts with their coordinators' translations (one query for all of them)."""
+    if not found:
+        return found
+    marks = ",".join("?" for _ in found)
+    rows = await conn.fetch_all(
+        "SELECT alert_id, language, headline, body, action_text FROM alert_translations "
+        f"WHERE alert_id IN ({marks}) ORDER BY alert_id, language",
+        tuple(a.id for a in found),
+    )
+    versions: dict[int, list[AlertTranslation]] = {}
+    for row in rows:
+        versions.setdefault(int(row["alert_id"]), []).append(
+            AlertTranslation(
+                language=row["language"],
+                headline=row["headline"],
+                body=row["body"],
+                action_text=row["action_text"],
+            )
+        )
+    return [
+        a.model_copy(update={"translations": tuple(versions[a.id])}) if a.id in versions else a
+        for a in found
+    ]
+
+
+async def _one(conn: Conn, row: sqlite3.Row | None) -> Alert | None:
+    return None if row is None else (await _with_translations(conn, [_alert(row)]))[0]
+
+
 async def insert_draft(conn: Conn, draft: AlertDraft, *, public_id: str, now: datetime) -> int:
+    alert_id = await _insert(conn, draft, public_id=public_id, now=now)
+    for version in draft.translations:
+        await conn.execute(
+            "INSERT INTO alert_translations (alert_id, language, headline, body, action_text) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (alert_id, version.language, version.headline, version.body, version.action_text),
+        )
+    return alert_id
+
+
+async def _insert(conn: Conn, draft: AlertDraft, *, public_id: str, now: datetime) -> int:
     return await conn.execute(
         """
         INSERT INTO alerts (public_id, created_at, created_by, case_id, headline, body,
@@ -118,19 +186,19 @@ async def insert_draft(conn: Conn, draft: AlertDraft, *, public_id: str, now: da
 
 async def get(conn: Conn, alert_id: int) -> Alert | None:
     row = await conn.fetch_one("SELECT * FROM alerts WHERE id = ?", (alert_id,))
-    return None if row is None else _alert(row)
+    return await _one(conn, row)
 
 
 async def get_by_public_id(conn: Conn, public_id: str) -> Alert | None:
     row = await conn.fetch_one("SELECT * FROM alerts WHERE public_id = ?", (public_id.upper(),))
-    return None if row is None else _alert(row)
+    return await _one(conn, row)
 
 
 async def recent(conn: Conn, *, limit: int = 5) -> list[Alert]:
     rows = await conn.fetch_all(
         "SELECT * FROM alerts WHERE state != 'draft' ORDER BY id DESC LIMIT ?", (limit,)
     )
-    return [_alert(r) for r in rows]
+    return await _with_translations(conn, [_alert(r) for r in rows])
 
 
 async def mark_sent(
@@ -174,15 +242,16 @@ async def audience_members(
     audience: Audience,
     region_countries: Sequence[str],
     case_id: int | None,
-) -> list[tuple[str, AlertPref]]:
-    """Active members the audience names, each once, with how they want alerts."""
+) -> list[tuple[str, AlertPref, str | None]]:
+    """Active members the audience names, each once, with how they want alerts and the
+    language they read the bot in."""
     countries = sorted(set(audience.countries) | set(region_countries))
     marks = ",".join("?" for _ in countries) or "NULL"
     followed = sorted(set(audience.countries))
     followed_marks = ",".join("?" for _ in followed) or "NULL"
     rows = await conn.fetch_all(
         f"""
-        SELECT user_id, alert_pref FROM members m
+        SELECT user_id, alert_pref, language FROM members m
          WHERE is_active = 1 AND (
                ? = 1
             OR country IN ({marks})
@@ -201,7 +270,7 @@ async def audience_members(
             *followed,
         ),
     )
-    return [(str(r[0]), AlertPref(r[1])) for r in rows]
+    return [(str(r[0]), AlertPref(r[1]), r[2]) for r in rows]
 
 
 async def record_response(
@@ -278,7 +347,7 @@ async def digest_alerts(conn: Conn, user_id: str) -> list[Alert]:
         """,
         (user_id,),
     )
-    return [_alert(r) for r in rows]
+    return await _with_translations(conn, [_alert(r) for r in rows])
 
 
 async def mark_digest_sent(conn: Conn, *, user_id: str, local_date: date) -> None:
@@ -307,7 +376,7 @@ async def unanswered_for(
         """,
         (iso(since), today.isoformat(), user_id, user_id, limit),
     )
-    return [_alert(r) for r in rows]
+    return await _with_translations(conn, [_alert(r) for r in rows])
 
 
 async def reached(conn: Conn, *, alert_id: int, user_id: str) -> bool:

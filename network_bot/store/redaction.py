@@ -32,6 +32,7 @@ TEXT_COLUMNS = {
     ),
     "case_updates": ("body", "skip_reason"),
     "alerts": ("headline", "body", "action_text"),
+    "alert_translations": ("headline", "body", "action_text"),
     "audit_log": ("detail",),
 }
 URL_COLUMNS = {
@@ -42,7 +43,11 @@ URL_COLUMNS = {
 }
 # JSON: a message body as sent, or the values an import last set.
 PAYLOAD_COLUMNS = {"outbox": ("payload",), "case_imports": ("fields",)}
-KEYS = {"unesco_requests": ("case_id", "cycle"), "case_imports": ("case_id",)}
+KEYS = {
+    "unesco_requests": ("case_id", "cycle"),
+    "case_imports": ("case_id",),
+    "alert_translations": ("alert_id", "language"),
+}
 # Text columns that never hold what a person wrote about a case: IDs, codes, states, times,
 # the roster's own names and settings, error codes, JSON of filters and audiences.
 OTHER_COLUMNS = {
@@ -117,6 +122,7 @@ OTHER_COLUMNS = {
         "recalled_by",
     ),
     "alert_responses": ("user_id", "response", "organisation", "at"),
+    "alert_translations": ("language",),
     "follows": ("user_id", "country", "created_at"),
     "digest_items": ("user_id", "queued_at", "sent_on"),
     "case_updates": (
