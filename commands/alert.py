@@ -9,11 +9,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from network_bot.blocks import alerts as render
+from commands.alert_form import case_headline, compose_form, offered, read_translations
+from network_bot.blocks import alert_form as render
+from network_bot.blocks import alerts as alert_messages
 from network_bot.blocks import kit
 from network_bot.calls import ActionCall, Call, CommandCall, ViewCall
 from network_bot.channels import ChannelInfo, ChannelLookupError
 from network_bot.data import countries
+from network_bot.i18n import say
 from network_bot.refusal import Refusal
 from network_bot.registry import (
     Action,
@@ -29,6 +32,7 @@ from network_bot.roles import Role
 from network_bot.services.alerts import AlertError, Recalled
 from network_bot.services.cases import CASE_ID
 from network_bot.store.alerts import AlertDraft, Audience, Response
+from network_bot.store.cases import PublicCase
 from network_bot.validators import WebUrl
 from network_bot.viewstate import field_errors, values_of
 from network_bot.vocabulary import Urgency
@@ -50,11 +54,18 @@ FIELDS = (
     "shared",
 )
 MAX_CHANNELS = 10
-USAGE = (
+USAGE = say(
     "Write `/alert` (or `/alert NI-2026-0042` about a verified case) to compose one, "
     "`/alert status [AL-2026-0001]` to see how it went, `/alert recall AL-2026-0001` to "
     "withdraw it."
 )
+
+
+CHOOSE_ACTION = say("Choose what you ask people to do")
+DEADLINE_PASSED = say("The deadline has already passed")
+CHOOSE_COUNTRIES = say("Choose countries from the list")
+CHOOSE_REGIONS = say("Choose regions from the list")
+CHOOSE_CHANNELS = say("Choose channels from the list")
 
 
 class AlertForm(BaseModel):
@@ -76,8 +87,8 @@ class AlertForm(BaseModel):
     @field_validator("action")
     @classmethod
     def _action(cls, value: str) -> str:
-        if value not in render.ACTIONS:
-            raise ValueError("Choose what you ask people to do")
+        if value not in alert_messages.ACTIONS:
+            raise ValueError(str(CHOOSE_ACTION))
         return value
 
     @field_validator("deadline")
@@ -85,28 +96,28 @@ class AlertForm(BaseModel):
     def _deadline(cls, value: date | None, info: ValidationInfo) -> date | None:
         today = (info.context or {}).get("today")
         if value is not None and today is not None and value < today:
-            raise ValueError("The deadline has already passed")
+            raise ValueError(str(DEADLINE_PASSED))
         return value
 
     @field_validator("countries")
     @classmethod
     def _countries(cls, value: list[str]) -> list[str]:
         if any(not countries.is_country(c) for c in value):
-            raise ValueError("Choose countries from the list")
+            raise ValueError(str(CHOOSE_COUNTRIES))
         return value
 
     @field_validator("regions")
     @classmethod
     def _regions(cls, value: list[str]) -> list[str]:
         if any(r not in countries.REGIONS for r in value):
-            raise ValueError("Choose regions from the list")
+            raise ValueError(str(CHOOSE_REGIONS))
         return value
 
     @field_validator("channels")
     @classmethod
     def _channels(cls, value: list[str]) -> list[str]:
         if any(not c or c[0] not in "CG" for c in value):
-            raise ValueError("Choose channels from the list")
+            raise ValueError(str(CHOOSE_CHANNELS))
         return value
 
     @field_validator("audience", "countries", "regions", "channels", "shared", mode="before")
@@ -142,37 +153,44 @@ def read(text: str) -> Request:
     if verb in {"help", "?"}:
         return Request(verb="help")
     if len(words) > 1 or (words and not CASE_ID.match(words[0].upper())):
-        raise Refusal(f"`/alert` takes a case ID or nothing. {USAGE}")
+        raise Refusal(say("`/alert` takes a case ID or nothing. {usage}", usage=USAGE))
     return Request(verb="", args=words[0].upper() if words else None)
 
 
 async def usage(call: CommandCall) -> Reply:
-    return kit.notice(USAGE)
+    return kit.notice(call.lang.render(USAGE))
+
+
+def _status_reply(call: Call, message: dict[str, object]) -> Reply:
+    return kit.message(message["blocks"], text=call.lang.gettext("Alert status"))  # type: ignore[arg-type]
 
 
 async def status(call: CommandCall) -> Reply:
     if call.args:
         report = await call.bot.alerts.status(call.member, await call.bot.alerts.find(call.args))
-        return kit.message(report.message(call.lang)["blocks"], text="Alert status")  # type: ignore[arg-type]
-    return render.recent_alerts(await call.bot.alerts.recent(call.member), lang=call.lang)
+        return _status_reply(call, report.message(call.lang))
+    return alert_messages.recent_alerts(await call.bot.alerts.recent(call.member), lang=call.lang)
 
 
 async def recall(call: CommandCall) -> Reply:
     if not call.args:
-        return kit.notice(f"Which alert? {USAGE}")
+        return kit.notice(call.lang.gettext("Which alert? {usage}", usage=USAGE))
     return kit.notice(_recall_notice(call, await call.bot.alerts.recall(call.member, call.args)))
 
 
 async def compose(call: CommandCall) -> None:
-    case_id, case_public_id, headline, body = None, None, "", ""
+    case: PublicCase | None = None
     if call.args:
-        case_id, case_public_id, headline, body = await call.bot.alerts.prefill(
-            call.member, call.args
-        )
-    view = render.compose_modal(
-        headline=headline, body=body, case_public_id=case_public_id, has_case=case_id is not None
+        case = await call.bot.alerts.prefill(call.member, call.args)
+    view = compose_form(
+        call,
+        headline=case_headline(case, call.lang) if case else "",
+        body=case.summary[:2000] if case else "",
+        case_public_id=case.public_id if case else None,
+        has_case=case is not None,
     )
-    call.later(call.open_modal(view, again="Please run `/alert` again."), name="alert.open")
+    again = call.lang.gettext("Please run `/alert` again.")
+    call.later(call.open_modal(view, again=again), name="alert.open")
 
 
 async def _channel_info(call: ViewCall, channel_ids: list[str]) -> list[ChannelInfo]:
@@ -182,8 +200,11 @@ async def _channel_info(call: ViewCall, channel_ids: list[str]) -> list[ChannelI
             found.append(await call.bot.channels.info(channel_id))
         except ChannelLookupError as error:
             raise AlertError(
-                f"I can't see the channel {kit.channel_link(channel_id)} "
-                f"({kit.escape(error.error)}).",
+                say(
+                    "I can't see the channel {channel} ({error}).",
+                    channel=kit.channel_link(channel_id),
+                    error=kit.escape(error.error),
+                ),
                 field="channels",
             ) from None
     return found
@@ -194,14 +215,20 @@ async def compose_submitted(call: ViewCall) -> Reply | None:
     try:
         form = AlertForm.model_validate(values_of(call.values, FIELDS), context={"today": today})
     except ValidationError as error:
-        return {"response_action": "errors", "errors": field_errors(error, known=FIELDS)}
+        return {
+            "response_action": "errors",
+            "errors": field_errors(error, known=FIELDS, lang=call.lang),
+        }
+    languages = offered(call.bot.catalogue.choices(), own=call.lang.language)
+    translations, errors = read_translations(call, languages)
+    if errors:
+        return {"response_action": "errors", "errors": errors}
     case_public_id = json.loads(call.private_metadata or "{}").get("case")
     try:
         case_id = None
         if case_public_id:
-            case_id, case_public_id, _, _ = await call.bot.alerts.prefill(
-                call.member, str(case_public_id)
-            )
+            case = await call.bot.alerts.prefill(call.member, str(case_public_id))
+            case_id, case_public_id = case.id, case.public_id
         channels = await _channel_info(call, form.channels)
         preview = await call.bot.alerts.draft(
             call.member,
@@ -216,13 +243,14 @@ async def compose_submitted(call: ViewCall) -> Reply | None:
                 deadline=form.deadline,
                 urgency=form.urgency,
                 audience=form.audience_of(),
+                translations=tuple(translations),
             ),
             channels,
         )
     except AlertError as error:
         return {
             "response_action": "errors",
-            "errors": {error.field or "headline": kit.truncate(str(error), 300)},
+            "errors": {error.field or "headline": kit.truncate(error.text(call.lang), 300)},
         }
     return {
         "response_action": "update",
@@ -242,11 +270,12 @@ async def confirm_submitted(call: ViewCall) -> Reply | None:
     try:
         alert_id = int(json.loads(call.private_metadata or "{}")["alert"])
     except (ValueError, KeyError, TypeError):
-        return {"response_action": "update", "view": _notice("That preview has expired.")}
+        expired = call.lang.gettext("That preview has expired.")
+        return {"response_action": "update", "view": _notice(call, expired)}
     try:
         alert = await call.bot.alerts.send(call.member, alert_id)
     except AlertError as error:
-        return {"response_action": "update", "view": _notice(str(error))}
+        return {"response_action": "update", "view": _notice(call, error.text(call.lang))}
     reach = call.lang.ngettext("{n} person", "{n} people", alert.recipient_count)
     if alert.channel_count:
         reach += " " + call.lang.ngettext(
@@ -258,15 +287,15 @@ async def confirm_submitted(call: ViewCall) -> Reply | None:
         id=alert.public_id,
         reach=reach,
     )
-    return {"response_action": "update", "view": _notice(text)}
+    return {"response_action": "update", "view": _notice(call, text)}
 
 
-def _notice(text: str) -> dict[str, Any]:
+def _notice(call: Call, text: str) -> dict[str, Any]:
     return kit.modal(
-        title="Alert",
+        title=call.lang.gettext("Alert"),
         callback_id="network.notice",
         submit=None,
-        close="Done",
+        close=call.lang.gettext("Done"),
         blocks=[kit.section(text)],
     )
 
@@ -275,18 +304,25 @@ async def respond_clicked(call: ActionCall) -> None:
     """One of the answer buttons; the button's action_id and its value must name one answer."""
     alert_id, _, answer = call.value.partition(":")
     try:
-        if call.action_id != f"{render.RESPOND_PREFIX}{answer}":
+        if call.action_id != f"{alert_messages.RESPOND_PREFIX}{answer}":
             raise ValueError("the button and its value disagree")
         response = Response(answer)
         alert = await call.bot.alerts.respond(call.member, int(alert_id), response)
     except (ValueError, AlertError) as error:
-        text = str(error) if isinstance(error, AlertError) else "That button is not valid."
+        text = (
+            error.text(call.lang)
+            if isinstance(error, AlertError)
+            else call.lang.gettext("That button is not valid.")
+        )
         await call.tell(kit.notice(text))
         return
     await call.tell(
         kit.notice(
-            f"Thank you: recorded “{response.label}” for {alert.public_id}. "
-            "You can change your answer any time."
+            call.lang.gettext(
+                "Thank you: recorded “{answer}” for {id}. You can change your answer any time.",
+                answer=response,
+                id=alert.public_id,
+            )
         )
     )
 
@@ -299,17 +335,17 @@ async def status_clicked(call: ActionCall) -> None:
     try:
         alert = await call.bot.alerts.find(call.value)
     except AlertError as error:
-        await call.tell(kit.notice(str(error)))
+        await call.tell(kit.notice(error.text(call.lang)))
         return
     report = await call.bot.alerts.status(call.member, alert)
-    await call.tell(kit.message(report.message(call.lang)["blocks"], text="Alert status"))  # type: ignore[arg-type]
+    await call.tell(_status_reply(call, report.message(call.lang)))
 
 
 async def recall_clicked(call: ActionCall) -> None:
     try:
         recalled = await call.bot.alerts.recall(call.member, call.value)
     except AlertError as error:
-        await call.tell(kit.notice(str(error)))
+        await call.tell(kit.notice(error.text(call.lang)))
         return
     await call.tell(kit.notice(_recall_notice(call, recalled)))
 
@@ -342,18 +378,18 @@ async def campaign_clicked(call: ActionCall) -> None:
     try:
         day = date.fromisoformat(call.value)
     except ValueError:
-        await call.tell(kit.notice("That button is not valid."))
+        await call.tell(kit.notice(call.lang.gettext("That button is not valid.")))
         return
     headline, body = await call.bot.calendar.digest_text(day)
-    view = render.compose_modal(headline=headline, body=body, case_public_id=None, has_case=False)
-    await call.open_modal(view, again="Please click again.")
+    view = compose_form(call, headline=headline, body=body, case_public_id=None, has_case=False)
+    await call.open_modal(view, again=call.lang.gettext("Please click again."))
 
 
 def register(registry: Registry) -> None:
     registry.command(
         SlashCommand(
             name="/alert",
-            summary="Rally the network: compose, preview and send an alert (coordinators).",
+            summary=say("Rally the network: compose, preview and send an alert (coordinators)."),
             usage_hint="[NI-2026-0042] | status [AL-2026-0001] | recall AL-2026-0001",
             read=read,
             subcommands={
@@ -363,12 +399,15 @@ def register(registry: Registry) -> None:
                 "recall": Subcommand(handler=recall, role=Role.COORDINATOR),
             },
             examples=(
-                Example(text="/alert", does="compose an alert; you see a preview before it goes"),
-                Example(text="/alert NI-2026-0042", does="an alert about a verified case"),
                 Example(
-                    text="/alert status AL-2026-0003", does="delivered, pending, failed, answers"
+                    text="/alert", does=say("compose an alert; you see a preview before it goes")
                 ),
-                Example(text="/alert recall AL-2026-0003", does="withdraw every copy"),
+                Example(text="/alert NI-2026-0042", does=say("an alert about a verified case")),
+                Example(
+                    text="/alert status AL-2026-0003",
+                    does=say("delivered, pending, failed, answers"),
+                ),
+                Example(text="/alert recall AL-2026-0003", does=say("withdraw every copy")),
             ),
         )
     )
@@ -378,7 +417,7 @@ def register(registry: Registry) -> None:
     registry.view(
         View(callback_id=render.CONFIRM_CALLBACK, handler=confirm_submitted, role=Role.COORDINATOR)
     )
-    for action_id in render.RESPOND_ACTIONS.values():
+    for action_id in alert_messages.RESPOND_ACTIONS.values():
         registry.action(Action(action_id=action_id, handler=respond_clicked))
     registry.action(Action(action_id="alert.link", handler=link_clicked))
     registry.action(

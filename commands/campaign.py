@@ -14,25 +14,26 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from commands.alert_form import compose_form
 from network_bot import args
-from network_bot.blocks import alerts as alert_render
 from network_bot.blocks import campaign as render
 from network_bot.blocks import kit
 from network_bot.calls import ActionCall, CommandCall, ViewCall
+from network_bot.i18n import Messages, Text, say
 from network_bot.refusal import Refusal
 from network_bot.registry import Action, Registry, Reply, Request, View
 from network_bot.roles import Role
-from network_bot.services.campaign import CampaignError, UnescoInput, country_name
+from network_bot.services.campaign import CampaignError, UnescoInput
 from network_bot.store.campaign import StateAnswer
 from network_bot.validators import CountryCode, WebUrl
 from network_bot.viewstate import field_errors, values_of
 
 log = logging.getLogger("network_bot.commands.campaign")
 
-UNESCO_USAGE = (
+UNESCO_USAGE = say(
     "Write it like `/cases unesco`, `/cases unesco country:PK` or `/cases unesco cycle:2026`."
 )
-CHART_USAGE = (
+CHART_USAGE = say(
     "Write it like `/cases chart`, `/cases chart country:PK` or `/cases chart since:2010`."
 )
 
@@ -62,23 +63,27 @@ def read_cases_words(first: str, rest: str) -> Request | None:
     try:
         return Request(verb=first, args=_filters(rest, allowed, usage))
     except args.ArgError as error:
-        raise Refusal(str(error)) from None
+        raise Refusal(error.message) from None
 
 
-def _filters(text: str, allowed: tuple[str, ...], usage: str) -> Filters:
+def _filters(text: str, allowed: tuple[str, ...], usage: Text) -> Filters:
     parsed = args.parse(text)
     unknown = [w for w in parsed.words] + sorted(set(parsed.options) - set(allowed))
     if unknown or parsed.users or parsed.channels:
         word = unknown[0] if unknown else "that"
-        raise args.ArgError(f"I don't know `{kit.escape(word[:30])}` here. {usage}")
+        raise args.ArgError(
+            say("I don't know `{word}` here. {usage}", word=kit.escape(word[:30]), usage=usage)
+        )
     for key in ("cycle", "since"):
         value = parsed.options.get(key)
         if value is not None and not (value.isdigit() and len(value) == 4):
-            raise args.ArgError(f"`{key}:` takes a year, like {key}:2026. {usage}")
+            raise args.ArgError(
+                say("`{key}:` takes a year, like {key}:2026. {usage}", key=key, usage=usage)
+            )
     try:
         return Filters.model_validate(parsed.options)
     except ValidationError as error:
-        raise args.ArgError(f"{args.explain(error)} {usage}") from None
+        raise args.ArgError(say("{why} {usage}", why=args.Invalid(error), usage=usage)) from None
 
 
 def _button_filters(call: ActionCall) -> Filters | None:
@@ -96,26 +101,37 @@ async def emblematic_verb(call: CommandCall) -> Reply:
     public_id, rest = call.args.public_id, call.args.rest
     if rest.lower() not in {"", "on", "off"}:
         return kit.notice(
-            f"Write `/case {public_id} emblematic` to mark it, or "
-            f"`/case {public_id} emblematic off` to undo."
+            call.lang.gettext(
+                "Write `/case {id} emblematic` to mark it, or `/case {id} emblematic off` to undo.",
+                id=public_id,
+            )
         )
     on = rest.lower() != "off"
     await call.bot.campaign.set_emblematic(call.member, public_id, on=on)
     if on:
         return kit.notice(
-            f"*{public_id}* is emblematic: it leads App Home, the campaign digests and "
-            "`/cases emblematic`, and its anniversary always posts."
+            call.lang.gettext(
+                "*{id}* is emblematic: it leads App Home, the campaign digests and "
+                "`/cases emblematic`, and its anniversary always posts.",
+                id=public_id,
+            )
         )
-    return kit.notice(f"*{public_id}* is no longer emblematic.")
+    return kit.notice(call.lang.gettext("*{id}* is no longer emblematic.", id=public_id))
 
 
 async def unesco_verb(call: CommandCall) -> Reply | None:
     """``/case ID unesco`` (coordinators): the form, opened after the ack."""
     public_id = call.args.public_id
     if call.args.rest:
-        return kit.notice(f"Write `/case {public_id} unesco`: the form asks for the rest.")
+        return kit.notice(
+            call.lang.gettext(
+                "Write `/case {id} unesco`: the form asks for the rest.", id=public_id
+            )
+        )
     case, entries = await call.bot.campaign.unesco_case(call.member, public_id)
-    view = render.unesco_modal(case, entries=entries, today=call.bot.clock.now().date())
+    view = render.unesco_modal(
+        case, entries=entries, today=call.bot.clock.now().date(), lang=call.lang
+    )
     call.later(call.open_modal(view), name="case.unesco.open")
     return None
 
@@ -142,7 +158,10 @@ async def unesco_submitted(call: ViewCall) -> Reply | None:
     try:
         form = UnescoForm.model_validate(values_of(call.values, UNESCO_FIELDS))
     except ValidationError as error:
-        return {"response_action": "errors", "errors": field_errors(error, known=UNESCO_FIELDS)}
+        return {
+            "response_action": "errors",
+            "errors": field_errors(error, known=UNESCO_FIELDS, lang=call.lang),
+        }
     try:
         public_id = str(json.loads(call.private_metadata or "{}").get("case", ""))
     except (ValueError, AttributeError):
@@ -161,17 +180,23 @@ async def unesco_submitted(call: ViewCall) -> Reply | None:
         )
     except CampaignError as error:
         block = error.field if error.field in UNESCO_FIELDS else "cycle"
-        return {"response_action": "errors", "errors": {block: kit.truncate(str(error), 300)}}
+        return {
+            "response_action": "errors",
+            "errors": {block: kit.truncate(error.text(call.lang), 300)},
+        }
+    saved = call.lang.gettext(
+        "Saved for *{id}*: {line}",
+        id=kit.escape(public_id),
+        line=render.unesco_line(entry, call.lang),
+    )
     return {
         "response_action": "update",
         "view": kit.modal(
-            title="UNESCO request",
+            title=call.lang.gettext("UNESCO request"),
             callback_id="network.notice",
             submit=None,
-            close="Done",
-            blocks=[
-                kit.section(f"Saved for *{kit.escape(public_id)}*: {render.unesco_line(entry)}")
-            ],
+            close=call.lang.gettext("Done"),
+            blocks=[kit.section(saved)],
         ),
     }
 
@@ -181,15 +206,15 @@ async def unesco_submitted(call: ViewCall) -> Reply | None:
 
 async def emblematic_list(call: CommandCall) -> Reply:
     """``/cases emblematic``: anyone may see which verified cases the campaign carries."""
-    return render.emblematic_list(await call.bot.campaign.emblematic())
+    return render.emblematic_list(await call.bot.campaign.emblematic(), lang=call.lang)
 
 
-def _rollup_title(filters: Filters) -> str:
-    parts = ["What states owe UNESCO"]
+def _rollup_title(filters: Filters, lang: Messages) -> str:
+    parts = [lang.gettext("What states owe UNESCO")]
     if filters.country:
-        parts.append(f"in {country_name(filters.country)}")
+        parts.append(lang.gettext("in {country}", country=lang.country(filters.country)))
     if filters.cycle:
-        parts.append(f"for the {filters.cycle} report")
+        parts.append(lang.gettext("for the {cycle} report", cycle=str(filters.cycle)))
     return " ".join(parts)
 
 
@@ -200,19 +225,29 @@ async def unesco_rollup(call: CommandCall) -> Reply:
     lobby = None
     if call.member.role.allows(Role.COORDINATOR) and any(d.unanswered for d in debts):
         lobby = filters.model_dump_json(exclude_none=True, exclude={"since"})
-    return render.rollup_message(debts, title=_rollup_title(filters), lobby_value=lobby)
+    return render.rollup_message(
+        debts, title=_rollup_title(filters, call.lang), lobby_value=lobby, lang=call.lang
+    )
 
 
 async def chart_command(call: CommandCall) -> Reply:
     """``/cases chart [country:XX] [since:YYYY]``: drawn after the ack, sent to the DM."""
     filters: Filters = call.args
     if filters.since and filters.since > call.bot.clock.now().year:
-        return kit.notice(f"`since:` can't be in the future. {CHART_USAGE}")
+        return kit.notice(
+            call.lang.gettext("`since:` can't be in the future. {usage}", usage=CHART_USAGE)
+        )
     await call.bot.charts.for_member(call.member, country=filters.country, since=filters.since)
-    blocks = [kit.section("Drawing the chart; it arrives in your DM from the bot in a moment.")]
+    blocks = [
+        kit.section(
+            call.lang.gettext("Drawing the chart; it arrives in your DM from the bot in a moment.")
+        )
+    ]
     if call.member.role.allows(Role.COORDINATOR):
-        blocks.append(render.chart_buttons(country=filters.country, since=filters.since))
-    return kit.message(blocks, text="Drawing the chart")
+        blocks.append(
+            render.chart_buttons(country=filters.country, since=filters.since, lang=call.lang)
+        )
+    return kit.message(blocks, text=call.lang.gettext("Drawing the chart"))
 
 
 # ----------------------------------------------------------------------------- buttons
@@ -222,12 +257,17 @@ async def lobby_clicked(call: ActionCall) -> None:
     """ "Draft a lobbying alert": the compose form, filled in from the roll-up as it is now."""
     filters = _button_filters(call)
     if filters is None:
-        await call.tell(kit.notice(f"That button no longer works. {UNESCO_USAGE}"))
+        await call.tell(
+            kit.notice(
+                call.lang.gettext("That button no longer works. {usage}", usage=UNESCO_USAGE)
+            )
+        )
         return
     draft = await call.bot.campaign.lobbying_draft(
         call.member, country=filters.country, cycle=filters.cycle
     )
-    view = alert_render.compose_modal(
+    view = compose_form(
+        call,
         headline=draft.headline,
         body=draft.body,
         case_public_id=None,
@@ -236,24 +276,30 @@ async def lobby_clicked(call: ActionCall) -> None:
         action_text=draft.action_text,
         country_codes=draft.countries,
     )
-    await call.open_modal(view, again="Please click again.")
+    await call.open_modal(view, again=call.lang.gettext("Please click again."))
 
 
 async def _chart_clicked(call: ActionCall, *, social: bool) -> None:
     filters = _button_filters(call)
     if filters is None:
-        await call.tell(kit.notice(f"That button no longer works. {CHART_USAGE}"))
+        await call.tell(
+            kit.notice(call.lang.gettext("That button no longer works. {usage}", usage=CHART_USAGE))
+        )
         return
     if social:
         await call.bot.charts.save_for_social(
             call.member, country=filters.country, since=filters.since
         )
-        said = "A social-media-sized chart is on its way to your DM, with its alt text."
+        said = call.lang.gettext(
+            "A social-media-sized chart is on its way to your DM, with its alt text."
+        )
     else:
         channel = await call.bot.charts.post_to_campaign(
             call.member, country=filters.country, since=filters.since
         )
-        said = f"The chart is on its way to {kit.channel_link(channel)}."
+        said = call.lang.gettext(
+            "The chart is on its way to {channel}.", channel=kit.channel_link(channel)
+        )
     await call.tell(kit.notice(said))
 
 

@@ -75,19 +75,25 @@ async def show(call: CommandCall) -> Reply:
 async def verify(call: CommandCall) -> Reply:
     public_id = call.args.public_id
     await call.bot.cases.verify(call.member, public_id)
-    return kit.notice(f"*{public_id}* is verified. The reporter has been told.")
+    return kit.notice(VERIFIED(call, public_id))
 
 
 async def reject(call: CommandCall) -> Reply:
     public_id = call.args.public_id
     await call.bot.cases.reject(call.member, public_id, call.args.rest)
-    return kit.notice(f"*{public_id}* is rejected. The reporter gets your reason.")
+    return kit.notice(
+        call.lang.gettext("*{id}* is rejected. The reporter gets your reason.", id=public_id)
+    )
 
 
 async def duplicate_of(call: CommandCall) -> Reply:
     public_id, original = call.args.public_id, call.args.rest
     await call.bot.cases.mark_duplicate(call.member, public_id, original)
-    return kit.notice(f"*{public_id}* is merged into *{normalise_id(original)}*.")
+    return kit.notice(
+        call.lang.gettext(
+            "*{id}* is merged into *{original}*.", id=public_id, original=normalise_id(original)
+        )
+    )
 
 
 async def redact(call: CommandCall) -> Reply:
@@ -143,8 +149,11 @@ async def card(call: Call, public_id: str) -> Reply:
         followers=await call.bot.following.follower_count(seen.case.id),
         restricted=seen.restricted,
         can_update=call.member.role.allows(Role.COORDINATOR),
-        badges=[campaign_render.emblematic_badge()] if facts.emblematic else [],
-        extra=[*campaign_render.card_blocks(facts), *updates_render.timeline_blocks(latest)],
+        badges=[campaign_render.emblematic_badge(lang=call.lang)] if facts.emblematic else [],
+        extra=[
+            *campaign_render.card_blocks(facts, lang=call.lang),
+            *updates_render.timeline_blocks(latest, lang=call.lang),
+        ],
     )
 
 
@@ -154,6 +163,7 @@ async def _update_modal(call: Call, public_id: str) -> dict[str, Any]:
         case=PublicCase.of(record),
         today=call.bot.clock.now().date(),
         coordinator=call.member.role.allows(Role.COORDINATOR),
+        lang=call.lang,
     )
 
 
@@ -161,9 +171,16 @@ async def update_clicked(call: ActionCall) -> None:
     try:
         view = await _update_modal(call, call.value)
     except TimelineError as error:
-        await call.tell(kit.notice(str(error)))
+        await call.tell(kit.notice(error.text(call.lang)))
         return
     await call.open_modal(view)
+
+
+CHOOSE_STEP = say("Choose a step from the list")
+
+
+def VERIFIED(call: Call, public_id: str) -> str:
+    return call.lang.gettext("*{id}* is verified. The reporter has been told.", id=public_id)
 
 
 class UpdateForm(BaseModel):
@@ -186,7 +203,7 @@ class UpdateForm(BaseModel):
         if value in (None, updates_render.NO_CHANGE):
             return None
         if value not in {s.value for s in Stage}:
-            raise ValueError("Choose a step from the list")
+            raise ValueError(str(CHOOSE_STEP))
         return value
 
 
@@ -197,9 +214,15 @@ async def update_submitted(call: ViewCall) -> Reply | None:
     try:
         form = UpdateForm.model_validate(values_of(call.values, UPDATE_FIELDS))
     except ValidationError as error:
-        return {"response_action": "errors", "errors": field_errors(error, known=UPDATE_FIELDS)}
+        return {
+            "response_action": "errors",
+            "errors": field_errors(error, known=UPDATE_FIELDS, lang=call.lang),
+        }
     if form.happened_on > call.bot.clock.now().date():
-        return {"response_action": "errors", "errors": {"happened_on": "That date is ahead."}}
+        return {
+            "response_action": "errors",
+            "errors": {"happened_on": call.lang.gettext("That date is ahead.")},
+        }
     try:
         update = await call.bot.timeline.submit(
             call.member,
@@ -214,15 +237,20 @@ async def update_submitted(call: ViewCall) -> Reply | None:
         )
     except TimelineError as error:
         field = "stage" if form.stage else "body"
-        return {"response_action": "errors", "errors": {field: kit.truncate(str(error), 300)}}
+        return {
+            "response_action": "errors",
+            "errors": {field: kit.truncate(error.text(call.lang), 300)},
+        }
     recorded = update.state.value == "approved"
     return {
         "response_action": "update",
         "view": notice_modal(
-            "Saved. Followers will hear of it shortly."
+            call.lang.gettext("Saved. Followers will hear of it shortly.")
             if recorded
-            else "Thank you: a coordinator will check your update before followers are told.",
-            title="Case update",
+            else call.lang.gettext(
+                "Thank you: a coordinator will check your update before followers are told."
+            ),
+            title=call.lang.gettext("Case update"),
             lang=call.lang,
         ),
     }
@@ -232,15 +260,20 @@ async def decide_update(call: ActionCall, *, approve: bool) -> None:
     try:
         update = await call.bot.timeline.decide(call.member, int(call.value), approve=approve)
     except (ValueError, TimelineError) as error:
-        text = str(error) if isinstance(error, TimelineError) else "That button is not valid."
+        text = (
+            error.text(call.lang)
+            if isinstance(error, TimelineError)
+            else call.lang.gettext("That button is not valid.")
+        )
         await call.tell(kit.notice(text))
         return
-    await call.tell(
-        kit.notice(
-            f"Update {'approved' if approve else 'not approved'}: "
-            f"{updates_render.update_line(update)}"
-        )
+    line = updates_render.update_line(update, call.lang)
+    said = (
+        call.lang.gettext("Update approved: {update}", update=line)
+        if approve
+        else call.lang.gettext("Update not approved: {update}", update=line)
     )
+    await call.tell(kit.notice(said))
 
 
 async def approve_clicked(call: ActionCall) -> None:
@@ -256,7 +289,7 @@ async def open_case(call: ActionCall) -> None:
     try:
         message = await card(call, call.value)
     except CaseError as error:
-        message = kit.notice(str(error))
+        message = kit.notice(error.text(call.lang))
     await call.tell(message)
 
 
@@ -264,33 +297,37 @@ async def verify_clicked(call: ActionCall) -> None:
     try:
         await call.bot.cases.verify(call.member, call.value)
     except CaseError as error:
-        await call.tell(kit.notice(str(error)))
+        await call.tell(kit.notice(error.text(call.lang)))
         return
-    await call.tell(
-        kit.notice(f"*{kit.escape(call.value)}* is verified. The reporter has been told.")
-    )
+    await call.tell(kit.notice(VERIFIED(call, kit.escape(call.value))))
 
 
 async def claim_clicked(call: ActionCall) -> None:
     try:
         await call.bot.cases.claim(call.member, call.value)
     except CaseError as error:
-        await call.tell(kit.notice(str(error)))
+        await call.tell(kit.notice(error.text(call.lang)))
         return
     await call.tell(
         kit.notice(
-            f"You are reviewing *{kit.escape(call.value)}*; the card shows "
-            "it to the other coordinators."
+            call.lang.gettext(
+                "You are reviewing *{id}*; the card shows it to the other coordinators.",
+                id=kit.escape(call.value),
+            )
         )
     )
 
 
 async def reject_clicked(call: ActionCall) -> None:
-    await _open_decision_modal(call, render.reason_modal(public_id=normalise_id(call.value)))
+    await _open_decision_modal(
+        call, render.reason_modal(public_id=normalise_id(call.value), lang=call.lang)
+    )
 
 
 async def duplicate_clicked(call: ActionCall) -> None:
-    await _open_decision_modal(call, render.duplicate_modal(public_id=normalise_id(call.value)))
+    await _open_decision_modal(
+        call, render.duplicate_modal(public_id=normalise_id(call.value), lang=call.lang)
+    )
 
 
 async def _open_decision_modal(call: ActionCall, view: dict[str, Any]) -> None:
@@ -298,9 +335,9 @@ async def _open_decision_modal(call: ActionCall, view: dict[str, Any]) -> None:
     try:
         await call.bot.cases.ensure_open(normalise_id(call.value))
     except CaseError as error:
-        await call.tell(kit.notice(str(error)))
+        await call.tell(kit.notice(error.text(call.lang)))
         return
-    await call.open_modal(view, again="Please click again.")
+    await call.open_modal(view, again=call.lang.gettext("Please click again."))
 
 
 def _case_of(call: ViewCall) -> str:
@@ -316,12 +353,15 @@ async def reject_submitted(call: ViewCall) -> Reply | None:
     if len(reason) < 3:
         return {
             "response_action": "errors",
-            "errors": {"reason": "Please give the reporter a reason."},
+            "errors": {"reason": call.lang.gettext("Please give the reporter a reason.")},
         }
     try:
         await call.bot.cases.reject(call.member, public_id, reason[:500])
     except CaseError as error:
-        return {"response_action": "errors", "errors": {"reason": kit.truncate(str(error), 300)}}
+        return {
+            "response_action": "errors",
+            "errors": {"reason": kit.truncate(error.text(call.lang), 300)},
+        }
     return None
 
 
@@ -331,7 +371,10 @@ async def duplicate_submitted(call: ViewCall) -> Reply | None:
     try:
         await call.bot.cases.mark_duplicate(call.member, public_id, original)
     except CaseError as error:
-        return {"response_action": "errors", "errors": {"original": kit.truncate(str(error), 300)}}
+        return {
+            "response_action": "errors",
+            "errors": {"original": kit.truncate(error.text(call.lang), 300)},
+        }
     return None
 
 
@@ -339,7 +382,7 @@ def register(registry: Registry) -> None:
     registry.command(
         SlashCommand(
             name="/case",
-            summary="Where a case stands; coordinators verify, reject or merge reports.",
+            summary=say("Where a case stands; coordinators verify, reject or merge reports."),
             usage_hint=(
                 'NI-2026-0042 [update | verify | reject "reason" | duplicate-of NI-2026-0007 | '
                 'redact "reason" | emblematic [off] | unesco |'
@@ -359,32 +402,38 @@ def register(registry: Registry) -> None:
             },
             unknown=say("I don't know `{verb}` for a case. {usage}", usage=USAGE),
             examples=(
-                Example(text="/case NI-2026-0042", does="the case card: status, justice, clock"),
+                Example(
+                    text="/case NI-2026-0042", does=say("the case card: status, justice, clock")
+                ),
                 Example(
                     text="/case NI-2026-0042 update",
-                    does="record what happened next (members propose, coordinators save)",
+                    does=say("record what happened next (members propose, coordinators save)"),
                 ),
-                Example(text="/case NI-2026-0042 verify", does="verify a report (coordinators)"),
+                Example(
+                    text="/case NI-2026-0042 verify", does=say("verify a report (coordinators)")
+                ),
                 Example(
                     text='/case NI-2026-0042 reject "not a press-freedom case"',
-                    does="reject it; the reporter is told why (coordinators)",
+                    does=say("reject it; the reporter is told why (coordinators)"),
                 ),
                 Example(
                     text="/case NI-2026-0042 duplicate-of NI-2026-0007",
-                    does="merge a duplicate (coordinators)",
+                    does=say("merge a duplicate (coordinators)"),
                 ),
                 Example(
                     text="/case NI-2026-0042 emblematic",
-                    does="a case the campaign carries all year; `emblematic off` undoes it "
-                    "(coordinators)",
+                    does=say(
+                        "a case the campaign carries all year; `emblematic off` undoes it "
+                        "(coordinators)"
+                    ),
                 ),
                 Example(
                     text="/case NI-2026-0042 unesco",
-                    does="record UNESCO's request and the state's answer (coordinators)",
+                    does=say("record UNESCO's request and the state's answer (coordinators)"),
                 ),
                 Example(
                     text='/case NI-2026-0042 redact "the family asked"',
-                    does="remove names and notes at the family's request (admins)",
+                    does=say("remove names and notes at the family's request (admins)"),
                 ),
                 Example(
                     text="/case NI-1998-0012 anniversary on",

@@ -15,8 +15,8 @@ from network_bot import args
 from network_bot.blocks import cases as render
 from network_bot.blocks import kit
 from network_bot.calls import ActionCall, Call, CommandCall
-from network_bot.data import countries
 from network_bot.exports import ExportFilters, ExportFormat, ExportRequest
+from network_bot.i18n import Messages, Text, say
 from network_bot.logs import describe_exception
 from network_bot.refusal import Refusal
 from network_bot.registry import (
@@ -38,11 +38,17 @@ log = logging.getLogger("network_bot.commands.cases")
 
 PER_PAGE = 10
 MAX_WORDS = 12
-USAGE = (
+USAGE = say(
     "Try `/cases journalist country:PK status:verified type:killing since:2024-01-01 "
     "page:2`, or `/cases mine` for your own reports."
 )
 OPTIONS = ("country", "status", "type", "since", "page")
+
+
+BAD_STATUS = say("Status should be one of reported, under_review, verified, rejected or duplicate")
+BAD_TYPE = say(
+    "Type should be a violation such as killing, abduction, detention, threats or online-harassment"
+)
 
 
 class CasesQuery(BaseModel):
@@ -64,10 +70,7 @@ class CasesQuery(BaseModel):
         if isinstance(value, str):
             found = Status.parse(value)
             if found is None:
-                raise ValueError(
-                    "Status should be one of reported, under_review, verified, "
-                    "rejected or duplicate"
-                )
+                raise ValueError(str(BAD_STATUS))
             return found
         return value
 
@@ -77,10 +80,7 @@ class CasesQuery(BaseModel):
         if isinstance(value, str):
             found = Violation.parse(value)
             if found is None:
-                raise ValueError(
-                    "Type should be a violation such as killing, abduction, "
-                    "detention, threats or online-harassment"
-                )
+                raise ValueError(str(BAD_TYPE))
             return found
         return value
 
@@ -89,22 +89,21 @@ class CasesQuery(BaseModel):
     def _words(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(w[:40] for w in value)
 
-    def title(self) -> str:
-        kind = (
-            f"{self.status.label} cases"
-            if self.status
-            else ("Your reports" if self.mine else "Verified cases")
-        )
+    def title(self, lang: Messages) -> str:
+        """What the search asked for, in the reader's language (escaped for mrkdwn)."""
+        if self.status:
+            kind = lang.gettext("Cases: {status}", status=self.status)
+        else:
+            kind = lang.gettext("Your reports") if self.mine else lang.gettext("Verified cases")
         parts = [kind]
         if self.words:
-            parts.append(f"matching “{' '.join(self.words)}”")
+            parts.append(lang.gettext("matching “{words}”", words=kit.escape(" ".join(self.words))))
         if self.type:
-            parts.append(f"of {self.type.label}")
+            parts.append(lang.gettext("type: {violation}", violation=self.type))
         if self.country:
-            found = countries.by_code(self.country)
-            parts.append(f"in {found.name if found else self.country}")
+            parts.append(lang.gettext("in {country}", country=lang.country(self.country)))
         if self.since:
-            parts.append(f"since {self.since.isoformat()}")
+            parts.append(lang.gettext("since {day}", day=lang.date(self.since)))
         return " ".join(parts)
 
     def button_value(self, page: int) -> str | None:
@@ -116,7 +115,9 @@ def parse_query(text: str) -> CasesQuery:
     parsed = args.parse(text)
     unknown = set(parsed.options) - set(OPTIONS)
     if unknown:
-        raise args.ArgError(f"I don't know the filter `{sorted(unknown)[0]}:`.")
+        raise args.ArgError(
+            say("I don't know the filter `{name}:`.", name=kit.escape(sorted(unknown)[0][:20]))
+        )
     words = [w for w in parsed.words if w.lower() != "mine"]
     data: dict[str, Any] = {
         **parsed.options,
@@ -126,13 +127,15 @@ def parse_query(text: str) -> CasesQuery:
     try:
         return CasesQuery.model_validate(data)
     except ValidationError as error:
-        raise args.ArgError(args.explain(error)) from None
+        raise args.ArgError(args.Invalid(error)) from None
 
 
 async def run_query(call: Call, query: CasesQuery) -> Reply:
     today = call.bot.clock.now().date()
     if query.since and query.since > today:
-        return kit.notice(f"`since:` can't be in the future. {USAGE}")
+        return kit.notice(
+            call.lang.gettext("`since:` can't be in the future. {usage}", usage=USAGE)
+        )
     try:
         page = await call.bot.cases.search(
             call.member,
@@ -146,19 +149,19 @@ async def run_query(call: Call, query: CasesQuery) -> Reply:
             per_page=PER_PAGE,
         )
     except CaseError as error:
-        return kit.notice(str(error))
+        return kit.notice(error.text(call.lang))
     return render.search_results(
         page.cases,
         today=today,
         lang=call.lang,
-        title=query.title(),
+        title=query.title(call.lang),
         page=query.page,
         next_value=query.button_value(query.page + 1) if page.has_next else None,
         prev_value=query.button_value(query.page - 1) if query.page > 1 else None,
     )
 
 
-EXPORT_USAGE = (
+EXPORT_USAGE = say(
     "Write it like `/cases export csv country:PK since:2024-01-01` (csv, json or xlsx; add "
     "`unesco` for killings by country and judicial status, `unverified` to include reports "
     "not yet verified). The file arrives in your DM from the bot."
@@ -171,10 +174,14 @@ def parse_export(text: str) -> ExportRequest:
     words = {w.lower() for w in parsed.words}
     unknown = sorted(words - EXPORT_WORDS) + sorted(set(parsed.options) - {"country", "since"})
     if unknown or parsed.users or parsed.channels:
-        raise args.ArgError(f"I don't know `{unknown[0] if unknown else 'that'}` here.")
+        raise args.ArgError(
+            say("I don't know `{word}` here.", word=kit.escape(unknown[0][:30]))
+            if unknown
+            else say("I don't know that here.")
+        )
     formats = words & {"csv", "json", "xlsx"}
     if len(formats) > 1:
-        raise args.ArgError("Choose one format: csv, json or xlsx.")
+        raise args.ArgError(say("Choose one format: csv, json or xlsx."))
     try:
         return ExportRequest(
             format=ExportFormat(formats.pop() if formats else "csv"),
@@ -186,15 +193,19 @@ def parse_export(text: str) -> ExportRequest:
             ),
         )
     except ValidationError as error:
-        raise args.ArgError(args.explain(error)) from None
+        raise args.ArgError(args.Invalid(error)) from None
 
 
 async def export_command(call: CommandCall) -> Reply:
     request: ExportRequest = call.args
     if request.filters.since and request.filters.since > call.bot.clock.now().date():
-        return kit.notice(f"`since:` can't be in the future. {EXPORT_USAGE}")
+        return kit.notice(
+            call.lang.gettext("`since:` can't be in the future. {usage}", usage=EXPORT_USAGE)
+        )
     call.later(upload_export(call, request), name="cases.export")
-    return kit.notice("Preparing your export; it will arrive in your DM from the bot.")
+    return kit.notice(
+        call.lang.gettext("Preparing your export; it will arrive in your DM from the bot.")
+    )
 
 
 async def upload_export(call: CommandCall, request: ExportRequest) -> None:
@@ -215,10 +226,12 @@ async def upload_export(call: CommandCall, request: ExportRequest) -> None:
             ),
         )
     except ExportError as error:
-        await call.tell(kit.notice(str(error)))
+        await call.tell(kit.notice(error.text(call.lang)))
     except (SlackApiError, OSError) as error:
         log.warning("export upload failed: %s", describe_exception(error))
-        await call.tell(kit.notice("Slack did not take the file just now. Please try again."))
+        await call.tell(
+            kit.notice(call.lang.gettext("Slack did not take the file just now. Please try again."))
+        )
 
 
 def read(text: str) -> Request:
@@ -229,14 +242,19 @@ def read(text: str) -> Request:
         try:
             return Request(verb="export", args=parse_export(rest))
         except args.ArgError as error:
-            raise Refusal(f"{kit.escape(str(error))} {EXPORT_USAGE}") from None
+            raise Refusal(with_usage(error, EXPORT_USAGE)) from None
     campaign_request = campaign.read_cases_words(first.lower(), rest)
     if campaign_request is not None:
         return campaign_request
     try:
         return Request(verb="", args=parse_query(text))
     except args.ArgError as error:
-        raise Refusal(f"{kit.escape(str(error))} {USAGE}") from None
+        raise Refusal(with_usage(error, USAGE)) from None
+
+
+def with_usage(error: Refusal, usage: Text) -> Text:
+    """What was wrong, then how to write it."""
+    return say("{why} {usage}", why=error.message, usage=usage)
 
 
 async def search_command(call: CommandCall) -> Reply:
@@ -248,7 +266,9 @@ async def page_clicked(call: ActionCall) -> None:
     try:
         query = CasesQuery.model_validate(json.loads(call.value))
     except (ValueError, ValidationError):
-        await call.tell(kit.notice(f"That button no longer works. {USAGE}"))
+        await call.tell(
+            kit.notice(call.lang.gettext("That button no longer works. {usage}", usage=USAGE))
+        )
         return
     reply = await run_query(call, query)
     await call.tell({**reply, "replace_original": True})
@@ -258,7 +278,7 @@ def register(registry: Registry) -> None:
     registry.command(
         SlashCommand(
             name="/cases",
-            summary="Search the case record: words and filters, newest first.",
+            summary=say("Search the case record: words and filters, newest first."),
             usage_hint=(
                 "[words] [country:XX] [status:S] [type:T] [since:YYYY-MM-DD] [mine] [page:N]"
                 " | export [csv|json|xlsx] [unesco] | emblematic | unesco [country:XX]"
@@ -273,24 +293,29 @@ def register(registry: Registry) -> None:
                 "chart": Subcommand(handler=campaign.chart_command, role=Role.MEMBER),
             },
             examples=(
-                Example(text="/cases", does="the latest verified cases"),
+                Example(text="/cases", does=say("the latest verified cases")),
                 Example(
-                    text="/cases radio journalist country:PK", does="words and a country filter"
+                    text="/cases radio journalist country:PK",
+                    does=say("words and a country filter"),
                 ),
-                Example(text="/cases type:killing since:2024-01-01", does="killings since 2024"),
-                Example(text="/cases mine", does="your own reports, verified or not"),
-                Example(text="/cases emblematic", does="the cases the campaign carries all year"),
+                Example(
+                    text="/cases type:killing since:2024-01-01", does=say("killings since 2024")
+                ),
+                Example(text="/cases mine", does=say("your own reports, verified or not")),
+                Example(
+                    text="/cases emblematic", does=say("the cases the campaign carries all year")
+                ),
                 Example(
                     text="/cases unesco country:PK cycle:2026",
-                    does="which states answered UNESCO on each killing, most owed first",
+                    does=say("which states answered UNESCO on each killing, most owed first"),
                 ),
                 Example(
                     text="/cases chart since:2010",
-                    does="killings by year and impunity, and states' answers, as a picture",
+                    does=say("killings by year and impunity, and states' answers, as a picture"),
                 ),
                 Example(
                     text="/cases export xlsx unesco",
-                    does="killings by country and judicial status, as a file (coordinators)",
+                    does=say("killings by country and judicial status, as a file (coordinators)"),
                 ),
             ),
         )

@@ -9,15 +9,17 @@ from slack_sdk.errors import SlackApiError
 from network_bot.blocks.home import PAGE_NEXT, PAGE_PREVIOUS, home_view
 from network_bot.bot import Bot
 from network_bot.calls import ActionCall, EventCall
+from network_bot.i18n import Messages
 from network_bot.registry import Action, Event, Registry
 from network_bot.store.members import Member
 
 log = logging.getLogger("network_bot.commands.home")
 
 
-async def publish(bot: Bot, member: Member, *, offset: int = 0) -> None:
+async def publish(bot: Bot, member: Member, *, lang: Messages, offset: int = 0) -> None:
+    """App Home in the member's language (the request's, resolved by the route)."""
     data = await bot.home.load(member, offset=offset)
-    view = home_view(data, today=bot.clock.now().date(), lang=bot.catalogue.get(member.language))
+    view = home_view(data, today=bot.clock.now().date(), lang=lang)
     try:
         await bot.slack.views_publish(user_id=member.user_id, view=view)
     except SlackApiError as error:
@@ -29,7 +31,7 @@ async def home_opened(call: EventCall) -> None:
         return
     if not call.member.is_active:
         return
-    call.bot.background.spawn(publish(call.bot, call.member), name="home.publish")
+    call.bot.background.spawn(publish(call.bot, call.member, lang=call.lang), name="home.publish")
 
 
 async def page_clicked(call: ActionCall) -> None:
@@ -37,7 +39,7 @@ async def page_clicked(call: ActionCall) -> None:
         offset = max(0, min(int(call.value), 100_000))
     except ValueError:
         offset = 0
-    await publish(call.bot, call.member, offset=offset)
+    await publish(call.bot, call.member, lang=call.lang, offset=offset)
 
 
 def register(registry: Registry) -> None:

@@ -6,13 +6,14 @@ from datetime import UTC, date, datetime, time
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from commands.language import language, language_choices
 from network_bot import args
 from network_bot.blocks import kit
 from network_bot.blocks.audit import audit_message
 from network_bot.blocks.help import help_message
 from network_bot.blocks.roster import country_label, me_message, members_message
 from network_bot.calls import CommandCall
-from network_bot.i18n import say
+from network_bot.i18n import Text, say
 from network_bot.registry import Example, Registry, Reply, Request, SlashCommand, Subcommand
 from network_bot.roles import Role
 from network_bot.services.cases import CASE_ID, normalise_id
@@ -57,62 +58,97 @@ async def help_command(call: CommandCall) -> Reply:
 
 
 async def me(call: CommandCall) -> Reply:
-    return me_message(call.member, language=call.bot.catalogue.get(call.member.language).name)
+    return me_message(
+        call.member,
+        language=call.bot.catalogue.get(call.member.language).name,
+        lang=call.lang,
+    )
+
+
+def _usage(call: CommandCall, why: str, usage: Text) -> Reply:
+    return kit.notice(call.lang.gettext("{why} {usage}", why=why, usage=usage))
+
+
+JOIN_USAGE = say('Write it like `/network join org:"Your organisation" country:KE lang:en`.')
 
 
 async def join(call: CommandCall) -> Reply:
     parsed: args.Parsed = call.args
-    usage = 'Write it like `/network join org:"Your organisation" country:KE lang:en`.'
+    lang = call.lang
     if parsed.words or parsed.users or parsed.channels:
-        return kit.notice(f"I only understand `org:`, `country:` and `lang:` here. {usage}")
+        why = lang.gettext("I only understand `org:`, `country:` and `lang:` here.")
+        return _usage(call, why, JOIN_USAGE)
     try:
         wanted = JoinArgs.model_validate(parsed.options)
     except ValidationError as error:
-        return kit.notice(f"{kit.escape(args.explain(error))} {usage}")
+        return _usage(call, kit.escape(args.explain(error, lang)), JOIN_USAGE)
     if wanted.org is None and wanted.country is None and wanted.lang is None:
-        return kit.notice(f"Tell me your organisation and country. {usage}")
+        return _usage(call, lang.gettext("Tell me your organisation and country."), JOIN_USAGE)
     if call.member.organisation is None and wanted.org is None:
-        return kit.notice(f"Please include your organisation the first time. {usage}")
+        why = lang.gettext("Please include your organisation the first time.")
+        return _usage(call, why, JOIN_USAGE)
+    if wanted.lang is not None and call.bot.catalogue.resolve(wanted.lang) is None:
+        return kit.notice(
+            lang.gettext("I don't speak `{code}` yet.", code=kit.escape(wanted.lang))
+            + "\n"
+            + language_choices(call)
+        )
     updated = await call.bot.roster.update_details(
-        call.member, organisation=wanted.org, country=wanted.country, language=wanted.lang
+        call.member, organisation=wanted.org, country=wanted.country, language=None
     )
+    if wanted.lang is not None:
+        updated = await call.bot.roster.choose_language(updated, wanted.lang)
+        lang = call.bot.catalogue.get(updated.language)
     return kit.notice(
-        f"Thanks! You are on the roster as *{kit.escape(updated.organisation or '')}*, "
-        f"{kit.escape(country_label(updated.country))}. See it with `/network me`."
+        lang.gettext(
+            "Thanks! You are on the roster as *{organisation}*, {country}. See it with "
+            "`/network me`.",
+            organisation=kit.escape(updated.organisation or ""),
+            country=country_label(updated.country, lang),
+        )
     )
+
+
+ROLE_USAGE = say("Write it like `/network role @name coordinator` (member, coordinator or admin).")
 
 
 async def change_role(call: CommandCall) -> Reply:
     parsed: args.Parsed = call.args
-    usage = "Write it like `/network role @name coordinator` (member, coordinator or admin)."
+    lang = call.lang
     if len(parsed.users) != 1 or len(parsed.words) != 1 or parsed.options:
-        return kit.notice(f"Name one person and one role. {usage}")
+        return _usage(call, lang.gettext("Name one person and one role."), ROLE_USAGE)
     try:
         wanted = RoleArgs(user_id=parsed.users[0], role=parsed.words[0].lower())  # type: ignore[arg-type]
     except ValidationError:
-        return kit.notice(f"The role must be member, coordinator or admin. {usage}")
+        why = lang.gettext("The role must be member, coordinator or admin.")
+        return _usage(call, why, ROLE_USAGE)
     try:
         updated = await call.bot.roster.change_role(
             actor=call.member, target_id=wanted.user_id, role=wanted.role
         )
     except RosterError as error:
-        return kit.notice(kit.escape(str(error)))
+        return kit.notice(kit.escape(error.text(lang)))
     return kit.notice(
-        f"{kit.mention(updated.user_id)} is now {'an' if updated.role is Role.ADMIN else 'a'} "
-        f"*{updated.role.value}*. The change is in the audit log."
+        lang.gettext(
+            "{who} is now *{role}*. The change is in the audit log.",
+            who=kit.mention(updated.user_id),
+            role=updated.role,
+        )
     )
+
+
+MEMBERS_USAGE = say("Write it like `/network members coordinator page:2`.")
 
 
 async def list_members(call: CommandCall) -> Reply:
     parsed: args.Parsed = call.args
-    usage = "Write it like `/network members coordinator page:2`."
     if len(parsed.words) > 1 or parsed.users or parsed.channels:
-        return kit.notice(usage)
+        return kit.notice(call.lang.render(MEMBERS_USAGE))
     role_word = parsed.word(0).lower().removesuffix("s") or None
     try:
         wanted = MembersArgs.model_validate({"role": role_word, **parsed.options})
     except ValidationError as error:
-        return kit.notice(f"{kit.escape(args.explain(error))} {usage}")
+        return _usage(call, kit.escape(args.explain(error, call.lang)), MEMBERS_USAGE)
     rows, total = await call.bot.roster.list(
         call.member, role=wanted.role, limit=PER_PAGE, offset=(wanted.page - 1) * PER_PAGE
     )
@@ -132,23 +168,27 @@ class AuditArgs(BaseModel):
     since: date | None = None
 
 
+AUDIT_USAGE = say(
+    "Write it like `/network audit`, `/network audit @name`, `/network audit NI-2026-0042` or "
+    "`/network audit since:2026-11-01`; add `all` to include every action."
+)
+
+
 async def show_audit(call: CommandCall) -> Reply:
     parsed: args.Parsed = call.args
-    usage = (
-        "Write it like `/network audit`, `/network audit @name`, `/network audit NI-2026-0042` "
-        "or `/network audit since:2026-11-01`; add `all` to include every action."
-    )
+    lang = call.lang
     words = [w for w in parsed.words if w.lower() != "all"]
     everything = len(words) < len(parsed.words)
     if len(parsed.users) + len(words) > 1 or parsed.channels:
-        return kit.notice(f"Name at most one person or one case. {usage}")
+        return _usage(call, lang.gettext("Name at most one person or one case."), AUDIT_USAGE)
     try:
         wanted = AuditArgs.model_validate(parsed.options)
     except ValidationError as error:
-        return kit.notice(f"{kit.escape(args.explain(error))} {usage}")
+        return _usage(call, kit.escape(args.explain(error, lang)), AUDIT_USAGE)
     case_id = normalise_id(words[0]) if words else None
     if case_id is not None and not CASE_ID.match(case_id):
-        return kit.notice(f"`{kit.escape(words[0][:30])}` is not a person or a case ID. {usage}")
+        why = lang.gettext("`{text}` is not a person or a case ID.", text=kit.escape(words[0][:30]))
+        return _usage(call, why, AUDIT_USAGE)
     person = parsed.users[0] if parsed.users else None
     since = datetime.combine(wanted.since, time(), UTC) if wanted.since else None
     entries = await call.bot.roster.audit_trail(
@@ -157,19 +197,23 @@ async def show_audit(call: CommandCall) -> Reply:
     scope = " ".join(
         part
         for part in (
-            f"about {kit.mention(person)}" if person else "",
-            f"about *{case_id}*" if case_id else "",
-            f"since {wanted.since:%Y-%m-%d}" if wanted.since else "",
+            lang.gettext("about {who}", who=kit.mention(person)) if person else "",
+            lang.gettext("about *{id}*", id=case_id) if case_id else "",
+            lang.gettext("since {day}", day=lang.date(wanted.since)) if wanted.since else "",
         )
         if part
     )
-    return audit_message(entries, scope=scope or "(latest)", everything=everything)
+    return audit_message(
+        entries, scope=scope or lang.gettext("(latest)"), everything=everything, lang=lang
+    )
 
 
 PREF_TEXT = {
-    AlertPref.ALL: "every alert as a DM as soon as it is sent",
-    AlertPref.DIGEST: "one digest a day (around 09:00 your time); urgent alerts still come at once",
-    AlertPref.MUTE: "no alerts, except urgent ones (life at risk)",
+    AlertPref.ALL: say("every alert as a DM as soon as it is sent"),
+    AlertPref.DIGEST: say(
+        "one digest a day (around 09:00 your time); urgent alerts still come at once"
+    ),
+    AlertPref.MUTE: say("no alerts, except urgent ones (life at risk)"),
 }
 
 
@@ -208,66 +252,33 @@ async def anniversaries(call: CommandCall) -> Reply:
     )
 
 
-async def language(call: CommandCall) -> Reply:
-    """``/network language [code]``: the choices, each in its own language, or the choice made."""
-    parsed: args.Parsed = call.args
-    catalogue = call.bot.catalogue
-    if parsed.users or parsed.channels or parsed.options or len(parsed.words) > 1:
-        return kit.notice(language_choices(call))
-    if not parsed.words:
-        return kit.notice(language_choices(call))
-    code = catalogue.resolve(parsed.first)
-    if code is None:
-        return kit.notice(
-            call.lang.gettext("I don't speak `{code}` yet.", code=kit.escape(parsed.first[:20]))
-            + "\n"
-            + language_choices(call)
-        )
-    updated = await call.bot.roster.choose_language(call.member, code)
-    chosen = catalogue.get(updated.language)
-    return kit.notice(
-        chosen.gettext(
-            "From now on I write to you in {language}. `/network me` shows it.",
-            language=chosen.name,
-        )
-    )
-
-
-def language_choices(call: CommandCall) -> str:
-    """Each language named in itself, with its command, so anyone can find theirs."""
-    lines = [f"• {m.name}: `/network language {m.language}`" for m in call.bot.catalogue.choices()]
-    current = call.bot.catalogue.get(call.member.language)
-    return (
-        call.lang.gettext("You read the bot in {language}.", language=current.name)
-        + "\n"
-        + "\n".join(lines)
-    )
+PREFS_USAGE = say("Write `/network prefs all`, `/network prefs digest` or `/network prefs mute`.")
 
 
 async def prefs(call: CommandCall) -> Reply:
     parsed: args.Parsed = call.args
-    usage = "Write `/network prefs all`, `/network prefs digest` or `/network prefs mute`."
+    lang = call.lang
     choice = parsed.first
     if not choice:
-        current = call.member.alert_pref
-        return kit.notice(f"You get {PREF_TEXT[current]}. {usage}")
+        current = lang.render(PREF_TEXT[call.member.alert_pref])
+        return _usage(call, lang.gettext("You get {what}.", what=current), PREFS_USAGE)
     try:
         wanted = AlertPref(choice)
     except ValueError:
-        return kit.notice(usage)
+        return kit.notice(lang.render(PREFS_USAGE))
     await call.bot.roster.set_alert_pref(call.member, wanted)
-    return kit.notice(f"Done: from now on you get {PREF_TEXT[wanted]}.")
+    return kit.notice(lang.gettext("Done: from now on you get {what}.", what=PREF_TEXT[wanted]))
 
 
 def register(registry: Registry) -> None:
     registry.command(
         SlashCommand(
             name="/network",
-            summary="Help, your roster entry, the roster, and roles.",
+            summary=say("Help, your roster entry, the roster, and roles."),
             usage_hint=(
                 'help | me | join org:"..." country:XX | prefs [all|digest|mute] | '
-                "members [role] | role @user ROLE | audit [@user|case] [since:DATE] | "
-                "anniversaries [country:XX on|off]"
+                "language [en|fr|es|ar] | members [role] | role @user ROLE | "
+                "audit [@user|case] [since:DATE] | anniversaries [country:XX on|off]"
             ),
             read=read,
             subcommands={
@@ -287,21 +298,27 @@ def register(registry: Registry) -> None:
                 "command with examples."
             ),
             examples=(
-                Example(text="/network help", does="this list"),
-                Example(text="/network me", does="what the network knows about you"),
+                Example(text="/network help", does=say("this list")),
+                Example(text="/network me", does=say("what the network knows about you")),
                 Example(
                     text='/network join org:"Free Media Desk" country:KE lang:en',
-                    does="say which organisation and country you work for",
+                    does=say("say which organisation and country you work for"),
+                ),
+                Example(
+                    text="/network language fr",
+                    does=say("read the bot in French (or en, es, ar; alone: the choices)"),
                 ),
                 Example(
                     text="/network prefs digest",
-                    does="alerts once a day (or `all`, or `mute`: urgent ones still come)",
+                    does=say("alerts once a day (or `all`, or `mute`: urgent ones still come)"),
                 ),
-                Example(text="/network members coordinator", does="who coordinates (coordinators)"),
-                Example(text="/network role @amina coordinator", does="give a role (admins)"),
+                Example(
+                    text="/network members coordinator", does=say("who coordinates (coordinators)")
+                ),
+                Example(text="/network role @amina coordinator", does=say("give a role (admins)")),
                 Example(
                     text="/network audit NI-2026-0042 since:2026-11-01",
-                    does="who read restricted data, changed roles or redacted (admins)",
+                    does=say("who read restricted data, changed roles or redacted (admins)"),
                 ),
                 Example(
                     text="/network anniversaries country:PK on",

@@ -10,9 +10,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from slack_sdk.errors import SlackApiError
 
-from network_bot.blocks import report as render
 from network_bot.blocks import kit
+from network_bot.blocks import report as render
 from network_bot.calls import CommandCall, ViewCall
+from network_bot.i18n import say
 from network_bot.registry import Example, Registry, Reply, SlashCommand, Subcommand, View
 from network_bot.store.cases import NewCase
 from network_bot.validators import CountryCode, WebUrl
@@ -37,6 +38,10 @@ FIELDS = (
     "sources",
     "anonymous",
 )
+
+
+FUTURE = say("The date can't be in the future")
+CHECK_YEAR = say("Please check the year")
 
 
 class ReportForm(BaseModel):
@@ -64,9 +69,9 @@ class ReportForm(BaseModel):
     def _not_in_future(cls, value: date, info: ValidationInfo) -> date:
         today = (info.context or {}).get("today")
         if today is not None and value > today:
-            raise ValueError("The date can't be in the future")
+            raise ValueError(str(FUTURE))
         if value.year < 1900:
-            raise ValueError("Please check the year")
+            raise ValueError(str(CHECK_YEAR))
         return value
 
     @field_validator("sources", mode="before")
@@ -116,11 +121,12 @@ async def open_report(call: CommandCall) -> Reply | None:
         summary=call.args[: render.SUMMARY_MAX],
         channel_id=call.channel_id,
         today=call.bot.clock.now().date(),
+        lang=call.lang,
     )
-    kept = f" What you typed: {kit.safe(call.args, 1500)}" if call.args else ""
-    call.later(
-        call.open_modal(view, again=f"Please run `/report` again.{kept}"), name="report.open"
-    )
+    again = call.lang.gettext("Please run `/report` again.")
+    if call.args:
+        again += " " + call.lang.gettext("What you typed: {text}", text=kit.safe(call.args, 1500))
+    call.later(call.open_modal(view, again=again), name="report.open")
     return None
 
 
@@ -130,17 +136,24 @@ async def submit_report(call: ViewCall) -> Reply | None:
     try:
         form = ReportForm.model_validate(raw, context={"today": today})
     except ValidationError as error:
-        return {"response_action": "errors", "errors": field_errors(error, known=FIELDS)}
+        return {
+            "response_action": "errors",
+            "errors": field_errors(error, known=FIELDS, lang=call.lang),
+        }
     result = await call.bot.cases.report(call.member, form.to_case(call.member.user_id))
     similar = result.similar_for_reporter()
     channel_id = _channel_from(call.private_metadata)
     call.later(
-        _confirm(call, channel_id, render.report_received(result.case.public_id, similar=similar)),
+        _confirm(
+            call,
+            channel_id,
+            render.report_received(result.case.public_id, similar=similar, lang=call.lang),
+        ),
         name="report.confirm",
     )
     return {
         "response_action": "update",
-        "view": render.report_received_view(result.case.public_id, similar=similar),
+        "view": render.report_received_view(result.case.public_id, similar=similar, lang=call.lang),
     }
 
 
@@ -174,14 +187,14 @@ def register(registry: Registry) -> None:
     registry.command(
         SlashCommand(
             name="/report",
-            summary="Report an emerging case: a form opens; coordinators verify it.",
+            summary=say("Report an emerging case: a form opens; coordinators verify it."),
             usage_hint="[what happened, to prefill the form]",
             subcommands={"": Subcommand(handler=open_report)},
             examples=(
-                Example(text="/report", does="open the report form"),
+                Example(text="/report", does=say("open the report form")),
                 Example(
                     text="/report Journalist detained at the border this morning",
-                    does="open it with the summary filled in",
+                    does=say("open it with the summary filled in"),
                 ),
             ),
         )

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from gettext import NullTranslations
+from typing import Any
 
 from pydantic import ValidationError
 
+from network_bot.i18n import Messages, Text, say
 from network_bot.refusal import Refusal
 from network_bot.slack_ids import CHANNEL_MENTION, USER_MENTION
 
@@ -64,8 +68,10 @@ def parse(text: str) -> Parsed:
         tokens = shlex.split(text, posix=True)
     except ValueError:
         raise ArgError(
-            "A quotation mark is not closed. Put quotes around the whole value, "
-            'like org:"Free Press Unlimited".'
+            say(
+                "A quotation mark is not closed. Put quotes around the whole value, "
+                'like org:"Free Press Unlimited".'
+            )
         ) from None
     words: list[str] = []
     options: dict[str, str] = {}
@@ -79,45 +85,88 @@ def parse(text: str) -> Parsed:
         elif (match := _OPTION.match(token)) and not token.startswith("http"):
             key = match[1].lower().replace("-", "_")
             if key in options:
-                raise ArgError(f"`{key}:` is given twice. Give each option once.")
+                raise ArgError(say("`{key}:` is given twice. Give each option once.", key=key))
             options[key] = match[2].strip()
         else:
             words.append(token)
     return Parsed(tuple(words), options, tuple(users), tuple(channels))
 
 
-_MESSAGES = {
-    "missing": "is missing",
-    "string_too_short": "is too short",
-    "string_too_long": "is too long",
-    "too_short": "is too short",
-    "too_long": "is too long",
-    "string_pattern_mismatch": "is not in the expected form",
-    "int_parsing": "should be a whole number",
-    "greater_than_equal": "is too small",
-    "less_than_equal": "is too large",
-    "date_from_datetime_parsing": "should be a date like 2026-11-02",
-    "date_parsing": "should be a date like 2026-11-02",
-    "extra_forbidden": "is not an option here",
-    "enum": "is not one of the choices",
-    "literal_error": "is not one of the choices",
+# Each kind of validation error, said about a named option and about the field it is under.
+_MESSAGES: dict[str, tuple[Text, Text]] = {
+    "missing": (say("`{field}` is missing"), say("Please fill this in")),
+    "string_too_short": (say("`{field}` is too short"), say("This is too short")),
+    "string_too_long": (say("`{field}` is too long"), say("This is too long")),
+    "too_short": (say("`{field}` is too short"), say("This is too short")),
+    "too_long": (say("`{field}` is too long"), say("This is too long")),
+    "string_pattern_mismatch": (
+        say("`{field}` is not in the expected form"),
+        say("This is not in the expected form"),
+    ),
+    "int_parsing": (
+        say("`{field}` should be a whole number"),
+        say("This should be a whole number"),
+    ),
+    "greater_than_equal": (say("`{field}` is too small"), say("This is too small")),
+    "less_than_equal": (say("`{field}` is too large"), say("This is too large")),
+    "date_from_datetime_parsing": (
+        say("`{field}` should be a date like 2026-11-02"),
+        say("This should be a date like 2026-11-02"),
+    ),
+    "date_parsing": (
+        say("`{field}` should be a date like 2026-11-02"),
+        say("This should be a date like 2026-11-02"),
+    ),
+    "extra_forbidden": (say("`{field}` is not an option here"), say("This is not an option here")),
+    "enum": (say("`{field}` is not one of the choices"), say("This is not one of the choices")),
+    "literal_error": (
+        say("`{field}` is not one of the choices"),
+        say("This is not one of the choices"),
+    ),
 }
+_UNKNOWN = (say("`{field}` is not valid"), say("This is not valid"))
 
 
-def explain(error: ValidationError) -> str:
-    """A validation error as one short sentence per field, without echoing the input."""
-    parts = []
-    for item in error.errors(include_input=False, include_url=False):
-        name = ".".join(str(p) for p in item["loc"]) or "value"
-        kind = item["type"]
-        if kind == "value_error":
-            text = str(item["msg"]).removeprefix("Value error, ")
-        else:
-            text = _MESSAGES.get(kind, str(item["msg"]).lower())
-            limit = (item.get("ctx") or {}).get("max_length") or (item.get("ctx") or {}).get(
-                "min_length"
-            )
-            if limit is not None and kind.startswith(("string_too", "too_")):
-                text += f" ({'at most' if 'long' in kind else 'at least'} {limit} characters)"
-        parts.append(f"`{name}` {text}" if kind != "value_error" else text)
+def explain_one(item: Mapping[str, Any], lang: Messages, *, named: bool) -> str:
+    """One validation error as a short sentence, without echoing the input; ``named`` says
+    which option it is about (a command's text), else it sits under its field (a modal)."""
+    kind = str(item["type"])
+    if kind == "value_error":
+        # Our validators raise the English sentence of a catalogue entry (see validators.py).
+        return lang.gettext(str(item["msg"]).removeprefix("Value error, "))
+    name = ".".join(str(p) for p in item["loc"]) or "value"
+    about, under = _MESSAGES.get(kind, _UNKNOWN)
+    text = lang.gettext(about.message, field=name) if named else lang.render(under)
+    ctx = item.get("ctx") or {}
+    limit = ctx.get("max_length") if "long" in kind else ctx.get("min_length")
+    if limit is not None and kind.startswith(("string_too", "too_")):
+        bound = (
+            lang.ngettext("at most {n} character", "at most {n} characters", int(limit))
+            if "long" in kind
+            else lang.ngettext("at least {n} character", "at least {n} characters", int(limit))
+        )
+        text += f" ({bound})"
+    return text
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A validation error to be explained in the reader's language (see :func:`explain`)."""
+
+    error: ValidationError
+
+    def say_in(self, lang: Messages) -> str:
+        return explain(self.error, lang)
+
+    def __str__(self) -> str:
+        """In English (logs, the command line): the sentences are the catalogue's msgids."""
+        return explain(self.error, Messages(language="en", translations=NullTranslations()))
+
+
+def explain(error: ValidationError, lang: Messages) -> str:
+    """A validation error as one short sentence per field, in the reader's language."""
+    parts = [
+        explain_one(item, lang, named=True)
+        for item in error.errors(include_input=False, include_url=False)
+    ]
     return "; ".join(parts) + "."

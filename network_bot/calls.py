@@ -80,7 +80,7 @@ class Call:
     def trigger_id(self) -> str:
         return ""
 
-    async def open_modal(self, view: dict[str, Any], *, again: str = "Please try again.") -> bool:
+    async def open_modal(self, view: dict[str, Any], *, again: str | None = None) -> bool:
         """Open a modal with this request's trigger; if Slack refuses (a trigger lives 3 s),
         say so to the person instead of leaving them waiting."""
         try:
@@ -88,7 +88,12 @@ class Call:
         except SlackApiError as error:
             log.warning("views.open failed: %s", error.response.get("error"))
             await self.tell(
-                kit.notice(f"Slack could not open the form in time, so nothing was saved. {again}")
+                kit.notice(
+                    self.lang.gettext(
+                        "Slack could not open the form in time, so nothing was saved. {again}",
+                        again=again or self.lang.gettext("Please try again."),
+                    )
+                )
             )
             return False
         return True

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from babel import Locale
 from babel.core import UnknownLocaleError
@@ -77,6 +77,13 @@ class Text:
         return chosen.format(**filled) if filled else chosen
 
 
+class Sayable(Protocol):
+    """Words that only know how to say themselves given a language (a validation error's
+    explanation, say); a :class:`Text` value or a refusal may be one."""
+
+    def say_in(self, lang: Messages) -> str: ...
+
+
 def say(message: str, /, **values: object) -> Text:
     """Mark ``message`` for the catalogue and say it later, in the reader's language."""
     return Text(message=message, values=tuple(values.items()))
@@ -123,10 +130,12 @@ class Messages:
     def pgettext(self, context: str, message: str, /) -> str:
         return self._translations.pgettext(context, message)
 
-    def render(self, text: Text | str) -> str:
+    def render(self, text: Text | str | Sayable) -> str:
         """A :class:`Text` in this language (a plain ``str`` is already words: kept as is)."""
         if isinstance(text, str):
             return text
+        if not isinstance(text, Text):
+            return text.say_in(self)
         values = dict(text.values)
         if text.plural is None:
             return self.gettext(text.message, **values)
@@ -173,7 +182,7 @@ class Messages:
         return {key: self._value(value) for key, value in values.items()}
 
     def _value(self, value: object) -> object:
-        if isinstance(value, Text):
+        if isinstance(value, Text) or hasattr(value, "say_in"):
             return self.render(value)
         if isinstance(value, Enum):
             return self.term(value)

@@ -9,13 +9,13 @@ transaction, because the transaction rolls back.
 
 from __future__ import annotations
 
-from network_bot.i18n import Messages, Text
+from network_bot.i18n import Messages, Sayable, Text
 
 
 class Refusal(Exception):
     """Tell the person ``message``; ``field`` names the modal input it is about, if any."""
 
-    def __init__(self, message: Text | str, *, field: str | None = None) -> None:
+    def __init__(self, message: Text | str | Sayable, *, field: str | None = None) -> None:
         super().__init__(str(message))
         self.message = message
         self.field = field

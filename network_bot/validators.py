@@ -8,15 +8,20 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BeforeValidator
 
 from network_bot.data import countries
+from network_bot.i18n import say
+
+# A validator raises the English sentence of a catalogue entry; the reader gets it in their
+# language (args.explain_one looks the sentence up).
+NOT_A_COUNTRY = say(
+    "Country should be a two-letter ISO code like KE, PK or CO (or the country's English name)"
+)
+NOT_A_LINK = say("Links should be full web addresses starting with https://")
 
 
 def _country(value: str) -> str:
     found = countries.find(value)
     if found is None:
-        raise ValueError(
-            "Country should be a two-letter ISO code like KE, PK or CO "
-            "(or the country's English name)"
-        )
+        raise ValueError(str(NOT_A_COUNTRY))
     return found.code
 
 
@@ -27,7 +32,7 @@ def _strip(value: object) -> object:
 def _web_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.netloc or " " in value:
-        raise ValueError("Links should be full web addresses starting with https://")
+        raise ValueError(str(NOT_A_LINK))
     return value
 
 

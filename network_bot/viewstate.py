@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from network_bot.args import explain
+from network_bot.args import explain_one
+from network_bot.i18n import Messages
 
 Values = dict[str, dict[str, dict[str, Any]]]
 
@@ -39,14 +40,15 @@ def values_of(values: Values, block_ids: tuple[str, ...]) -> dict[str, Any]:
     return {block_id: value(values, block_id) for block_id in block_ids}
 
 
-def field_errors(error: ValidationError, *, known: tuple[str, ...]) -> dict[str, str]:
-    """Pydantic's errors as ``{block_id: message}`` for ``response_action: errors``."""
+def field_errors(
+    error: ValidationError, *, known: tuple[str, ...], lang: Messages
+) -> dict[str, str]:
+    """Pydantic's errors as ``{block_id: message}`` for ``response_action: errors``, each in
+    the reader's language and under its own field."""
     found: dict[str, str] = {}
     for item in error.errors(include_input=False, include_url=False):
         field = str(item["loc"][0]) if item["loc"] else ""
         block = field if field in known else known[0]
-        if block in found:
-            continue
-        single = ValidationError.from_exception_data(error.title, [item])  # type: ignore[list-item]
-        found[block] = explain(single).replace(f"`{field}` ", "", 1).capitalize()
+        if block not in found:
+            found[block] = explain_one(item, lang, named=field not in known)
     return found

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from network_bot.blocks import kit
 from network_bot.clock import Clock
 from network_bot.data import countries
+from network_bot.i18n import say
 from network_bot.names import named_parts
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
@@ -31,6 +31,9 @@ from network_bot.vocabulary import Status, Violation
 FIRST_CYCLE = 2008  # the Director-General's first report on the safety of journalists
 CASES_NAMED_PER_COUNTRY = 3
 MAX_ALERT_COUNTRIES = 60  # the alert form's country list takes up to 60
+
+
+AHEAD = say("That date is ahead.")
 
 
 class CampaignError(Refusal):
@@ -90,14 +93,15 @@ class Campaign:
         public_id = normalise_id(public_id)
         now = self._clock.now()
         async with self._db.transaction() as tx:
-            record = await self._verified(tx, public_id, what="be emblematic")
+            record = await self._verified(tx, public_id)
             changed = await store.set_emblematic(
                 tx, case_id=record.id, on=on, by=actor.user_id, now=now
             )
             if not changed:
                 raise CampaignError(
-                    f"*{record.public_id}* is {'already' if on else 'not'} emblematic. "
-                    "Nothing was changed."
+                    say("*{id}* is already emblematic. Nothing was changed.", id=record.public_id)
+                    if on
+                    else say("*{id}* is not emblematic. Nothing was changed.", id=record.public_id)
                 )
             await audit.record(
                 tx,
@@ -133,7 +137,7 @@ class Campaign:
     ) -> tuple[PublicCase, list[UnescoEntry]]:
         """The killing and what is on record for it, to fill in the form."""
         require(actor, Role.COORDINATOR)
-        record = await self._verified(self._db.read, normalise_id(public_id), what="have one")
+        record = await self._verified(self._db.read, normalise_id(public_id))
         self._killing(record)
         return PublicCase.of(record), await store.unesco_for_case(self._db.read, record.id)
 
@@ -143,7 +147,7 @@ class Campaign:
         today = self._clock.now().date()
         now = self._clock.now()
         async with self._db.transaction() as tx:
-            record = await self._verified(tx, normalise_id(public_id), what="have one")
+            record = await self._verified(tx, normalise_id(public_id))
             self._killing(record)
             self._check(record, given, today=today)
             entry = UnescoEntry(
@@ -171,33 +175,46 @@ class Campaign:
     def _check(self, record: CaseRecord, given: UnescoInput, *, today: date) -> None:
         if not FIRST_CYCLE <= given.cycle <= today.year + 2:
             raise CampaignError(
-                f"The report cycle should be a year from {FIRST_CYCLE} to {today.year + 2}.",
+                say(
+                    "The report cycle should be a year from {first} to {last}.",
+                    first=str(FIRST_CYCLE),
+                    last=str(today.year + 2),
+                ),
                 field="cycle",
             )
         if given.requested_on > today:
-            raise CampaignError("That date is ahead.", field="requested_on")
+            raise CampaignError(AHEAD, field="requested_on")
         if given.requested_on < record.incident_date:
             raise CampaignError(
-                f"UNESCO cannot have asked before the killing ({record.incident_date}).",
+                say(
+                    "UNESCO cannot have asked before the killing ({day}).",
+                    day=record.incident_date.isoformat(),
+                ),
                 field="requested_on",
             )
         if given.answer is StateAnswer.NONE:
             if given.answered_on is not None:
                 raise CampaignError(
-                    "Leave the answer date empty while the state has not answered, or choose "
-                    "the status it gave.",
+                    say(
+                        "Leave the answer date empty while the state has not answered, or choose "
+                        "the status it gave."
+                    ),
                     field="answered_on",
                 )
         elif given.answered_on is None:
-            raise CampaignError("When did the state answer?", field="answered_on")
+            raise CampaignError(say("When did the state answer?"), field="answered_on")
         elif given.answered_on > today:
-            raise CampaignError("That date is ahead.", field="answered_on")
+            raise CampaignError(AHEAD, field="answered_on")
         elif given.answered_on < given.requested_on:
-            raise CampaignError("The answer can't come before the request.", field="answered_on")
+            raise CampaignError(
+                say("The answer can't come before the request."), field="answered_on"
+            )
         if given.source_url and _names_withheld_victim(record, given.source_url):
             raise CampaignError(
-                "This link names the victim, whose name is withheld. Use a link that does not "
-                "(or leave it empty).",
+                say(
+                    "This link names the victim, whose name is withheld. Use a link that does "
+                    "not (or leave it empty)."
+                ),
                 field="source_url",
             )
 
@@ -219,7 +236,7 @@ class Campaign:
         owing = [d for d in await self.rollup(country=country, cycle=cycle) if d.unanswered]
         if not owing:
             raise CampaignError(
-                "Every state in this roll-up has answered UNESCO: there is nobody to lobby."
+                say("Every state in this roll-up has answered UNESCO: there is nobody to lobby.")
             )
         owing = owing[:MAX_ALERT_COUNTRIES]
         named = await store.unanswered_killings(
@@ -235,13 +252,16 @@ class Campaign:
 
     # ------------------------------------------------------------------ helpers
 
-    async def _verified(self, conn: Conn, public_id: str, *, what: str) -> CaseRecord:
+    async def _verified(self, conn: Conn, public_id: str) -> CaseRecord:
         record = await cases.get_by_public_id(conn, public_id)
         if record is None:
             raise CampaignError(not_found(public_id))
         if record.status is not Status.VERIFIED:
             raise CampaignError(
-                f"*{record.public_id}* is not verified yet: only verified cases can {what}."
+                say(
+                    "*{id}* is not verified yet: only verified cases belong to the campaign.",
+                    id=record.public_id,
+                )
             )
         return record
 
@@ -249,8 +269,12 @@ class Campaign:
     def _killing(record: CaseRecord) -> None:
         if record.violation is not Violation.KILLING:
             raise CampaignError(
-                f"*{record.public_id}* is a case of {kit.escape(record.violation.label)}. "
-                "UNESCO's requests to states are about killings."
+                say(
+                    "*{id}* is a case of {violation}. UNESCO's requests to states are about "
+                    "killings.",
+                    id=record.public_id,
+                    violation=record.violation,
+                )
             )
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from network_bot.charts import ChartData, CountryAnswers, YearCounts, label
 from network_bot.clock import Clock
+from network_bot.i18n import say
 from network_bot.roles import Role, require
 from network_bot.services.campaign import CampaignError, country_name
 from network_bot.store import audit
@@ -131,16 +132,20 @@ class Charts:
         require(actor, Role.COORDINATOR)
         if not self._campaign_channel:
             raise CampaignError(
-                "No campaign channel is set (`NETWORK_BOT_CAMPAIGN_CHANNEL`), so there is "
-                "nowhere to post it. Use “Save for social media” to get the file."
+                say(
+                    "No campaign channel is set (`NETWORK_BOT_CAMPAIGN_CHANNEL`), so there is "
+                    "nowhere to post it. Use “Save the chart for social media” to get the file."
+                )
             )
         spec = self.spec("campaign", country=country, since=since, language=self._language)
         key = f"campaign:{spec.day.isoformat()}:{country or '*'}:{since or '*'}"
         async with self._db.transaction() as tx:
             if not await self._queue(tx, spec, target=self._campaign_channel, key=key):
                 raise CampaignError(
-                    "This chart is already posted (or on its way) in the campaign channel "
-                    "today. Nothing more was sent."
+                    say(
+                        "This chart is already posted (or on its way) in the campaign channel "
+                        "today. Nothing more was sent."
+                    )
                 )
             await self._audit(tx, actor, CHART_CAMPAIGN, spec)
         return self._campaign_channel

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from network_bot.clock import Clock
 from network_bot.exports import ExportRequest, export
+from network_bot.i18n import say
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
 from network_bot.store import audit
@@ -40,8 +41,10 @@ class Exports:
         require(actor, Role.COORDINATOR)
         if request.restricted:
             raise ExportError(
-                "Restricted notes are exported only from the command line, with an admin's "
-                "consent: `network-bot export --restricted --consent-of UADMIN`."
+                say(
+                    "Restricted notes are exported only from the command line, with an admin's "
+                    "consent: `network-bot export --restricted --consent-of UADMIN`."
+                )
             )
         now = self._clock.now()
         buffer = io.BytesIO()

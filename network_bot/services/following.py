@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from network_bot.blocks import kit
 from network_bot.clock import Clock
 from network_bot.data import countries
+from network_bot.i18n import say
 from network_bot.refusal import Refusal
 from network_bot.store import cases, follows
 from network_bot.store.cases import CaseRecord, PublicCase
@@ -40,8 +41,10 @@ class Following:
         found = countries.find(code)
         if found is None:
             raise FollowError(
-                f"`{kit.escape(code[:30])}` is not a country. Use a two-letter "
-                "code like `country:PK`."
+                say(
+                    "`{code}` is not a country. Use a two-letter code like `country:PK`.",
+                    code=kit.escape(code[:30]),
+                )
             )
         return found.code
 

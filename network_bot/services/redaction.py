@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from network_bot.blocks import kit
 from network_bot.clock import Clock
+from network_bot.i18n import say
 from network_bot.roles import Role, require
 from network_bot.scrub import MARK, Scrubber
 from network_bot.services.cases import CASE_ID, CaseError, normalise_id
@@ -53,20 +54,27 @@ class Redactions:
         public_id = normalise_id(public_id)
         reason = reason.strip()
         if not CASE_ID.match(public_id):
-            raise CaseError('Write it like `/case NI-2026-0042 redact "the family asked"`.')
+            raise CaseError(say('Write it like `/case NI-2026-0042 redact "the family asked"`.'))
         if len(reason) < 3:
             raise CaseError(
-                "Please say why, without names: for example "
-                '`/case NI-2026-0042 redact "the family asked"`. The reason goes in the audit log.'
+                say(
+                    "Please say why, without names: for example "
+                    '`/case NI-2026-0042 redact "the family asked"`. The reason goes in the '
+                    "audit log."
+                )
             )
         now = self._clock.now()
         async with self._db.transaction() as tx:
             record = await cases.get_by_public_id(tx, public_id)
             if record is None:
-                raise CaseError(f"There is no case {public_id}.")
+                raise CaseError(say("There is no case {id}.", id=kit.escape(public_id[:30])))
             if record.redacted_at is not None:
                 raise CaseError(
-                    f"{public_id} was already redacted on {record.redacted_at:%Y-%m-%d}."
+                    say(
+                        "{id} was already redacted on {day}.",
+                        id=public_id,
+                        day=record.redacted_at.strftime("%Y-%m-%d"),
+                    )
                 )
             case_ids = await redaction.family(tx, record.id)
             alerts = await redaction.alert_ids(tx, case_ids)

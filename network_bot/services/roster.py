@@ -174,7 +174,7 @@ class Roster:
         """An admin gives someone a role; the network never loses its last admin."""
         require(actor, Role.ADMIN)
         if target_id == actor.user_id and role is not Role.ADMIN:
-            raise RosterError("You can't lower your own role. Ask another admin to do it.")
+            raise RosterError(say("You can't lower your own role. Ask another admin to do it."))
         now = self._clock.now()
         async with self._db.transaction() as tx:
             target = await members.get(tx, target_id)
@@ -186,13 +186,13 @@ class Roster:
                 assert target is not None
             if not target.is_active:
                 raise RosterError(
-                    "That person's Slack account is deactivated, so their role stays."
+                    say("That person's Slack account is deactivated, so their role stays.")
                 )
             if target.role is role:
-                raise RosterError(f"They are already {_article(role)} {role.value}.")
+                raise RosterError(say("They are already *{role}*.", role=role))
             if target.role is Role.ADMIN and await members.count_active(tx, role=Role.ADMIN) <= 1:
                 raise RosterError(
-                    "They are the network's only admin. Make someone else an admin first."
+                    say("They are the network's only admin. Make someone else an admin first.")
                 )
             await members.set_role(tx, user_id=target_id, role=role, now=now)
             await audit.record(
@@ -294,7 +294,3 @@ class Roster:
             actions=() if everything else audit.SENSITIVE_ACTIONS,
             limit=limit,
         )
-
-
-def _article(role: Role) -> str:
-    return "an" if role is Role.ADMIN else "a"
