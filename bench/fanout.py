@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from network_bot.blocks.updates import update_modal
+from network_bot.i18n import Catalogue
 from network_bot.testing import scenarios
 from network_bot.testing.driver import SlackDriver
 from network_bot.testing.harness import SIGNING_SECRET
@@ -59,7 +60,9 @@ async def main() -> None:
                 endpoint=bot.endpoint, signing_secret=SIGNING_SECRET, stand_in=slack
             )
             view = {
-                **update_modal(case=case, today=date.today(), coordinator=True),
+                **update_modal(
+                    case=case, today=date.today(), coordinator=True, lang=Catalogue().source
+                ),
                 "id": "V0FANOUT",
             }
             started = time.perf_counter()

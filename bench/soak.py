@@ -28,7 +28,8 @@ from pathlib import Path
 import psutil
 from _common import percentile
 
-from network_bot.blocks.cases import report_modal
+from network_bot.blocks.report import report_modal
+from network_bot.i18n import Catalogue
 from network_bot.testing import scenarios
 from network_bot.testing.driver import DriverResponse, SlackDriver
 from network_bot.testing.harness import SIGNING_SECRET
@@ -57,7 +58,9 @@ class Traffic:
         self.requests = 0
         self.case_ids: list[str] = []
         self.report_view = {
-            **report_modal(summary="", channel_id="C0GENERAL", today=date.today()),
+            **report_modal(
+                summary="", channel_id="C0GENERAL", today=date.today(), lang=Catalogue().source
+            ),
             "id": "V0SOAK",
         }
 

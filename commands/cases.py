@@ -90,14 +90,14 @@ class CasesQuery(BaseModel):
         return tuple(w[:40] for w in value)
 
     def title(self, lang: Messages) -> str:
-        """What the search asked for, in the reader's language (escaped for mrkdwn)."""
+        """What the search asked for, in the reader's language (plain text)."""
         if self.status:
             kind = lang.gettext("Cases: {status}", status=self.status)
         else:
             kind = lang.gettext("Your reports") if self.mine else lang.gettext("Verified cases")
         parts = [kind]
         if self.words:
-            parts.append(lang.gettext("matching “{words}”", words=kit.escape(" ".join(self.words))))
+            parts.append(lang.gettext("matching “{words}”", words=" ".join(self.words)))
         if self.type:
             parts.append(lang.gettext("type: {violation}", violation=self.type))
         if self.country:

@@ -31,14 +31,27 @@ def test_link_cannot_break_out() -> None:
 def test_message_is_capped_at_50_blocks() -> None:
     body = kit.message([kit.section(str(i)) for i in range(80)], text="many")
     assert len(body["blocks"]) == 50
-    assert "31 more" in body["blocks"][-1]["elements"][0]["text"]
+    assert "(+31)" in body["blocks"][-1]["elements"][0]["text"]
 
 
 def test_modal_limits() -> None:
-    view = kit.modal(title="A very long title that Slack would refuse", blocks=[], callback_id="x")
+    view = kit.modal(
+        title="A very long title that Slack would refuse",
+        blocks=[],
+        callback_id="x",
+        submit="Submit",
+        close="Cancel",
+    )
     assert len(view["title"]["text"]) <= 24
     try:
-        kit.modal(title="t", blocks=[], callback_id="x", private_metadata="x" * 3001)
+        kit.modal(
+            title="t",
+            blocks=[],
+            callback_id="x",
+            submit=None,
+            close="Close",
+            private_metadata="x" * 3001,
+        )
     except ValueError as error:
         assert "private_metadata" in str(error)
     else:

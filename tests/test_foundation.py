@@ -92,7 +92,7 @@ async def test_join_validates_and_saves(harness: Harness) -> None:
 
 async def test_role_change_by_admin_is_audited(harness: Harness) -> None:
     response = await harness.command("dana", f"/network role <@{ALICE}|alice> coordinator")
-    assert "now a *coordinator*" in ephemeral_text(response.json)
+    assert "now *coordinator*" in ephemeral_text(response.json)
     alice = await members.get(harness.running.db.read, ALICE)
     assert alice is not None and alice.role is Role.COORDINATOR
     entries = await audit.search(harness.running.db.read, target=ALICE)
@@ -117,13 +117,13 @@ async def test_role_change_by_non_admin_is_refused_and_audited(harness: Harness)
 async def test_the_last_admin_cannot_be_demoted(harness: Harness) -> None:
     await harness.command("dana", f"/network role <@{CHIDI}|chidi> admin")
     response = await harness.command("chidi", f"/network role <@{DANA}|dana> member")
-    assert "now a *member*" in ephemeral_text(response.json)
+    assert "now *member*" in ephemeral_text(response.json)
     last = await harness.command("chidi", f"/network role <@{CHIDI}|chidi> member")
     assert "can't lower your own role" in ephemeral_text(last.json)
     dana_back = await harness.command("chidi", f"/network role <@{DANA}|dana> admin")
-    assert "now an *admin*" in ephemeral_text(dana_back.json)
+    assert "now *admin*" in ephemeral_text(dana_back.json)
     refused = await harness.command("dana", f"/network role {CHIDI} member")
-    assert "now a *member*" in ephemeral_text(refused.json)
+    assert "now *member*" in ephemeral_text(refused.json)
     only = await harness.command("chidi", f"/network role {DANA} member")
     assert "Only admins" in ephemeral_text(only.json)
 

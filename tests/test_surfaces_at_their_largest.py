@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from network_bot.blocks import alerts, cases, kit, updates
-from network_bot.i18n import Catalogue, Messages
+from network_bot.blocks import alert_form, alerts, cases, kit, report, updates
+from network_bot.i18n import Catalogue, Messages, say
 from network_bot.store.alerts import Alert, AlertState, Audience, Response
 from network_bot.store.cases import PublicCase
 from network_bot.store.updates import CaseUpdate, UpdateState
@@ -123,7 +123,7 @@ def messages(lang: Messages) -> dict[str, dict[str, Any]]:
             followers=10**6,
             restricted=restricted,
             can_update=True,
-            extra=updates.timeline_blocks([update(n) for n in range(10)]),
+            extra=updates.timeline_blocks([update(n) for n in range(10)], lang=lang),
         ),
         "search results": cases.search_results(
             many[:10],
@@ -137,15 +137,18 @@ def messages(lang: Messages) -> dict[str, dict[str, Any]]:
         "review card": cases.review_card(
             case,
             reporter_anonymous=False,
-            similar=[(c, (nasty(100), nasty(100), "same place")) for c in many[:20]],
+            similar=[
+                (c, (say(nasty(100)), say(nasty(100)), say("the same place"))) for c in many[:20]
+            ],
             reviewer="U0CHIDI04",
+            lang=lang,
         ),
-        "urgent DM": cases.urgent_dm(case),
+        "urgent DM": cases.urgent_dm(case, lang=lang),
         "notification": updates.notification(
             [(c, [update(n) for n in range(20)]) for c in many], lang=lang
         ),
-        "proposal card": updates.proposal_card(case, update(1)),
-        "alert": alerts.alert_message(alert(1), case_public_id="NI-2026-0001"),
+        "proposal card": updates.proposal_card(case, update(1), lang=lang),
+        "alert": alerts.alert_message(alert(1), case_public_id="NI-2026-0001", lang=lang),
         "digest": alerts.digest_message(
             [alert(n) for n in range(30)], local_day=date(2026, 11, 2), lang=lang
         ),
@@ -165,13 +168,18 @@ def messages(lang: Messages) -> dict[str, dict[str, Any]]:
 def views(lang: Messages) -> dict[str, dict[str, Any]]:
     case = public_case(1)
     return {
-        "report": cases.report_modal(
-            summary=nasty(2500), channel_id="C0GENERAL", today=date(2026, 11, 25)
+        "report": report.report_modal(
+            summary=nasty(2500), channel_id="C0GENERAL", today=date(2026, 11, 25), lang=lang
         ),
-        "compose alert": alerts.compose_modal(
-            headline=nasty(150), body=nasty(2000), case_public_id="NI-2026-0001", has_case=True
+        "compose alert": alert_form.compose_modal(
+            headline=nasty(150),
+            body=nasty(2000),
+            case_public_id="NI-2026-0001",
+            has_case=True,
+            lang=lang,
+            translate_into=[m for m in CATALOGUE.choices() if m is not lang],
         ),
-        "preview": alerts.preview_modal(
+        "preview": alert_form.preview_modal(
             alert(1),
             case_public_id="NI-2026-0001",
             recipients=10**6,
@@ -180,11 +188,15 @@ def views(lang: Messages) -> dict[str, dict[str, Any]]:
             channel_names=[(nasty(80) + str(i), i % 2 == 0) for i in range(200)],
             lang=lang,
         ),
-        "update": updates.update_modal(case=case, today=date(2026, 11, 25), coordinator=True),
-        "reject": cases.reason_modal(public_id=case.public_id),
-        "duplicate": cases.duplicate_modal(public_id=case.public_id),
-        "received": cases.report_received_view(
-            case.public_id, similar=[(public_case(n), (nasty(100),)) for n in range(30)]
+        "update": updates.update_modal(
+            case=case, today=date(2026, 11, 25), coordinator=True, lang=lang
+        ),
+        "reject": cases.reason_modal(public_id=case.public_id, lang=lang),
+        "duplicate": cases.duplicate_modal(public_id=case.public_id, lang=lang),
+        "received": report.report_received_view(
+            case.public_id,
+            similar=[(public_case(n), (say(nasty(100)),)) for n in range(30)],
+            lang=lang,
         ),
     }
 

@@ -182,11 +182,11 @@ def rollup_message(
     lang: Messages,
 ) -> dict[str, Any]:
     """``/cases unesco``: what each state owes, most owed first (``title`` already in the
-    reader's language and escaped)."""
+    reader's language)."""
     killings = sum(d.killings for d in debts)
     answered = sum(d.answered for d in debts)
     blocks: list[kit.Block] = [
-        kit.section(f"*{title}*"),
+        kit.section(f"*{kit.escape(title)}*"),
         kit.context(
             lang.ngettext(
                 "{n} verified killing · the states answered on {answered} ({share}) · "

@@ -53,7 +53,7 @@ class Restricted:
 def country_label(code: str, lang: Messages) -> str:
     """The country's flag and its name in the reader's language."""
     found = countries.by_code(code)
-    return f"{found.flag} {lang.country(code)}" if found else kit.escape(code)
+    return f"{found.flag} {kit.escape(lang.country(code))}" if found else kit.escape(code)
 
 
 def _headline(case: PublicCase, lang: Messages) -> str:
@@ -188,9 +188,9 @@ def search_results(
     next_value: str | None,
     prev_value: str | None,
 ) -> dict[str, Any]:
-    """``title`` is already in the reader's language (and escaped by the caller's parts)."""
+    """``title`` is already in the reader's language (escaped here)."""
     blocks: list[kit.Block] = [
-        kit.section(f"*{title}*  " + lang.gettext("(page {page})", page=page))
+        kit.section(f"*{kit.escape(title)}*  " + lang.gettext("(page {page})", page=page))
     ]
     if not cases:
         blocks.append(

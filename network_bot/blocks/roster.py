@@ -14,7 +14,11 @@ def country_label(code: str | None, lang: Messages) -> str:
     if not code:
         return lang.gettext("not set")
     found = countries.by_code(code)
-    return f"{found.flag} {lang.country(code)} ({found.code})" if found else kit.escape(code)
+    return (
+        f"{found.flag} {kit.escape(lang.country(code))} ({found.code})"
+        if found
+        else kit.escape(code)
+    )
 
 
 def me_message(member: Member, *, language: str, lang: Messages) -> dict[str, Any]:

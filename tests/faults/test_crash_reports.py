@@ -9,7 +9,8 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
-from network_bot.blocks.cases import report_modal
+from network_bot.blocks.report import report_modal
+from network_bot.i18n import Catalogue
 from network_bot.testing.driver import SlackDriver
 from network_bot.testing.harness import SIGNING_SECRET
 from network_bot.testing.process import BotProcess
@@ -33,7 +34,12 @@ async def test_kill_9_during_a_burst_of_reports(
         processes.append(bot)
         await bot.start()
         view = {
-            **report_modal(summary="", channel_id="C0GENERAL", today=date(2026, 11, 25)),
+            **report_modal(
+                summary="",
+                channel_id="C0GENERAL",
+                today=date(2026, 11, 25),
+                lang=Catalogue().source,
+            ),
             "id": "V0CRASH",
         }
         driver = SlackDriver(endpoint=bot.endpoint, signing_secret=SIGNING_SECRET, stand_in=slack)

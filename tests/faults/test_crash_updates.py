@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from network_bot.blocks.updates import update_modal
+from network_bot.i18n import Catalogue
 from network_bot.testing import scenarios
 from network_bot.testing.driver import SlackDriver
 from network_bot.testing.harness import SIGNING_SECRET
@@ -52,7 +53,9 @@ async def test_kill_9_while_updates_are_recorded(
         await bot.start()
         driver = SlackDriver(endpoint=bot.endpoint, signing_secret=SIGNING_SECRET, stand_in=slack)
         view = {
-            **update_modal(case=case, today=date.today(), coordinator=True),
+            **update_modal(
+                case=case, today=date.today(), coordinator=True, lang=Catalogue().source
+            ),
             "id": "V0CRASHUPD",
         }
 
