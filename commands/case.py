@@ -116,13 +116,16 @@ async def anniversary(call: CommandCall) -> Reply:
     choice = call.args.rest.strip().lower()
     if choice not in ("on", "off"):
         return kit.notice(
-            f"Write `/case {call.args.public_id} anniversary on` to post this case's anniversary "
-            "to the campaign channel each year, or `off` to stop it."
+            call.lang.gettext(
+                "Write `/case {id} anniversary on` to post this case's anniversary to the "
+                "campaign channel each year, or `off` to stop it.",
+                id=call.args.public_id,
+            )
         )
     answer = await call.bot.anniversaries.switch_case(
         call.member, call.args.public_id, Switch(choice)
     )
-    return kit.notice(answer)
+    return kit.notice(call.lang.render(answer))
 
 
 async def update(call: CommandCall) -> None:
@@ -437,7 +440,9 @@ def register(registry: Registry) -> None:
                 ),
                 Example(
                     text="/case NI-1998-0012 anniversary on",
-                    does="post an imported case's anniversary each year, or `off` (coordinators)",
+                    does=say(
+                        "post an imported case's anniversary each year, or `off` (coordinators)"
+                    ),
                 ),
             ),
         )

@@ -217,25 +217,32 @@ PREF_TEXT = {
 }
 
 
+ANNIVERSARIES_USAGE = say(
+    "Write `/network anniversaries country:PK on` (or `off`) to post the anniversaries of a "
+    "country's imported cases; `/network anniversaries` lists the countries switched on."
+)
+
+
 async def anniversaries(call: CommandCall) -> Reply:
     """Which countries' imported cases have their anniversaries posted; switch one."""
     parsed: args.Parsed = call.args
-    usage = (
-        "Write `/network anniversaries country:PK on` (or `off`) to post the anniversaries of "
-        "a country's imported cases; `/network anniversaries` lists the countries switched on."
-    )
+    lang = call.lang
     if not parsed.words and not parsed.options and not parsed.users and not parsed.channels:
         switches = await call.bot.anniversaries.country_switches(call.member)
         if not switches.countries_on:
-            return kit.notice(
+            why = lang.gettext(
                 "No country's imported cases have their anniversaries posted (cases reported "
-                f"here always do, unless switched off one by one). {usage}"
+                "here always do, unless switched off one by one)."
             )
+            return _usage(call, why, ANNIVERSARIES_USAGE)
         listed = ", ".join(
-            f"{kit.escape(country_label(code))} ({switches.imported_on[code]:,})"
+            f"{country_label(code, lang)} ({lang.number(switches.imported_on[code])})"
             for code in switches.countries_on
         )
-        return kit.notice(f"Anniversaries of imported cases are posted for: {listed}. {usage}")
+        why = lang.gettext(
+            "Anniversaries of imported cases are posted for: {countries}.", countries=listed
+        )
+        return _usage(call, why, ANNIVERSARIES_USAGE)
     choice = parsed.word(0).lower()
     code = parsed.options.get("country")
     if (
@@ -246,10 +253,9 @@ async def anniversaries(call: CommandCall) -> Reply:
         or choice not in ("on", "off")
         or not code
     ):
-        return kit.notice(usage)
-    return kit.notice(
-        await call.bot.anniversaries.switch_country(call.member, str(code), Switch(choice))
-    )
+        return kit.notice(lang.render(ANNIVERSARIES_USAGE))
+    answer = await call.bot.anniversaries.switch_country(call.member, str(code), Switch(choice))
+    return kit.notice(lang.render(answer))
 
 
 PREFS_USAGE = say("Write `/network prefs all`, `/network prefs digest` or `/network prefs mute`.")
@@ -322,7 +328,7 @@ def register(registry: Registry) -> None:
                 ),
                 Example(
                     text="/network anniversaries country:PK on",
-                    does="post anniversaries of a country's imported cases (coordinators)",
+                    does=say("post anniversaries of a country's imported cases (coordinators)"),
                 ),
             ),
         )

@@ -94,6 +94,21 @@ def say_n(singular: str, plural: str, n: int, /, **values: object) -> Text:
     return Text(message=singular, plural=plural, n=n, values=tuple(values.items()))
 
 
+@dataclass(frozen=True, slots=True)
+class CountryName:
+    """A country, named with its flag in the reader's language when the sentence is said."""
+
+    code: str
+
+    def say_in(self, lang: Messages) -> str:
+        found = countries.by_code(self.code)
+        return f"{found.flag} {lang.country(self.code)}" if found else self.code
+
+    def __str__(self) -> str:
+        found = countries.by_code(self.code)
+        return f"{found.flag} {found.name}" if found else self.code
+
+
 def term_key(item: Enum) -> tuple[str, str]:
     """An enum member's catalogue entry: its class names the context, its label is the msgid."""
     label = getattr(item, "label", None)

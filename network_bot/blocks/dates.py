@@ -8,11 +8,12 @@ A date known to the day is shown in the reader's date format (Babel's); a month 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from babel.dates import format_skeleton
 
-from network_bot.i18n import Messages
+from network_bot.i18n import Messages, english
 from network_bot.store.cases import PublicCase
 from network_bot.vocabulary import DatePrecision
 
@@ -49,6 +50,23 @@ def _range_end(start: date, end: date, *, first: bool, lang: Messages) -> str:
     whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
     moment = start if first else end
     return _month(moment, lang) if whole_months else lang.date(moment)
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzyDay:
+    """A date to the precision it is known, said in the reader's language when the sentence
+    holding it is said (a service's answer carries it)."""
+
+    start: date
+    precision: DatePrecision
+    end: date | None = None
+    approximate: bool = False
+
+    def say_in(self, lang: Messages) -> str:
+        return date_text(self.start, self.precision, self.end, self.approximate, lang=lang)
+
+    def __str__(self) -> str:
+        return self.say_in(english())
 
 
 def case_date(case: PublicCase, lang: Messages) -> str:

@@ -14,8 +14,8 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 
 from network_bot.blocks.dates import date_text
-from network_bot.i18n import english
 from network_bot.data import countries
+from network_bot.i18n import english
 from network_bot.imports import cpj_vocabulary as cpj
 from network_bot.imports import dates, places
 from network_bot.imports.csvfile import CsvRows, fit
