@@ -27,6 +27,7 @@ from network_bot.exports import (
     authorise,
     export,
 )
+from network_bot.i18n import Catalogue, Messages
 from network_bot.imports import CountryProblem, ImportRefused
 from network_bot.maintenance import MaintenanceError
 from network_bot.settings import Settings, SettingsError, load_settings
@@ -227,6 +228,18 @@ def _export_request(options: argparse.Namespace) -> ExportRequest:
         raise Refused(f"{where}: {str(first['msg']).removeprefix('Value error, ')}") from None
 
 
+def _export_language(language: str | None) -> Messages | None:
+    """The language to label an export's columns in, if one was asked for and is spoken."""
+    if language is None:
+        return None
+    catalogue = Catalogue()
+    code = catalogue.resolve(language)
+    if code is None:
+        spoken = ", ".join(catalogue.languages)
+        raise Refused(f"--language: expected one of {spoken}, got {language[:20]!r}")
+    return catalogue.get(code)
+
+
 def _consenting(options: argparse.Namespace, request: ExportRequest) -> str | None:
     if request.consent_role is None:
         return None
@@ -255,6 +268,7 @@ async def _export(settings: Settings, options: argparse.Namespace) -> int:
     request = _export_request(options)
     consent_of = _consenting(options, request)
     _check_output(request, options.output)
+    lang = _export_language(options.language)
     now = datetime.now(UTC)
     db = await _open_existing(settings)
     try:
@@ -264,11 +278,11 @@ async def _export(settings: Settings, options: argparse.Namespace) -> int:
                 db, consent_of=consent_of, request=request, destination=destination, now=now
             )
         if options.output is not None:
-            count = await export(db, request, out=options.output, today=now.date())
+            count = await export(db, request, out=options.output, today=now.date(), lang=lang)
             print(f"{count:,} rows written to {options.output}")
             return 0
         sys.stdout.flush()
-        await export(db, request, out=sys.stdout.buffer, today=now.date())
+        await export(db, request, out=sys.stdout.buffer, today=now.date(), lang=lang)
         sys.stdout.buffer.flush()
         return 0
     finally:

@@ -130,6 +130,12 @@ def _export_parser(command: Command) -> None:
     cmd.add_argument(
         "--output", type=Path, help="file to write (default: stdout; xlsx needs a file)"
     )
+    cmd.add_argument(
+        "--language",
+        metavar="LANG",
+        help="label the columns (and name the countries) in this language: en, fr, es or ar; "
+        "the cells keep their codes (default: the field names)",
+    )
 
 
 def _maintenance_parsers(command: Command) -> None:

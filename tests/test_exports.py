@@ -499,3 +499,52 @@ async def test_rows_come_in_keyset_chunks(tmp_path: Path) -> None:
         assert got == [m for i, m in enumerate(made) if i % 3]
     finally:
         await db.close()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_labels_in_a_chosen_language_keep_the_codes(
+    seeded: tuple[Path, dict[str, str]], tmp_path: Path, fmt: str
+) -> None:
+    """``--language fr``: the header row and the country's name in French; every code stays."""
+    db, ids = seeded
+    plain, french = tmp_path / f"plain.{fmt}", tmp_path / f"french.{fmt}"
+    assert run(db, "--format", fmt, "--output", str(plain)) == 0
+    assert run(db, "--format", fmt, "--output", str(french), "--language", "fr") == 0
+    header = header_of(french, fmt)
+    assert len(header) == len(COLUMNS)
+    assert header[:3] == ["Identifiant de l’affaire", "Code du pays", "Pays"]
+    assert "Violation (code)" in header and "Parcours judiciaire (code)" in header
+    by_code = dict(zip(COLUMNS, header, strict=True))
+    before = {r["case_id"]: r for r in read_back(plain, fmt)}
+    after = {r[by_code["case_id"]]: r for r in read_back(french, fmt)}
+    assert after.keys() == before.keys()
+    for case_id, row in before.items():
+        again = after[case_id]
+        for column in COLUMNS:
+            if column != "country_name":
+                assert again[by_code[column]] == row[column], column  # codes unchanged
+    killing = after[ids["pk_killing"]]
+    assert killing[by_code["violation"]] == "killing"
+    assert killing[by_code["country_name"]] == "Pakistan"
+    assert after[ids["co_withheld"]][by_code["country_name"]] == "Colombie"
+
+
+def test_json_keeps_its_keys_in_any_language(
+    seeded: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    db, _ = seeded
+    out = tmp_path / "cases.json"
+    assert run(db, "--format", "json", "--output", str(out), "--language", "ar") == 0
+    rows = read_back(out, "json")
+    assert list(rows[0]) == COLUMNS
+    assert {r["country"]: r["country_name"] for r in rows}["PK"] == "باكستان"
+
+
+def test_a_language_the_bot_does_not_speak_is_refused(
+    seeded: tuple[Path, dict[str, str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, _ = seeded
+    out = tmp_path / "cases.csv"
+    assert run(db, "--output", str(out), "--language", "de") != 0
+    assert "--language: expected one of ar, en, es, fr" in capsys.readouterr().err
+    assert not out.exists()

@@ -82,6 +82,8 @@ def test_no_english_is_left_in_a_translation(language: str) -> None:
             "Profession",
             "Type of violation",
             "Organisation",
+            "Profession (code)",
+            "Violation (code)",
         },
         "es": {"urgente", "Eurasia"},
         "ar": set(),

@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel
 
+from network_bot.exports.labels import labelled_header
 from network_bot.exports.rows import (
     ConsentRefused,
     ExportFilters,
@@ -30,6 +31,7 @@ from network_bot.exports.rows import (
 )
 from network_bot.exports.unesco import JudicialStatus, UnescoRow, judicial_status, unesco_rows
 from network_bot.exports.writers import atomic_file, write_rows
+from network_bot.i18n import Messages
 from network_bot.store.db import Database
 
 __all__ = [
@@ -50,8 +52,16 @@ __all__ = [
 ]
 
 
-async def export(db: Database, request: ExportRequest, *, out: BinaryIO | Path, today: date) -> int:
-    """Write the export ``request`` asks for to ``out``; return the number of rows.
+async def export(
+    db: Database,
+    request: ExportRequest,
+    *,
+    out: BinaryIO | Path,
+    today: date,
+    lang: Messages | None = None,
+) -> int:
+    """Write the export ``request`` asks for to ``out``; return the number of rows. With
+    ``lang``, the header row and the country's name are in that language; the codes stay.
 
     Does not check consent: call :func:`authorise` first when ``request.consent_role`` is set.
     """
@@ -64,9 +74,22 @@ async def export(db: Database, request: ExportRequest, *, out: BinaryIO | Path, 
         model = RestrictedExportRow if request.restricted else ExportRow
         sheet = "cases"
         rows = export_rows(db, filters=request.filters, today=today, restricted=request.restricted)
+    header = None
+    if lang is not None:
+        header = labelled_header(model, lang)
+        rows = _countries_named(rows, lang)
     if isinstance(out, Path):
         with atomic_file(out) as handle:
             return await write_rows(
-                rows, model=model, format=request.format, out=handle, sheet=sheet
+                rows, model=model, format=request.format, out=handle, sheet=sheet, header=header
             )
-    return await write_rows(rows, model=model, format=request.format, out=out, sheet=sheet)
+    return await write_rows(
+        rows, model=model, format=request.format, out=out, sheet=sheet, header=header
+    )
+
+
+async def _countries_named(rows: AsyncIterator[BaseModel], lang: Messages) -> AsyncIterator[Any]:
+    """Each row with its country named in ``lang`` (the code beside it is unchanged)."""
+    async for row in rows:
+        code = getattr(row, "country", None)
+        yield row.model_copy(update={"country_name": lang.country(code)}) if code else row

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import AsyncIterable, Iterator
+from collections.abc import AsyncIterable, Iterator, Sequence
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -65,22 +65,23 @@ async def write_rows(
     format: ExportFormat,
     out: BinaryIO,
     sheet: str = "cases",
+    header: Sequence[str] | None = None,
 ) -> int:
-    """Write every row to ``out`` (left open) and return how many there were."""
+    """Write every row to ``out`` (left open) and return how many there were. ``header``
+    labels the columns of a CSV or workbook (default: the field names); JSON keeps its keys."""
+    names = list(header) if header is not None else columns(model)
     if format is ExportFormat.CSV:
-        return await _write_csv(rows, model=model, out=out)
+        return await _write_csv(rows, header=names, out=out)
     if format is ExportFormat.JSON:
         return await _write_json(rows, out=out)
-    return await _write_xlsx(rows, model=model, out=out, sheet=sheet)
+    return await _write_xlsx(rows, header=names, out=out, sheet=sheet)
 
 
-async def _write_csv(
-    rows: AsyncIterable[BaseModel], *, model: type[BaseModel], out: BinaryIO
-) -> int:
+async def _write_csv(rows: AsyncIterable[BaseModel], *, header: list[str], out: BinaryIO) -> int:
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     try:
         writer = csv.writer(text)
-        writer.writerow(columns(model))
+        writer.writerow([_csv_safe(label) for label in header])
         count = 0
         async for row in rows:
             writer.writerow([_csv_safe(c) for c in cells(row)])
@@ -103,9 +104,8 @@ async def _write_json(rows: AsyncIterable[BaseModel], *, out: BinaryIO) -> int:
 
 
 async def _write_xlsx(
-    rows: AsyncIterable[BaseModel], *, model: type[BaseModel], out: BinaryIO, sheet: str
+    rows: AsyncIterable[BaseModel], *, header: list[str], out: BinaryIO, sheet: str
 ) -> int:
-    header = columns(model)
     count = 0
     with SheetWriter(out, sheet=sheet, columns=len(header)) as book:
         book.row(header)
