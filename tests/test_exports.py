@@ -512,7 +512,7 @@ def test_labels_in_a_chosen_language_keep_the_codes(
     assert run(db, "--format", fmt, "--output", str(french), "--language", "fr") == 0
     header = header_of(french, fmt)
     assert len(header) == len(COLUMNS)
-    assert header[:3] == ["Identifiant de l’affaire", "Code du pays", "Pays"]
+    assert header[:3] == ["Identifiant de l\u2019affaire", "Code du pays", "Pays"]
     assert "Violation (code)" in header and "Parcours judiciaire (code)" in header
     by_code = dict(zip(COLUMNS, header, strict=True))
     before = {r["case_id"]: r for r in read_back(plain, fmt)}
