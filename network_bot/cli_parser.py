@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(migrate)
     _export_parser(command)
     cli_import.add_parser(sub)
+    sub.choices["import"].formatter_class = _Help  # its help says each default, like the others
     _maintenance_parsers(command)
     return parser
 

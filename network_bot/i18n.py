@@ -37,6 +37,7 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
 
 from network_bot import bidi
+from network_bot.blocks.kit import escape
 from network_bot.data import countries
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -96,13 +97,14 @@ def say_n(singular: str, plural: str, n: int, /, **values: object) -> Text:
 
 @dataclass(frozen=True, slots=True)
 class CountryName:
-    """A country, named with its flag in the reader's language when the sentence is said."""
+    """A country, named with its flag in the reader's language when the sentence is said
+    (escaped for mrkdwn: "Bosnia & Herzegovina")."""
 
     code: str
 
     def say_in(self, lang: Messages) -> str:
         found = countries.by_code(self.code)
-        return f"{found.flag} {lang.country(self.code)}" if found else self.code
+        return f"{found.flag} {escape(lang.country(self.code))}" if found else escape(self.code)
 
     def __str__(self) -> str:
         found = countries.by_code(self.code)
@@ -120,7 +122,8 @@ class Messages:
 
     def __init__(self, *, language: str, translations: gettext.NullTranslations) -> None:
         self.language = language
-        self.locale = Locale.parse(language)
+        # The network writes British English ("organisation"): its dates read "2 Nov 2026".
+        self.locale = Locale.parse("en_GB" if language == SOURCE_LANGUAGE else language)
         self.rtl = self.locale.text_direction == "rtl"
         self._translations = translations
 
@@ -130,7 +133,8 @@ class Messages:
     @property
     def name(self) -> str:
         """The language's name in itself: Français, Español, العربية."""
-        return str(self.locale.get_display_name(self.locale))
+        own = Locale.parse(self.language)
+        return str(own.get_display_name(own))
 
     def gettext(self, message: str, /, **values: object) -> str:
         """The sentence in this language, with ``{name}`` placeholders filled from ``values``."""

@@ -241,7 +241,7 @@ async def test_recording_a_request_and_the_states_answer(h: Harness) -> None:
     saved = await h.drive.submit_view(CHIDI, view, request)
     assert saved.json and saved.json["response_action"] == "update", saved.text
     card = await said(h, "bob", f"/case {case.public_id}")
-    assert "UNESCO asked on Mar 1, 2025 for the 2026 report" in card
+    assert "UNESCO asked on 1 Mar 2025 for the 2026 report" in card
     assert "has not answered" in card
 
     view = await open_unesco(h, "chidi", case.public_id)
@@ -260,7 +260,7 @@ async def test_recording_a_request_and_the_states_answer(h: Harness) -> None:
         date(2025, 6, 10),
     )
     card = await said(h, "bob", f"/case {case.public_id}")
-    assert "the state answered on Jun 10, 2025" in card and "Ongoing" in card
+    assert "the state answered on 10 Jun 2025" in card and "Ongoing" in card
     assert "example.org/unesco/observatory" in card
     logged = await audit.search(h.running.db.read, actor_id=CHIDI)
     assert [e.detail for e in logged if e.action == "case.unesco"] == [
