@@ -9,7 +9,7 @@ get only urgent ones.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from network_bot.blocks import alerts as render
@@ -18,10 +18,10 @@ from network_bot.channels import ChannelInfo
 from network_bot.clock import Clock
 from network_bot.data import countries
 from network_bot.i18n import Catalogue, Messages, say
-from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
+from network_bot.services.alert_digests import send_digests
+from network_bot.services.alert_rules import AlertError, check_draft, refuse_named_victim
 from network_bot.services.cases import normalise_id
-from network_bot.services.withheld import naming
 from network_bot.store import alerts, audit, cases, counters, members, outbox
 from network_bot.store.alerts import Alert, AlertDraft, AlertState, Response
 from network_bot.store.audit import Outcome
@@ -31,12 +31,7 @@ from network_bot.store.members import AlertPref, Member
 from network_bot.store.outbox import Delivery, Operation, Outgoing, State, TargetKind
 from network_bot.vocabulary import Status, Urgency
 
-DIGEST_HOUR = 9  # local time of day a member's digest goes out
 RECALLED = "the alert was recalled"
-
-
-class AlertError(Refusal):
-    """Something about an alert that the person must fix or know; ``field`` names a form field."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,35 +109,10 @@ class Alerts:
     async def draft(self, actor: Member, draft: AlertDraft, channels: list[ChannelInfo]) -> Preview:
         """Check the audience and save a draft to preview; nothing is sent yet."""
         require(actor, Role.COORDINATOR)
-        for channel in channels:
-            name = kit.escape(channel.name)
-            if channel.is_ext_shared and not draft.audience.include_shared:
-                raise AlertError(
-                    say(
-                        "#{name} is shared with another organisation. Tick “Include channels "
-                        "shared with other organisations” to post there, or remove it.",
-                        name=name,
-                    ),
-                    field="channels",
-                )
-            if channel.is_archived:
-                raise AlertError(say("#{name} is archived.", name=name), field="channels")
-            if not channel.is_member:
-                raise AlertError(
-                    say("Invite the bot to #{name} first, or remove it.", name=name),
-                    field="channels",
-                )
-        await self._refuse_named_victim(draft)
-        if draft.audience.case_followers and draft.case_id is None:
-            raise AlertError(
-                say("Followers of a case need a case: start with `/alert NI-2026-0042`."),
-                field="audience",
-            )
-        if not draft.audience.reaches_people and not channels:
-            raise AlertError(
-                say("Choose who gets it: all members, countries, regions, followers or channels."),
-                field="audience",
-            )
+        check_draft(draft, channels)
+        record = await cases.get(self._db.read, draft.case_id) if draft.case_id else None
+        if record is not None:
+            refuse_named_victim(draft, record)
         now = self._clock.now()
         async with self._db.transaction() as tx:
             public_id = await counters.next_public_id(tx, prefix=self._prefix, year=now.year)
@@ -160,32 +130,6 @@ class Alerts:
             )
             case_public_id = await self._case_public_id(tx, stored.case_id)
         return Preview(alert=stored, case_public_id=case_public_id, reach=reach, channels=channels)
-
-    async def _refuse_named_victim(self, draft: AlertDraft) -> None:
-        """An alert about a case whose victim's name is withheld may not name them either."""
-        record = await cases.get(self._db.read, draft.case_id) if draft.case_id else None
-        if record is None:
-            return
-        texts = {
-            "headline": draft.headline,
-            "body": draft.body,
-            "action_text": draft.action_text,
-            "link": draft.link,
-        }
-        for version in draft.translations:  # a translation is held to the same rule
-            for name in ("headline", "body", "action_text"):
-                texts[f"{name}_{version.language}"] = getattr(version, name)
-        for field_id, found in naming(record, texts):
-            shown = ", ".join(f"“{kit.escape(p)}”" for p in found[:3])
-            raise AlertError(
-                say(
-                    "The reporter asked to withhold the victim's name, and this names them "
-                    "({found}). Everyone the alert reaches reads it: describe the person "
-                    "without their name.",
-                    found=shown,
-                ),
-                field=field_id,
-            )
 
     async def _case_public_id(self, conn: Conn, case_id: int | None) -> str | None:
         if case_id is None:
@@ -509,39 +453,4 @@ class Alerts:
 
     async def send_digests(self) -> int:
         """Send each waiting member their digest once their local time passes DIGEST_HOUR."""
-        now = self._clock.now()
-        sent = 0
-        for user_id in await alerts.digest_waiting(self._db.read):
-            member = await members.get(self._db.read, user_id)
-            if member is None or not member.is_active:
-                continue
-            local = now + timedelta(seconds=member.tz_offset or 0)
-            if local.hour < DIGEST_HOUR:
-                continue
-            key = f"digest:{user_id}:{local.date().isoformat()}"
-            async with self._db.transaction() as tx:
-                if await outbox.id_for_key(tx, key) is not None:
-                    continue  # today's digest went out; newer alerts wait for tomorrow's
-                waiting = await alerts.digest_alerts(tx, user_id)
-                if waiting:
-                    await outbox.enqueue(
-                        tx,
-                        [
-                            Outgoing(
-                                purpose="digest",
-                                target_kind=TargetKind.USER,
-                                target_id=user_id,
-                                payload=render.digest_message(
-                                    waiting,
-                                    local_day=local.date(),
-                                    lang=self._catalogue.get(member.language),
-                                ),
-                                ref_kind="digest",
-                                dedupe_key=key,
-                            )
-                        ],
-                        now=now,
-                    )
-                    sent += 1
-                await alerts.mark_digest_sent(tx, user_id=user_id, local_date=local.date())
-        return sent
+        return await send_digests(self._db, now=self._clock.now(), catalogue=self._catalogue)

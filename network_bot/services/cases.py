@@ -18,16 +18,17 @@ from network_bot.clock import Clock
 from network_bot.i18n import Catalogue, Text, say
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
+from network_bot.services.review import already_decided, queue_review
 from network_bot.services.similarity import Likeness, similar_to
 from network_bot.services.withheld import refuse_named_victim, verify_warning
 from network_bot.store import audit, cases, counters, members, outbox
 from network_bot.store.audit import Outcome
 from network_bot.store.cases import CaseRecord, NewCase, PublicCase, SearchQuery
-from network_bot.store.db import Conn, Database
+from network_bot.store.db import Database
 from network_bot.store.members import Member
 from network_bot.store.outbox import Operation, Outgoing, TargetKind
 from network_bot.visibility import can_see, not_found, visible_or_refuse
-from network_bot.vocabulary import Status, Urgency, Violation
+from network_bot.vocabulary import Status, Violation
 
 CASE_ID = re.compile(r"^[A-Z]{1,6}-\d{4}-\d{4,}$")
 
@@ -95,7 +96,14 @@ class Cases:
             case_id = await cases.insert(tx, new, public_id=public_id, now=now)
             record = await cases.get(tx, case_id)
             assert record is not None
-            await self._queue_review(tx, record, similar)
+            await queue_review(
+                tx,
+                record,
+                similar,
+                catalogue=self._catalogue,
+                review_channel=self._review_channel,
+                now=self._clock.now(),
+            )
             await audit.record(
                 tx,
                 at=now,
@@ -106,76 +114,6 @@ class Cases:
                 detail=f"urgency {new.urgency.value}",
             )
         return Reported(case=record, similar=similar)
-
-    async def _coordinator_ids(self, tx: Conn) -> list[str]:
-        """Who hears about reports: coordinators, or the admins if there are none yet."""
-        found = await members.ids_with_role(tx, Role.COORDINATOR)
-        return found or await members.ids_with_role(tx, Role.ADMIN)
-
-    async def _queue_review(self, tx: Conn, record: CaseRecord, similar: list[Likeness]) -> None:
-        public = PublicCase.of(record)
-        looks_like = [(PublicCase.of(like.case), like.reasons) for like in similar]
-
-        def card(language: str | None) -> dict[str, object]:
-            return render.review_card(
-                public,
-                reporter_anonymous=record.reporter_anonymous,
-                similar=looks_like,
-                lang=self._catalogue.get(language) if language else self._catalogue.default,
-            )
-
-        priority = record.urgency.priority
-        coordinators = await self._coordinator_ids(tx)
-        languages = {
-            uid: m.language for uid, m in (await members.get_many(tx, coordinators)).items()
-        }
-        queued = []
-        if self._review_channel:
-            queued.append(
-                Outgoing(
-                    purpose="review",
-                    target_kind=TargetKind.CHANNEL,
-                    target_id=self._review_channel,
-                    payload=card(None),
-                    priority=priority,
-                    ref_kind="case",
-                    ref_id=record.id,
-                    dedupe_key=f"review:{record.id}",
-                )
-            )
-        else:
-            queued += [
-                Outgoing(
-                    purpose="review",
-                    target_kind=TargetKind.USER,
-                    target_id=uid,
-                    payload=card(languages.get(uid) or "en"),
-                    priority=priority,
-                    ref_kind="case",
-                    ref_id=record.id,
-                    dedupe_key=f"review:{record.id}:{uid}",
-                )
-                for uid in coordinators
-            ]
-        if record.urgency is Urgency.URGENT:
-            queued += [
-                Outgoing(
-                    purpose="urgent",
-                    target_kind=TargetKind.USER,
-                    target_id=uid,
-                    payload=render.urgent_dm(public, lang=self._catalogue.get(languages.get(uid))),
-                    priority=priority + 10,
-                    ref_kind="case",
-                    ref_id=record.id,
-                    dedupe_key=f"urgent:{record.id}:{uid}",
-                )
-                for uid in coordinators
-            ]
-        await outbox.enqueue(tx, queued, now=self._clock.now())
-        if self._review_channel:
-            card_id = await outbox.id_for_key(tx, f"review:{record.id}")
-            if card_id is not None:
-                await cases.record_review_card(tx, case_id=record.id, outbox_id=card_id)
 
     # ------------------------------------------------------------------ review decisions
 
@@ -472,30 +410,3 @@ class Cases:
 
     def today(self) -> date:
         return self._clock.now().date()
-
-
-def already_decided(record: CaseRecord) -> Text:
-    who: Text | str = (
-        kit.mention(record.reviewed_by) if record.reviewed_by else say("a coordinator")
-    )
-    if record.status is Status.UNDER_REVIEW:
-        return say(
-            "*{id}* is already being reviewed by {who}. Nothing was changed; you can still "
-            "verify, reject or merge it.",
-            id=record.public_id,
-            who=who,
-        )
-    if record.reviewed_at is None:
-        return say(
-            "*{id}* was already marked *{status}* by {who}. Nothing was changed.",
-            id=record.public_id,
-            status=record.status,
-            who=who,
-        )
-    return say(
-        "*{id}* was already marked *{status}* by {who} ({when} UTC). Nothing was changed.",
-        id=record.public_id,
-        status=record.status,
-        who=who,
-        when=record.reviewed_at.strftime("%Y-%m-%d %H:%M"),
-    )
