@@ -72,6 +72,13 @@ def rss_mb(pid: int) -> float:
     return psutil.Process(pid).memory_info().rss / (1024 * 1024)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used: unlike latency, what other load on the
+    machine does not inflate."""
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
 def stop_child(child: subprocess.Popen[bytes]) -> None:
     child.terminate()
     try:

@@ -1,7 +1,9 @@
 """Ack latency of ``/network help`` under 50 concurrent requests, next to a bare bolt app.
 
 Both apps run as their own processes in HTTP mode against the Slack stand-in, and are fired
-2,000 signed slash commands from this process. Also prints the bot's idle resident memory.
+2,000 signed slash commands from this process. Also prints the bot's idle resident memory and
+the CPU time each app spent per request (which other load on a shared machine does not inflate,
+as it does the latencies).
 
     python bench/ack_latency.py [--requests 2000] [--concurrency 50]
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (
+    cpu_seconds,
     free_port,
     percentile,
     rss_mb,
@@ -76,13 +79,15 @@ async def measure(
         )
         try:
             await fire(driver, requests=50, concurrency=10)  # warm-up
+            cpu_before = cpu_seconds(child.pid)
             latencies, errors = await fire(driver, requests=requests, concurrency=concurrency)
+            cpu_ms = (cpu_seconds(child.pid) - cpu_before) / requests * 1000
         finally:
             await driver.close()
         after = rss_mb(child.pid)
     finally:
         stop_child(child)
-    print(f"{name:<26} {summary_ms(latencies)}  errors {errors}")
+    print(f"{name:<26} {summary_ms(latencies)}  errors {errors}  CPU/request {cpu_ms:.2f} ms")
     return latencies, idle, after
 
 
