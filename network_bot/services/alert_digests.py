@@ -1,15 +1,17 @@
-"""The daily digest: members who asked for alerts once a day get them together, each in their
-own language, once their local time passes ``DIGEST_HOUR``; a day's digest goes out once."""
+"""What goes to each member after an alert, in their own language: the daily digest (for those
+who asked for alerts once a day, once their local time passes ``DIGEST_HOUR``; a day's digest
+goes out once) and, when an alert is recalled, the withdrawn note each delivered copy becomes."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from network_bot.blocks import alerts as render
 from network_bot.i18n import Catalogue
 from network_bot.store import alerts, members, outbox
-from network_bot.store.db import Database
-from network_bot.store.outbox import Outgoing, TargetKind
+from network_bot.store.db import Conn, Database
+from network_bot.store.outbox import Delivery, Operation, Outgoing, TargetKind
 
 DIGEST_HOUR = 9  # local time of day a member's digest goes out
 
@@ -50,3 +52,41 @@ async def send_digests(db: Database, *, now: datetime, catalogue: Catalogue) -> 
                 sent += 1
             await alerts.mark_digest_sent(tx, user_id=user_id, local_date=local.date())
     return sent
+
+
+async def withdraw(
+    tx: Conn, copies: list[Delivery], *, now: datetime, catalogue: Catalogue
+) -> None:
+    """Each delivered copy becomes a withdrawn note in its reader's language."""
+    readers: dict[str, str | None] = {}
+    people = [d.target_id for d in copies if d.target_kind is TargetKind.USER]
+    for start in range(0, len(people), 500):
+        found = await members.get_many(tx, people[start : start + 500])
+        readers.update({uid: m.language for uid, m in found.items()})
+    notes = {code: render.withdrawn(catalogue.get(code)) for code in catalogue.languages}
+    default = render.withdrawn(catalogue.default)
+
+    def note(d: Delivery) -> dict[str, Any]:
+        if d.target_kind is not TargetKind.USER:
+            return default
+        return notes[catalogue.get(readers.get(d.target_id)).language]
+
+    await outbox.enqueue(
+        tx,
+        [
+            Outgoing(
+                purpose="alert-recall",
+                target_kind=d.target_kind,
+                target_id=d.target_id,
+                operation=Operation.UPDATE,
+                edits_id=d.id,
+                payload=note(d),
+                priority=30,
+                ref_kind="alert-recall",
+                ref_id=d.ref_id,
+                dedupe_key=f"withdraw:{d.id}",
+            )
+            for d in copies
+        ],
+        now=now,
+    )

@@ -19,7 +19,7 @@ from network_bot.clock import Clock
 from network_bot.data import countries
 from network_bot.i18n import Catalogue, Messages, say
 from network_bot.roles import Role, require
-from network_bot.services.alert_digests import send_digests
+from network_bot.services.alert_digests import send_digests, withdraw
 from network_bot.services.alert_rules import AlertError, check_draft, refuse_named_victim
 from network_bot.services.cases import normalise_id
 from network_bot.store import alerts, audit, cases, counters, members, outbox
@@ -374,41 +374,7 @@ class Alerts:
         return None
 
     async def _withdraw(self, tx: Conn, copies: list[Delivery], now: datetime) -> None:
-        """Each delivered copy becomes a withdrawn note in its reader's language."""
-        readers: dict[str, str | None] = {}
-        people = [d.target_id for d in copies if d.target_kind is TargetKind.USER]
-        for start in range(0, len(people), 500):
-            found = await members.get_many(tx, people[start : start + 500])
-            readers.update({uid: m.language for uid, m in found.items()})
-        notes = {
-            code: render.withdrawn(self._catalogue.get(code)) for code in self._catalogue.languages
-        }
-        default = render.withdrawn(self._catalogue.default)
-
-        def note(d: Delivery) -> dict[str, Any]:
-            if d.target_kind is not TargetKind.USER:
-                return default
-            return notes[self._catalogue.get(readers.get(d.target_id)).language]
-
-        await outbox.enqueue(
-            tx,
-            [
-                Outgoing(
-                    purpose="alert-recall",
-                    target_kind=d.target_kind,
-                    target_id=d.target_id,
-                    operation=Operation.UPDATE,
-                    edits_id=d.id,
-                    payload=note(d),
-                    priority=30,
-                    ref_kind="alert-recall",
-                    ref_id=d.ref_id,
-                    dedupe_key=f"withdraw:{d.id}",
-                )
-                for d in copies
-            ],
-            now=now,
-        )
+        await withdraw(tx, copies, now=now, catalogue=self._catalogue)
 
     async def delivery_finished(self, delivery: Delivery) -> None:
         """The worker's news: keep the status message current; withdraw late copies of a

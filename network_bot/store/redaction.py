@@ -215,6 +215,9 @@ async def tied_rows(
     found = await rows(conn, "cases", where=f"id IN ({cases_in})", params=case_ids)
     found += await rows(conn, "case_updates", where=f"case_id IN ({cases_in})", params=case_ids)
     found += await rows(conn, "alerts", where=f"id IN ({alerts_in})", params=alert_ids)
+    found += await rows(
+        conn, "alert_translations", where=f"alert_id IN ({alerts_in})", params=alert_ids
+    )
     for table in ("unesco_requests", "case_imports"):
         found += await rows(conn, table, where=f"case_id IN ({cases_in})", params=case_ids)
     found += await rows(
