@@ -148,3 +148,27 @@ async def test_a_translation_may_not_name_a_withheld_victim(h: Harness) -> None:
     assert refused.json is not None and refused.json["response_action"] == "errors"
     assert set(refused.json["errors"]) == {"headline_fr"}
     assert "arshad" in refused.json["errors"]["headline_fr"]
+
+
+async def test_redacting_the_case_scrubs_its_alerts_translations(h: Harness) -> None:
+    public_id = await report(h, "alice")
+    await h.command("chidi", f"/case {public_id} verify")
+    await h.settle()
+    assert (await h.command("chidi", f"/alert {public_id}")).status == 200
+    await h.settle()
+    preview = await h.drive.submit_view(
+        CHIDI,
+        h.slack.views_for(CHIDI)[-1],
+        {
+            **ALERT,
+            "audience": ["case_followers"],
+            "headline_fr": "Justice pour Arshad Mahmood",
+            "body_fr": "Arshad Mahmood a été tué devant chez lui. Signez la lettre commune.",
+        },
+    )
+    assert preview.json is not None and preview.json["response_action"] == "update", preview.text
+    done = await h.command("dana", f'/case {public_id} redact "the family asked"')
+    assert "is redacted" in block_text(done.json or {}), done.text
+    await h.settle()
+    rows = await h.running.db.read.fetch_all("SELECT headline, body FROM alert_translations")
+    assert rows and all("Arshad" not in r[0] and "Mahmood" not in r[1] for r in rows)
