@@ -103,7 +103,7 @@ def compose_modal(
             block_id="audience",
             label=lang.gettext("Audience"),
             optional=True,
-            element={"type": "checkboxes", "action_id": "value", "options": audience_options},
+            element=kit.checkboxes(action_id="value", options=audience_options),
         ),
         kit.input_block(
             block_id="countries",
@@ -135,17 +135,16 @@ def compose_modal(
             block_id="shared",
             label=lang.gettext("Shared channels"),
             optional=True,
-            element={
-                "type": "checkboxes",
-                "action_id": "value",
-                "options": [
+            element=kit.checkboxes(
+                action_id="value",
+                options=[
                     kit.option(
                         lang.gettext("Include channels shared with other organisations"),
                         "include_shared",
                         description=lang.gettext("Partners outside the network will see it"),
                     )
                 ],
-            },
+            ),
         ),
         *translation_blocks(lang, translate_into),
     ]

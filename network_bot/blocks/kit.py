@@ -317,6 +317,11 @@ def input_block(
     return block
 
 
+def checkboxes(*, action_id: str, options: Sequence[dict[str, Any]]) -> Block:
+    """A checkbox group (at most ten options, Block Kit's checkboxes element)."""
+    return {"type": "checkboxes", "action_id": action_id, "options": list(options)}
+
+
 def text_input(
     *,
     action_id: str,

@@ -104,13 +104,12 @@ def report_modal(*, summary: str, channel_id: str, today: date, lang: Messages) 
             block_id="withhold",
             label=lang.gettext("Victim's name"),
             optional=True,
-            element={
-                "type": "checkboxes",
-                "action_id": "value",
-                "options": [
+            element=kit.checkboxes(
+                action_id="value",
+                options=[
                     kit.option(lang.gettext("Withhold the name from the network"), "withhold")
                 ],
-            },
+            ),
         ),
         kit.input_block(
             block_id="profession",
@@ -189,17 +188,16 @@ def report_modal(*, summary: str, channel_id: str, today: date, lang: Messages) 
             block_id="anonymous",
             label=lang.gettext("Your identity"),
             optional=True,
-            element={
-                "type": "checkboxes",
-                "action_id": "value",
-                "options": [
+            element=kit.checkboxes(
+                action_id="value",
+                options=[
                     kit.option(
                         lang.gettext("Keep my identity from the network"),
                         "anonymous",
                         description=lang.gettext("Coordinators still see who reported"),
                     )
                 ],
-            },
+            ),
         ),
     ]
     return kit.modal(
