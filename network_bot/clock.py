@@ -62,3 +62,20 @@ def parse_iso(text: str) -> datetime:
 
 def today(clock: Clock) -> date:
     return clock.now().date()
+
+
+class ShiftedClock:
+    """The real clock, moved ahead on request: the playground's ``wait 3m`` lets a batching
+    window pass without waiting for it."""
+
+    def __init__(self) -> None:
+        self._ahead = 0.0
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + timedelta(seconds=self._ahead)
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self._ahead
+
+    def advance(self, seconds: float) -> None:
+        self._ahead += max(0.0, seconds)

@@ -1,69 +1,97 @@
 """``network-bot playground``: the real bot against the Slack stand-in, driven from a terminal.
 
-Type ``as @alice /report ...`` to act as someone; modals are filled in by prompt; buttons get
-numbers you ``press``; after each step you see what each person would see: ephemeral replies,
-DMs, channel posts and modals. Everything goes through the bot's real HTTP endpoint, signed.
+Type ``as @alice /report ...`` to act as someone; modals are filled in by prompt, each answer
+checked as it is typed; buttons get numbers you ``press``; after each step you see what each
+person would see: ephemeral replies, DMs, channel posts and modals. Everything goes through the
+bot's real HTTP endpoint, signed. Nothing typed ends the console: a wrong answer is explained and
+asked again, and what you typed is kept.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from network_bot.clock import ShiftedClock
+from network_bot.logs import describe_exception
+from network_bot.playground_forms import Channel, FieldPrompts, script_reader, terminal_reader
+from network_bot.playground_modals import Modals
+from network_bot.playground_screen import Screen
+from network_bot.scheduler import Scheduler
 from network_bot.settings import Settings
-from network_bot.slack_ids import CHANNEL_MARKUP, USER_MARKUP
+from network_bot.store import members
 from network_bot.testing.driver import DriverResponse
 from network_bot.testing.harness import Harness
-from network_bot.testing.workspace import PEOPLE
+
+log = logging.getLogger("network_bot.playground")
 
 INTRO = """\
 network-bot playground: a pretend Slack workspace with the real bot behind it.
 People: {people}
 Channels: {channels}
+Followers hear of a case update at once; more updates within {window} come together in one DM
+(`wait {window_short}` lets that time pass).
 Try:   as @alice /network help
-       as @alice /network join org:"Kenya Press Freedom Desk" country:KE
-       as @dana /network role @alice coordinator
-       press 1          (a numbered button from the last thing shown)
-       dms @chidi | home @alice | channel #case-review | who | help | quit
+       as @alice /report Radio journalist shot in Cotabato
+       as @chidi press 4.2     (button 2 of message 4; `press 2`: of the newest message you see)
+       dms @chidi | channel #case-review | home @alice | who | wait 3m | help | quit
 """
 
 HELP = """\
   as @user /command text   run a slash command as that person (mentions like @bob work)
-  press N                  press button N from the last output (as the last person)
+  as @user press 4.2       press button 2 of message 4 as that person
+  press 4.2 | press 2      press as the last person you acted as (2: in the newest message)
   dms @user                show that person's DMs from the bot
   channel #name            show the bot's posts in a channel
   home @user               open that person's App Home tab
-  who                      people and their roles
-  quit                     leave (the playground database is kept if you gave --db)
+  who                      people on the roster, with their roles as they are now
+  wait 3m                  let time pass (s, m or h): batched updates and digests go out
+  help                     this list
+  quit                     leave (Ctrl-C or Ctrl-D too; --db keeps the database)
+In a form: a list answer may be a name or a code in any case (Kenya, ke, KE); `?` lists every
+choice; Enter keeps the answer shown; `-` clears it; `\\n` starts a new line in a long text.
 """
 
-
-@dataclass
-class Button:
-    label: str
-    action_id: str
-    value: str | None
-    channel_id: str | None = None
-    message: dict[str, Any] | None = None
-    view: dict[str, Any] | None = None
+WAIT = re.compile(r"^(\d+(?:\.\d+)?)\s*([smh]?)$")
 
 
-@dataclass
 class Console:
-    harness: Harness
-    read: Callable[[str], Awaitable[str]]
-    out: TextIO
-    actor: str = "alice"
-    buttons: list[Button] = field(default_factory=list)
-    seen_messages: set[tuple[str, str]] = field(default_factory=set)
-    seen_ephemerals: dict[str, int] = field(default_factory=dict)
-    seen_violations: int = 0
+    def __init__(self, *, harness: Harness, read: Callable[[str], Awaitable[str]], out: TextIO):
+        self.harness = harness
+        self.read = read
+        self.out = out
+        self.actor = harness.people[0].user_id
+        self.screen = Screen(
+            say=self.say,
+            name_of=self.name_of,
+            where=self.where,
+            people=lambda: [p.user_id for p in harness.people],
+        )
+        self.fields = FieldPrompts(
+            read=read,
+            say=self.say,
+            user_id_of=self.user_id,
+            channels=self.channel_list,
+            today=lambda: harness.running.clock.now().date(),
+        )
+        self.modals = Modals(
+            harness=harness,
+            read=read,
+            say=self.say,
+            screen=self.screen,
+            fields=self.fields,
+            name_of=self.name_of,
+            after_submit=self.show_new_things,
+        )
+        self.seen_messages: dict[tuple[str, str], int] = {}
+        self.seen_ephemerals: dict[str, int] = {}
+        self.seen_violations = 0
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
@@ -71,9 +99,19 @@ class Console:
     # ------------------------------------------------------------------ commands
 
     async def run(self, line: str) -> bool:
-        """Run one console line; False means quit."""
+        """Run one console line; False means quit. Nothing typed raises out of here."""
+        try:
+            return await self._run(line)
+        except (EOFError, KeyboardInterrupt, asyncio.CancelledError):
+            raise
+        except Exception as error:  # the console's last line of defence: say so, keep going
+            log.warning("playground step failed: %s", describe_exception(error))
+            self.say(f"(the playground could not do that: {describe_exception(error)}; try again)")
+            return True
+
+    async def _run(self, line: str) -> bool:
         line = line.strip()
-        if not line or line.startswith("#!"):
+        if not line or line.startswith("#"):
             return True
         word, _, rest = line.partition(" ")
         match word.lower():
@@ -82,8 +120,7 @@ class Console:
             case "help" | "?":
                 self.say(HELP)
             case "who":
-                for p in self.harness.people:
-                    self.say(f"  @{p.handle:<7} {p.role.value:<12} {p.organisation or ''}")
+                await self.who()
             case "as":
                 await self.act(rest)
             case "press":
@@ -94,71 +131,84 @@ class Console:
                 self.show_channel(rest)
             case "home":
                 await self.show_home(rest)
+            case "wait":
+                await self.wait(rest)
             case _:
                 self.say("I did not understand that. Type `help`.")
         return True
+
+    async def who(self) -> None:
+        for m in await members.list_active(self.harness.running.db.read, limit=200):
+            handle = "@" + self.name_of(m.user_id)
+            where = " · ".join(x for x in (m.organisation, m.country) if x)
+            self.say(f"  {handle:<8} {m.role.value:<12} {where}")
 
     async def act(self, rest: str) -> None:
         handle, _, command = rest.strip().partition(" ")
         user_id = self.user_id(handle)
         if user_id is None:
-            self.say(f"Nobody called {handle}. Type `who`.")
+            self.say(f"Nobody called {handle or '(nobody)'}. Type `who`.")
+            return
+        command = command.strip()
+        if command.startswith("press"):
+            self.actor = user_id
+            await self.press(command.removeprefix("press"))
             return
         if not command.startswith("/"):
-            if command.startswith("press"):
-                self.actor = handle.lstrip("@")
-                await self.press(command.removeprefix("press"))
-                return
-            self.say("After `as @user` write a slash command, e.g. `/network help`.")
+            self.say("After `as @user` write a slash command (`/network help`) or `press 4.2`.")
             return
-        self.actor = handle.lstrip("@")
+        self.actor = user_id
         name, _, text = command.partition(" ")
+        if name not in self.harness.running.registry.commands:
+            known = ", ".join(sorted(self.harness.running.registry.commands))
+            self.say(f"Slack would say: {name} is not a command here. Commands: {known}")
+            return
         response = await self.harness.drive.command(user_id, name, self.escape_mentions(text))
         await self.after(user_id, response)
 
     async def press(self, rest: str) -> None:
-        try:
-            index = int(rest.strip()) - 1
-            button = self.buttons[index]
-        except (ValueError, IndexError):
-            self.say("Press a number shown in brackets, like `press 1`.")
+        found = self.screen.find(rest, actor=self.actor)
+        if isinstance(found, str):
+            self.say(found)
             return
-        user_id = self.user_id(self.actor)
-        assert user_id is not None
+        if found.url:
+            self.say(f"(your browser opens {found.url})")
         response = await self.harness.drive.block_action(
-            user_id,
-            button.action_id,
-            value=button.value,
-            channel_id=button.channel_id,
-            message=button.message,
-            view=button.view,
+            self.actor,
+            found.action_id,
+            value=found.value,
+            channel_id=found.channel_id,
+            message=found.message,
+            view=found.view,
         )
-        await self.after(user_id, response)
+        await self.after(self.actor, response)
 
     def show_dms(self, rest: str) -> None:
         user_id = self.user_id(rest.strip())
         if user_id is None:
             self.say("Whose DMs? e.g. `dms @chidi`")
             return
-        self.buttons = []
-        for message in self.harness.slack.dm(user_id):
-            self.render_message(f"DM to @{self.name_of(user_id)}", message)
+        messages = self.harness.slack.dm(user_id)
+        if not messages:
+            self.say(f"(the bot has not written to @{self.name_of(user_id)} yet)")
+        for message in messages:
+            self._message(f"DM to @{self.name_of(user_id)}", message)
 
     def show_channel(self, rest: str) -> None:
-        name = rest.strip().lstrip("#")
-        channel = next((c for c in self.harness.slack.channels.values() if c["name"] == name), None)
+        name = rest.strip().lstrip("#").lower()
+        channel = next((c for c in self.channel_list() if c.name == name), None)
         if channel is None:
-            self.say(
-                "No such channel. Channels: "
-                + ", ".join("#" + c["name"] for c in self.harness.slack.channels.values())
-            )
+            listed = ", ".join("#" + c.name for c in self.channel_list())
+            self.say(f"No such channel. Channels: {listed}")
             return
-        self.buttons = []
-        for message in self.harness.slack.messages(channel["id"]):
-            self.render_message(f"#{name}", message)
+        messages = self.harness.slack.messages(channel.channel_id)
+        if not messages:
+            self.say(f"(nothing posted in #{name} yet)")
+        for message in messages:
+            self._message(f"#{name}", message)
 
     async def show_home(self, rest: str) -> None:
-        user_id = self.user_id(rest.strip() or self.actor)
+        user_id = self.user_id(rest.strip()) if rest.strip() else self.actor
         if user_id is None:
             self.say("Whose Home tab? e.g. `home @alice`")
             return
@@ -168,23 +218,60 @@ class Console:
         if home is None:
             self.say("(no Home tab published)")
             return
-        self.buttons = []
-        self.say(f"--- App Home of @{self.name_of(user_id)} ---")
-        self.render_blocks(home.get("blocks", []), view=home)
+        self.actor = user_id
+        self.screen.surface(
+            f"App Home of @{self.name_of(user_id)}",
+            home,
+            owner=user_id,
+            blocks=home.get("blocks", []),
+        )
+
+    async def wait(self, rest: str) -> None:
+        minutes = self.harness.running.settings.batch_minutes
+        found = WAIT.match(rest.strip() or f"{minutes:g}m")
+        if found is None:
+            self.say("Write it like `wait 3m`, `wait 90s` or `wait 1h`.")
+            return
+        seconds = float(found[1]) * {"s": 1, "m": 60, "h": 3600, "": 60}[found[2]]
+        clock = self.harness.clock
+        if not isinstance(clock, ShiftedClock):
+            self.say("(this playground's clock cannot be moved)")
+            return
+        clock.advance(seconds)
+        self.say(
+            f"(time moves on {found[1]}{found[2] or 'm'}: now {clock.now():%Y-%m-%d %H:%M} UTC)"
+        )
+        for worker in self.harness.running.workers:
+            if isinstance(worker, Scheduler):
+                await worker.run_due(force=True)
+        await self.harness.settle()
+        self.show_new_things()
 
     # ------------------------------------------------------------------ after each step
 
     async def after(self, user_id: str, response: DriverResponse) -> None:
-        self.buttons = []
         if response.status != 200:
             self.say(f"(Slack would show an error: HTTP {response.status})")
         elif response.slack_error:
             self.say(f"(Slack would refuse the bot's answer: {response.slack_error})")
-        elif response.json:
-            self.render_message(f"only @{self.name_of(user_id)} sees", response.json)
+        elif response.json and ("blocks" in response.json or "text" in response.json):
+            ack = {
+                **response.json,
+                "ts": self.harness.slack.next_ts(),
+                "channel": "C0GENERAL",
+                "source": "command_ack",
+            }
+            self.screen.message(
+                f"only @{self.name_of(user_id)} sees",
+                ack,
+                key=("ack", ack["ts"]),
+                owner=user_id,
+                channel_id="C0GENERAL",
+            )
         await self.harness.settle()
         self.show_new_things()
-        await self.fill_open_modal(user_id)
+        await self.modals.fill(user_id)
+        await self.note_waiting_updates()
 
     def show_new_things(self) -> None:
         slack = self.harness.slack
@@ -192,157 +279,58 @@ class Console:
             self.say(f"(Slack would refuse what the bot sent: {violation})")
         self.seen_violations = len(slack.violations)
         for message in slack.all_messages():
-            key = (message["channel"], message["ts"])
-            if key in self.seen_messages or message.get("deleted"):
+            key = (str(message["channel"]), str(message["ts"]))
+            version = len(message.get("edits") or [])
+            if message.get("deleted") or self.seen_messages.get(key) == version:
                 continue
-            self.seen_messages.add(key)
-            self.render_message(self.where(message["channel"]), message)
+            edited = key in self.seen_messages
+            self.seen_messages[key] = version
+            self._message(self.where(key[0]) + (" (edited)" if edited else ""), message)
         for p in self.harness.people:
             shown = slack.ephemerals(p.user_id)
             for message in shown[self.seen_ephemerals.get(p.user_id, 0) :]:
-                self.render_message(f"only @{p.handle} sees", message)
+                self.screen.message(
+                    f"only @{p.handle} sees",
+                    message,
+                    key=("ephemeral", str(message["ts"])),
+                    owner=p.user_id,
+                    channel_id=str(message.get("channel") or "") or None,
+                )
             self.seen_ephemerals[p.user_id] = len(shown)
 
-    async def fill_open_modal(self, user_id: str) -> None:
-        """Prompt for each field of a modal the bot opened, then submit it, until it closes."""
-        for _ in range(10):
-            views = self.harness.slack.views_for(user_id)
-            if not views:
-                return
-            view = views[-1]
-            self.say(f"--- modal for @{self.name_of(user_id)}: {view['title']['text']} ---")
-            self.render_blocks(
-                [b for b in view.get("blocks", []) if b.get("type") != "input"], view=view
-            )
-            if not view.get("submit"):
-                self.harness.slack.close_view(user_id)  # a notice: shown, then closed
-                return
-            values: dict[str, Any] = {}
-            for block in view.get("blocks", []):
-                if block.get("type") == "input":
-                    answer = await self.ask(block)
-                    if answer is not None:
-                        values[block["block_id"]] = answer
-            if (await self.read("Submit? [Y/n] ")).strip().lower() in {"n", "no"}:
-                await self.harness.drive.view_closed(user_id, view)
-                self.say("(modal closed)")
-                return
-            response = await self.harness.drive.submit_view(user_id, view, values)
-            errors = (response.json or {}).get("errors")
-            if errors:
-                for block_id, message in errors.items():
-                    self.say(f"  ! {block_id}: {message}")
-            await self.harness.settle()
-            self.show_new_things()
-            if errors is None and self.harness.slack.views_for(user_id) == views:
-                return
-
-    async def ask(self, block: dict[str, Any]) -> Any:
-        """Prompt for one field; Enter keeps what the form already holds, as in Slack."""
-        element = block.get("element", {})
-        kind = element.get("type", "plain_text_input")
-        label = block["label"]["text"] + ("" if not block.get("optional") else " (optional)")
-        initial = (
-            element.get("initial_value")
-            or element.get("initial_date")
-            or (element.get("initial_option") or {}).get("value")
+    def _message(self, heading: str, message: dict[str, Any]) -> None:
+        channel = str(message["channel"])
+        owner = next(
+            (
+                p.user_id
+                for p in self.harness.people
+                if self.harness.slack.im_of(p.user_id) == channel
+            ),
+            None,
         )
-        if initial:
-            label += f" (Enter keeps “{str(initial)[:60]}”)"
-        options = list(element.get("options", []))
-        for group in element.get("option_groups", []):
-            options.extend(group.get("options", []))
-        if options and kind not in {"checkboxes"}:
-            hint = ", ".join(o["value"] for o in options[:12])
-            more = " ..." if len(options) > 12 else ""
-            typed = (await self.read(f"{label} [{hint}{more}]: ")).strip()
-            if not typed:
-                return None
-            values = [v.strip() for v in typed.split(",")] if kind.startswith("multi") else typed
-            return values
-        if kind == "checkboxes":
-            typed = (await self.read(f"{label} [y/N]: ")).strip().lower()
-            return typed in {"y", "yes"}
-        if kind in {"multi_users_select", "multi_conversations_select", "multi_channels_select"}:
-            typed = (await self.read(f"{label} (IDs or @names, comma-separated): ")).strip()
-            return [self.user_id(t.strip()) or t.strip() for t in typed.split(",") if t.strip()]
-        hint = " (YYYY-MM-DD)" if kind == "datepicker" else ""
-        typed = await self.read(f"{label}{hint}: ")
-        return typed.strip() or None
-
-    # ------------------------------------------------------------------ rendering
-
-    def render_message(self, where: str, message: dict[str, Any]) -> None:
-        self.say(f"--- {where} ---")
-        blocks = message.get("blocks") or []
-        if blocks:
-            self.render_blocks(blocks, channel_id=message.get("channel"), message=message)
-        else:
-            self.say(self.plain(str(message.get("text", ""))))
-        for file in message.get("files") or []:
-            self.say(f"  [file {file.get('name')}, {file.get('size', 0):,} bytes]")
-
-    def render_blocks(
-        self,
-        blocks: list[dict[str, Any]],
-        *,
-        channel_id: str | None = None,
-        message: dict[str, Any] | None = None,
-        view: dict[str, Any] | None = None,
-    ) -> None:
-        for block in blocks:
-            kind = block.get("type")
-            if kind == "header":
-                self.say(f"== {block['text']['text']} ==")
-            elif kind == "section":
-                if "text" in block:
-                    self.say(self.plain(block["text"]["text"]))
-                for item in block.get("fields", []):
-                    self.say("  " + self.plain(item["text"]).replace("\n", ": ", 1))
-                accessory = block.get("accessory")
-                if accessory and accessory.get("type") == "button":
-                    self.add_button(accessory, channel_id, message, view)
-            elif kind == "context":
-                self.say("  " + " ".join(self.plain(e.get("text", "")) for e in block["elements"]))
-            elif kind == "divider":
-                self.say("  ----")
-            elif kind == "actions":
-                for element in block.get("elements", []):
-                    if element.get("type") == "button":
-                        self.add_button(element, channel_id, message, view)
-
-    def add_button(
-        self,
-        element: dict[str, Any],
-        channel_id: str | None,
-        message: dict[str, Any] | None,
-        view: dict[str, Any] | None,
-    ) -> None:
-        self.buttons.append(
-            Button(
-                element["text"]["text"],
-                element["action_id"],
-                element.get("value"),
-                channel_id,
-                message,
-                view,
-            )
+        self.screen.message(
+            heading,
+            message,
+            key=("msg", channel, str(message["ts"])),
+            owner=owner,
+            channel_id=channel,
         )
-        self.say(f"  [{len(self.buttons)}] {element['text']['text']}")
 
-    def plain(self, text: str) -> str:
-        """Show mrkdwn as a terminal would: mentions by name, entities decoded."""
-        text = USER_MARKUP.sub(lambda m: "@" + self.name_of(m[1]), text)
-        text = CHANNEL_MARKUP.sub(lambda m: self.where(m[1]), text)
-        text = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2 (\1)", text)
-        return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    async def note_waiting_updates(self) -> None:
+        waiting = await self.harness.running.timeline.notifications_waiting()
+        if waiting:
+            minutes = self.harness.running.settings.batch_minutes
+            self.say(
+                f"(case updates waiting for the batching window: {waiting}; they go out within "
+                f"{minutes:g} min, or now with `wait {minutes:g}m`)"
+            )
 
     # ------------------------------------------------------------------ names
 
     def user_id(self, handle: str) -> str | None:
-        wanted = handle.strip().lstrip("@")
+        wanted = handle.strip().lstrip("@").lower()
         for p in self.harness.people:
-            if wanted in (p.handle, p.user_id):
+            if wanted in (p.handle, p.user_id.lower()):
                 return p.user_id
         return None
 
@@ -351,6 +339,26 @@ class Console:
             if p.user_id == user_id:
                 return p.handle
         return user_id
+
+    def channel_list(self) -> list[Channel]:
+        found = []
+        for room in self.harness.rooms:
+            notes = [
+                note
+                for note, yes in (
+                    ("private", room.is_private),
+                    ("shared with a partner organisation", room.is_ext_shared),
+                    (
+                        "the review channel",
+                        room.channel_id == self.harness.running.settings.review_channel,
+                    ),
+                )
+                if yes
+            ]
+            found.append(
+                Channel(room.channel_id, room.name, f" ({', '.join(notes)})" if notes else "")
+            )
+        return found
 
     def where(self, channel_id: str) -> str:
         channel = self.harness.slack.channels.get(channel_id)
@@ -370,12 +378,12 @@ class Console:
 
         def channel(match: re.Match[str]) -> str:
             for c in self.harness.slack.channels.values():
-                if c["name"] == match[1]:
+                if c["name"] == match[1].lower():
                     return f"<#{c['id']}|{match[1]}>"
             return match[0]
 
-        text = re.sub(r"(?<![\w<])@([a-z][a-z0-9_.-]*)", user, text)
-        return re.sub(r"(?<![\w<])#([a-z][a-z0-9_-]*)", channel, text)
+        text = re.sub(r"(?<![\w<])@([A-Za-z][A-Za-z0-9_.-]*)", user, text)
+        return re.sub(r"(?<![\w<])#([A-Za-z][A-Za-z0-9_-]*)", channel, text)
 
 
 async def run_playground(
@@ -383,41 +391,37 @@ async def run_playground(
 ) -> int:
     """Start the stand-in and the bot on loopback and run the console until ``quit``."""
     out = out or sys.stdout
-    lines = (await asyncio.to_thread(script.read_text)).splitlines() if script else None
-    feed = iter(lines) if lines is not None else None
-
-    async def read(prompt: str) -> str:
-        if feed is not None:
-            line = next(feed, "")
-            print(prompt + line, file=out, flush=True)
-            return line
-        return await asyncio.get_running_loop().run_in_executor(None, input, prompt)
-
+    if script is not None:
+        read = script_reader((await asyncio.to_thread(script.read_text)).splitlines(), out)
+    else:
+        read = terminal_reader()
     with tempfile.TemporaryDirectory(prefix="network-bot-playground-") as tmp:
         db_path = Path(db) if db else Path(tmp) / "playground.sqlite3"
+        # No admins from settings: the demo roster is seeded once, so roles changed in a kept
+        # database (--db) stay as they were changed.
+        overrides = {"log_level": settings.log_level, "admins": ()}
         # Not strict: a refusal is shown where it happens, instead of ending the session.
         async with Harness(
-            db_path=db_path, settings={"log_level": settings.log_level}, strict=False
+            db_path=db_path, clock=ShiftedClock(), settings=overrides, strict=False
         ) as harness:
             console = Console(harness=harness, read=read, out=out)
+            window = harness.running.settings.batch_minutes
+            roster = await members.list_active(harness.running.db.read, limit=50)
             console.say(
                 INTRO.format(
-                    people=", ".join(f"@{p.handle} ({p.role.value})" for p in PEOPLE),
-                    channels=", ".join(
-                        "#" + r.name + (" (shared)" if r.is_ext_shared else "")
-                        for r in harness.rooms
+                    people=", ".join(
+                        f"@{console.name_of(m.user_id)} ({m.role.value})" for m in roster
                     ),
+                    channels=", ".join("#" + c.name + c.note for c in console.channel_list()),
+                    window=f"{window:g} minutes",
+                    window_short=f"{window:g}m",
                 )
             )
             while True:
                 try:
-                    if feed is not None:
-                        line = next(feed)
-                        console.say(f"> {line}")
-                    else:
-                        line = await read("> ")
-                except (EOFError, StopIteration):
-                    break
-                if not await console.run(line):
+                    line = await read("> ")
+                    if not await console.run(line):
+                        break
+                except EOFError:
                     break
     return 0

@@ -16,5 +16,5 @@ MENTIONABLE_ID = re.compile(rf"^[UWCGD]{_BODY}$")  # what kit.mention may wrap i
 # Slack's escaped forms in command text (``should_escape``), and the bare IDs people type.
 USER_MENTION = re.compile(rf"^<@([UW]{_BODY})(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{{8,}})$")
 CHANNEL_MENTION = re.compile(rf"^<#([CG]{_BODY})(?:\|[^>]*)?>$|^#?([CG][A-Z0-9]{{8,}})$")
-USER_MARKUP = re.compile(r"<@([UW][A-Z0-9]+)>")
-CHANNEL_MARKUP = re.compile(r"<#([CG][A-Z0-9]+)>")
+USER_MARKUP = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+CHANNEL_MARKUP = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")

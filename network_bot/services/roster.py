@@ -78,6 +78,10 @@ class Roster:
         self._remember(found)
         return found
 
+    def forget_cached(self) -> None:
+        """Drop every cached entry (after a write that did not go through this service)."""
+        self._cache.clear()
+
     def _remember(self, member: Member | None) -> None:
         if member is not None:
             self._cache[member.user_id] = member

@@ -131,18 +131,27 @@ class Harness:
         )
 
     async def _seed_roles(self) -> None:
-        """Put the demo people on the roster with their roles, as an admin would have."""
+        """Put the demo people on the roster with their roles, as an admin would have: once.
+
+        People already seeded (on the roster with their details) keep the role and details they
+        have now, so a database kept between runs (the playground's ``--db``) keeps every change
+        made in it.
+        """
         assert self.bot is not None
         now = self.bot.clock.now()
         async with self.bot.db.transaction() as tx:
             for p in self.people:
-                await members.add_if_new(
+                new = await members.add_if_new(
                     tx,
                     user_id=p.user_id,
                     team_id=self.slack.team_id,
                     display_name=p.handle,
                     now=now,
                 )
+                current = await members.get(tx, p.user_id)
+                seeded = current is not None and (current.organisation or current.country)
+                if not new and seeded:
+                    continue  # on the roster from an earlier run: keep what it is now
                 await members.set_role(tx, user_id=p.user_id, role=p.role, now=now)
                 await members.set_details(
                     tx,
@@ -152,6 +161,7 @@ class Harness:
                     language=p.locale.split("-")[0],  # as Slack's locale had told the bot
                     now=now,
                 )
+        self.bot.roster.forget_cached()
 
     async def stop_bot(self) -> None:
         if self.driver is not None:
