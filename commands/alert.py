@@ -72,7 +72,7 @@ class AlertForm(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     headline: str = Field(min_length=3, max_length=150)
-    body: str = Field(min_length=10, max_length=2000)
+    body: str = Field(min_length=10, max_length=render.BODY_MAX)
     action: str
     action_text: str = Field(default="", max_length=500)
     link: WebUrl | None = None
@@ -153,7 +153,13 @@ def read(text: str) -> Request:
     if verb in {"help", "?"}:
         return Request(verb="help")
     if len(words) > 1 or (words and not CASE_ID.match(words[0].upper())):
-        raise Refusal(say("`/alert` takes a case ID or nothing. {usage}", usage=USAGE))
+        raise Refusal(
+            say(
+                "I don't know `/alert {what}`: it takes a case ID or nothing. {usage}",
+                what=kit.escape(text.strip()[:40]),
+                usage=USAGE,
+            )
+        )
     return Request(verb="", args=words[0].upper() if words else None)
 
 
@@ -185,7 +191,7 @@ async def compose(call: CommandCall) -> None:
     view = compose_form(
         call,
         headline=case_headline(case, call.lang) if case else "",
-        body=case.summary[:2000] if case else "",
+        body=case.summary if case else "",
         case_public_id=case.public_id if case else None,
         has_case=case is not None,
     )

@@ -140,6 +140,7 @@ async def card(call: Call, public_id: str) -> Reply:
         followers=await call.bot.following.follower_count(seen.case.id),
         restricted=seen.restricted,
         can_update=call.member.role.allows(Role.COORDINATOR),
+        following=await call.bot.following.is_following(call.member, seen.case.id),
         badges=[campaign_render.emblematic_badge(lang=call.lang)] if facts.emblematic else [],
         extra=[
             *campaign_render.card_blocks(facts, lang=call.lang),
@@ -167,7 +168,7 @@ async def verify_clicked(call: ActionCall) -> None:
     except CaseError as error:
         await call.tell(kit.notice(error.text(call.lang)))
         return
-    await call.tell(kit.notice(VERIFIED(call, kit.escape(call.value))))
+    await call.tell(kit.notice(VERIFIED(call, kit.escape(normalise_id(call.value)))))
 
 
 async def claim_clicked(call: ActionCall) -> None:
@@ -180,7 +181,7 @@ async def claim_clicked(call: ActionCall) -> None:
         kit.notice(
             call.lang.gettext(
                 "You are reviewing *{id}*; the card shows it to the other coordinators.",
-                id=kit.escape(call.value),
+                id=kit.escape(normalise_id(call.value)),
             )
         )
     )

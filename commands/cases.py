@@ -38,6 +38,8 @@ log = logging.getLogger("network_bot.commands.cases")
 
 PER_PAGE = 10
 MAX_WORDS = 12
+TOO_MANY_WORDS = say("Search with at most 12 words: a few distinctive ones find more")
+WORD_TOO_LONG = say("A search word can be at most 40 characters long")
 USAGE = say(
     "Try `/cases journalist country:PK status:verified type:killing since:2024-01-01 "
     "page:2`, or `/cases mine` for your own reports."
@@ -56,7 +58,7 @@ class CasesQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    words: tuple[str, ...] = Field(default=(), max_length=MAX_WORDS)
+    words: tuple[str, ...] = ()
     country: CountryCode | None = None
     status: Status | None = None
     type: Violation | None = None
@@ -87,7 +89,12 @@ class CasesQuery(BaseModel):
     @field_validator("words")
     @classmethod
     def _words(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(w[:40] for w in value)
+        # The sentences are catalogue entries: the error is explained in the reader's language.
+        if len(value) > MAX_WORDS:
+            raise ValueError(str(TOO_MANY_WORDS))
+        if any(len(w) > 40 for w in value):
+            raise ValueError(str(WORD_TOO_LONG))
+        return value
 
     def title(self, lang: Messages) -> str:
         """What the search asked for, in the reader's language (plain text)."""

@@ -68,22 +68,27 @@ async def unfollow_command(call: CommandCall) -> Reply:
         return kit.notice(lang.render(USAGE))
     try:
         case_ids, countries = _targets(call.args)
-        said = []
+        stopped: list[str] = []
+        not_followed: list[str] = []
         for public_id in case_ids:
             found, gone = await call.bot.following.unfollow_case(call.member, public_id)
-            name = f"*{lang.isolate(found)}*"
-            said.append(
-                name if gone else lang.gettext("{name} (you were not following it)", name=name)
-            )
+            (stopped if gone else not_followed).append(f"*{lang.isolate(found)}*")
         for code in countries:
             country, gone = await call.bot.following.unfollow_country(call.member, code)
-            name = country_label(country, lang)
-            said.append(
-                name if gone else lang.gettext("{name} (you were not following it)", name=name)
-            )
+            (stopped if gone else not_followed).append(country_label(country, lang))
     except (args.ArgError, FollowError) as error:
         return _refused(call, error)
-    return kit.notice(lang.gettext("Stopped following {what}.", what=", ".join(said)))
+    said = []
+    if stopped:
+        said.append(lang.gettext("You no longer follow {what}.", what=", ".join(stopped)))
+    if not_followed:
+        what = ", ".join(not_followed)
+        said.append(
+            lang.gettext("You were not following {what}, so nothing changed there.", what=what)
+            if stopped
+            else lang.gettext("You were not following {what}, so nothing changed.", what=what)
+        )
+    return kit.notice(" ".join(said))
 
 
 async def listing(call: CommandCall) -> Reply:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from commands.language import language, language_choices
 from network_bot import args
@@ -23,6 +24,7 @@ from network_bot.store.members import AlertPref
 from network_bot.validators import CountryCode, Stripped
 
 PER_PAGE = 25
+LANG_CODE = say("`lang:` should be a language code such as en, fr, es or ar")
 
 
 class JoinArgs(BaseModel):
@@ -30,7 +32,14 @@ class JoinArgs(BaseModel):
 
     org: Stripped | None = Field(default=None, min_length=2, max_length=120)
     country: CountryCode | None = None
-    lang: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z]{2})?$")
+    lang: str | None = None
+
+    @field_validator("lang")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2})?", value.lower()):
+            raise ValueError(str(LANG_CODE))  # a catalogue entry: said in the reader's language
+        return value.lower() if value else None
 
 
 class RoleArgs(BaseModel):
@@ -61,8 +70,14 @@ async def me(call: CommandCall) -> Reply:
     return me_message(
         call.member,
         language=call.bot.catalogue.get(call.member.language).name,
+        alerts=lang_pref(call),
         lang=call.lang,
     )
+
+
+def lang_pref(call: CommandCall) -> str:
+    """How the member gets alerts, said in their language."""
+    return call.lang.render(PREF_TEXT[call.member.alert_pref])
 
 
 def _usage(call: CommandCall, why: str, usage: Text) -> Reply:
@@ -115,6 +130,14 @@ ROLE_USAGE = say("Write it like `/network role @name coordinator` (member, coord
 async def change_role(call: CommandCall) -> Reply:
     parsed: args.Parsed = call.args
     lang = call.lang
+    unknown = [w for w in parsed.words if w.startswith("@")]
+    if unknown and not parsed.users:
+        why = lang.gettext(
+            "I can't find {who} in this workspace, so nothing changed. Choose them from "
+            "Slack's list as you type @, so the name becomes a mention.",
+            who=kit.escape(unknown[0][:40]),
+        )
+        return _usage(call, why, ROLE_USAGE)
     if len(parsed.users) != 1 or len(parsed.words) != 1 or parsed.options:
         return _usage(call, lang.gettext("Name one person and one role."), ROLE_USAGE)
     try:

@@ -117,8 +117,10 @@ class ReportForm(BaseModel):
 
 
 async def open_report(call: CommandCall) -> Reply | None:
+    if len(call.args) > render.SUMMARY_MAX:
+        return too_long_to_prefill(call, call.args)
     view = render.report_modal(
-        summary=call.args[: render.SUMMARY_MAX],
+        summary=call.args,
         channel_id=call.channel_id,
         today=call.bot.clock.now().date(),
         lang=call.lang,
@@ -155,6 +157,24 @@ async def submit_report(call: ViewCall) -> Reply | None:
         "response_action": "update",
         "view": render.report_received_view(result.case.public_id, similar=similar, lang=call.lang),
     }
+
+
+def too_long_to_prefill(call: CommandCall, text: str) -> Reply:
+    """Refused whole rather than cut: the limit, and everything typed given back to copy."""
+    lang = call.lang
+    intro = kit.section(
+        lang.gettext(
+            "“What happened” can hold at most {limit} characters and your text has {length}, "
+            "so no form opened and nothing was saved. Here it is, to shorten and send again "
+            "with `/report`:",
+            limit=lang.number(render.SUMMARY_MAX),
+            length=lang.number(len(text)),
+        )
+    )
+    return kit.message(
+        [intro, *kit.quoted_sections(text)],
+        text=lang.gettext("Your text is too long for a report"),
+    )
 
 
 def _channel_from(metadata: str) -> str | None:

@@ -134,16 +134,25 @@ def explain_one(item: Mapping[str, Any], lang: Messages, *, named: bool) -> str:
     if kind == "value_error":
         # Our validators raise the English sentence of a catalogue entry (see validators.py).
         return lang.gettext(str(item["msg"]).removeprefix("Value error, "))
+    if item.get("input", ...) in (None, "") and kind != "extra_forbidden":
+        kind = "missing"  # an empty field, whatever type it wanted: "Please fill this in"
     name = ".".join(str(p) for p in item["loc"]) or "value"
     about, under = _MESSAGES.get(kind, _UNKNOWN)
     text = lang.gettext(about.message, field=name) if named else lang.render(under)
     ctx = item.get("ctx") or {}
     limit = ctx.get("max_length") if "long" in kind else ctx.get("min_length")
-    if limit is not None and kind.startswith(("string_too", "too_")):
+    if limit is not None and kind.startswith("string_too"):
         bound = (
             lang.ngettext("at most {n} character", "at most {n} characters", int(limit))
             if "long" in kind
             else lang.ngettext("at least {n} character", "at least {n} characters", int(limit))
+        )
+        text += f" ({bound})"
+    elif limit is not None and kind.startswith("too_"):  # a list: entries, not characters
+        bound = (
+            lang.ngettext("at most {n} entry", "at most {n} entries", int(limit))
+            if "long" in kind
+            else lang.ngettext("at least {n} entry", "at least {n} entries", int(limit))
         )
         text += f" ({bound})"
     return text
@@ -167,6 +176,6 @@ def explain(error: ValidationError, lang: Messages) -> str:
     """A validation error as one short sentence per field, in the reader's language."""
     parts = [
         explain_one(item, lang, named=True)
-        for item in error.errors(include_input=False, include_url=False)
+        for item in error.errors(include_url=False)  # the input is looked at, never echoed
     ]
     return "; ".join(parts) + "."

@@ -46,7 +46,7 @@ def field_errors(
     """Pydantic's errors as ``{block_id: message}`` for ``response_action: errors``, each in
     the reader's language and under its own field."""
     found: dict[str, str] = {}
-    for item in error.errors(include_input=False, include_url=False):
+    for item in error.errors(include_url=False):
         field = str(item["loc"][0]) if item["loc"] else ""
         block = field if field in known else known[0]
         if block not in found:

@@ -174,7 +174,7 @@ async def test_follow_and_unfollow_cases_and_countries(h: Harness) -> None:
     listing = ephemeral_text((await h.command("bob", "/follow")).json)
     assert public_id in listing and "Pakistan" in listing
     gone = await h.command("bob", f"/unfollow {public_id} country:PK")
-    assert "Stopped following" in ephemeral_text(gone.json)
+    assert "You no longer follow" in ephemeral_text(gone.json)
     assert await follows.case_ids_of(h.running.db.read, BOB) == []
     assert "don't follow anything" in ephemeral_text((await h.command("bob", "/follow")).json)
 

@@ -9,11 +9,13 @@ from typing import Any
 
 from network_bot.blocks import kit
 from network_bot.blocks.alerts import ACTIONS, alert_message
-from network_bot.blocks.report import country_groups
+from network_bot.blocks.report import SUMMARY_MAX, country_groups
 from network_bot.data import countries
 from network_bot.i18n import Messages
 from network_bot.store.alerts import Alert, Response
 from network_bot.vocabulary import Urgency
+
+BODY_MAX = SUMMARY_MAX  # an alert about a case holds its whole summary
 
 COMPOSE_CALLBACK = "alert.compose"
 CONFIRM_CALLBACK = "alert.confirm"
@@ -59,7 +61,7 @@ def compose_modal(
             block_id="body",
             label=lang.gettext("What happened"),
             element=kit.text_input(
-                action_id="value", multiline=True, max_length=2000, initial=body or None
+                action_id="value", multiline=True, max_length=BODY_MAX, initial=body or None
             ),
             hint=lang.gettext("Goes to everyone in the audience. Never paste restricted notes."),
         ),
@@ -182,7 +184,7 @@ def translation_blocks(lang: Messages, languages: Iterable[Messages]) -> list[ki
                 block_id=translation_block_id("body", other.language),
                 label=lang.gettext("What happened, in {language}", language=name),
                 optional=True,
-                element=kit.text_input(action_id="value", multiline=True, max_length=2000),
+                element=kit.text_input(action_id="value", multiline=True, max_length=BODY_MAX),
             ),
             kit.input_block(
                 block_id=translation_block_id("action_text", other.language),

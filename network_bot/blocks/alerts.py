@@ -86,7 +86,7 @@ def alert_message(alert: Alert, *, case_public_id: str | None, lang: Messages) -
     )
     blocks = [
         kit.header(headline),
-        kit.section(kit.safe(words.body, 2000)),
+        kit.section(kit.safe(words.body, kit.SECTION_TEXT)),
         ask_block,
         kit.context(" · ".join(facts)),
         respond_block(words, lang=lang),

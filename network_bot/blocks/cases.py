@@ -13,9 +13,9 @@ from network_bot.blocks import kit
 from network_bot.blocks.dates import case_date
 from network_bot.blocks.provenance import record_notes, reporter_for_coordinators
 from network_bot.data import countries
-from network_bot.i18n import Messages, Text
+from network_bot.i18n import Messages, Text, say
 from network_bot.services.impunity import clock_text
-from network_bot.store.cases import PublicCase
+from network_bot.store.cases import VICTIM_UNKNOWN, VICTIM_WITHHELD, PublicCase
 from network_bot.vocabulary import (
     Status,
     Urgency,
@@ -48,6 +48,7 @@ class Restricted:
     reporter_id: str
     reporter_anonymous: bool
     victim_names: str
+    victim_withheld: bool = False
 
 
 def country_label(code: str, lang: Messages) -> str:
@@ -76,6 +77,44 @@ def _source_blocks(sources: Sequence[str], lang: Messages) -> list[kit.Block]:
     return kit.line_sections("*" + lang.gettext("Sources") + "*", lines)
 
 
+# A case with no name to show says why, in the reader's language.
+_NO_NAME = {VICTIM_WITHHELD: say("name withheld"), VICTIM_UNKNOWN: say("not known")}
+
+
+def victim_text(case: PublicCase, lang: Messages, limit: int = 300) -> str:
+    """The victim as members may read it: the names, or "name withheld" / "not known"."""
+    missing = _NO_NAME.get(case.victim_label)
+    return kit.escape(lang.render(missing)) if missing else kit.safe(case.victim_label, limit)
+
+
+def _victim(case: PublicCase, restricted: Restricted | None, lang: Messages) -> str:
+    """The broadcastable label; a coordinator also sees a withheld name, marked as such."""
+    if restricted is None or not restricted.victim_names or case.redacted:
+        return victim_text(case, lang)
+    shown = kit.safe(restricted.victim_names, 300)
+    if restricted.victim_withheld:
+        return lang.gettext("{name} (withheld from the network)", name=shown)
+    return shown
+
+
+def review_buttons(public_id: str, *, claim: bool, lang: Messages) -> list[kit.Block]:
+    """A coordinator's decisions on a report waiting for one."""
+    buttons = [
+        kit.button(
+            lang.gettext("Verify"), action_id="case.verify", value=public_id, style="primary"
+        ),
+        kit.button(
+            lang.gettext("Reject…"), action_id="case.reject", value=public_id, style="danger"
+        ),
+        kit.button(lang.gettext("Mark duplicate of…"), action_id="case.duplicate", value=public_id),
+    ]
+    if claim:
+        buttons.insert(
+            0, kit.button(lang.gettext("I'm reviewing"), action_id="case.claim", value=public_id)
+        )
+    return buttons
+
+
 def case_card(
     case: PublicCase,
     *,
@@ -84,15 +123,14 @@ def case_card(
     followers: int,
     restricted: Restricted | None = None,
     can_update: bool = False,
+    following: bool = False,
     extra: Sequence[kit.Block] = (),
     badges: Sequence[kit.Block] = (),
 ) -> dict[str, Any]:
-    """``/case ID``: the whole record a viewer may see, with Follow (and Add update) buttons;
+    """``/case ID``: the whole record a viewer may see, with Follow or Stop following, Add
+    update, and for a coordinator looking at a report still waiting, the review decisions;
     ``badges`` go right under the header."""
     impunity = impunity_of(case.justice_stage)
-    victim = (
-        restricted.victim_names if restricted and restricted.victim_names else case.victim_label
-    )
     title = lang.gettext(
         "{id}: {violation} in {country}",
         id=case.public_id,
@@ -107,7 +145,8 @@ def case_card(
             [
                 (
                     lang.gettext("Victim"),
-                    kit.safe(victim, 300) + f" ({kit.escape(lang.term(case.profession))})",
+                    _victim(case, restricted, lang)
+                    + f" ({kit.escape(lang.term(case.profession))})",
                 ),
                 (lang.gettext("Date"), kit.escape(case_date(case, lang))),
                 (lang.gettext("Country"), country_label(case.country, lang)),
@@ -158,11 +197,24 @@ def case_card(
             kit.context(lang.gettext("Reported by {who}", who=kit.mention(case.reporter_id)))
         )
     blocks.extend(extra)
-    buttons = [kit.button(lang.gettext("Follow"), action_id="case.follow", value=case.public_id)]
+    if following:
+        buttons = [
+            kit.button(
+                lang.gettext("Stop following"),
+                action_id="follow.stop",
+                value=f"case:{case.public_id}",
+            )
+        ]
+    else:
+        buttons = [
+            kit.button(lang.gettext("Follow"), action_id="case.follow", value=case.public_id)
+        ]
     if can_update:
         buttons.append(
             kit.button(lang.gettext("Add update"), action_id="case.update", value=case.public_id)
         )
+    if restricted is not None and case.status.is_open:
+        buttons += review_buttons(case.public_id, claim=case.status is Status.REPORTED, lang=lang)
     blocks.append(kit.actions(*buttons))
     return kit.message(blocks, text=title)
 
@@ -173,7 +225,7 @@ def result_line(case: PublicCase, *, today: date, lang: Messages) -> str:
         incident=case.incident_date, stage=case.justice_stage, today=today, lang=lang
     )
     return (
-        f"{_headline(case, lang)}{status}\n{kit.safe(case.victim_label, 120)} · "
+        f"{_headline(case, lang)}{status}\n{victim_text(case, lang, 120)} · "
         f"{kit.safe(kit.truncate(case.summary, 180), 400)}\n_{clock}_"
     )
 
@@ -226,10 +278,12 @@ def review_card(
     reporter_anonymous: bool,
     similar: Sequence[Similar],
     lang: Messages,
+    has_notes: bool = False,
     reviewer: str | None = None,
 ) -> dict[str, Any]:
-    """The card coordinators act on. Broadcastable part only: restricted notes stay in ``/case``.
-    It goes to the review channel, so ``lang`` is the network's language."""
+    """The card coordinators act on. Broadcastable part only: restricted notes stay in ``/case``
+    (its Open the case button), where each read is audited. It goes to the review channel, so
+    ``lang`` is the network's language."""
     reporter = (
         lang.gettext("anonymous to the network (see `/case {id}`)", id=case.public_id)
         if reporter_anonymous
@@ -245,12 +299,25 @@ def review_card(
         kit.section(f"{URGENCY_MARK[case.urgency]}{heading}\n{_headline(case, lang)}"),
         kit.section(kit.safe(case.summary, 1500)),
         kit.context(
-            lang.gettext("Victim: {victim}", victim=kit.safe(case.victim_label, 200)),
+            lang.gettext("Victim: {victim}", victim=victim_text(case, lang, 200)),
             lang.gettext("Reporter: {reporter}", reporter=reporter),
             lang.gettext("Place: {place}", place=place),
             lang.gettext("Urgency: {urgency}", urgency=case.urgency),
         ),
+        *_source_blocks(case.sources, lang),
     ]
+    if has_notes:
+        # The notes themselves stay out of the channel's history: opening the case shows them
+        # to the coordinator who asks, and the read is in the audit log.
+        blocks.append(
+            kit.context(
+                ":lock: "
+                + lang.gettext(
+                    "The reporter left restricted notes: *Open the case* to read them "
+                    "(coordinators only; each read is audited)."
+                )
+            )
+        )
     if similar:
         listed = [
             f"• *{lang.isolate(c.public_id)}* ({kit.escape(lang.term(c.status))}): "
@@ -264,31 +331,10 @@ def review_card(
                 ":eyes: " + lang.gettext("Being reviewed by {who}", who=kit.mention(reviewer))
             )
         )
-    claim = (
-        ()
-        if reviewer
-        else (
-            kit.button(lang.gettext("I'm reviewing"), action_id="case.claim", value=case.public_id),
-        )
-    )
     blocks.append(
         kit.actions(
-            *claim,
-            kit.button(
-                lang.gettext("Verify"),
-                action_id="case.verify",
-                value=case.public_id,
-                style="primary",
-            ),
-            kit.button(
-                lang.gettext("Reject…"),
-                action_id="case.reject",
-                value=case.public_id,
-                style="danger",
-            ),
-            kit.button(
-                lang.gettext("Mark duplicate of…"), action_id="case.duplicate", value=case.public_id
-            ),
+            *review_buttons(case.public_id, claim=not reviewer, lang=lang),
+            kit.button(lang.gettext("Open the case"), action_id="cases.open", value=case.public_id),
             block_id=f"review:{case.public_id}",
         )
     )

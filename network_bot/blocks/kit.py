@@ -94,6 +94,24 @@ def safe(text: str, limit: int = SECTION_TEXT) -> str:
     return truncate(escape(text), limit)
 
 
+def quoted_sections(text: str, *, size: int = 2800) -> list[Block]:
+    """Member text shown whole, however long: escaped, in sections that each fit Slack's limit
+    (cut at a line or a space where there is one)."""
+    pieces: list[str] = []
+    rest = text
+    while rest:
+        cut = len(rest)
+        if len(escape(rest)) > size:
+            cut = size
+            while len(escape(rest[:cut])) > size:
+                cut -= 100
+            space = max(rest.rfind("\n", 0, cut), rest.rfind(" ", 0, cut))
+            cut = space + 1 if space > cut // 2 else cut
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    return [section("```" + escape(piece) + "```") for piece in pieces]
+
+
 def mention(user_id: str) -> str:
     """A real mention for an ID we checked ourselves; anything else is shown as text."""
     return f"<@{user_id}>" if MENTIONABLE_ID.match(user_id) else escape(user_id)

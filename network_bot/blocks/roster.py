@@ -21,8 +21,10 @@ def country_label(code: str | None, lang: Messages) -> str:
     )
 
 
-def me_message(member: Member, *, language: str, lang: Messages) -> dict[str, Any]:
-    """``language``: the name, in itself, of the language the bot writes to them in."""
+def me_message(member: Member, *, language: str, alerts: str, lang: Messages) -> dict[str, Any]:
+    """Everything the roster holds about the member, every preference included. ``language``:
+    the name, in itself, of the language the bot writes to them in; ``alerts``: how they get
+    alerts, already said."""
     not_set = lang.gettext("not set")
     pairs = [
         (lang.gettext("Name"), kit.escape(member.name)),
@@ -34,6 +36,7 @@ def me_message(member: Member, *, language: str, lang: Messages) -> dict[str, An
             lang.gettext("Time zone"),
             kit.escape(member.tz or lang.gettext("from Slack, not yet known")),
         ),
+        (lang.gettext("Alerts"), kit.escape(alerts)),
     ]
     blocks = [
         kit.section(
@@ -52,7 +55,14 @@ def me_message(member: Member, *, language: str, lang: Messages) -> dict[str, An
                 )
             )
         )
-    blocks.append(kit.context(lang.gettext("Change the language I write in: `/network language`")))
+    blocks.append(
+        kit.context(
+            lang.gettext(
+                "Change them: `/network language`, `/network prefs all|digest|mute`; "
+                "`/follow` shows what you follow."
+            )
+        )
+    )
     return kit.message(blocks, text=lang.gettext("Your roster entry"))
 
 

@@ -101,7 +101,7 @@ class Alerts:
                 say(
                     "There is no verified case {id}. Only verified cases can be the subject of "
                     "an alert.",
-                    id=kit.escape(case_public_id[:30]),
+                    id=kit.escape(normalise_id(case_public_id)[:30]),
                 )
             )
         return PublicCase.of(record)
@@ -295,7 +295,8 @@ class Alerts:
         return alert
 
     async def find(self, public_id: str) -> Alert:
-        alert = await alerts.get_by_public_id(self._db.read, public_id.strip())
+        public_id = public_id.strip().upper()
+        alert = await alerts.get_by_public_id(self._db.read, public_id)
         if alert is None or alert.state is AlertState.DRAFT:
             raise AlertError(
                 say(

@@ -311,6 +311,7 @@ class Cases:
                                 PublicCase.of(claimed),
                                 reporter_anonymous=claimed.reporter_anonymous,
                                 similar=[],
+                                has_notes=bool(claimed.restricted_notes),
                                 reviewer=actor.user_id,
                                 lang=self._catalogue.default,
                             ),
@@ -366,6 +367,7 @@ class Cases:
                 reporter_id=record.reporter_id,
                 reporter_anonymous=record.reporter_anonymous,
                 victim_names=record.victim_names,
+                victim_withheld=record.victim_withheld,
             ),
         )
 

@@ -89,5 +89,8 @@ class Following:
             total_cases=len(visible),
         )
 
+    async def is_following(self, member: Member, case_id: int) -> bool:
+        return await follows.follows_case(self._db.read, user_id=member.user_id, case_id=case_id)
+
     async def follower_count(self, case_id: int) -> int:
         return await follows.case_follower_count(self._db.read, case_id)

@@ -42,6 +42,7 @@ async def queue_review(
             public,
             reporter_anonymous=record.reporter_anonymous,
             similar=looks_like,
+            has_notes=bool(record.restricted_notes),
             lang=catalogue.get(language) if language else catalogue.default,
         )
 

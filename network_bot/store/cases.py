@@ -75,6 +75,11 @@ class CaseRecord(NewCase):
     anniversary: str | None = None  # a coordinator's 'on' / 'off'; None: the default
 
 
+# What ``victim_label`` says when there is no name to show (renderers translate these).
+VICTIM_WITHHELD = "name withheld"
+VICTIM_UNKNOWN = "not known"
+
+
 class PublicCase(BaseModel):
     """The broadcastable part of a case: the only shape member-facing code may render.
 
@@ -116,9 +121,9 @@ class PublicCase(BaseModel):
             public_id=record.public_id,
             status=record.status,
             victim_label=(
-                "name withheld"
-                if record.victim_withheld or not record.victim_names
-                else record.victim_names
+                VICTIM_WITHHELD
+                if record.victim_withheld or record.redacted_at is not None
+                else record.victim_names or VICTIM_UNKNOWN
             ),
             profession=record.profession,
             gender=record.gender,

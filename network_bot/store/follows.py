@@ -65,6 +65,13 @@ async def countries_of(conn: Conn, user_id: str) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
+async def follows_case(conn: Conn, *, user_id: str, case_id: int) -> bool:
+    found = await conn.fetch_one(
+        "SELECT 1 FROM follows WHERE user_id = ? AND case_id = ?", (user_id, case_id)
+    )
+    return found is not None
+
+
 async def case_follower_count(conn: Conn, case_id: int) -> int:
     return int(await conn.fetch_value("SELECT count(*) FROM follows WHERE case_id = ?", (case_id,)))
 

@@ -80,7 +80,7 @@ async def test_a_member_still_stops_following_a_case_they_follow(h: Harness) -> 
     await h.settle()
     await h.command("bob", f"/follow {public_id}")
     said = ephemeral_text((await h.command("bob", f"/unfollow {public_id.lower()}")).json)
-    assert f"Stopped following *{public_id}*." in said
+    assert f"You no longer follow *{public_id}*." in said
     assert await h.running.db.read.fetch_value("SELECT count(*) FROM follows") == 0
 
 
