@@ -153,7 +153,7 @@ async def change_role(call: CommandCall) -> Reply:
         return kit.notice(kit.escape(error.text(lang)))
     return kit.notice(
         lang.gettext(
-            "{who} is now *{role}*. The change is in the audit log.",
+            "{who} is now *{role}*. They are told in a DM; the change is in the audit log.",
             who=kit.mention(updated.user_id),
             role=updated.role,
         )

@@ -106,6 +106,7 @@ def build_app(
             profile_ttl=timedelta(hours=settings.profile_ttl_hours),
             language_of=catalogue.resolve,
             fallback_language=SOURCE_LANGUAGE,
+            messages_for=catalogue.get,
         ),
         cases=Cases(
             db=db,

@@ -92,7 +92,7 @@ async def test_validation_messages_are_the_bots_own(h: Harness) -> None:
     errors = answer.json["errors"]
     assert errors == {"summary": "Please fill this in"}
     bad_link = await h.drive.submit_view(ALICE, view, {**GOOD, "sources": "example.org/x"})
-    assert "“example.org/x” is not a full web address" in bad_link.json["errors"]["sources"]  # type: ignore[index]
+    assert "full web addresses starting with https://" in bad_link.json["errors"]["sources"]  # type: ignore[index]
     for line in ("/cases since:soon", "/cases page:zero", "/network join lang:english"):
         text = await said(h, "bob", line)
         assert "Input should" not in text and "valid" not in text, text
@@ -163,3 +163,16 @@ async def test_me_shows_every_preference(h: Harness) -> None:
     text = await said(h, "bob", "/network me")
     for words in ("Alerts", "one digest a day", "Language", "English", "Time zone"):
         assert words in text
+
+
+async def test_a_member_whose_role_changes_is_told_in_a_dm(h: Harness) -> None:
+    reply = await said(h, "dana", "/network role <@U0ALICE01|alice> coordinator")
+    assert "told in a DM" in reply
+    await h.settle()
+    [dm] = h.slack.dm(ALICE)
+    text = block_text(dm["blocks"])
+    assert "now *coordinator* (it was member)" in text and "<@U0DANA006>" in text
+    refused = await said(h, "dana", "/network role <@U0ALICE01|alice> coordinator")
+    assert "already" in refused
+    await h.settle()
+    assert len(h.slack.dm(ALICE)) == 1, "nothing changed, nothing said"

@@ -6,7 +6,8 @@ from typing import Any
 
 from network_bot.blocks import kit
 from network_bot.data import countries
-from network_bot.i18n import Messages
+from network_bot.i18n import Messages, say
+from network_bot.roles import Role
 from network_bot.store.members import Member
 
 
@@ -113,3 +114,28 @@ def _roster_title(total: int, role: str | None, lang: Messages) -> str:
     return lang.ngettext(
         "{n} active person on the roster", "{n} active people on the roster", total
     )
+
+
+ROLE_CAN = {
+    Role.MEMBER: say("You can report cases, follow them and answer calls to action."),
+    Role.COORDINATOR: say("You can also verify reports, keep case records and send alerts."),
+    Role.ADMIN: say("You can also change roles, see the audit log and redact cases."),
+}
+
+
+def role_changed_dm(*, was: Role, now: Role, by: str, lang: Messages) -> dict[str, Any]:
+    """What a person is told, in their language, when an admin changes their role."""
+    text = " ".join(
+        (
+            lang.gettext(
+                "Your role in the network's desk is now *{role}* (it was {was}), changed by {who}.",
+                role=kit.escape(lang.term(now)),
+                was=kit.escape(lang.term(was)),
+                who=kit.mention(by),
+            ),
+            lang.render(ROLE_CAN[now]),
+            lang.gettext("`/network help` shows what you can do."),
+        )
+    )
+    fallback = lang.gettext("Your role is now {role}", role=lang.term(now))
+    return kit.post([kit.section(text)], text=fallback)

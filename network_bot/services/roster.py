@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from network_bot.clock import Clock
-from network_bot.i18n import say
+from network_bot.blocks.roster import role_changed_dm
+from network_bot.clock import Clock, iso
+from network_bot.i18n import Messages, say
 from network_bot.refusal import Refusal
 from network_bot.roles import Role, require
-from network_bot.store import audit, members
+from network_bot.store import audit, members, outbox
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Database
 from network_bot.store.members import AlertPref, Member
+from network_bot.store.outbox import Outgoing, TargetKind
 
 
 class RosterError(Refusal):
@@ -62,9 +64,11 @@ class Roster:
         profile_ttl: timedelta,
         language_of: Callable[[str | None], str | None],
         fallback_language: str,
+        messages_for: Callable[[str | None], Messages],
     ) -> None:
         self._db = db
         self._clock = clock
+        self._messages_for = messages_for  # a language's catalogue, for DMs this service queues
         self._profile_ttl = profile_ttl
         self._language_of = language_of  # a Slack locale to a language the bot speaks
         self._fallback_language = fallback_language
@@ -175,7 +179,8 @@ class Roster:
         return promoted
 
     async def change_role(self, *, actor: Member, target_id: str, role: Role) -> Member:
-        """An admin gives someone a role; the network never loses its last admin."""
+        """An admin gives someone a role; the network never loses its last admin; the person is
+        told in a DM (queued with the change, so it goes out once the change is saved)."""
         require(actor, Role.ADMIN)
         if target_id == actor.user_id and role is not Role.ADMIN:
             raise RosterError(say("You can't lower your own role. Ask another admin to do it."))
@@ -207,6 +212,25 @@ class Roster:
                 target=target_id,
                 outcome=Outcome.CHANGED,
                 detail=f"{target.role.value} -> {role.value}",
+            )
+            await outbox.enqueue(
+                tx,
+                [
+                    Outgoing(
+                        purpose="role-change",
+                        target_kind=TargetKind.USER,
+                        target_id=target_id,
+                        payload=role_changed_dm(
+                            was=target.role,
+                            now=role,
+                            by=actor.user_id,
+                            lang=self._messages_for(target.language),
+                        ),
+                        ref_kind="member",
+                        dedupe_key=f"role-change:{target_id}:{iso(now)}:{role.value}",
+                    )
+                ],
+                now=now,
             )
             updated = await members.get(tx, target_id)
         assert updated is not None
