@@ -57,7 +57,7 @@ MAX_CHANNELS = 10
 USAGE = say(
     "Write `/alert` (or `/alert NI-2026-0042` about a verified case) to compose one, "
     "`/alert status [AL-2026-0001]` to see how it went, `/alert recall AL-2026-0001` to "
-    "withdraw it."
+    "withdraw it (you are asked to confirm and for the reason)."
 )
 
 
@@ -178,10 +178,14 @@ async def status(call: CommandCall) -> Reply:
     return alert_messages.recent_alerts(await call.bot.alerts.recent(call.member), lang=call.lang)
 
 
-async def recall(call: CommandCall) -> Reply:
+async def recall(call: CommandCall) -> Reply | None:
+    """Asks first, and for the reason every recipient reads: a form opens."""
     if not call.args:
         return kit.notice(call.lang.gettext("Which alert? {usage}", usage=USAGE))
-    return kit.notice(_recall_notice(call, await call.bot.alerts.recall(call.member, call.args)))
+    view = await _recall_form(call, call.args)
+    again = call.lang.gettext("Please run it again.")
+    call.later(call.open_modal(view, again=again), name="alert.recall")
+    return None
 
 
 async def compose(call: CommandCall) -> None:
@@ -347,13 +351,37 @@ async def status_clicked(call: ActionCall) -> None:
     await call.tell(_status_reply(call, report.message(call.lang)))
 
 
+async def _recall_form(call: Call, public_id: str) -> dict[str, Any]:
+    """The confirmation and the reason, asked before anything is withdrawn."""
+    alert = await call.bot.alerts.find(public_id)
+    if alert.state.value == "recalled":
+        raise AlertError(say("{id} was already withdrawn.", id=alert.public_id))
+    report = await call.bot.alerts.status(call.member, alert)
+    return alert_messages.recall_modal(alert, delivered=report.counts.delivered, lang=call.lang)
+
+
 async def recall_clicked(call: ActionCall) -> None:
     try:
-        recalled = await call.bot.alerts.recall(call.member, call.value)
+        view = await _recall_form(call, call.value)
     except AlertError as error:
         await call.tell(kit.notice(error.text(call.lang)))
         return
-    await call.tell(kit.notice(_recall_notice(call, recalled)))
+    await call.open_modal(view, again=call.lang.gettext("Please click Recall again."))
+
+
+async def recall_submitted(call: ViewCall) -> Reply | None:
+    try:
+        public_id = str(json.loads(call.private_metadata or "{}")["alert"])
+    except (ValueError, KeyError, TypeError):
+        expired = call.lang.gettext("That form has expired.")
+        return {"response_action": "update", "view": _notice(call, expired)}
+    reason = str(values_of(call.values, ("reason",))["reason"] or "")
+    try:
+        recalled = await call.bot.alerts.recall(call.member, public_id, reason)
+    except Refusal as error:  # a reason too short, or someone withdrew it first
+        text = kit.truncate(error.text(call.lang), 300)
+        return {"response_action": "errors", "errors": {"reason": text}}
+    return {"response_action": "update", "view": _notice(call, _recall_notice(call, recalled))}
 
 
 def _recall_notice(call: Call, recalled: Recalled) -> str:
@@ -413,7 +441,10 @@ def register(registry: Registry) -> None:
                     text="/alert status AL-2026-0003",
                     does=say("delivered, pending, failed, answers"),
                 ),
-                Example(text="/alert recall AL-2026-0003", does=say("withdraw every copy")),
+                Example(
+                    text="/alert recall AL-2026-0003",
+                    does=say("withdraw every copy, with the reason recipients read"),
+                ),
             ),
         )
     )
@@ -431,3 +462,10 @@ def register(registry: Registry) -> None:
     )
     registry.action(Action(action_id="alert.status", handler=status_clicked, role=Role.COORDINATOR))
     registry.action(Action(action_id="alert.recall", handler=recall_clicked, role=Role.COORDINATOR))
+    registry.view(
+        View(
+            callback_id=alert_messages.RECALL_CALLBACK,
+            handler=recall_submitted,
+            role=Role.COORDINATOR,
+        )
+    )

@@ -104,13 +104,19 @@ async def test_each_member_reads_their_version_framed_in_their_language(h: Harne
     await h.settle()
     assert FRENCH["headline_fr"] in json.dumps(h.slack.home(ALICE), ensure_ascii=False)
 
-    # Recalled: every copy becomes a withdrawn note in its reader's language.
+    # Recalled (the form asks first, and why): every copy becomes a withdrawn note in its
+    # reader's language, with the reason.
     await h.command("chidi", f"/alert recall {public_id}")
+    await h.settle()
+    form = h.slack.views_for(CHIDI)[-1]
+    assert form["callback_id"] == "alert.recall.submit"
+    await h.drive.submit_view(CHIDI, form, {"reason": "The hearing was moved"})
     await h.settle()
     notes = {uid: json.dumps(h.slack.dm(uid), ensure_ascii=False) for uid in (ALICE, BOB, EMMA)}
     assert CATALOGUE.get("fr").gettext("This alert was withdrawn.") in notes[ALICE]
     assert CATALOGUE.get("es").gettext("This alert was withdrawn.") in notes[BOB]
     assert CATALOGUE.get("ar").gettext("This alert was withdrawn.") in notes[EMMA]
+    assert "The hearing was moved" in notes[ALICE]
 
 
 async def test_a_half_filled_translation_is_refused_under_the_missing_field(h: Harness) -> None:

@@ -203,16 +203,46 @@ async def test_concurrent_answers_are_tallied_once_per_person(h: Harness) -> Non
     assert sum((await alert_store.tallies(h.running.db.read, alert.id)).values()) == 6
 
 
-async def test_recall_withdraws_every_copy(h: Harness) -> None:
+async def recall_form(h: Harness, line: str, user: str = "chidi") -> dict[str, Any]:
+    response = await h.command(user, line)
+    assert response.status == 200 and not response.text.strip(), ephemeral_text(response.json)
+    await h.settle()
+    form = h.slack.views_for(h.user_id(user))[-1]
+    assert form["callback_id"] == "alert.recall.submit"
+    return form
+
+
+async def test_recall_asks_first_and_for_a_reason_then_withdraws_every_copy(h: Harness) -> None:
     public_id = await send(h, {**ALERT, "channels": ["C0ALERTS1"]})
-    reply = await h.command("chidi", f"/alert recall {public_id}")
-    assert "Withdrawn: 7 delivered copies" in ephemeral_text(reply.json)
+    form = await recall_form(h, f"/alert recall {public_id}")
+    assert "7 delivered copies" in block_text(form["blocks"])
+
+    def withdrawn_copies() -> int:
+        return sum("was withdrawn" in json.dumps(m["blocks"]) for m in h.slack.all_messages())
+
+    assert withdrawn_copies() == 0, "nothing is withdrawn before the confirmation"
+    h.slack.close_view(CHIDI)  # "Keep it": nothing happens
+    await h.settle()
+    assert withdrawn_copies() == 0
+    form = await recall_form(h, f"/alert recall {public_id}")
+    blank = await h.drive.submit_view(CHIDI, form, {"reason": "  "})
+    assert blank.json is not None and "reason" in blank.json["errors"]
+    done = await h.drive.submit_view(CHIDI, form, {"reason": "The hearing date was wrong"})
+    assert done.json is not None
+    assert "Withdrawn: 7 delivered copies" in block_text(done.json["view"])
     await h.settle()
     for user in (ALICE, BOB):
         copy = alert_dms(h, user, public_id) or [m for m in h.slack.dm(user) if m.get("edits")]
-        assert copy and "withdrawn" in json.dumps(copy[0]["blocks"])
+        text = json.dumps(copy[0]["blocks"])
+        assert "withdrawn" in text and "The hearing date was wrong" in text
     channel_copy = h.slack.messages("C0ALERTS1")[0]
     assert "withdrawn" in json.dumps(channel_copy["blocks"])
+    assert withdrawn_copies() == 7
+    await h.running.alerts.refresh_statuses()
+    await h.settle()
+    status = ephemeral_text((await h.command("chidi", f"/alert status {public_id}")).json)
+    assert "*Withdrawn (copies replaced)*\n7" in status, status
+    assert "The hearing date was wrong" in status
     alert = await alert_store.get_by_public_id(h.running.db.read, public_id)
     assert alert is not None
     late = await h.drive.block_action(ALICE, "alert.respond.in", value=f"{alert.id}:in")
@@ -221,6 +251,19 @@ async def test_recall_withdraws_every_copy(h: Harness) -> None:
     assert any("withdrawn" in ephemeral_text(m) for m in h.slack.ephemerals(ALICE))
     again = await h.command("chidi", f"/alert recall {public_id}")
     assert "already withdrawn" in ephemeral_text(again.json)
+
+
+async def test_the_recall_button_opens_the_same_form(h: Harness) -> None:
+    public_id = await send(h, ALERT)
+    status = next(m for m in h.slack.dm(CHIDI) if "delivered" in m["text"])
+    await h.drive.block_action(CHIDI, "alert.recall", value=public_id, message=status)
+    await h.settle()
+    form = h.slack.views_for(CHIDI)[-1]
+    assert form["callback_id"] == "alert.recall.submit" and public_id in json.dumps(form)
+    refused = await h.drive.submit_view(BOB, form, {"reason": "members cannot"})
+    assert refused.status == 200
+    record = await alert_store.get_by_public_id(h.running.db.read, public_id)
+    assert record is not None and record.state.value == "sent"
 
 
 async def test_status_lists_failures_with_reasons(h: Harness) -> None:

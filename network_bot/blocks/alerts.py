@@ -3,6 +3,7 @@ translation when there is one), the answer buttons, the sender's live status, th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,29 +32,71 @@ ACTIONS: dict[str, Text] = {
 MARK = {Urgency.URGENT: ":rotating_light: ", Urgency.HIGH: ":warning: ", Urgency.ROUTINE: ""}
 
 
-def withdrawn(lang: Messages) -> dict[str, Any]:
-    """What every delivered copy of a recalled alert becomes, in its reader's language."""
-    return {
-        "text": lang.gettext("This alert was withdrawn."),
-        "blocks": [
-            kit.section(
-                ":no_entry_sign: _"
-                + lang.gettext(
-                    "This alert was withdrawn by the network's secretariat. Please do not act "
-                    "on it or share it."
-                )
-                + "_"
-            )
-        ],
-    }
+RECALL_CALLBACK = "alert.recall.submit"
+RECALL_REASON_MAX = 300
+
+
+def withdrawn(lang: Messages, *, reason: str = "") -> dict[str, Any]:
+    """What every delivered copy of a recalled alert becomes, in its reader's language, with the
+    reason the coordinator gave (as they wrote it)."""
+    text = (
+        ":no_entry_sign: _"
+        + lang.gettext(
+            "This alert was withdrawn by the network's secretariat. Please do not act "
+            "on it or share it."
+        )
+        + "_"
+    )
+    if reason:
+        text += " " + lang.gettext(
+            "The reason: {reason}.", reason=kit.safe(reason, RECALL_REASON_MAX)
+        )
+    return {"text": lang.gettext("This alert was withdrawn."), "blocks": [kit.section(text)]}
 
 
 @dataclass(frozen=True, kw_only=True)
 class StatusCounts:
-    delivered: int
-    pending: int
-    failed: int
-    cancelled: int
+    delivered: int = 0
+    pending: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    withdrawn: int = 0  # delivered copies replaced by the withdrawn note
+    withdrawing: int = 0  # replacements still on their way
+
+
+def recall_modal(alert: Alert, *, delivered: int, lang: Messages) -> dict[str, Any]:
+    """Recall asks first, and for the reason every recipient will read."""
+    copies = lang.ngettext(
+        "The {n} delivered copy is replaced by a note saying it was withdrawn, with your reason",
+        "The {n} delivered copies are replaced by a note saying it was withdrawn, with your reason",
+        delivered,
+    )
+    question = lang.gettext(
+        "Recall *{id}* “{headline}”? {copies}; nothing more goes out. This cannot be undone.",
+        id=alert.public_id,
+        headline=kit.safe(alert.headline, 150),
+        copies=copies,
+    )
+    return kit.modal(
+        title=lang.gettext("Recall alert"),
+        callback_id=RECALL_CALLBACK,
+        submit=lang.gettext("Recall"),
+        close=lang.gettext("Keep it"),
+        private_metadata=json.dumps({"alert": alert.public_id}),
+        blocks=[
+            kit.section(question),
+            kit.input_block(
+                block_id="reason",
+                label=lang.gettext("Why it is withdrawn"),
+                element=kit.text_input(
+                    action_id="value",
+                    max_length=RECALL_REASON_MAX,
+                    placeholder=lang.gettext("e.g. The date of the hearing was wrong"),
+                ),
+                hint=lang.gettext("Everyone who got the alert reads this."),
+            ),
+        ],
+    )
 
 
 def alert_message(alert: Alert, *, case_public_id: str | None, lang: Messages) -> dict[str, Any]:
@@ -129,6 +172,7 @@ def status_message(
     by_organisation: dict[str, dict[Response, int]],
     lang: Messages,
     failures: Sequence[tuple[str, str]] = (),
+    recall_reason: str = "",
 ) -> dict[str, Any]:
     """The sender's live status, in the sender's language."""
     values = {"id": alert.public_id, "headline": kit.safe(alert.headline, 150)}
@@ -142,17 +186,24 @@ def status_message(
         title = lang.gettext(
             "*{id}* “{headline}”: sent to {reach}", reach=_reach(alert, lang), **values
         )
+    if recall_reason:
+        title += "\n" + lang.gettext("Reason: {reason}", reason=kit.safe(recall_reason, 300))
+    withdrawn = lang.number(counts.withdrawn)
+    if counts.withdrawing:
+        withdrawn += " " + lang.ngettext("({n} on the way)", "({n} on the way)", counts.withdrawing)
+    facts = [
+        (lang.gettext("Delivered"), lang.number(counts.delivered)),
+        (lang.gettext("Pending"), lang.number(counts.pending)),
+        (lang.gettext("Failed"), lang.number(counts.failed)),
+    ]
+    if alert.state.value == "recalled":
+        facts += [
+            (lang.gettext("Withdrawn (copies replaced)"), withdrawn),
+            (lang.gettext("Stopped before sending"), lang.number(counts.cancelled)),
+        ]
     blocks: list[kit.Block] = [
         kit.section(title),
-        kit.fields(
-            [
-                (lang.gettext("Delivered"), lang.number(counts.delivered)),
-                (lang.gettext("Pending"), lang.number(counts.pending)),
-                (lang.gettext("Failed"), lang.number(counts.failed)),
-                (lang.gettext("Withdrawn / stopped"), lang.number(counts.cancelled)),
-                *((lang.term(r), lang.number(tallies.get(r, 0))) for r in Response),
-            ]
-        ),
+        kit.fields([*facts, *((lang.term(r), lang.number(tallies.get(r, 0))) for r in Response)]),
     ]
     if by_organisation:
         lines = [
@@ -174,20 +225,12 @@ def status_message(
                 kit.button(
                     lang.gettext("Refresh"), action_id="alert.status", value=alert.public_id
                 ),
+                # The button opens a form that asks to confirm, and for the reason.
                 kit.button(
                     lang.gettext("Recall…"),
                     action_id="alert.recall",
                     value=alert.public_id,
                     style="danger",
-                    confirm=kit.confirm_dialog(
-                        lang.gettext("Recall this alert?"),
-                        lang.gettext(
-                            "Every delivered copy is replaced by a withdrawn note and nothing "
-                            "more goes out."
-                        ),
-                        yes=lang.gettext("Recall"),
-                        no=lang.gettext("Cancel"),
-                    ),
                 ),
             )
         )

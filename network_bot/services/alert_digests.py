@@ -55,16 +55,18 @@ async def send_digests(db: Database, *, now: datetime, catalogue: Catalogue) -> 
 
 
 async def withdraw(
-    tx: Conn, copies: list[Delivery], *, now: datetime, catalogue: Catalogue
+    tx: Conn, copies: list[Delivery], *, now: datetime, catalogue: Catalogue, reason: str = ""
 ) -> None:
-    """Each delivered copy becomes a withdrawn note in its reader's language."""
+    """Each delivered copy becomes a withdrawn note in its reader's language, with the reason."""
     readers: dict[str, str | None] = {}
     people = [d.target_id for d in copies if d.target_kind is TargetKind.USER]
     for start in range(0, len(people), 500):
         found = await members.get_many(tx, people[start : start + 500])
         readers.update({uid: m.language for uid, m in found.items()})
-    notes = {code: render.withdrawn(catalogue.get(code)) for code in catalogue.languages}
-    default = render.withdrawn(catalogue.default)
+    notes = {
+        code: render.withdrawn(catalogue.get(code), reason=reason) for code in catalogue.languages
+    }
+    default = render.withdrawn(catalogue.default, reason=reason)
 
     def note(d: Delivery) -> dict[str, Any]:
         if d.target_kind is not TargetKind.USER:

@@ -68,11 +68,13 @@ class StatusReport:
     tallies: dict[Response, int]
     by_organisation: dict[str, dict[Response, int]]
     failures: list[tuple[str, str]] = field(default_factory=list)
+    recall_reason: str = ""
 
     def message(self, lang: Messages) -> dict[str, object]:
         return render.status_message(
             self.alert,
             counts=self.counts,
+            recall_reason=self.recall_reason,
             tallies=self.tallies,
             by_organisation=self.by_organisation,
             failures=self.failures,
@@ -224,7 +226,7 @@ class Alerts:
             )
             status = render.status_message(
                 sending,
-                counts=render.StatusCounts(delivered=0, pending=len(queued), failed=0, cancelled=0),
+                counts=render.StatusCounts(pending=len(queued)),
                 tallies={},
                 by_organisation={},
                 lang=self._catalogue.get(actor.language),
@@ -319,6 +321,9 @@ class Alerts:
         db = self._db.read
         counts = await outbox.counts_for_ref(db, ref_kind="alert", ref_id=alert.id)
         failed = await outbox.for_ref(db, ref_kind="alert", ref_id=alert.id, states=(State.FAILED,))
+        notes = await outbox.counts_for_ref(
+            db, ref_kind="alert-recall", ref_id=alert.id, operation=Operation.UPDATE
+        )
         return StatusReport(
             alert=alert,
             counts=render.StatusCounts(
@@ -326,16 +331,34 @@ class Alerts:
                 pending=counts[State.PENDING] + counts[State.SENDING],
                 failed=counts[State.FAILED],
                 cancelled=counts[State.CANCELLED],
+                withdrawn=notes[State.SENT],
+                withdrawing=notes[State.PENDING] + notes[State.SENDING],
             ),
+            recall_reason=await self.recall_reason(alert),
             tallies=await alerts.tallies(db, alert.id),
             by_organisation=await alerts.tallies_by_organisation(db, alert.id),
             failures=[(d.target_id, d.last_error or "unknown") for d in failed],
         )
 
-    async def recall(self, actor: Member, public_id: str) -> Recalled:
-        """Stop every copy not yet delivered (queued or being sent) and withdraw every
-        delivered one, in one transaction with marking the alert recalled."""
+    async def recall_reason(self, alert: Alert) -> str:
+        """Why it was withdrawn, as the coordinator gave it (kept in the audit log)."""
+        if alert.state is not AlertState.RECALLED:
+            return ""
+        found = await audit.search(
+            self._db.read, target=alert.public_id, actions=("alert.recalled",), limit=1
+        )
+        # The detail is the reason, then what the recall did in brackets.
+        return found[0].detail.rsplit(" (", 1)[0] if found else ""
+
+    async def recall(self, actor: Member, public_id: str, reason: str) -> Recalled:
+        """Stop every copy not yet delivered (queued or being sent) and replace every delivered
+        one by a note giving the reason, in one transaction with marking the alert recalled."""
         require(actor, Role.COORDINATOR)
+        reason = " ".join(reason.split())
+        if len(reason) < 3:
+            raise AlertError(
+                say("Please give the reason: it is shown in the withdrawn note."), field="reason"
+            )
         alert = await self.find(public_id)
         now = self._clock.now()
         async with self._db.transaction() as tx:
@@ -347,7 +370,8 @@ class Alerts:
             delivered = await outbox.for_ref(
                 tx, ref_kind="alert", ref_id=alert.id, states=(State.SENT,)
             )
-            await self._withdraw(tx, [d for d in delivered if d.operation is Operation.POST], now)
+            copies = [d for d in delivered if d.operation is Operation.POST]
+            await self._withdraw(tx, copies, now, reason=reason)
             recalled = Recalled(
                 stopped=queued + in_flight, in_flight=in_flight, withdrawn=len(delivered)
             )
@@ -358,8 +382,8 @@ class Alerts:
                 action="alert.recalled",
                 target=alert.public_id,
                 outcome=Outcome.CHANGED,
-                detail=f"{recalled.stopped} stopped ({in_flight} being sent), "
-                f"{recalled.withdrawn} withdrawn",
+                detail=f"{reason[: render.RECALL_REASON_MAX]} ({recalled.stopped} stopped, "
+                f"{in_flight} of them being sent; {recalled.withdrawn} withdrawn)",
             )
         self._dirty.add(alert.id)
         return recalled
@@ -374,8 +398,10 @@ class Alerts:
             return RECALLED
         return None
 
-    async def _withdraw(self, tx: Conn, copies: list[Delivery], now: datetime) -> None:
-        await withdraw(tx, copies, now=now, catalogue=self._catalogue)
+    async def _withdraw(
+        self, tx: Conn, copies: list[Delivery], now: datetime, *, reason: str
+    ) -> None:
+        await withdraw(tx, copies, now=now, catalogue=self._catalogue, reason=reason)
 
     async def delivery_finished(self, delivery: Delivery) -> None:
         """The worker's news: keep the status message current; withdraw late copies of a
@@ -387,8 +413,9 @@ class Alerts:
             return
         alert = await alerts.get(self._db.read, delivery.ref_id)
         if alert is not None and alert.state is AlertState.RECALLED:
+            reason = await self.recall_reason(alert)
             async with self._db.transaction() as tx:
-                await self._withdraw(tx, [delivery], self._clock.now())
+                await self._withdraw(tx, [delivery], self._clock.now(), reason=reason)
 
     async def refresh_statuses(self) -> int:
         """Bring each changed alert's status message up to date; return how many changed."""

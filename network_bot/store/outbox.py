@@ -146,11 +146,13 @@ async def for_ref(
     return [delivery(r) for r in rows]
 
 
-async def counts_for_ref(conn: Conn, *, ref_kind: str, ref_id: int) -> dict[State, int]:
+async def counts_for_ref(
+    conn: Conn, *, ref_kind: str, ref_id: int, operation: Operation = Operation.POST
+) -> dict[State, int]:
     rows = await conn.fetch_all(
         "SELECT state, count(*) FROM outbox WHERE ref_kind = ? AND ref_id = ? "
-        "AND operation = 'post' GROUP BY state",
-        (ref_kind, ref_id),
+        "AND operation = ? GROUP BY state",
+        (ref_kind, ref_id, operation.value),
     )
     counts = {state: 0 for state in State}
     for state, count in rows:

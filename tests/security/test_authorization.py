@@ -195,7 +195,7 @@ async def test_every_guarded_service_refuses_a_member_itself(h: Harness) -> None
         "alerts.prefill": lambda: bot.alerts.prefill(member, "NI-2026-0001"),
         "alerts.draft": lambda: bot.alerts.draft(member, draft, []),
         "alerts.send": lambda: bot.alerts.send(member, 1),
-        "alerts.recall": lambda: bot.alerts.recall(member, "AL-2026-0001"),
+        "alerts.recall": lambda: bot.alerts.recall(member, "AL-2026-0001", "a reason"),
         "alerts.recent": lambda: bot.alerts.recent(member),
         "timeline.decide": lambda: bot.timeline.decide(member, 1, approve=True),
         "timeline.edit": lambda: bot.timeline.edit(member, 1, body="x", source_url=""),

@@ -20,7 +20,7 @@ import pytest
 from network_bot.store import outbox
 from network_bot.store.outbox import Delivery, State
 from network_bot.testing.harness import Harness
-from tests.conftest import block_text, ephemeral_text
+from tests.conftest import block_text
 from tests.test_alerts import ALERT, compose
 
 BOB, CHIDI = "U0BOBBY02", "U0CHIDI04"
@@ -45,6 +45,22 @@ async def confirm_alert(h: Harness) -> str:
     assert done.json is not None
     text = block_text(done.json["view"])
     return next(w.strip("*") for w in text.split() if w.strip("*").startswith("AL-"))
+
+
+async def recall(h: Harness, public_id: str, reason: str = "The hearing date was wrong") -> str:
+    """``/alert recall`` opens the form that asks first and for the reason; send it, and
+    return what the coordinator reads. Waits for the form only, not for deliveries in flight."""
+    response = await h.command("chidi", f"/alert recall {public_id}")
+    assert response.status == 200
+
+    async def form_open() -> bool:
+        views = h.slack.views_for(CHIDI)
+        return bool(views) and views[-1]["callback_id"] == "alert.recall.submit"
+
+    await until(form_open)
+    done = await h.drive.submit_view(CHIDI, h.slack.views_for(CHIDI)[-1], {"reason": reason})
+    assert done.json is not None and done.json.get("response_action") == "update", done.text
+    return block_text(done.json["view"])
 
 
 async def copies(h: Harness) -> list[Delivery]:
@@ -102,7 +118,7 @@ async def test_a_copy_in_flight_when_the_alert_is_recalled_is_not_posted_after(
     await until(only_bob_left)
     await asyncio.sleep(0.3)  # Bob's call is at Slack, which takes its time
     recalled_at = time.monotonic()
-    reply = ephemeral_text((await h.command("chidi", f"/alert recall {public_id}")).json)
+    reply = await recall(h, public_id)
     assert "5 delivered copies" in reply and "1 copy not yet sent was stopped" in reply, reply
     assert "1 of those was on its way" in reply, reply
 
@@ -135,7 +151,7 @@ async def test_a_copy_slack_posts_after_the_bot_timed_out_is_withdrawn(h: Harnes
 
     await until(bob_in_flight)
     await asyncio.sleep(0.3)
-    reply = ephemeral_text((await h.command("chidi", f"/alert recall {public_id}")).json)
+    reply = await recall(h, public_id)
     assert "1 copy not yet sent was stopped" in reply, reply
 
     async def withdrawn() -> bool:
@@ -162,7 +178,7 @@ async def test_copies_waiting_for_their_turn_are_not_sent_after_a_recall(tmp_pat
 
         await until(one_sent)
         recalled_at = time.monotonic()
-        reply = ephemeral_text((await h.command("chidi", f"/alert recall {public_id}")).json)
+        reply = await recall(h, public_id)
         rows = await copies(h)
         delivered = sum(r.state is State.SENT for r in rows)
         said = {
