@@ -95,7 +95,8 @@ def _export_parser(command: Command) -> None:
         "export",
         "export cases (broadcastable part, verified only by default) as CSV, JSON or XLSX",
         "One row per case: ID, country, victim (unless withheld or redacted), "
-        "profession, violation, date, justice stage, impunity and its clock, verification, "
+        "profession, violation, date, justice stage, for killings the impunity status and its "
+        "clock, verification, "
         "sources. Never a reporter; restricted notes only with an admin's recorded consent.",
     )
     _db_option(cmd)

@@ -215,9 +215,10 @@ def test_columns_and_content(seeded: tuple[Path, dict[str, str]], tmp_path: Path
     assert first["verification"] == "verified"
     sources = ["https://example.org/a", "https://example.org/b"]
     assert (first["sources"] if fmt == "json" else first["sources"].split(" ")) == sources
-    full = rows[1]
-    assert full["impunity"] == "full_justice"
-    assert full["impunity_days"] in (None, ""), "the clock stops at full justice"
+    detention = rows[1]
+    assert detention["violation"] == "detention" and detention["justice_stage"] == "convicted_full"
+    assert detention["impunity"] in (None, ""), "CPJ's impunity rule is for killings only"
+    assert detention["impunity_days"] in (None, "")
     assert rows[3]["impunity"] == "partial"
     text = all_text(out)
     for secret in ("0300-1234567", "restricted", "Nope", "Pending Person", MEMBER, "Bilal"):

@@ -14,12 +14,11 @@ from network_bot.blocks.dates import case_date
 from network_bot.blocks.provenance import record_notes, reporter_for_coordinators
 from network_bot.data import countries
 from network_bot.i18n import Messages, Text, say
-from network_bot.services.impunity import clock_text
+from network_bot.services.impunity import clock_text, impunity_for
 from network_bot.store.cases import VICTIM_UNKNOWN, VICTIM_WITHHELD, PublicCase
 from network_bot.vocabulary import (
     Status,
     Urgency,
-    impunity_of,
 )
 
 # Previous and Next share an actions block: one action_id each (Button element: unique within
@@ -130,7 +129,21 @@ def case_card(
     """``/case ID``: the whole record a viewer may see, with Follow or Stop following, Add
     update, and for a coordinator looking at a report still waiting, the review decisions;
     ``badges`` go right under the header."""
-    impunity = impunity_of(case.justice_stage)
+    clock = clock_text(
+        violation=case.violation,
+        incident=case.incident_date,
+        stage=case.justice_stage,
+        today=today,
+        lang=lang,
+    )
+    impunity = impunity_for(case.violation, case.justice_stage)
+    if impunity is not None:  # CPJ's rule is about killings
+        waiting = [
+            (lang.gettext("Impunity"), kit.escape(lang.term(impunity))),
+            (lang.gettext("Impunity clock"), clock),
+        ]
+    else:
+        waiting = [(lang.gettext("Since the incident"), clock)]
     title = lang.gettext(
         "{id}: {violation} in {country}",
         id=case.public_id,
@@ -157,16 +170,7 @@ def case_card(
                 (lang.gettext("Suspected perpetrator"), kit.escape(lang.term(case.perpetrator))),
                 (lang.gettext("Verification"), kit.escape(lang.term(case.status))),
                 (lang.gettext("Justice process"), kit.escape(lang.term(case.justice_stage))),
-                (lang.gettext("Impunity"), kit.escape(lang.term(impunity))),
-                (
-                    lang.gettext("Impunity clock"),
-                    clock_text(
-                        incident=case.incident_date,
-                        stage=case.justice_stage,
-                        today=today,
-                        lang=lang,
-                    ),
-                ),
+                *waiting,
                 (lang.gettext("Followers"), lang.number(followers)),
             ]
         ),
@@ -222,7 +226,11 @@ def case_card(
 def result_line(case: PublicCase, *, today: date, lang: Messages) -> str:
     status = "" if case.status is Status.VERIFIED else f" · _{kit.escape(lang.term(case.status))}_"
     clock = clock_text(
-        incident=case.incident_date, stage=case.justice_stage, today=today, lang=lang
+        violation=case.violation,
+        incident=case.incident_date,
+        stage=case.justice_stage,
+        today=today,
+        lang=lang,
     )
     return (
         f"{_headline(case, lang)}{status}\n{victim_text(case, lang, 120)} · "

@@ -53,7 +53,11 @@ def home_view(data: HomeData, *, today: date, lang: Messages) -> dict[str, Any]:
                 f"{country_label(case.country, lang)}\n"
                 f"_{kit.escape(lang.term(case.justice_stage))}_ · "
                 + clock_text(
-                    incident=case.incident_date, stage=case.justice_stage, today=today, lang=lang
+                    violation=case.violation,
+                    incident=case.incident_date,
+                    stage=case.justice_stage,
+                    today=today,
+                    lang=lang,
                 ),
                 accessory=_open(case.public_id, lang),
             )

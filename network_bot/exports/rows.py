@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from network_bot.data import countries
 from network_bot.roles import Role
-from network_bot.services.impunity import impunity_days
+from network_bot.services.impunity import counts_impunity, impunity_days, impunity_for
 from network_bot.store import audit, members
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Conn, Database
@@ -34,7 +34,6 @@ from network_bot.vocabulary import (
     Stage,
     Status,
     Violation,
-    impunity_of,
 )
 
 CHUNK_ROWS = 1000
@@ -131,7 +130,7 @@ class ExportRow(BaseModel):
     date_end: date | None  # the last day it can be, when the date is a month, a year or a range
     date_approximate: bool
     justice_stage: Stage
-    impunity: Impunity
+    impunity: Impunity | None  # killings only: CPJ's rule is about murders
     impunity_days: int | None
     verification: Status
     sources: tuple[str, ...]
@@ -237,6 +236,7 @@ async def _chunk(
 
 def _shape(row: sqlite3.Row, *, today: date, restricted: bool) -> ExportRow:
     stage = Stage(row["justice_stage"])
+    violation = Violation(row["violation"])
     incident = date.fromisoformat(row["incident_date"])
     country = countries.by_code(row["country"])
     hidden = bool(row["victim_withheld"]) or row["redacted_at"] is not None
@@ -252,8 +252,12 @@ def _shape(row: sqlite3.Row, *, today: date, restricted: bool) -> ExportRow:
         "date_end": row["date_end"],
         "date_approximate": bool(row["date_approximate"]),
         "justice_stage": stage,
-        "impunity": impunity_of(stage),
-        "impunity_days": impunity_days(incident=incident, stage=stage, today=today),
+        "impunity": impunity_for(violation, stage),
+        "impunity_days": (
+            impunity_days(incident=incident, stage=stage, today=today)
+            if counts_impunity(violation)
+            else None
+        ),
         "verification": row["status"],
         "sources": tuple(json.loads(row["sources"] or "[]")),
         "provenance": row["provenance"],
