@@ -4,6 +4,7 @@ proposed by a member; the coordinators' Approve and Reject buttons on a proposal
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from typing import Any
 
@@ -115,7 +116,7 @@ async def update_submitted(call: ViewCall) -> Reply | None:
     return {
         "response_action": "update",
         "view": notice_modal(
-            call.lang.gettext("Saved. Followers will hear of it shortly.")
+            when_followers_hear(call)
             if recorded
             else call.lang.gettext(
                 "Thank you: a coordinator will check your update before followers are told."
@@ -124,6 +125,20 @@ async def update_submitted(call: ViewCall) -> Reply | None:
             lang=call.lang,
         ),
     }
+
+
+def when_followers_hear(call: Call) -> str:
+    """When the DM goes out: at once, unless a follower was told something moments ago."""
+    minutes = math.ceil(call.bot.settings.batch_minutes)
+    if minutes == 0:
+        return call.lang.gettext("Saved. Followers hear of it now.")
+    return call.lang.ngettext(
+        "Saved. Followers hear of it now; anyone who already had news of what they follow in "
+        "the last {n} minute gets this with their next message, within {n} minute.",
+        "Saved. Followers hear of it now; anyone who already had news of what they follow in "
+        "the last {n} minutes gets this with their next message, within {n} minutes.",
+        minutes,
+    )
 
 
 async def decide_update(call: ActionCall, *, approve: bool) -> None:

@@ -43,7 +43,7 @@ from network_bot.services.redaction import Redactions
 from network_bot.services.roster import Roster
 from network_bot.services.timeline import Timeline
 from network_bot.settings import Settings, SettingsError
-from network_bot.store import retention
+from network_bot.store import retention, updates
 from network_bot.store.campaign import CHARTS
 from network_bot.store.db import Database
 from network_bot.store.outbox import OUTBOX
@@ -172,7 +172,9 @@ def build_app(
         logger=logging.getLogger("network_bot.charts"),
     )
     db.on_commit(CHARTS, uploader.wake)
-    bot.workers += [delivery, uploader, _scheduler(bot)]
+    scheduler = _scheduler(bot)
+    db.on_commit(updates.FOLLOWERS_OWED, scheduler.wake)
+    bot.workers += [delivery, uploader, scheduler]
     secret = settings.slack_signing_secret
     bolt = AsyncApp(
         client=slack,
@@ -199,7 +201,10 @@ def _scheduler(bot: Bot) -> Scheduler:
     scheduler.every(300.0, "alert-digests", bot.alerts.send_digests)
     # Look for due batches several times per window (at least every 20 s, at most every 1 s).
     flush_every = max(1.0, min(20.0, bot.settings.batch_minutes * 60 / 6))
-    scheduler.every(flush_every, "update-notifications", bot.timeline.flush_notifications)
+    # Woken when followers are owed an update, so a first update goes out at once.
+    scheduler.every(
+        flush_every, "update-notifications", bot.timeline.flush_notifications, on_wake=True
+    )
     scheduler.every(300.0, "campaign-calendar", bot.calendar.run)
 
     keep = retention.RetentionPolicy.from_settings(bot.settings)

@@ -179,28 +179,36 @@ async def test_follow_and_unfollow_cases_and_countries(h: Harness) -> None:
     assert "don't follow anything" in ephemeral_text((await h.command("bob", "/follow")).json)
 
 
-async def test_one_batched_dm_per_follower_and_no_duplicates(
+async def test_first_update_at_once_then_one_batched_dm_and_no_duplicates(
     h: Harness, clock: ManualClock
 ) -> None:
     public_id = await verified_case(h)
     await h.command("bob", f"/follow {public_id}")
     await h.command("bob", "/follow country:PK")  # the same case reaches bob twice over
     await h.command("emma", f"/follow {public_id}")
-    await submit_update(h, "chidi", public_id, stage="investigation_opened")
+    saved = await submit_update(h, "chidi", public_id, stage="investigation_opened")
+    assert "Followers hear of it now" in block_text(saved["view"])
+    await h.settle()
+    for user in (BOB, EMMA):
+        [first] = notifications(h, user)  # at once: nothing was sent to them lately
+        assert "investigation" in json.dumps(first["blocks"]), user
     h.slack.close_view(CHIDI)
     await submit_update(
         h, "chidi", public_id, body="A suspect was named by the police.", stage="suspect_identified"
     )
+    await submit_update(h, "chidi", public_id, body="The suspect was arrested.", stage="charged")
+    await h.settle()
+    assert len(notifications(h, BOB)) == 1, "what follows within the window waits"
     await flush(h, clock)
     for user in (BOB, EMMA):
         sent = notifications(h, user)
-        assert len(sent) == 1, user
-        text = json.dumps(sent[0]["blocks"])
-        assert "investigation" in text and "suspect was named" in text
+        assert len(sent) == 2, user
+        text = json.dumps(sent[1]["blocks"])
+        assert "suspect was named" in text and "was arrested" in text, "one DM for the batch"
         assert "follow.stop" in text
     assert not notifications(h, CHIDI), "the author is not told of their own update"
     await flush(h, clock)
-    assert len(notifications(h, BOB)) == 1, "flushing again sends nothing more"
+    assert len(notifications(h, BOB)) == 2, "flushing again sends nothing more"
     update = (
         await h.running.timeline.latest(
             (await cases.get_by_public_id(h.running.db.read, public_id)).id
@@ -213,7 +221,7 @@ async def test_one_batched_dm_per_follower_and_no_duplicates(
         source_url="",
     )
     await flush(h, clock)
-    assert len(notifications(h, BOB)) == 1, "an edit is not a new notification"
+    assert len(notifications(h, BOB)) == 2, "an edit is not a new notification"
     stop = next(
         e for b in notifications(h, BOB)[0]["blocks"] if "accessory" in b for e in [b["accessory"]]
     )

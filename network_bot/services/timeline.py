@@ -2,8 +2,8 @@
 
 Coordinators record updates directly; members propose them and a coordinator approves. Each
 approved update is owed once to every follower of the case or its country (a row per follower
-and update, so an edit or a retried event adds nothing), and what a follower is owed within the
-batching window goes out as one DM.
+and update, so an edit or a retried event adds nothing). A follower hears of the first update at
+once; what follows within the batching window goes out together, as one DM, when it has passed.
 """
 
 from __future__ import annotations
@@ -328,11 +328,12 @@ class Timeline:
         return await updates.for_case(self._db.read, case_id, limit=limit)
 
     async def flush_notifications(self) -> int:
-        """Send each follower whose waiting updates have waited out the window one DM."""
+        """One DM to each follower who may be told now: at once when nothing was sent to them
+        within the batching window, else once the window has passed, with all that waits."""
         now = self._clock.now()
         sent = 0
         due = await updates.users_with_due_batches(
-            self._db.read, queued_before=now - self._batch_window
+            self._db.read, window_start=now - self._batch_window
         )
         # A few hundred followers per transaction: one commit (and fsync) per follower made a
         # case with 5,000 followers take 13 s to queue; one huge transaction would hold the

@@ -14,6 +14,8 @@ from network_bot.clock import iso, parse_iso
 from network_bot.store.db import Conn
 from network_bot.vocabulary import Stage
 
+FOLLOWERS_OWED = "followers-owed"  # the after-commit topic: followers are owed an update
+
 
 class UpdateState(StrEnum):
     PROPOSED = "proposed"
@@ -148,7 +150,11 @@ async def edit(conn: Conn, *, update_id: int, body: str, source_url: str, now: d
 async def queue_notifications(
     conn: Conn, *, update_id: int, user_ids: Iterable[str], now: datetime
 ) -> None:
-    """Owe each follower this update once: queueing it again (an edit, a retry) adds nothing."""
+    """Owe each follower this update once: queueing it again (an edit, a retry) adds nothing.
+
+    Whoever sends the notifications is woken once the transaction commits (``FOLLOWERS_OWED``),
+    so a follower told nothing lately hears at once."""
+    conn.after_commit(FOLLOWERS_OWED)
     await conn.executemany(
         "INSERT INTO update_notifications (user_id, update_id, queued_at) VALUES (?, ?, ?) "
         "ON CONFLICT DO NOTHING",
@@ -156,12 +162,22 @@ async def queue_notifications(
     )
 
 
-async def users_with_due_batches(conn: Conn, *, queued_before: datetime) -> list[str]:
-    """Followers whose oldest waiting notification has waited out the batching window."""
+async def users_with_due_batches(conn: Conn, *, window_start: datetime) -> list[str]:
+    """Followers with updates waiting who may be told now: nobody told them anything since
+    ``window_start`` (so a first update goes at once), or their oldest waiting update has
+    waited out the window."""
+    start = iso(window_start)
     rows = await conn.fetch_all(
-        "SELECT user_id FROM update_notifications WHERE sent_at IS NULL "
-        "GROUP BY user_id HAVING min(queued_at) <= ? ORDER BY user_id",
-        (iso(queued_before),),
+        """
+        SELECT n.user_id FROM update_notifications n
+         WHERE n.sent_at IS NULL
+         GROUP BY n.user_id
+        HAVING min(n.queued_at) <= ?
+            OR NOT EXISTS (SELECT 1 FROM update_notifications s
+                            WHERE s.user_id = n.user_id AND s.sent_at > ?)
+         ORDER BY n.user_id
+        """,
+        (start, start),
     )
     return [str(r[0]) for r in rows]
 
