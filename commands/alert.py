@@ -262,8 +262,11 @@ async def compose_submitted(call: ViewCall) -> Reply | None:
             "response_action": "errors",
             "errors": {error.field or "headline": kit.truncate(error.text(call.lang), 300)},
         }
+    # Pushed on top of the form, so "Back" returns to it with everything typed still there
+    # (Slack: "the user will go back to the previous view after they complete or cancel the
+    # pushed view", docs.slack.dev/reference/methods/views.push).
     return {
-        "response_action": "update",
+        "response_action": "push",
         "view": render.preview_modal(
             preview.alert,
             case_public_id=preview.case_public_id,
@@ -283,21 +286,12 @@ async def confirm_submitted(call: ViewCall) -> Reply | None:
         expired = call.lang.gettext("That preview has expired.")
         return {"response_action": "update", "view": _notice(call, expired)}
     try:
-        alert = await call.bot.alerts.send(call.member, alert_id)
+        await call.bot.alerts.send(call.member, alert_id)
     except AlertError as error:
         return {"response_action": "update", "view": _notice(call, error.text(call.lang))}
-    reach = call.lang.ngettext("{n} person", "{n} people", alert.recipient_count)
-    if alert.channel_count:
-        reach += " " + call.lang.ngettext(
-            "and {n} channel", "and {n} channels", alert.channel_count
-        )
-    text = call.lang.gettext(
-        "*{id}* is on its way to {reach}. Your DM from the bot shows deliveries and answers "
-        "as they come in.",
-        id=alert.public_id,
-        reach=reach,
-    )
-    return {"response_action": "update", "view": _notice(call, text)}
+    # The whole modal closes, form and preview alike, so nothing invites a second send; the
+    # sender's DM from the bot shows at once who it is going to, then deliveries and answers.
+    return {"response_action": "clear"}
 
 
 def _notice(call: Call, text: str) -> dict[str, Any]:

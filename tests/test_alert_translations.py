@@ -55,12 +55,13 @@ async def compose(h: Harness) -> dict[str, Any]:
 
 async def send(h: Harness, values: dict[str, Any]) -> str:
     preview = await h.drive.submit_view(CHIDI, await compose(h), values)
-    assert preview.json is not None and preview.json["response_action"] == "update", preview.text
-    done = await h.drive.submit_view(CHIDI, h.slack.views_for(CHIDI)[-1], {})
-    assert done.json is not None
+    assert preview.json is not None and preview.json["response_action"] == "push", preview.text
+    confirm = h.slack.views_for(CHIDI)[-1]
+    found = re.search(r"AL-\d{4}-\d{4}", bidi.strip_controls(block_text(confirm["blocks"])))
+    done = await h.drive.submit_view(CHIDI, confirm, {})
+    assert done.json == {"response_action": "clear"}, done.text
     await h.settle()
-    found = re.search(r"AL-\d{4}-\d{4}", block_text(done.json["view"]))
-    assert found, done.text
+    assert found, confirm
     return found[0]
 
 
@@ -172,7 +173,7 @@ async def test_redacting_the_case_scrubs_its_alerts_translations(h: Harness) -> 
             "body_fr": "Arshad Mahmood a été tué devant chez lui. Signez la lettre commune.",
         },
     )
-    assert preview.json is not None and preview.json["response_action"] == "update", preview.text
+    assert preview.json is not None and preview.json["response_action"] == "push", preview.text
     done = await h.command("dana", f'/case {public_id} redact "the family asked"')
     assert "is redacted" in block_text(done.json or {}), done.text
     await h.settle()

@@ -57,15 +57,19 @@ async def preview(h: Harness, values: dict[str, Any], user: str = "chidi") -> di
 
 async def send(h: Harness, values: dict[str, Any], user: str = "chidi") -> str:
     answer = await preview(h, values, user)
-    assert answer.get("response_action") == "update", answer
+    assert answer.get("response_action") == "push", answer
     confirm = h.slack.views_for(h.user_id(user))[-1]
     assert confirm["callback_id"] == "alert.confirm"
+    alert_id = json.loads(confirm["private_metadata"])["alert"]
     done = await h.drive.submit_view(h.user_id(user), confirm, {})
-    assert done.json is not None
-    text = block_text(done.json["view"])
-    assert "on its way" in text, text
+    assert done.json == {"response_action": "clear"}, done.text
+    assert not h.slack.views_for(h.user_id(user)), "form and preview close together"
     await h.settle()
-    return next(w.strip("*") for w in text.split() if w.strip("*").startswith("AL-"))
+    sent = await alert_store.get(h.running.db.read, alert_id)
+    assert sent is not None and sent.state.value == "sent"
+    status = [m for m in h.slack.dm(h.user_id(user)) if sent.public_id in m["text"]]
+    assert status, "the sender's DM shows it at once"
+    return sent.public_id
 
 
 def alert_dms(h: Harness, user_id: str, public_id: str) -> list[dict[str, Any]]:
@@ -295,3 +299,18 @@ async def test_digest_goes_out_once_at_nine_local_time(h: Harness) -> None:
     await h.settle()
     digests = [m for m in h.slack.dm(ALICE) if "from the network today" in m["text"]]
     assert len(digests) == 1 and public_id in json.dumps(digests[0]["blocks"])
+
+
+async def test_back_from_the_preview_returns_to_the_form_to_edit(h: Harness) -> None:
+    view = await compose(h)
+    answer = await h.drive.submit_view(CHIDI, view, ALERT)
+    assert answer.json is not None and answer.json["response_action"] == "push"
+    shown = h.slack.views_for(CHIDI)[-1]
+    assert shown["close"]["text"] == "Back"
+    await h.drive.view_closed(CHIDI, shown)
+    [back] = h.slack.views_for(CHIDI)
+    assert back["callback_id"] == "alert.compose"
+    again = await h.drive.submit_view(CHIDI, back, {**ALERT, "headline": "Free Aung today"})
+    assert again.json is not None and again.json["response_action"] == "push"
+    assert "Free Aung today" in block_text(again.json["view"])
+    assert not h.slack.all_messages(), "nothing is sent by going back and forth"

@@ -180,8 +180,10 @@ async def test_an_alert_to_every_audience(h: Harness) -> None:
     }
     preview = await h.drive.submit_view(CHIDI, compose, values)
     assert preview.slack_error is None, preview.slack_error
-    assert preview.json is not None and preview.json["response_action"] == "update", preview.text
+    assert preview.json is not None and preview.json["response_action"] == "push", preview.text
     confirm = h.slack.views_for(CHIDI)[-1]
+    words = json.dumps(confirm["blocks"]).replace("*", " ").split()
+    public_id = next(w.strip('",.') for w in words if w.startswith("AL-"))
     assert "alert.respond" not in json.dumps(confirm["blocks"]), "no live answer buttons"
     done = await h.drive.submit_view(CHIDI, confirm, {})
     assert done.slack_error is None, done.slack_error
@@ -195,8 +197,6 @@ async def test_an_alert_to_every_audience(h: Harness) -> None:
     assert answer.status == 200
     await h.settle()
     assert any("Thank you: recorded" in ephemeral_text(m) for m in h.slack.ephemerals(BOB))
-    words = json.dumps(done.json).replace("*", " ").split()
-    public_id = next(w.strip('",.') for w in words if w.startswith("AL-"))
     status = await h.command("chidi", f"/alert status {public_id}")
     assert status.slack_error is None
     assert_clean(h)

@@ -450,11 +450,11 @@ async def test_lobbying_draft_goes_to_members_where_states_have_not_answered(h: 
     assert "judicial status" in blocks["action_text"]["element"]["initial_value"]
 
     preview = await h.drive.submit_view(CHIDI, compose, {})
-    assert preview.json and preview.json["response_action"] == "update", preview.text
+    assert preview.json and preview.json["response_action"] == "push", preview.text
     assert "*2* people get it now" in json.dumps(preview.json), "bob (PK) and emma (CO)"
     confirm = h.slack.views_for(CHIDI)[-1]
     sent = await h.drive.submit_view(CHIDI, confirm, {})
-    assert sent.json and "on its way to 2 people" in json.dumps(sent.json)
+    assert sent.json == {"response_action": "clear"}, sent.text
     await h.settle()
     for user, gets in ((BOB, True), (EMMA, True), (ALICE, False), (FARID, False)):
         got = any("owe UNESCO" in m.get("text", "") for m in h.slack.dm(user))

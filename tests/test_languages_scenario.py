@@ -285,18 +285,18 @@ async def test_a_day_at_the_desk_in_each_language(h: Harness, language: str) -> 
             "audience": ["all"],
         },
     )
-    assert preview.json is not None and preview.json["response_action"] == "update", preview.text
+    assert preview.json is not None and preview.json["response_action"] == "push", preview.text
     confirm = h.slack.views_for(CHIDI)[-1]
     assert confirm["title"]["text"] == lang.gettext("Check and send")
+    alert_id = id_in(block_text(confirm["blocks"]), "AL-")  # the preview names the alert
     sent = await h.drive.submit_view(CHIDI, confirm, {})
-    assert sent.json is not None
-    alert_id = id_in(block_text(sent.json["view"]), "AL-")
+    assert sent.json == {"response_action": "clear"}, sent.text
     await h.settle()
     alert = next(m for m in h.slack.dm(BOB) if alert_id in bidi.strip_controls(json.dumps(m)))
     said = json.dumps(alert, ensure_ascii=False)
     assert lang.gettext("*What we ask:* {ask}", ask=lang.gettext("Sign the joint letter")) in said
     assert lang.term(Response.IN) in said
-    seen += [compose, preview.json["view"], confirm, sent.json["view"], alert]
+    seen += [compose, preview.json["view"], confirm, alert]
 
     # App Home, and a word the bot does not know.
     await h.drive.event({"type": "app_home_opened", "user": BOB, "tab": "home"})

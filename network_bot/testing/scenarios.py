@@ -148,15 +148,15 @@ async def send_alert(
             await asyncio.sleep(0.02)
     compose = slack.views_for(coordinator)[-1]
     preview = await driver.submit_view(coordinator, compose, values or ALERT)
-    if not preview.json or preview.json.get("response_action") != "update":
+    if not preview.json or preview.json.get("response_action") != "push":
         raise RuntimeError(f"the preview was refused: {preview.text[:300]}")
     confirm = slack.views_for(coordinator)[-1]
+    words = json.dumps(confirm["blocks"]).replace("*", " ").split()
+    public_id = next((w for w in words if w.startswith("AL-")), None)  # the preview names it
     started = time.perf_counter()
     done = await driver.submit_view(coordinator, confirm, {})
     enqueue = time.perf_counter() - started
-    words = json.dumps(done.json).replace("*", " ").split()
-    public_id = next((w for w in words if w.startswith("AL-")), None)
-    if public_id is None:
+    if public_id is None or done.json != {"response_action": "clear"}:
         raise RuntimeError(f"the alert did not go: {done.text[:300]}")
     return public_id, enqueue
 

@@ -39,11 +39,11 @@ async def confirm_alert(h: Harness) -> str:
     """Preview and confirm an alert to all members; its copies are queued, not awaited."""
     view = await compose(h, "chidi")
     answer = await h.drive.submit_view(CHIDI, view, ALERT)
-    assert answer.json is not None and answer.json.get("response_action") == "update"
+    assert answer.json is not None and answer.json.get("response_action") == "push"
     confirm = h.slack.views_for(CHIDI)[-1]
+    text = block_text(confirm["blocks"])  # the preview names the alert
     done = await h.drive.submit_view(CHIDI, confirm, {})
-    assert done.json is not None
-    text = block_text(done.json["view"])
+    assert done.json == {"response_action": "clear"}, done.text
     return next(w.strip("*") for w in text.split() if w.strip("*").startswith("AL-"))
 
 

@@ -135,7 +135,7 @@ async def rich_case(
         "link": f"https://example.org/free-{slug}",
     }
     preview = await h.drive.submit_view(h.user_id("chidi"), view, values)
-    assert preview.json is not None and preview.json.get("response_action") == "update"
+    assert preview.json is not None and preview.json.get("response_action") == "push"
     confirm = h.slack.views_for(h.user_id("chidi"))[-1]
     await h.drive.submit_view(h.user_id("chidi"), confirm, {})
     await h.settle()
