@@ -107,7 +107,7 @@ async def update_submitted(call: ViewCall) -> Reply | None:
             ),
         )
     except TimelineError as error:
-        field = "stage" if form.stage else "body"
+        field = error.field or ("stage" if form.stage else "body")
         return {
             "response_action": "errors",
             "errors": {field: kit.truncate(error.text(call.lang), 300)},

@@ -105,7 +105,8 @@ async def test_coordinator_update_moves_the_stage_and_shows_on_the_card(
 async def test_invalid_and_skipped_steps(h: Harness) -> None:
     public_id = await verified_case(h)
     skip = await submit_update(h, "chidi", public_id, stage="convicted_full")
-    assert skip["response_action"] == "errors" and "reason for the skip" in skip["errors"]["stage"]
+    assert skip["response_action"] == "errors"
+    assert "reason for the skip" in skip["errors"]["skip_reason"]
     record = await cases.get_by_public_id(h.running.db.read, public_id)
     assert record is not None and record.justice_stage is Stage.NO_INVESTIGATION
     h.slack.close_view(CHIDI)

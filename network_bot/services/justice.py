@@ -37,6 +37,10 @@ class TransitionError(ValueError):
         self.text = text
 
 
+class SkipNeedsReason(TransitionError):
+    """The step skips the usual order and no reason was given: the reason is what is missing."""
+
+
 def check(current: Stage, wanted: Stage, *, skip_reason: str) -> bool:
     """True if ``wanted`` is a skip (allowed because a reason was given); raise if invalid."""
     if wanted is current:
@@ -46,7 +50,7 @@ def check(current: Stage, wanted: Stage, *, skip_reason: str) -> bool:
     if len(skip_reason.strip()) < 5:
         allowed = tuple(sorted(NEXT[current], key=lambda s: s.label))
         if not allowed:
-            raise TransitionError(
+            raise SkipNeedsReason(
                 say(
                     "From “{current}” the process has ended (an appeal or a reopening is the "
                     "exception). To record “{wanted}” anyway, give the reason for the skip.",
@@ -54,7 +58,7 @@ def check(current: Stage, wanted: Stage, *, skip_reason: str) -> bool:
                     wanted=wanted,
                 )
             )
-        raise TransitionError(
+        raise SkipNeedsReason(
             say(
                 "From “{current}” the next step is normally one of: {allowed}. To record "
                 "“{wanted}” anyway, give the reason for the skip.",

@@ -35,7 +35,8 @@ FLUSH_CHUNK = 250
 
 
 class TimelineError(Refusal):
-    """An update that cannot be recorded as asked; the message says what to do."""
+    """An update that cannot be recorded as asked; the message says what to do, and ``field``
+    names the form field to fix when there is one."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,12 +76,20 @@ class Timeline:
         refuse_named_in_update(record, body=wanted.body, source_url=wanted.source_url)
         coordinator = actor.role.allows(Role.COORDINATOR)
         if wanted.happened_on < record.incident_date:
-            raise TimelineError(say("The date is before the incident itself."))
+            raise TimelineError(
+                say(
+                    "The date is before the incident itself ({date}).",
+                    date=record.incident_date.isoformat(),
+                ),
+                field="happened_on",
+            )
         if wanted.stage is not None:
             try:
                 justice.check(record.justice_stage, wanted.stage, skip_reason=wanted.skip_reason)
+            except justice.SkipNeedsReason as error:
+                raise TimelineError(error.text, field="skip_reason") from None
             except justice.TransitionError as error:
-                raise TimelineError(error.text) from None
+                raise TimelineError(error.text, field="stage") from None
         now = self._clock.now()
         state = UpdateState.APPROVED if coordinator else UpdateState.PROPOSED
         async with self._db.transaction() as tx:
