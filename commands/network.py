@@ -138,8 +138,19 @@ async def change_role(call: CommandCall) -> Reply:
             who=kit.escape(unknown[0][:40]),
         )
         return _usage(call, why, ROLE_USAGE)
-    if len(parsed.users) != 1 or len(parsed.words) != 1 or parsed.options:
-        return _usage(call, lang.gettext("Name one person and one role."), ROLE_USAGE)
+    if len(parsed.users) > 1:
+        return _usage(call, lang.gettext("Name one person at a time."), ROLE_USAGE)
+    if not parsed.users:
+        return _usage(call, lang.gettext("Whose role? Mention them with @."), ROLE_USAGE)
+    if not parsed.words:
+        why = lang.gettext(
+            "Which role for {who}: `member`, `coordinator` or `admin`?",
+            who=kit.mention(parsed.users[0]),
+        )
+        return _usage(call, why, ROLE_USAGE)
+    if len(parsed.words) > 1 or parsed.options or parsed.channels:
+        why = lang.gettext("Name one person and one role, nothing more.")
+        return _usage(call, why, ROLE_USAGE)
     try:
         wanted = RoleArgs(user_id=parsed.users[0], role=parsed.words[0].lower())  # type: ignore[arg-type]
     except ValidationError:
@@ -168,6 +179,12 @@ async def list_members(call: CommandCall) -> Reply:
     if len(parsed.words) > 1 or parsed.users or parsed.channels:
         return kit.notice(call.lang.render(MEMBERS_USAGE))
     role_word = parsed.word(0).lower().removesuffix("s") or None
+    if role_word is not None and role_word not in {r.value for r in Role}:
+        why = call.lang.gettext(
+            "`{word}` is not a role: `member`, `coordinator` or `admin`.",
+            word=kit.escape(parsed.word(0)[:30]),
+        )
+        return _usage(call, why, MEMBERS_USAGE)
     try:
         wanted = MembersArgs.model_validate({"role": role_word, **parsed.options})
     except ValidationError as error:
@@ -175,6 +192,16 @@ async def list_members(call: CommandCall) -> Reply:
     rows, total = await call.bot.roster.list(
         call.member, role=wanted.role, limit=PER_PAGE, offset=(wanted.page - 1) * PER_PAGE
     )
+    pages = max(1, -(-total // PER_PAGE))
+    if wanted.page > pages:
+        return kit.notice(
+            call.lang.ngettext(
+                "There is no page {page}: the list has {n} page.",
+                "There is no page {page}: the list has {n} pages.",
+                pages,
+                page=call.lang.number(wanted.page),
+            )
+        )
     return members_message(
         rows,
         total=total,

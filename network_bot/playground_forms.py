@@ -151,6 +151,19 @@ class FieldPrompts:
             return await self._text(label, element, kept, required=not block.get("optional"))
         raise Unanswerable(f"the playground cannot fill in a {kind} field ({label})")
 
+    def describe(self, block: Json, answer: Any) -> str:
+        """An answer as the person reads it: options by their text, channels by #name."""
+        element = block.get("element") or {}
+        kind = str(element.get("type", ""))
+        if kind in CHANNEL_PICKERS:
+            names = {c.channel_id: "#" + c.name for c in self._channels()}
+            picked = answer if isinstance(answer, list) else [answer] if answer else []
+            return ", ".join(names.get(str(v), str(v)) for v in picked) or "—"
+        if kind in SELECTS or kind in MULTI_SELECTS or kind == "checkboxes":
+            shown = _texts(answer, choices_of(element))
+            return str(shown) if _shown(shown) else "—"
+        return _short(answer, 70) if _shown(answer) else "—"
+
     # ------------------------------------------------------------------ the kinds of field
 
     async def _prompt(self, label: str, extra: str, kept: Any, *, required: bool) -> str:

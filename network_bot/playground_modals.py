@@ -115,9 +115,8 @@ class Modals:
 
     async def _change(self, inputs: list[dict[str, Any]], answers: dict[str, Any]) -> None:
         for number, block in enumerate(inputs, 1):
-            shown = answers.get(str(block["block_id"]))
-            text = ", ".join(map(str, shown)) if isinstance(shown, list) else shown
-            self._say(f"  {number}. {block['label']['text']}: {str(text or '—')[:70]}")
+            shown = self._fields.describe(block, answers.get(str(block["block_id"])))
+            self._say(f"  {number}. {block['label']['text']}: {shown}")
         while True:
             typed = (
                 await self._read("Change which? (numbers, commas between; Enter: none) ")

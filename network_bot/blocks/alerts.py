@@ -267,7 +267,7 @@ def recent_alerts(alerts: Sequence[Alert], *, lang: Messages) -> dict[str, Any]:
     return kit.message(
         [
             *kit.line_sections("*" + lang.gettext("Recent alerts") + "*", lines),
-            kit.context(lang.gettext("Details: `/alert status AL-2026-0001`")),
+            kit.context(lang.gettext("Details: `/alert status {id}`", id=alerts[0].public_id)),
         ],
         text=lang.gettext("Recent alerts"),
     )
