@@ -384,6 +384,8 @@ def _recall_notice(call: Call, recalled: Recalled) -> str:
         "{n} delivered copies are being replaced by a withdrawn note",
         recalled.withdrawn,
     )
+    if not recalled.stopped:
+        return call.lang.gettext("Withdrawn: {replaced}.", replaced=replaced)
     held = call.lang.ngettext(
         "{n} copy not yet sent was stopped",
         "{n} copies not yet sent were stopped",

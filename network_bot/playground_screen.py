@@ -54,7 +54,7 @@ class Screen:
         self._people = people
         self._shown: dict[tuple[str, ...], _Shown] = {}
         self._by_number: dict[int, _Shown] = {}
-        self._latest: dict[str, int] = {}
+        self._seen_by: dict[str, list[int]] = {}  # the messages each person saw, in order
 
     # ------------------------------------------------------------------ showing
 
@@ -158,10 +158,18 @@ class Screen:
         self._say(f"  [{shown.number}.{index}] {label}{link}")
 
     def _note_latest(self, shown: _Shown) -> None:
-        if not shown.buttons:
-            return
         for person in [shown.owner] if shown.owner else self._people():
-            self._latest[person] = shown.number
+            seen = self._seen_by.setdefault(person, [])
+            if shown.number in seen:
+                seen.remove(shown.number)
+            seen.append(shown.number)
+
+    def _latest(self, person: str) -> int | None:
+        """The newest message the person saw that has buttons now."""
+        for number in reversed(self._seen_by.get(person, [])):
+            if self._by_number[number].buttons:
+                return number
+        return None
 
     # ------------------------------------------------------------------ pressing
 
@@ -173,7 +181,7 @@ class Screen:
         if found is None:
             return how
         if found[1] is None:
-            latest = self._latest.get(actor)
+            latest = self._latest(actor)
             if latest is None:
                 return f"@{self._name_of(actor)} has no buttons to press yet. {how}"
             number = latest
