@@ -104,8 +104,8 @@ async def listing(call: CommandCall) -> Reply:
     if followed.total_cases > len(followed.cases):
         lines.append(
             lang.ngettext(
-                "…and {n} more (see the Home tab)",
-                "…and {n} more (see the Home tab)",
+                "…and {n} more case (see the Home tab)",
+                "…and {n} more cases (see the Home tab)",
                 followed.total_cases - len(followed.cases),
             )
         )

@@ -222,6 +222,8 @@ async def test_a_script_full_of_bad_answers_runs_to_the_end(tmp_path: Path) -> N
     assert "Links should be full web addresses starting with https://" in retry
     assert "Profession" not in retry and "Victim name(s)" not in retry
     assert "*NI-2026-0001*  killing · journalist · 🇰🇪 Kenya" in shown
+    assert "• https://example.org/a\n" in shown, "a link whose label is itself is shown once"
+    assert "https://example.org/a (https://example.org/a)" not in shown
     assert "*NI-2026-0002*  threats / harassment · blogger / online activist · 🇰🇪 Kenya" in shown
     # buttons keep their numbers across another person's press
     assert "> as @farid press 4.2\n--- #case-review (edited) · message 4 ---" in shown

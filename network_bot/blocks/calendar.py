@@ -62,8 +62,8 @@ def anniversaries(
         blocks.append(
             kit.context(
                 lang.ngettext(
-                    "…and {n} more. `/cases` finds them all.",
-                    "…and {n} more. `/cases` finds them all.",
+                    "…and {n} more case. `/cases` finds them all.",
+                    "…and {n} more cases. `/cases` finds them all.",
                     more,
                 )
             )
