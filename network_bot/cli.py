@@ -15,7 +15,7 @@ from aiohttp import web
 from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError
 
-from network_bot import args, cli_import, logs, maintenance
+from network_bot import args, cli_import, cli_workspaces, logs, maintenance
 from network_bot.app import build_app
 from network_bot.bot import Bot
 from network_bot.cli_parser import build_parser
@@ -80,7 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StartupError, SettingsError, SchemaTooNew) as error:
         print(f"network-bot: cannot start: {error}", file=sys.stderr)
         return 2
-    except (Refused, ConsentRefused, MaintenanceError, ImportRefused, CountryProblem) as error:
+    except (
+        Refused,
+        ConsentRefused,
+        MaintenanceError,
+        ImportRefused,
+        CountryProblem,
+        cli_workspaces.WorkspaceRefused,
+    ) as error:
         print(f"network-bot {command}: {error}", file=sys.stderr)
         return 2
     except StorageError as error:
@@ -342,6 +349,10 @@ async def _playground(settings: Settings, options: argparse.Namespace) -> int:
     return await run_playground(settings, db=options.db, script=options.script)
 
 
+async def _workspaces(settings: Settings, options: argparse.Namespace) -> int:
+    return await cli_workspaces.run(settings, options, open_db=_open_existing)
+
+
 _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]] = {
     "default": _default,
     "run": _run,
@@ -353,4 +364,5 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "restore": _restore,
     "check": _check,
     "prune": _prune,
+    "workspaces": _workspaces,
 }

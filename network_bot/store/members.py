@@ -189,3 +189,32 @@ async def set_alert_pref(conn: Conn, *, user_id: str, pref: AlertPref, now: date
         "UPDATE members SET alert_pref = ?, updated_at = ? WHERE user_id = ?",
         (pref.value, iso(now), user_id),
     )
+
+
+async def suspend_workspace(conn: Conn, *, workspace_id: str, now: datetime) -> int:
+    """Take access from everyone active in a removed workspace, remembering why, so approving
+    it again gives back exactly what the removal took (not access Slack itself removed)."""
+    return await conn.execute_rowcount(
+        "UPDATE members SET is_active = 0, suspended_with = ?, updated_at = ? "
+        "WHERE workspace_id = ? AND is_active = 1",
+        (workspace_id, iso(now), workspace_id),
+    )
+
+
+async def restore_workspace(conn: Conn, *, workspace_id: str, now: datetime) -> int:
+    return await conn.execute_rowcount(
+        "UPDATE members SET is_active = 1, suspended_with = NULL, updated_at = ? "
+        "WHERE suspended_with = ?",
+        (iso(now), workspace_id),
+    )
+
+
+async def count_in_workspace(conn: Conn, workspace_id: str) -> tuple[int, int]:
+    """Active members and members whose access the workspace's removal suspended."""
+    row = await conn.fetch_one(
+        "SELECT coalesce(sum(is_active), 0), coalesce(sum(suspended_with IS NOT NULL), 0) "
+        "FROM members WHERE workspace_id = ?",
+        (workspace_id,),
+    )
+    assert row is not None
+    return int(row[0]), int(row[1])

@@ -181,6 +181,15 @@ async def state_of(conn: Conn, delivery_id: int) -> State | None:
     return None if value is None else State(value)
 
 
+async def cancel_for_workspace(conn: Conn, *, workspace_id: str, why: str) -> int:
+    """Stop everything still waiting for a workspace that left the network."""
+    return await conn.execute_rowcount(
+        "UPDATE outbox SET state = 'cancelled', last_error = ? "
+        "WHERE workspace_id = ? AND state = 'pending'",
+        (why[:200], workspace_id),
+    )
+
+
 async def claim_due(conn: Conn, *, now: datetime, limit: int) -> list[Delivery]:
     """Mark up to ``limit`` due rows as being sent, most urgent first, and return them."""
     rows = await conn.fetch_all(
