@@ -197,7 +197,11 @@ async def _channel_info(call: ViewCall, channel_ids: list[str]) -> list[ChannelI
     found = []
     for channel_id in channel_ids:
         try:
-            found.append(await call.bot.channels.info(channel_id))
+            found.append(
+                await call.bot.channels.info(
+                    channel_id, workspace_id=call.member.workspace_id or ""
+                )
+            )
         except ChannelLookupError as error:
             raise AlertError(
                 say(

@@ -139,15 +139,21 @@ async def _check_token(bot: Bot) -> None:
 
 async def _serve_http(settings: Settings, *, host: str, port: int) -> int:
     if not settings.has_http_credentials:
-        raise StartupError("HTTP mode needs SLACK_BOT_TOKEN (xoxb-...) and SLACK_SIGNING_SECRET")
+        raise StartupError(
+            "HTTP mode needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (xoxb-...), or "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for many workspaces"
+        )
     bot = build_app(settings)
-    await _check_token(bot)
+    if not settings.oauth:  # with OAuth each workspace's token comes from its install
+        await _check_token(bot)
     runner = web.AppRunner(
         build_web_app(bot), shutdown_timeout=settings.shutdown_grace_seconds, handle_signals=False
     )
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     bot.logger.info("serving POST /slack/events and GET /healthz on %s:%d", host, port)
+    if settings.oauth:
+        bot.logger.info("workspaces install the bot from GET /slack/install")
     try:
         await _wait_for_signal()
         bot.logger.info("stopping: finishing in-flight requests")

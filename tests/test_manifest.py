@@ -68,3 +68,12 @@ def test_scopes_cover_the_methods_the_bot_calls() -> None:
         "channels:read",
         "groups:read",
     } <= scopes
+
+
+def test_oauth_asks_for_the_manifests_scopes_and_redirects_to_the_bot() -> None:
+    from network_bot.oauth.scopes import BOT_SCOPES
+
+    oauth = manifest()["oauth_config"]
+    assert list(oauth["scopes"]["bot"]) == list(BOT_SCOPES)
+    assert oauth["redirect_urls"] == ["https://network-bot.example.org/slack/oauth_redirect"]
+    assert manifest()["settings"]["org_deploy_enabled"] is True, "org-wide (Grid) installs"

@@ -116,6 +116,14 @@ class Workspaces:
             return False
         return workspace_id in self._approved
 
+    async def lanes(self) -> set[str]:
+        """The workspaces the sender keeps a lane for ('' the home one)."""
+        try:
+            await self._load()
+        except StorageError:
+            return {""}
+        return {"", *self._approved}
+
     async def approved(self) -> dict[str, Workspace]:
         await self._load()
         return dict(self._approved)

@@ -28,6 +28,8 @@ class Member(BaseModel):
 
     user_id: str
     team_id: str | None = None
+    workspace_id: str | None = None  # the approval unit they use the bot from (None: home)
+    enterprise_id: str | None = None
     display_name: str = ""
     real_name: str = ""
     role: Role = Role.MEMBER
