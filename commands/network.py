@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from commands.language import language, language_choices
+from commands.workspaces import list_workspaces
 from network_bot import args
 from network_bot.blocks import kit
 from network_bot.blocks.audit import audit_message
@@ -284,7 +285,7 @@ def register(registry: Registry) -> None:
             usage_hint=(
                 'help | me | join org:"..." country:XX | prefs [all|digest|mute] | '
                 "language [en|fr|es|ar] | members [role] | role @user ROLE | "
-                "audit [@user|case] [since:DATE] | anniversaries [country:XX on|off]"
+                "audit [@user|case] [since:DATE] | anniversaries [country:XX on|off] | workspaces"
             ),
             read=read,
             subcommands={
@@ -298,6 +299,7 @@ def register(registry: Registry) -> None:
                 "role": Subcommand(handler=change_role, role=Role.ADMIN),
                 "audit": Subcommand(handler=show_audit, role=Role.ADMIN),
                 "anniversaries": Subcommand(handler=anniversaries, role=Role.COORDINATOR),
+                "workspaces": Subcommand(handler=list_workspaces, role=Role.ADMIN),
             },
             unknown=say(
                 "I don't know `/network {verb}`. Type `/network help` to see every "
@@ -329,6 +331,10 @@ def register(registry: Registry) -> None:
                 Example(
                     text="/network anniversaries country:PK on",
                     does=say("post anniversaries of a country's imported cases (coordinators)"),
+                ),
+                Example(
+                    text="/network workspaces",
+                    does="the member organisations' workspaces: approve or remove (admins)",
                 ),
             ),
         )

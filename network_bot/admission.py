@@ -20,19 +20,22 @@ from slack_bolt.response import BoltResponse
 
 from network_bot.answers import polite
 from network_bot.bot import Bot
-from network_bot.middleware import PAYLOAD
+from network_bot.middleware import PAYLOAD, WORKSPACE
 from network_bot.payloads import EventCallbackPayload, Incoming, user_team_of
+from network_bot.store.workspaces import Approval
 
 Next = Callable[[], Awaitable[BoltResponse]]
 log = logging.getLogger("network_bot.admission")
-
-WORKSPACE = "network_bot_workspace"  # the approval unit the request came through
 
 INSTALL_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
 
 NOT_YET = (
     "This workspace is not part of the network yet, so the bot can't do anything here. "
     "The network's admins have to approve it first."
+)
+GONE = (
+    "This workspace is no longer part of the network, so the bot can't do anything here. "
+    "Ask the network's admins if you think it should be."
 )
 GUEST = "Your own workspace is not part of the network, so the bot can't do anything for you here."
 
@@ -59,7 +62,7 @@ class AdmitWorkspace(AsyncMiddleware):
         )
         if not standing.approved:
             log.info("refused a request from %s (not approved)", standing.workspace_id)
-            return self._refuse(payload, NOT_YET)
+            return self._refuse(payload, GONE if standing.state is Approval.REMOVED else NOT_YET)
         person_team = user_team_of(payload)
         if person_team and person_team != context.team_id:
             # A Slack Connect guest: their own workspace must belong to the network as well.

@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from network_bot import logs, roster_events
+from network_bot import logs, roster_events, workspace_events
 from network_bot.admission import AdmitWorkspace
 from network_bot.background import Background
 from network_bot.bot import Bot
@@ -95,6 +95,7 @@ def build_app(
         raise SettingsError(f"NETWORK_BOT_LANGUAGE: {error}") from None
     registry = Registry()
     roster_events.register(registry)
+    workspace_events.register(registry)
     load_commands(registry, settings.command_package)
     db = Database(settings.db_path, busy_timeout_ms=settings.db_busy_timeout_ms)
     slack = slack_client(settings)
@@ -160,8 +161,11 @@ def build_app(
             db=db, clock=clock, home=settings.home_team if settings.oauth else None
         ),
         clients=direct,
+        oauth_store=oauth.store if oauth else None,
         logger=logger,
     )
+    if oauth:
+        oauth.store.on_installed = bot.workspaces.installed
     bot.web_clients += [slack, sender]
     delivery = DeliveryWorker(
         db=db,

@@ -17,6 +17,7 @@ from network_bot.clock import Clock
 from network_bot.i18n import Catalogue
 from network_bot.network_team import NetworkTeam
 from network_bot.oauth.clients import WorkspaceClients
+from network_bot.oauth.installation_store import NetworkInstallationStore
 from network_bot.registry import Registry
 from network_bot.services.alerts import Alerts
 from network_bot.services.anniversaries import Anniversaries
@@ -75,6 +76,7 @@ class Bot:
     network_team: NetworkTeam
     workspaces: Workspaces
     clients: WorkspaceClients  # each workspace's client, for work outside a request
+    oauth_store: NetworkInstallationStore | None  # None with one bot token
     logger: logging.Logger
     workers: list[Worker] = field(default_factory=list)
     web_clients: list[AsyncWebClient] = field(default_factory=list)

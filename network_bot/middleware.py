@@ -47,6 +47,7 @@ log = logging.getLogger("network_bot.middleware")
 
 PAYLOAD = "network_bot_payload"
 MEMBER = "network_bot_member"
+WORKSPACE = "network_bot_workspace"  # the approved workspace a request came through (OAuth)
 
 # Events about a user that come from Slack itself, not from that user asking for something.
 SYSTEM_EVENTS = frozenset({"user_change", "team_join", "tokens_revoked", "app_uninstalled"})
@@ -155,7 +156,11 @@ class IdentifyMember(AsyncMiddleware):
             )
         try:
             member, first_contact = await self._bot.roster.identify(
-                user_id=user_id, team_id=team, name_hint=_name_hint(payload)
+                user_id=user_id,
+                team_id=team,
+                name_hint=_name_hint(payload),
+                workspace_id=req.context.get(WORKSPACE),
+                enterprise_id=req.context.enterprise_id,
             )
         except StorageError as error:
             return self._refuse(payload, error.user_message)

@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from network_bot import roster_events
+from network_bot import roster_events, workspace_events
 from network_bot.registry import Registry, load_commands
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +24,7 @@ def manifest() -> dict[str, Any]:
 def registry() -> Registry:
     found = Registry()
     roster_events.register(found)
+    workspace_events.register(found)
     load_commands(found, "commands")
     return found
 

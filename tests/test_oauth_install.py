@@ -54,6 +54,7 @@ async def test_a_partner_installs_and_waits_for_approval(network: NetworkHarness
     outcome = await network.install("T0PARTNER", "pedro")
     assert outcome.status == 200 and "network-bot is installed" in outcome.page
     assert "admin of the network has to approve" in outcome.page
+    network.slack.clear_calls()
     partner = await workspaces.get(network.running.db.read, "T0PARTNER")
     assert partner is not None and partner.state is Approval.PENDING
     assert partner.installed_by == "U0PEDRO07" and partner.name == "Andes Press Network"
@@ -64,7 +65,11 @@ async def test_a_partner_installs_and_waits_for_approval(network: NetworkHarness
     assert "not part of the network yet" in ephemeral_text(answer.json)
     db = network.running.db.read
     assert await db.fetch_value("SELECT count(*) FROM members WHERE user_id = 'U0PEDRO07'") == 0
-    assert not [c for c in network.slack.calls if c.method != "auth.test"], "nothing else"
+    to_partner = [c.method for c in network.slack.calls if c.team_id == "T0PARTNER"]
+    assert set(to_partner) <= {"auth.test"}, "nothing else reaches the partner"
+    await network.settle()
+    told = [m["text"] for m in network.slack.dm("U0DANA006")]
+    assert told == ["Andes Press Network installed the bot"], "the admins are told"
 
 
 async def test_a_cancelled_install_shows_a_clear_page_and_stores_nothing(

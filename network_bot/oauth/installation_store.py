@@ -14,7 +14,7 @@ workspace is approved at once) and audits it, in the same transaction.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -25,10 +25,11 @@ from network_bot.clock import Clock
 from network_bot.store import audit, installations, workspaces
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Conn, Database, StorageError
-from network_bot.store.workspaces import Approval
+from network_bot.store.workspaces import Approval, Workspace
 from network_bot.tokens import TokenCipher, TokenUnreadable
 
 WORKSPACES = "workspaces"  # the after-commit topic: a workspace was installed or decided
+Installed = Callable[[Conn, Workspace], Awaitable[None]]
 
 SEALED_INSTALLATION = (
     "bot_token",
@@ -73,6 +74,7 @@ class NetworkInstallationStore(AsyncInstallationStore):
         self._clock = clock
         self._home = home_workspace
         self._logger = logger or logging.getLogger("network_bot.oauth")
+        self.on_installed: Installed | None = None  # told, in the transaction, of an install
 
     @property
     def logger(self) -> logging.Logger:
@@ -150,6 +152,9 @@ class NetworkInstallationStore(AsyncInstallationStore):
             detail=f"{name[:80]}: {before.value if before else 'new'} -> {after.value}",
         )
         tx.after_commit(WORKSPACES)
+        entry = await workspaces.get(tx, key)
+        if self.on_installed is not None and entry is not None:
+            await self.on_installed(tx, entry)
 
     # ------------------------------------------------------------------ finding
 

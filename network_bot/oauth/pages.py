@@ -77,7 +77,8 @@ async def installed(args: AsyncSuccessArgs) -> BoltResponse:
         [
             f"network-bot is now installed in {where}.",
             "Before anyone there can use it, an admin of the network has to approve the "
-            "workspace. Until then, the bot answers with one line saying so.",
+            "workspace; the network's admins have been told. Until then, the bot answers "
+            "with one line saying so.",
         ],
         status=200,
         install_path=None,

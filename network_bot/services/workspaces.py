@@ -14,9 +14,10 @@ entries stay for the record, and approving the workspace again gives that access
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from network_bot.blocks import workspaces as render
 from network_bot.clock import Clock
 from network_bot.oauth.installation_store import WORKSPACES
 from network_bot.refusal import Refusal
@@ -24,6 +25,7 @@ from network_bot.roles import Actor, Role, require
 from network_bot.store import audit, members, outbox, workspaces
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Conn, Database, StorageError
+from network_bot.store.outbox import Outgoing, TargetKind
 from network_bot.store.workspaces import Approval, Workspace
 
 
@@ -44,7 +46,7 @@ class Standing:
 
     approved: bool
     workspace_id: str | None  # the approval unit (team, or org for an org-wide install)
-    known: bool  # installed or named, approved or not
+    state: Approval | None  # None: not known to the network (or it cannot tell now)
 
 
 class Workspaces:
@@ -62,7 +64,7 @@ class Workspaces:
         self._ttl = ttl
         self._loaded_at = float("-inf")
         self._approved: dict[str, Workspace] = {}
-        self._known: set[str] = set()
+        self._known: dict[str, Approval] = {}
         self._listeners: list[Callable[[], None]] = []
         db.on_commit(WORKSPACES, self.forget)
 
@@ -82,7 +84,7 @@ class Workspaces:
         approved = {w.workspace_id: w for w in rows if w.state is Approval.APPROVED}
         changed = set(approved) != set(self._approved)
         self._approved = approved
-        self._known = {w.workspace_id for w in rows}
+        self._known = {w.workspace_id: w.state for w in rows}
         self._loaded_at = time.monotonic()
         if changed:
             for listener in self._listeners:
@@ -100,20 +102,20 @@ class Workspaces:
         try:
             await self._load()
         except StorageError:
-            return Standing(approved=False, workspace_id=unit, known=False)
+            return Standing(approved=False, workspace_id=unit, state=None)
         found = self._approved.get(unit or "")
         approved = found is not None and found.is_enterprise_install == org_wide
-        known = bool(unit) and unit in self._known
-        return Standing(approved=approved, workspace_id=unit, known=known)
+        return Standing(approved=approved, workspace_id=unit, state=self._known.get(unit or ""))
 
-    async def is_approved(self, workspace_id: str) -> bool:
-        """For the sender: may a message go out through this workspace now?"""
-        if not workspace_id:
-            return True  # '' is the home workspace
+    async def is_approved(self, workspace_id: str) -> bool | None:
+        """For the sender: may a message go out through this workspace now? None: the
+        database cannot say right now (the sender waits rather than guess)."""
+        if not workspace_id or workspace_id == self.home:
+            return True  # '' is the home workspace, part of the network from the start
         try:
             await self._load()
         except StorageError:
-            return False
+            return None
         return workspace_id in self._approved
 
     async def lanes(self) -> set[str]:
@@ -150,6 +152,70 @@ class Workspaces:
     async def list(self, actor: Actor) -> list[Workspace]:
         require(actor, Role.ADMIN)
         return await workspaces.list_all(self._db.read)
+
+    async def member_counts(self, actor: Actor) -> dict[str, int]:
+        """Active members per workspace (the home workspace's under its ID)."""
+        require(actor, Role.ADMIN)
+        counts = await members.active_by_workspace(self._db.read)
+        if self.home:
+            counts[self.home] = counts.get(self.home, 0) + counts.pop("", 0)
+        return counts
+
+    async def installed(self, tx: Conn, workspace: Workspace) -> None:
+        """A workspace waits for approval: tell the network's admins, with the buttons to act.
+        (Called by the installation store inside the install's transaction.)"""
+        if workspace.state is not Approval.PENDING:
+            return
+        admins = await members.ids_with_role(tx, Role.ADMIN)
+        notice = render.install_notice(workspace, members=0)
+        await outbox.enqueue(
+            tx,
+            [
+                Outgoing(
+                    purpose="workspace",
+                    target_kind=TargetKind.USER,
+                    target_id=admin,
+                    payload=notice,
+                    priority=10,
+                    ref_kind="workspace",
+                    dedupe_key=f"workspace-installed:{workspace.workspace_id}:"
+                    f"{workspace.installed_at:%Y%m%dT%H%M%S}:{admin}",
+                )
+                for admin in admins
+            ],
+            now=self._clock.now(),
+        )
+
+    async def lost(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        org_wide: bool,
+        why: str,
+        forget_install: Callable[[Conn], Awaitable[object]],
+    ) -> Change | None:
+        """Slack took the bot away (``app_uninstalled``, ``tokens_revoked``): the install is
+        deleted, the workspace leaves the network, its queue is cancelled and its members lose
+        access, all in one transaction. None if the network never knew the workspace."""
+        unit = enterprise_id if org_wide else team_id
+        if not unit:
+            return None
+        async with self._db.transaction() as tx:
+            await forget_install(tx)
+            found = await workspaces.get(tx, unit)
+            if found is None:
+                return None
+            await workspaces.mark_uninstalled(tx, workspace_id=unit, now=self._clock.now(), why=why)
+            suspended, cancelled = 0, 0
+            if found.state is not Approval.REMOVED:
+                suspended, cancelled = await self._leave(tx, found, by="slack", why=why)
+            else:
+                cancelled = await outbox.cancel_for_workspace(tx, workspace_id=unit, why=why)
+            tx.after_commit(WORKSPACES)
+            updated = await workspaces.get(tx, unit)
+        assert updated is not None
+        return Change(workspace=updated, members=suspended, cancelled=cancelled)
 
     async def approve(self, *, actor: Actor, by: str, workspace_id: str) -> Change:
         require(actor, Role.ADMIN)
