@@ -59,10 +59,12 @@ async def help_command(call: CommandCall) -> Reply:
 
 
 async def me(call: CommandCall) -> Reply:
+    names = await call.bot.workspaces.names()
     return me_message(
         call.member,
         language=call.bot.catalogue.get(call.member.language).name,
         lang=call.lang,
+        workspace=names.get(call.member.workspace_id or ""),
     )
 
 
@@ -160,6 +162,7 @@ async def list_members(call: CommandCall) -> Reply:
         per_page=PER_PAGE,
         role_filter=wanted.role.value if wanted.role else None,
         lang=call.lang,
+        workspaces=await call.bot.workspaces.names(),
     )
 
 
@@ -205,7 +208,11 @@ async def show_audit(call: CommandCall) -> Reply:
         if part
     )
     return audit_message(
-        entries, scope=scope or lang.gettext("(latest)"), everything=everything, lang=lang
+        entries,
+        scope=scope or lang.gettext("(latest)"),
+        everything=everything,
+        lang=lang,
+        workspaces=await call.bot.workspaces.names(),
     )
 
 

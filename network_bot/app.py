@@ -103,6 +103,7 @@ def build_app(
     oauth = oauth_parts(settings, db=db, clock=clock, client=slack) if settings.oauth else None
     tokens = oauth.tokens if oauth else _one_token(settings)
     direct = WorkspaceClients(tokens=tokens, template=slack)
+    approvals = Workspaces(db=db, clock=clock, home=settings.home_team if settings.oauth else None)
     following = Following(db=db, clock=clock)
     campaign = Campaign(db=db, clock=clock)
     charts = Charts(db=db, clock=clock, campaign_channel=settings.campaign_channel)
@@ -153,13 +154,13 @@ def build_app(
         redactions=Redactions(db=db, clock=clock),
         exports=Exports(db=db, clock=clock),
         anniversaries=Anniversaries(db=db, clock=clock),
-        channels=ChannelDirectory(clients=direct),
+        channels=ChannelDirectory(clients=direct, network=approvals.network_teams),
         network_team=NetworkTeam(
-            configured=settings.home_team if settings.oauth else settings.team_id, client=slack
+            configured=settings.home_team if settings.oauth else settings.team_id,
+            client=slack,
+            network=approvals.network_teams if settings.oauth else None,
         ),
-        workspaces=Workspaces(
-            db=db, clock=clock, home=settings.home_team if settings.oauth else None
-        ),
+        workspaces=approvals,
         clients=direct,
         oauth_store=oauth.store if oauth else None,
         logger=logger,
@@ -189,7 +190,8 @@ def build_app(
     uploader = ChartUploader(
         db=db,
         clock=clock,
-        client=slack,
+        clients=direct,
+        admitted=bot.workspaces.is_approved,
         charts=charts,
         channels=bot.channels,
         logger=logging.getLogger("network_bot.charts"),

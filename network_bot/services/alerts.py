@@ -211,6 +211,8 @@ class Alerts:
                     ref_kind="alert",
                     ref_id=alert.id,
                     dedupe_key=f"alert:{alert.id}:{cid}",
+                    # The coordinator chose these channels in their own workspace.
+                    workspace_id=actor.workspace_id or "",
                 )
                 for cid in alert.audience.channels
             ]

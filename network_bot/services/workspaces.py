@@ -118,6 +118,30 @@ class Workspaces:
             return None
         return workspace_id in self._approved
 
+    async def network_teams(self) -> frozenset[str]:
+        """The teams that are the network (for Slack Connect): the home team and each approved
+        workspace. An org-wide install's workspaces are not listed one by one, so a channel
+        shared with them counts as shared outside: the guard stays closed when unsure."""
+        try:
+            await self._load()
+        except StorageError:
+            return frozenset()
+        teams = {w for w, found in self._approved.items() if not found.is_enterprise_install}
+        return frozenset({*teams, *([self.home] if self.home else [])})
+
+    async def names(self) -> dict[str, str]:
+        """Each known workspace's name by ID ('' and the home ID: the home one); empty with one
+        bot token, where there is only one workspace to speak of."""
+        if self.home is None:
+            return {}
+        try:
+            rows = await workspaces.list_all(self._db.read)
+        except StorageError:
+            return {}
+        found = {w.workspace_id: w.name or w.workspace_id for w in rows}
+        found[""] = found.get(self.home, self.home)
+        return found
+
     async def lanes(self) -> set[str]:
         """The workspaces the sender keeps a lane for ('' the home one)."""
         try:

@@ -51,6 +51,9 @@ class Outgoing(BaseModel):
     ref_kind: str | None = None
     ref_id: int | None = None
     dedupe_key: str | None = Field(default=None, max_length=200)
+    # Whose token sends it. None: the edited message's, else the recipient member's, else ''
+    # (the home workspace: configured channels are the secretariat's).
+    workspace_id: str | None = None
 
 
 class Delivery(BaseModel):
@@ -99,8 +102,11 @@ async def enqueue(conn: Conn, messages: Iterable[Outgoing], *, now: datetime) ->
     await conn.executemany(
         """
         INSERT INTO outbox (created_at, purpose, operation, target_kind, target_id, payload,
-                            priority, next_attempt_at, edits_id, ref_kind, ref_id, dedupe_key)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            priority, next_attempt_at, edits_id, ref_kind, ref_id, dedupe_key,
+                            workspace_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                coalesce(?, (SELECT workspace_id FROM outbox WHERE id = ?),
+                         (SELECT workspace_id FROM members WHERE user_id = ?), ''))
         ON CONFLICT (dedupe_key) DO NOTHING
         """,
         (
@@ -117,6 +123,9 @@ async def enqueue(conn: Conn, messages: Iterable[Outgoing], *, now: datetime) ->
                 m.ref_kind,
                 m.ref_id,
                 m.dedupe_key,
+                m.workspace_id,
+                m.edits_id,
+                m.target_id if m.target_kind is TargetKind.USER else None,
             )
             for m in messages
         ),
