@@ -261,8 +261,8 @@ async def compose_submitted(call: ViewCall) -> Reply | None:
         "view": render.preview_modal(
             preview.alert,
             case_public_id=preview.case_public_id,
-            recipients=len(preview.reach.now),
-            digests=len(preview.reach.digest),
+            recipients=preview.reach.now,
+            digests=preview.reach.digest,
             muted=preview.reach.muted,
             channel_names=[(c.name, c.is_ext_shared) for c in preview.channels],
             lang=call.lang,

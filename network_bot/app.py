@@ -23,6 +23,7 @@ from network_bot.bot import Bot
 from network_bot.channels import ChannelDirectory
 from network_bot.clock import Clock, SystemClock
 from network_bot.delivery.charts import ChartUploader
+from network_bot.delivery.expander import AudienceExpander
 from network_bot.delivery.worker import DeliveryWorker
 from network_bot.i18n import SOURCE_LANGUAGE, Catalogue, CatalogueError
 from network_bot.logs import describe_exception
@@ -33,12 +34,13 @@ from network_bot.oauth.flow import oauth_parts
 from network_bot.registry import Registry, load_commands
 from network_bot.routes import wire
 from network_bot.scheduler import Scheduler
-from network_bot.services.alerts import Alerts
+from network_bot.services.alerts import EXPANSION, Alerts
 from network_bot.services.anniversaries import Anniversaries
 from network_bot.services.calendar import Calendar
 from network_bot.services.campaign import Campaign
 from network_bot.services.cases import Cases
 from network_bot.services.charting import Charts
+from network_bot.services.expansion import Expansion
 from network_bot.services.exporting import Exports
 from network_bot.services.following import Following
 from network_bot.services.home import Home
@@ -197,7 +199,12 @@ def build_app(
         logger=logging.getLogger("network_bot.charts"),
     )
     db.on_commit(CHARTS, uploader.wake)
-    bot.workers += [delivery, uploader, _scheduler(bot)]
+    expander = AudienceExpander(
+        expansion=Expansion(db=db, clock=clock, alerts=bot.alerts),
+        logger=logging.getLogger("network_bot.expansion"),
+    )
+    db.on_commit(EXPANSION, expander.wake)
+    bot.workers += [expander, delivery, uploader, _scheduler(bot)]
     secret = settings.slack_signing_secret
     # bolt takes an AsyncAuthorize instance for ``authorize`` (its hint says a function).
     many: dict[str, Any] = (
