@@ -196,6 +196,20 @@ async def run(
         },
     )
     await bot.start()
+    try:
+        await measure(slack, bot, path, teams, recipients, options)
+    finally:
+        await bot.stop()
+
+
+async def measure(
+    slack: SlackStandIn,
+    bot: BotProcess,
+    path: Path,
+    teams: list[str],
+    recipients: list[str],
+    options: Any,
+) -> None:
     bot_url = bot.endpoint.removesuffix("/slack/events")
     slack.configure_oauth(
         OAuthApp(
@@ -232,7 +246,6 @@ async def run(
     stop.set()
     latencies = await busy
     await driver.close()
-    await bot.stop()
     report(slack, teams, recipients, public_id, options, ack, latencies, restart)
 
 
