@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psutil
 from _common import percentile
 from broadcast import keep_busy
 from cryptography.fernet import Fernet
@@ -52,6 +53,11 @@ from network_bot.testing.workspace import PEOPLE
 
 HOME = "T0NETWORK"
 DELIVER_COUNTRY = "GH"
+
+
+def cpu_seconds(pid: int) -> float:
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
 
 
 def team_of(index: int, teams: list[str]) -> str:
@@ -239,14 +245,20 @@ async def measure(
     slack.clear_calls()
     slack.clear_views(scenarios.COORDINATOR)
     values = {**scenarios.ALERT, "audience": [], "countries": [DELIVER_COUNTRY]}
+    cpu_before = cpu_seconds(bot.pid)
     public_id, ack = await scenarios.send_alert(driver, slack, values=values)
     stop = asyncio.Event()
     busy = asyncio.create_task(keep_busy(driver, stop, options.busy_rate))
     restart = await watch(slack, bot, path, public_id, options.kill_at)
+    cpu = cpu_seconds(bot.pid) - cpu_before if restart is None else float("nan")
     stop.set()
     latencies = await busy
     await driver.close()
     report(slack, teams, recipients, public_id, options, ack, latencies, restart)
+    print(
+        f"  bot process CPU during the broadcast: {cpu:.1f} s "
+        f"({cpu / len(recipients) * 1000:.2f} ms per message, audience queueing included)"
+    )
 
 
 async def watch(

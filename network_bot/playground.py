@@ -18,14 +18,17 @@ from typing import Any, TextIO
 
 from network_bot.settings import Settings
 from network_bot.slack_ids import CHANNEL_MARKUP, USER_MARKUP
-from network_bot.testing.driver import DriverResponse
-from network_bot.testing.harness import Harness
-from network_bot.testing.workspace import PEOPLE
+from network_bot.testing.driver import DriverResponse, SlackDriver
+from network_bot.testing.network import NetworkHarness
+from network_bot.testing.stand_in import Team
+from network_bot.testing.workspace import PARTNER, PEOPLE, Person
 
 INTRO = """\
-network-bot playground: a pretend Slack workspace with the real bot behind it.
+network-bot playground: pretend Slack workspaces with the real bot behind them.
 People: {people}
 Channels: {channels}
+A second workspace, {partner} ({partner_people}), installed the bot and waits for approval:
+       as @dana /network workspaces   then press its Approve button, and try as @pedro /network me
 Try:   as @alice /network help
        as @alice /network join org:"Kenya Press Freedom Desk" country:KE
        as @dana /network role @alice coordinator
@@ -56,7 +59,7 @@ class Button:
 
 @dataclass
 class Console:
-    harness: Harness
+    harness: NetworkHarness
     read: Callable[[str], Awaitable[str]]
     out: TextIO
     actor: str = "alice"
@@ -82,7 +85,7 @@ class Console:
             case "help" | "?":
                 self.say(HELP)
             case "who":
-                for p in self.harness.people:
+                for p in self.people():
                     self.say(f"  @{p.handle:<7} {p.role.value:<12} {p.organisation or ''}")
             case "as":
                 await self.act(rest)
@@ -113,7 +116,12 @@ class Console:
             return
         self.actor = handle.lstrip("@")
         name, _, text = command.partition(" ")
-        response = await self.harness.drive.command(user_id, name, self.escape_mentions(text))
+        response = await self.driver(user_id).command(
+            user_id,
+            name,
+            self.harness.escape_mentions(text),
+            channel_id=self.harness.general(self.team(user_id).team_id),
+        )
         await self.after(user_id, response)
 
     async def press(self, rest: str) -> None:
@@ -125,7 +133,7 @@ class Console:
             return
         user_id = self.user_id(self.actor)
         assert user_id is not None
-        response = await self.harness.drive.block_action(
+        response = await self.driver(user_id).block_action(
             user_id,
             button.action_id,
             value=button.value,
@@ -141,20 +149,22 @@ class Console:
             self.say("Whose DMs? e.g. `dms @chidi`")
             return
         self.buttons = []
-        for message in self.harness.slack.dm(user_id):
+        for message in self.team(user_id).dm(user_id):
             self.render_message(f"DM to @{self.name_of(user_id)}", message)
 
     def show_channel(self, rest: str) -> None:
         name = rest.strip().lstrip("#")
-        channel = next((c for c in self.harness.slack.channels.values() if c["name"] == name), None)
-        if channel is None:
+        every = {c["id"]: (team, c) for team in self.teams() for c in team.channels.values()}
+        found = next(((t, c) for t, c in every.values() if c["name"] == name), None)
+        if found is None:
             self.say(
                 "No such channel. Channels: "
-                + ", ".join("#" + c["name"] for c in self.harness.slack.channels.values())
+                + ", ".join("#" + c["name"] for _, c in every.values())
             )
             return
+        team, channel = found
         self.buttons = []
-        for message in self.harness.slack.messages(channel["id"]):
+        for message in team.messages(channel["id"]):
             self.render_message(f"#{name}", message)
 
     async def show_home(self, rest: str) -> None:
@@ -162,9 +172,11 @@ class Console:
         if user_id is None:
             self.say("Whose Home tab? e.g. `home @alice`")
             return
-        await self.harness.drive.event({"type": "app_home_opened", "user": user_id, "tab": "home"})
+        await self.driver(user_id).event(
+            {"type": "app_home_opened", "user": user_id, "tab": "home"}
+        )
         await self.harness.settle()
-        home = self.harness.slack.home(user_id)
+        home = self.team(user_id).home(user_id)
         if home is None:
             self.say("(no Home tab published)")
             return
@@ -191,14 +203,15 @@ class Console:
         for violation in slack.violations[self.seen_violations :]:
             self.say(f"(Slack would refuse what the bot sent: {violation})")
         self.seen_violations = len(slack.violations)
-        for message in slack.all_messages():
+        every = [m for team in self.teams() for m in team.all_messages()]
+        for message in sorted(every, key=lambda m: str(m["ts"])):
             key = (message["channel"], message["ts"])
             if key in self.seen_messages or message.get("deleted"):
                 continue
             self.seen_messages.add(key)
             self.render_message(self.where(message["channel"]), message)
-        for p in self.harness.people:
-            shown = slack.ephemerals(p.user_id)
+        for p in self.people():
+            shown = self.team(p.user_id).ephemerals(p.user_id)
             for message in shown[self.seen_ephemerals.get(p.user_id, 0) :]:
                 self.render_message(f"only @{p.handle} sees", message)
             self.seen_ephemerals[p.user_id] = len(shown)
@@ -206,7 +219,7 @@ class Console:
     async def fill_open_modal(self, user_id: str) -> None:
         """Prompt for each field of a modal the bot opened, then submit it, until it closes."""
         for _ in range(10):
-            views = self.harness.slack.views_for(user_id)
+            views = self.team(user_id).views_for(user_id)
             if not views:
                 return
             view = views[-1]
@@ -215,7 +228,7 @@ class Console:
                 [b for b in view.get("blocks", []) if b.get("type") != "input"], view=view
             )
             if not view.get("submit"):
-                self.harness.slack.close_view(user_id)  # a notice: shown, then closed
+                self.team(user_id).close_view(user_id)  # a notice: shown, then closed
                 return
             values: dict[str, Any] = {}
             for block in view.get("blocks", []):
@@ -224,17 +237,17 @@ class Console:
                     if answer is not None:
                         values[block["block_id"]] = answer
             if (await self.read("Submit? [Y/n] ")).strip().lower() in {"n", "no"}:
-                await self.harness.drive.view_closed(user_id, view)
+                await self.driver(user_id).view_closed(user_id, view)
                 self.say("(modal closed)")
                 return
-            response = await self.harness.drive.submit_view(user_id, view, values)
+            response = await self.driver(user_id).submit_view(user_id, view, values)
             errors = (response.json or {}).get("errors")
             if errors:
                 for block_id, message in errors.items():
                     self.say(f"  ! {block_id}: {message}")
             await self.harness.settle()
             self.show_new_things()
-            if errors is None and self.harness.slack.views_for(user_id) == views:
+            if errors is None and self.team(user_id).views_for(user_id) == views:
                 return
 
     async def ask(self, block: dict[str, Any]) -> Any:
@@ -339,43 +352,40 @@ class Console:
 
     # ------------------------------------------------------------------ names
 
+    def people(self) -> list[Person]:
+        return self.harness.everyone()
+
+    def team(self, user_id: str) -> Team:
+        return self.harness.team_of(user_id)
+
+    def teams(self) -> list[Team]:
+        return list(self.harness.slack.teams.values())
+
+    def driver(self, user_id: str) -> SlackDriver:
+        return self.harness.drive_in(self.team(user_id).team_id)
+
     def user_id(self, handle: str) -> str | None:
         wanted = handle.strip().lstrip("@")
-        for p in self.harness.people:
+        for p in self.people():
             if wanted in (p.handle, p.user_id):
                 return p.user_id
         return None
 
     def name_of(self, user_id: str) -> str:
-        for p in self.harness.people:
+        for p in self.people():
             if p.user_id == user_id:
                 return p.handle
         return user_id
 
     def where(self, channel_id: str) -> str:
-        channel = self.harness.slack.channels.get(channel_id)
-        if channel is not None:
-            return "#" + str(channel["name"])
-        for p in self.harness.people:
-            if self.harness.slack.im_of(p.user_id) == channel_id:
+        for team in self.teams():
+            channel = team.channels.get(channel_id)
+            if channel is not None:
+                return "#" + str(channel["name"])
+        for p in self.people():
+            if self.team(p.user_id).im_of(p.user_id) == channel_id:
                 return f"DM to @{p.handle}"
         return channel_id
-
-    def escape_mentions(self, text: str) -> str:
-        """What Slack does for commands with should_escape: @name -> <@U...|name>."""
-
-        def user(match: re.Match[str]) -> str:
-            found = self.user_id(match[1])
-            return f"<@{found}|{match[1]}>" if found else match[0]
-
-        def channel(match: re.Match[str]) -> str:
-            for c in self.harness.slack.channels.values():
-                if c["name"] == match[1]:
-                    return f"<#{c['id']}|{match[1]}>"
-            return match[0]
-
-        text = re.sub(r"(?<![\w<])@([a-z][a-z0-9_.-]*)", user, text)
-        return re.sub(r"(?<![\w<])#([a-z][a-z0-9_-]*)", channel, text)
 
 
 async def run_playground(
@@ -396,12 +406,19 @@ async def run_playground(
     with tempfile.TemporaryDirectory(prefix="network-bot-playground-") as tmp:
         db_path = Path(db) if db else Path(tmp) / "playground.sqlite3"
         # Not strict: a refusal is shown where it happens, instead of ending the session.
-        async with Harness(
-            db_path=db_path, settings={"log_level": settings.log_level}, strict=False
+        async with NetworkHarness(
+            db_path=db_path,
+            settings={"log_level": settings.log_level},
+            strict=False,
+            partners=(PARTNER,),
         ) as harness:
+            await harness.install(PARTNER.team_id, PARTNER.people[0].handle)
+            await harness.settle()
             console = Console(harness=harness, read=read, out=out)
             console.say(
                 INTRO.format(
+                    partner=PARTNER.name,
+                    partner_people=", ".join(f"@{p.handle}" for p in PARTNER.people),
                     people=", ".join(f"@{p.handle} ({p.role.value})" for p in PEOPLE),
                     channels=", ".join(
                         "#" + r.name + (" (shared)" if r.is_ext_shared else "")

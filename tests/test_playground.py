@@ -78,3 +78,29 @@ def test_bare_command_without_tokens_explains_both_modes(tmp_path: Path) -> None
         "network-bot playground: a pretend Slack workspace",
     ):
         assert words in result.stdout
+
+
+PARTNER_SCRIPT = """\
+as @pedro /network me
+as @dana /network workspaces
+press 1
+as @pedro /network me
+dms @pedro
+quit
+"""
+
+
+async def test_the_second_workspace_is_approved_and_used(tmp_path: Path) -> None:
+    script = tmp_path / "partner.txt"
+    script.write_text(PARTNER_SCRIPT)
+    out = io.StringIO()
+    code = await run_playground(load_settings(), db=None, script=script, out=out)
+    shown = out.getvalue()
+    assert code == 0
+    assert "Andes Press Network (@pedro, @lucia), installed the bot" in shown
+    before = shown.split("> as @pedro /network me")[1].split("> as @dana")[0]
+    assert "not part of the network yet" in before
+    assert "[1] Approve" in shown and "is now part of the network" in shown
+    after = shown.split("> as @pedro /network me")[2]
+    assert "Your entry in the network's roster" in after and "Andes Press Network" in after
+    assert "Slack would refuse" not in shown

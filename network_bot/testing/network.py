@@ -8,6 +8,7 @@ carries that workspace's team and every reply goes out with that workspace's tok
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from network_bot.settings import Settings
 from network_bot.testing.driver import DriverResponse, SlackDriver
 from network_bot.testing.harness import SIGNING_SECRET, Harness
 from network_bot.testing.installs import InstallOutcome, install
-from network_bot.testing.stand_in import OAuthApp
+from network_bot.testing.stand_in import OAuthApp, Team
 from network_bot.testing.workspace import PARTNER, Partner, Person
 
 CLIENT_ID = "4242424242.2424242424"
@@ -135,6 +136,21 @@ class NetworkHarness(Harness):
             )
         return self._drivers[team_id]
 
+    async def __aenter__(self) -> NetworkHarness:
+        await self.start()
+        return self
+
+    def everyone(self) -> list[Person]:
+        """The home workspace's people and every partner's."""
+        return [*self.people, *(p for partner in self.partners for p in partner.people)]
+
+    def team_of(self, user_id: str) -> Team:
+        """The stand-in workspace someone uses."""
+        for partner in self.partners:
+            if any(p.user_id == user_id for p in partner.people):
+                return self.slack.team(partner.team_id)
+        return self.slack
+
     def person(self, user: str) -> tuple[str, Person]:
         """Which workspace someone uses, and who they are."""
         for p in self.people:
@@ -161,8 +177,32 @@ class NetworkHarness(Harness):
         channel = channel_id or self._general(team_id)
         return await self.drive_in(team_id).command(person.user_id, name, text, channel_id=channel)
 
+    def general(self, team_id: str) -> str:
+        """Where people of that workspace type commands (its first channel)."""
+        return self._general(team_id)
+
     def _general(self, team_id: str) -> str:
         if team_id == self.slack.team_id:
             return "C0GENERAL"
         partner = next(p for p in self.partners if p.team_id == team_id)
         return partner.rooms[0].channel_id if partner.rooms else "C0GENERAL"
+
+    def escape_mentions(self, text: str) -> str:
+        """What Slack does for commands with should_escape: @name -> <@U...|name>."""
+
+        def user(match: re.Match[str]) -> str:
+            found = self._typed_user(match[1])
+            return f"<@{found}|{match[1]}>" if found else match[0]
+
+        def channel(match: re.Match[str]) -> str:
+            for c in (c for team in self.slack.teams.values() for c in team.channels.values()):
+                if c["name"] == match[1]:
+                    return f"<#{c['id']}|{match[1]}>"
+            return match[0]
+
+        text = re.sub(r"(?<![\w<])@([a-z][a-z0-9_.-]*)", user, text)
+        return re.sub(r"(?<![\w<])#([a-z][a-z0-9_-]*)", channel, text)
+
+    def _typed_user(self, handle: str) -> str | None:
+        wanted = handle.strip().lstrip("@")
+        return next((p.user_id for p in self.everyone() if wanted in (p.handle, p.user_id)), None)
