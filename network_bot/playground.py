@@ -24,7 +24,7 @@ from network_bot.testing.stand_in import Team
 from network_bot.testing.workspace import PARTNER, PEOPLE, Person
 
 INTRO = """\
-network-bot playground: pretend Slack workspaces with the real bot behind them.
+network-bot playground: a pretend Slack workspace (and a partner's) with the real bot behind.
 People: {people}
 Channels: {channels}
 A second workspace, {partner} ({partner_people}), installed the bot and waits for approval:
@@ -337,7 +337,7 @@ class Console:
                 element["action_id"],
                 element.get("value"),
                 channel_id,
-                message,
+                message if message and "ts" in message else None,  # an ack is not posted
                 view,
             )
         )

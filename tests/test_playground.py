@@ -85,7 +85,6 @@ as @pedro /network me
 as @dana /network workspaces
 press 1
 as @pedro /network me
-dms @pedro
 quit
 """
 
@@ -100,7 +99,10 @@ async def test_the_second_workspace_is_approved_and_used(tmp_path: Path) -> None
     assert "Andes Press Network (@pedro, @lucia), installed the bot" in shown
     before = shown.split("> as @pedro /network me")[1].split("> as @dana")[0]
     assert "not part of the network yet" in before
-    assert "[1] Approve" in shown and "is now part of the network" in shown
+    assert "waits for your approval" in before, "dana's DM"
+    listing = shown.split("> as @dana /network workspaces")[1].split("> press 1")[0]
+    assert "[1] Approve" in listing
+    assert "is now part of the network" in shown
     after = shown.split("> as @pedro /network me")[2]
     assert "Your entry in the network's roster" in after and "Andes Press Network" in after
     assert "Slack would refuse" not in shown

@@ -110,7 +110,9 @@ async def test_the_sender_posts_nothing_there(network: NetworkHarness) -> None:
             now=h.running.clock.now(),
         )
     await h.settle()
-    row = await h.running.db.read.fetch_one("SELECT state, last_error FROM outbox WHERE target_id = ?", (PEDRO,))
+    row = await h.running.db.read.fetch_one(
+        "SELECT state, last_error FROM outbox WHERE target_id = ?", (PEDRO,)
+    )
     assert row is not None and tuple(row) == ("cancelled", "workspace not part of the network")
     assert reached_partner(h) == [] and h.slack.team(PARTNER).dm(PEDRO) == []
 
@@ -121,7 +123,9 @@ async def test_a_guest_from_it_is_refused_in_an_approved_workspace(
     h = network
     h.slack.connect_channel("C0GENERAL", host=h.slack.team_id, guests=[PARTNER])
     before = await state(h)
-    guest = h.drive.payloads.block_actions(PEDRO, "cases.page.next", value="{}", channel_id="C0GENERAL")
+    guest = h.drive.payloads.block_actions(
+        PEDRO, "cases.page.next", value="{}", channel_id="C0GENERAL"
+    )
     guest["user"]["team_id"] = PARTNER  # Slack names the guest's own workspace
     answer = await h.drive.interact(guest)
     assert answer.status == 200
