@@ -3,6 +3,7 @@ consent screen; each request then gets its own workspace's token through bolt's 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -119,3 +120,22 @@ async def test_single_token_mode_serves_no_install_pages(tmp_path: Path) -> None
             async with session.get(base + path) as response:
                 assert response.status == 404
         assert (await h.command("alice", "/network me")).status == 200
+
+
+async def test_a_backup_holds_no_usable_token(network: NetworkHarness, tmp_path: Path) -> None:
+    from network_bot import maintenance
+
+    await network.install("T0PARTNER", "pedro")
+    tokens = [record.token.encode() for record in network.slack.installs]
+    assert len(tokens) == 2
+    copy = tmp_path / "backup.sqlite3"
+    await maintenance.backup(network.db_path, copy)
+    raw = await asyncio.to_thread(copy.read_bytes)
+    assert raw.count(b"gAAAA") >= 2, "the tokens are there, as ciphertext"
+    assert not [t for t in tokens if t in raw]
+    files = [Path(f"{network.db_path}{suffix}") for suffix in ("", "-wal")]
+    live = b""
+    for path in files:
+        if path.exists():
+            live += await asyncio.to_thread(path.read_bytes)
+    assert not [t for t in tokens if t in live], "nor in the live file or its WAL"
