@@ -23,7 +23,7 @@ from _common import percentile
 from network_bot.clock import SystemClock
 from network_bot.services.alerts import Alerts
 from network_bot.services.expansion import PAGE, Expansion
-from network_bot.store import alerts, outbox
+from network_bot.store import alerts, audiences, outbox
 from network_bot.store.alerts import AlertDraft, Audience
 from network_bot.store.db import Database
 from network_bot.store.outbox import Outgoing, TargetKind
@@ -87,7 +87,7 @@ async def expansion(db: Database, members: int) -> tuple[float, list[float]]:
         began = time.perf_counter()
         done = await service.step(alert_id)
         pages.append(time.perf_counter() - began)
-    queued, _ = await alerts.queued_counts(db.read, alert_id)
+    queued, _ = await audiences.queued_counts(db.read, alert_id)
     return queued / (time.perf_counter() - started), pages
 
 

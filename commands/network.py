@@ -341,7 +341,7 @@ def register(registry: Registry) -> None:
                 ),
                 Example(
                     text="/network workspaces",
-                    does="the member organisations' workspaces: approve or remove (admins)",
+                    does=say("the member organisations' workspaces: approve or remove (admins)"),
                 ),
             ),
         )

@@ -20,6 +20,7 @@ from slack_bolt.response import BoltResponse
 
 from network_bot.answers import polite
 from network_bot.bot import Bot
+from network_bot.i18n import Text, say
 from network_bot.middleware import PAYLOAD, WORKSPACE
 from network_bot.payloads import EventCallbackPayload, Incoming, user_team_of
 from network_bot.store.workspaces import Approval
@@ -29,15 +30,17 @@ log = logging.getLogger("network_bot.admission")
 
 INSTALL_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
 
-NOT_YET = (
+NOT_YET = say(
     "This workspace is not part of the network yet, so the bot can't do anything here. "
     "The network's admins have to approve it first."
 )
-GONE = (
+GONE = say(
     "This workspace is no longer part of the network, so the bot can't do anything here. "
     "Ask the network's admins if you think it should be."
 )
-GUEST = "Your own workspace is not part of the network, so the bot can't do anything for you here."
+GUEST = say(
+    "Your own workspace is not part of the network, so the bot can't do anything for you here."
+)
 
 
 class AdmitWorkspace(AsyncMiddleware):
@@ -75,5 +78,7 @@ class AdmitWorkspace(AsyncMiddleware):
         context[WORKSPACE] = standing.workspace_id
         return await next()
 
-    def _refuse(self, payload: Incoming, text: str) -> BoltResponse:
-        return polite(payload, text, background=self._bot.background)
+    def _refuse(self, payload: Incoming, text: Text) -> BoltResponse:
+        # Not a member, so no language of theirs is known: the source language.
+        lang = self._bot.catalogue.get(None)
+        return polite(payload, lang.render(text), lang=lang, background=self._bot.background)

@@ -105,7 +105,12 @@ def build_app(
     oauth = oauth_parts(settings, db=db, clock=clock, client=slack) if settings.oauth else None
     tokens = oauth.tokens if oauth else _one_token(settings)
     direct = WorkspaceClients(tokens=tokens, template=slack)
-    approvals = Workspaces(db=db, clock=clock, home=settings.home_team if settings.oauth else None)
+    approvals = Workspaces(
+        db=db,
+        clock=clock,
+        home=settings.home_team if settings.oauth else None,
+        catalogue=catalogue,
+    )
     following = Following(db=db, clock=clock)
     campaign = Campaign(db=db, clock=clock)
     charts = Charts(db=db, clock=clock, campaign_channel=settings.campaign_channel)
@@ -176,7 +181,10 @@ def build_app(
         clock=clock,
         # Its own directory on the sender's clients: asked afresh before every channel post,
         # with 429s and outages handled by the worker's pauses, never slack_sdk's retries.
-        channels=ChannelDirectory(clients=WorkspaceClients(tokens=tokens, template=sender)),
+        channels=ChannelDirectory(
+            clients=WorkspaceClients(tokens=tokens, template=sender),
+            network=approvals.network_teams,
+        ),
         admitted=bot.workspaces.is_approved,
         network=bot.workspaces.lanes,
         workspace_rate=settings.workspace_rate_per_second,

@@ -44,7 +44,9 @@ def add_parser(sub: Any) -> None:
         "admin approves it. Removing one stops everything queued for it and takes access "
         "from its members (kept on the roster, restored if it is approved again).",
     )
-    actions = cmd.add_subparsers(dest="workspaces_action", required=True)
+    actions = cmd.add_subparsers(
+        dest="workspaces_action", required=True, metavar="ACTION", help="list, approve or remove"
+    )
     listing = actions.add_parser("list", help="every workspace, its state and who decided")
     approve = actions.add_parser("approve", help="make a workspace part of the network")
     approve.add_argument("team", help="its team ID (T...) or, org-wide, organisation ID (E...)")
@@ -107,7 +109,7 @@ async def run(settings: Settings, options: argparse.Namespace, *, open_db: Opene
             else:
                 change = await service.remove(actor=operator, by=by, workspace_id=team)
         except WorkspaceError as error:
-            raise WorkspaceRefused(error.message.replace("`", "")) from None
+            raise WorkspaceRefused(str(error).replace("`", "")) from None
         print(_summary(action, change))
         return 0
     finally:

@@ -181,9 +181,7 @@ class IdentifyMember(AsyncMiddleware):
             )
         return await next()
 
-    async def _first_contact(
-        self, client: AsyncWebClient, user_id: str, member: Member
-    ) -> Member:
+    async def _first_contact(self, client: AsyncWebClient, user_id: str, member: Member) -> Member:
         """Ask Slack for a newcomer's profile and locale now, briefly; else after the ack."""
         self._refreshing.add(user_id)
         try:

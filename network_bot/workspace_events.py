@@ -4,7 +4,8 @@ Either way the bot can no longer act in that workspace (or organisation): the in
 deleted from the store, the workspace leaves the network, what was queued for it is cancelled
 and its members lose access until it installs again and an admin approves it. Slack sends the
 two events in either order, or both; the second finds nothing left to do. In one-token mode the
-bot's own workspace cannot leave (there is nothing to approve), so the events are only logged.
+bot's own workspace cannot leave (there is nothing to approve): ``roster_events`` pauses the
+deliveries instead.
 (docs.slack.dev/reference/events/app_uninstalled, .../tokens_revoked)
 """
 
@@ -32,8 +33,7 @@ def _install_of(call: EventCall) -> tuple[str | None, str | None, bool]:
 async def _lose(call: EventCall, why: str) -> None:
     bot = call.bot
     if not bot.settings.oauth or bot.oauth_store is None:
-        log.warning("Slack says the bot lost its workspace (%s); set a new SLACK_BOT_TOKEN", why)
-        return
+        return  # one token: roster_events pauses deliveries
     store = bot.oauth_store
     enterprise, team, org_wide = _install_of(call)
 

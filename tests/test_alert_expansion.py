@@ -12,7 +12,7 @@ import pytest
 from network_bot.delivery.expander import AudienceExpander
 from network_bot.services.expansion import Expansion
 from network_bot.store import alerts as alert_store
-from network_bot.store import members
+from network_bot.store import audiences, members
 from network_bot.store.db import StorageError
 from network_bot.testing.harness import Harness
 from tests.test_alerts import ALERT, CHIDI, EVERYONE, preview
@@ -67,11 +67,11 @@ async def test_the_confirm_commits_the_alert_and_the_audience_follows(h: Harness
     assert alert is not None and alert.state.value == "sent"
     assert alert.recipient_count == len(EVERYONE) + len(EXTRA), "the preview's count"
     assert await dm_rows(h, alert_id) == [], "nothing per recipient inside the confirm"
-    assert await alert_store.expanding(h.running.db.read) == [alert_id]
+    assert await audiences.expanding(h.running.db.read) == [alert_id]
     await expander(h).start()
     await h.settle()
     assert await dm_rows(h, alert_id) == sorted([*EVERYONE, *EXTRA])
-    assert await alert_store.expanding(h.running.db.read) == []
+    assert await audiences.expanding(h.running.db.read) == []
 
 
 async def test_a_crash_mid_expansion_resumes_without_loss_or_duplicates(
@@ -88,18 +88,18 @@ async def test_a_crash_mid_expansion_resumes_without_loss_or_duplicates(
         pass
 
     # A step that dies after writing its page: the page rolls back with its cursor.
-    original = alert_store.expanded
+    original = audiences.expanded
 
     async def dies(*args: object, **kwargs: object) -> None:
         await original(*args, **kwargs)  # type: ignore[arg-type]
         raise Crash
 
     with monkeypatch.context() as patched:
-        patched.setattr(alert_store, "expanded", dies)
+        patched.setattr(audiences, "expanded", dies)
         with pytest.raises(Crash):
             await small.step(alert_id)
     assert len(await dm_rows(h, alert_id)) == 8
-    _, through = await alert_store.expansion_of(h.running.db.read, alert_id)
+    _, through = await audiences.expansion_of(h.running.db.read, alert_id)
     assert through == sorted([*EVERYONE, *EXTRA])[7]
 
     # A new process picks it up where the last committed page ended.
@@ -146,10 +146,10 @@ async def test_a_storage_failure_is_retried_not_lost(
         raise StorageError("database is locked")
 
     with monkeypatch.context() as patched:
-        patched.setattr(alert_store, "audience_members", busy)
+        patched.setattr(audiences, "audience_members", busy)
         with pytest.raises(StorageError):
             await small.step(alert_id)
-    assert await alert_store.expanding(h.running.db.read) == [alert_id]
+    assert await audiences.expanding(h.running.db.read) == [alert_id]
     await expander(h).start()
     await h.settle()
     assert len(await dm_rows(h, alert_id)) == len(EVERYONE) + len(EXTRA)

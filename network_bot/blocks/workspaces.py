@@ -11,56 +11,78 @@ from collections.abc import Sequence
 from typing import Any
 
 from network_bot.blocks import kit
+from network_bot.i18n import Messages
 from network_bot.store.workspaces import Approval, Workspace
 
 APPROVE = "network.workspace.approve"
 REMOVE = "network.workspace.remove"
 PER_PAGE = 20  # two blocks each, within Slack's 50 per message
 
-STATE_WORDS = {
-    Approval.PENDING: "waiting for approval",
-    Approval.APPROVED: "part of the network",
-    Approval.REMOVED: "removed",
-}
+
+def _state(state: Approval, lang: Messages) -> str:
+    return {
+        Approval.PENDING: lang.gettext("waiting for approval"),
+        Approval.APPROVED: lang.gettext("part of the network"),
+        Approval.REMOVED: lang.gettext("removed"),
+    }[state]
 
 
-def _line(w: Workspace, *, members: int, home: bool) -> str:
-    name = kit.escape(w.name or "(name not known yet)")
-    kind = " · whole organisation (Enterprise Grid)" if w.is_enterprise_install else ""
-    installed = "installed" if w.installed else "*not installed*"
-    who = f" by {kit.mention(w.installed_by)}" if w.installed_by else ""
-    when = f" on {w.installed_at:%Y-%m-%d}" if w.installed_at else ""
-    decided = ""
+def _line(w: Workspace, *, members: int, home: bool, lang: Messages) -> str:
+    name = kit.escape(w.name or lang.gettext("(name not known yet)"))
+    parts = [f"*{name}* `{w.workspace_id}`"]
+    if w.is_enterprise_install:
+        parts.append(lang.gettext("whole organisation (Enterprise Grid)"))
+    if home:
+        parts.append(lang.gettext("the secretariat's home"))
+    facts = [_state(w.state, lang)]
+    facts.append(lang.gettext("installed") if w.installed else lang.gettext("*not installed*"))
+    if w.installed_by:
+        facts.append(lang.gettext("by {who}", who=kit.mention(w.installed_by)))
+    if w.installed_at:
+        facts.append(lang.date(w.installed_at.date()))
+    facts.append(lang.ngettext("{n} active member", "{n} active members", members))
+    text = " · ".join(parts) + "\n" + " · ".join(facts)
     if w.decided_at and w.decided_by:
         by = kit.mention(w.decided_by) if w.decided_by[:1] in "UW" else kit.escape(w.decided_by)
-        decided = f"\n_{STATE_WORDS[w.state]} since {w.decided_at:%Y-%m-%d} ({by})_"
-    tag = " · the secretariat's home" if home else ""
-    return (
-        f"*{name}* `{w.workspace_id}`{kind}{tag}\n"
-        f"{STATE_WORDS[w.state]} · {installed}{who}{when} · {members} active member(s)"
-        f"{decided}"
-    )
+        text += "\n_" + lang.gettext(
+            "{state} since {date} ({who})",
+            state=_state(w.state, lang),
+            date=lang.date(w.decided_at.date()),
+            who=by,
+        )
+        text += "_"
+    return text
 
 
-def _buttons(w: Workspace, *, home: bool, members: int) -> list[dict[str, Any]]:
+def _buttons(w: Workspace, *, home: bool, members: int, lang: Messages) -> list[dict[str, Any]]:
     found = []
     if w.state is not Approval.APPROVED and w.installed:
         found.append(
-            kit.button("Approve", action_id=APPROVE, value=w.workspace_id, style="primary")
+            kit.button(
+                lang.gettext("Approve"), action_id=APPROVE, value=w.workspace_id, style="primary"
+            )
         )
     if w.state is not Approval.REMOVED and not home:
         found.append(
             kit.button(
-                "Remove",
+                lang.gettext("Remove"),
                 action_id=REMOVE,
                 value=w.workspace_id,
                 style="danger",
                 confirm=kit.confirm_dialog(
-                    "Remove this workspace?",
-                    f"{(w.name or w.workspace_id)[:120]} leaves the network: nothing more is sent "
-                    f"there and its {members} member(s) lose access (they stay on the roster, "
-                    "and get it back if you approve it again).",
-                    yes="Remove",
+                    lang.gettext("Remove this workspace?"),
+                    lang.ngettext(
+                        "{name} leaves the network: nothing more is sent there and its "
+                        "{n} member loses access (kept on the roster, back if you approve "
+                        "it again).",
+                        "{name} leaves the network: nothing more is sent there and its "
+                        "{n} members lose access (kept on the roster, back if you approve "
+                        "it again).",
+                        members,
+                        name=(w.name or w.workspace_id)[:120],
+                    ),
+                    yes=lang.gettext("Remove"),
+                    no=lang.gettext("Cancel"),
                 ),
             )
         )
@@ -72,47 +94,65 @@ def workspaces_message(
     *,
     members: dict[str, int],
     home: str | None,
+    lang: Messages,
     page: int = 1,
     replace: bool = False,
 ) -> dict[str, Any]:
     if not rows:
         return kit.notice(
-            "No workspace has installed the bot yet. Member organisations install it from "
-            "the bot's `/slack/install` page; each then waits here for your approval."
+            lang.gettext(
+                "No workspace has installed the bot yet. Member organisations install it from "
+                "the bot's `/slack/install` page; each then waits here for your approval."
+            )
         )
     pages = max(1, -(-len(rows) // PER_PAGE))
     page = min(max(1, page), pages)
     shown = rows[(page - 1) * PER_PAGE : page * PER_PAGE]
     waiting = sum(1 for w in rows if w.state is Approval.PENDING)
+    count = lang.ngettext("{n} workspace", "{n} workspaces", len(rows))
     blocks: list[dict[str, Any]] = [
         kit.section(
-            f"*{len(rows)} workspace(s)*, {waiting} waiting for approval. Approving one makes "
-            "it part of the network; removing one stops everything sent there."
+            "*"
+            + count
+            + "*, "
+            + lang.ngettext("{n} waiting for approval.", "{n} waiting for approval.", waiting)
+            + " "
+            + lang.gettext(
+                "Approving one makes it part of the network; removing one stops everything "
+                "sent there."
+            )
         )
     ]
     for w in shown:
-        count = members.get(w.workspace_id, 0)
+        active = members.get(w.workspace_id, 0)
         is_home = w.workspace_id == home
-        blocks.append(kit.section(_line(w, members=count, home=is_home)))
-        buttons = _buttons(w, home=is_home, members=count)
+        blocks.append(kit.section(_line(w, members=active, home=is_home, lang=lang)))
+        buttons = _buttons(w, home=is_home, members=active, lang=lang)
         if buttons:
             blocks.append(kit.actions(*buttons, block_id=f"workspace:{w.workspace_id}"))
     if pages > 1:
-        more = f" Next: `/network workspaces page:{page + 1}`" if page < pages else ""
-        blocks.append(kit.context(f"Page {page} of {pages}.{more}"))
-    return kit.message(blocks, text=f"{len(rows)} workspace(s)", replace=replace)
+        command = f"`/network workspaces page:{page + 1}`"
+        more = " " + lang.gettext("Next: {command}", command=command) if page < pages else ""
+        blocks.append(
+            kit.context(lang.gettext("Page {page} of {pages}.", page=page, pages=pages) + more)
+        )
+    return kit.message(blocks, text=count, replace=replace)
 
 
-def install_notice(w: Workspace, *, members: int) -> dict[str, Any]:
+def install_notice(w: Workspace, *, members: int, lang: Messages) -> dict[str, Any]:
     """What the network's admins get when a workspace installs the bot."""
     blocks: list[dict[str, Any]] = [
         kit.section(
-            f"A workspace installed the bot and waits for your approval:\n"
-            f"{_line(w, members=members, home=False)}"
+            lang.gettext("A workspace installed the bot and waits for your approval:")
+            + "\n"
+            + _line(w, members=members, home=False, lang=lang)
         )
     ]
-    buttons = _buttons(w, home=False, members=members)
+    buttons = _buttons(w, home=False, members=members, lang=lang)
     if buttons:
         blocks.append(kit.actions(*buttons, block_id=f"workspace:{w.workspace_id}"))
-    blocks.append(kit.context("See every workspace with `/network workspaces`."))
-    return kit.post(blocks, text=f"{w.name or w.workspace_id} installed the bot")
+    blocks.append(kit.context(lang.gettext("See every workspace with `/network workspaces`.")))
+    return kit.post(
+        blocks,
+        text=lang.gettext("{name} installed the bot", name=w.name or w.workspace_id),
+    )

@@ -23,7 +23,7 @@ from network_bot.roles import Role, require
 from network_bot.services.alert_digests import send_digests, withdraw
 from network_bot.services.alert_rules import AlertError, check_draft, refuse_named_victim
 from network_bot.services.cases import normalise_id
-from network_bot.store import alerts, audit, cases, counters, members, outbox
+from network_bot.store import alerts, audiences, audit, cases, counters, members, outbox
 from network_bot.store.alerts import Alert, AlertDraft, AlertState, Response
 from network_bot.store.audit import Outcome
 from network_bot.store.cases import PublicCase
@@ -129,7 +129,7 @@ class Alerts:
             reach = await self._reach(tx, stored)
             # The preview's counts stay with the draft: the confirm's reply uses them at once,
             # and the queued audience sets the final ones.
-            await alerts.set_counts(
+            await audiences.set_counts(
                 tx, alert_id=alert_id, recipients=reach.now, digests=reach.digest
             )
             stored = await alerts.get(tx, alert_id)
@@ -152,7 +152,7 @@ class Alerts:
         return None if record is None else record.public_id
 
     async def _reach(self, conn: Conn, alert: Alert) -> Reach:
-        prefs = await alerts.audience_prefs(
+        prefs = await audiences.audience_prefs(
             conn,
             audience=alert.audience,
             region_countries=region_codes(alert),

@@ -11,10 +11,12 @@ queued and not yet sent.
 
 from __future__ import annotations
 
+from typing import Any
+
 from network_bot.blocks import alerts as render
 from network_bot.clock import Clock
 from network_bot.services.alerts import Alerts, region_codes
-from network_bot.store import alerts, cases, outbox
+from network_bot.store import alerts, audiences, cases, outbox
 from network_bot.store.alerts import Alert, AlertState
 from network_bot.store.db import Conn, Database
 from network_bot.store.members import AlertPref
@@ -33,19 +35,19 @@ class Expansion:
 
     async def waiting(self) -> list[int]:
         """Alerts whose audience is not fully queued yet, oldest first."""
-        return await alerts.expanding(self._db.read)
+        return await audiences.expanding(self._db.read)
 
     async def step(self, alert_id: int) -> bool:
         """Queue the next page of one alert's audience; True once it is all queued."""
         async with self._db.transaction() as tx:
-            state, through = await alerts.expansion_of(tx, alert_id)
+            state, through = await audiences.expansion_of(tx, alert_id)
             alert = await alerts.get(tx, alert_id)
             if alert is None or state == "done":
                 return True
             if alert.state is not AlertState.SENT:  # recalled: nothing more goes out
-                await alerts.expanded(tx, alert_id=alert_id, through=None, done=True)
+                await audiences.expanded(tx, alert_id=alert_id, through=None, done=True)
                 return True
-            page = await alerts.audience_members(
+            page = await audiences.audience_members(
                 tx,
                 audience=alert.audience,
                 region_countries=region_codes(alert),
@@ -56,23 +58,36 @@ class Expansion:
             await self._queue(tx, alert, page)
             done = len(page) < self._page
             last = page[-1][0] if page else None
-            await alerts.expanded(tx, alert_id=alert_id, through=last, done=done)
+            await audiences.expanded(tx, alert_id=alert_id, through=last, done=done)
             if done:
-                dms, digests = await alerts.queued_counts(tx, alert_id)
-                await alerts.set_counts(tx, alert_id=alert_id, recipients=dms, digests=digests)
+                dms, digests = await audiences.queued_counts(tx, alert_id)
+                await audiences.set_counts(tx, alert_id=alert_id, recipients=dms, digests=digests)
         self._alerts.changed(alert_id)
         return done
 
-    async def _queue(self, tx: Conn, alert: Alert, page: list[tuple[str, AlertPref]]) -> None:
+    async def _queue(
+        self, tx: Conn, alert: Alert, page: list[tuple[str, AlertPref, str | None]]
+    ) -> None:
         urgent = alert.urgency is Urgency.URGENT
-        now_ids = [uid for uid, pref in page if urgent or pref is AlertPref.ALL]
-        digest_ids = [uid for uid, pref in page if not urgent and pref is AlertPref.DIGEST]
+        now_ids = [(uid, lang) for uid, pref, lang in page if urgent or pref is AlertPref.ALL]
+        digest_ids = [uid for uid, pref, _ in page if not urgent and pref is AlertPref.DIGEST]
         now = self._clock.now()
         if now_ids:
             record = await cases.get(tx, alert.case_id) if alert.case_id else None
-            message = render.alert_message(
-                alert, case_public_id=record.public_id if record else None
-            )
+            public_id = record.public_id if record else None
+            catalogue = self._alerts.catalogue
+            # One rendering per language: each reader gets the framing in their language and
+            # the coordinator's translation for it, if any.
+            rendered: dict[str, dict[str, Any]] = {}
+
+            def message_for(language: str | None) -> dict[str, Any]:
+                lang = catalogue.get(language)
+                if lang.language not in rendered:
+                    rendered[lang.language] = render.alert_message(
+                        alert, case_public_id=public_id, lang=lang
+                    )
+                return rendered[lang.language]
+
             await outbox.enqueue(
                 tx,
                 (
@@ -80,13 +95,13 @@ class Expansion:
                         purpose="alert",
                         target_kind=TargetKind.USER,
                         target_id=uid,
-                        payload=message,
+                        payload=message_for(language),
                         priority=alert.urgency.priority,
                         ref_kind="alert",
                         ref_id=alert.id,
                         dedupe_key=f"alert:{alert.id}:{uid}",
                     )
-                    for uid in now_ids
+                    for uid, language in now_ids
                 ),
                 now=now,
             )

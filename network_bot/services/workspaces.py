@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from network_bot.blocks import workspaces as render
 from network_bot.clock import Clock
+from network_bot.i18n import Catalogue, say
 from network_bot.oauth.installation_store import WORKSPACES
 from network_bot.refusal import Refusal
 from network_bot.roles import Actor, Role, require
@@ -56,10 +57,13 @@ class Workspaces:
         db: Database,
         clock: Clock,
         home: str | None,
+        catalogue: Catalogue | None = None,
         ttl: float = 2.0,
     ) -> None:
+        """``catalogue``: the languages admins read the install notice in (English without)."""
         self._db = db
         self._clock = clock
+        self._catalogue = catalogue or Catalogue()
         self.home = home
         self._ttl = ttl
         self._loaded_at = float("-inf")
@@ -190,20 +194,21 @@ class Workspaces:
         (Called by the installation store inside the install's transaction.)"""
         if workspace.state is not Approval.PENDING:
             return
-        admins = await members.ids_with_role(tx, Role.ADMIN)
-        notice = render.install_notice(workspace, members=0)
+        admins = await members.list_active(tx, role=Role.ADMIN, limit=1000)
         await outbox.enqueue(
             tx,
             [
                 Outgoing(
                     purpose="workspace",
                     target_kind=TargetKind.USER,
-                    target_id=admin,
-                    payload=notice,
+                    target_id=admin.user_id,
+                    payload=render.install_notice(
+                        workspace, members=0, lang=self._catalogue.get(admin.language)
+                    ),
                     priority=10,
                     ref_kind="workspace",
                     dedupe_key=f"workspace-installed:{workspace.workspace_id}:"
-                    f"{workspace.installed_at:%Y%m%dT%H%M%S}:{admin}",
+                    f"{workspace.installed_at:%Y%m%dT%H%M%S}:{admin.user_id}",
                 )
                 for admin in admins
             ],
@@ -246,11 +251,16 @@ class Workspaces:
         async with self._db.transaction() as tx:
             found = await self._existing(tx, workspace_id)
             if found.state is Approval.APPROVED:
-                raise WorkspaceError(f"{found.label} is already part of the network.")
+                raise WorkspaceError(
+                    say("{workspace} is already part of the network.", workspace=found.label)
+                )
             if not found.installed:
                 raise WorkspaceError(
-                    f"{found.label} has not installed the bot (or uninstalled it). Ask its "
-                    "admins to install it first; it then waits here for approval."
+                    say(
+                        "{workspace} has not installed the bot (or uninstalled it). Ask its "
+                        "admins to install it first; it then waits here for approval.",
+                        workspace=found.label,
+                    )
                 )
             restored = await self._set(tx, found, Approval.APPROVED, by=by, why="approved")
             updated = await workspaces.get(tx, workspace_id)
@@ -263,11 +273,14 @@ class Workspaces:
             found = await self._existing(tx, workspace_id)
             if workspace_id == self.home:
                 raise WorkspaceError(
-                    f"{found.label} is the secretariat's home workspace "
-                    "(NETWORK_BOT_HOME_TEAM), so it cannot be removed."
+                    say(
+                        "{workspace} is the secretariat's home workspace "
+                        "(NETWORK_BOT_HOME_TEAM), so it cannot be removed.",
+                        workspace=found.label,
+                    )
                 )
             if found.state is Approval.REMOVED:
-                raise WorkspaceError(f"{found.label} is already removed.")
+                raise WorkspaceError(say("{workspace} is already removed.", workspace=found.label))
             suspended, cancelled = await self._leave(tx, found, by=by, why="removed by an admin")
             updated = await workspaces.get(tx, workspace_id)
         assert updated is not None
@@ -277,8 +290,11 @@ class Workspaces:
         found = await workspaces.get(tx, workspace_id.strip().upper())
         if found is None:
             raise WorkspaceError(
-                f"No workspace {workspace_id[:30]} has installed the bot. "
-                "See them all with `network-bot workspaces list` or `/network workspaces`."
+                say(
+                    "No workspace {workspace} has installed the bot. See them all with "
+                    "`network-bot workspaces list` or `/network workspaces`.",
+                    workspace=workspace_id[:30],
+                )
             )
         return found
 
@@ -296,7 +312,7 @@ class Workspaces:
             target=found.workspace_id,
             outcome=Outcome.CHANGED,
             detail=f"{found.name[:80]}: {found.state.value} -> {state.value} ({why}); "
-            f"{restored} member(s) restored",
+            f"members restored: {restored}",
         )
         tx.after_commit(WORKSPACES)
         return restored
@@ -318,8 +334,8 @@ class Workspaces:
             action="workspace.removed",
             target=found.workspace_id,
             outcome=Outcome.CHANGED,
-            detail=f"{found.name[:80]}: {why}; {suspended} member(s) lost access, "
-            f"{cancelled} pending message(s) cancelled",
+            detail=f"{found.name[:80]}: {why}; members suspended: {suspended}, "
+            f"pending messages cancelled: {cancelled}",
         )
         tx.after_commit(WORKSPACES)
         return suspended, cancelled
