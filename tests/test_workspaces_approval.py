@@ -193,6 +193,23 @@ async def test_an_uninstall_or_revoked_token_takes_the_workspace_out(
     )
     assert [r[0] for r in removed] == ["slack"] and "bot token revoked" in removed[0][1]
 
+    # Only that workspace left: the home workspace's messages keep going out, unpaused.
+    async with h.running.db.transaction() as tx:
+        await outbox.enqueue(
+            tx,
+            [
+                Outgoing(
+                    purpose="notification",
+                    target_kind=TargetKind.USER,
+                    target_id=CHIDI,
+                    payload={"text": "still sent at home"},
+                )
+            ],
+            now=h.running.clock.now(),
+        )
+    await h.settle()
+    assert any(m["text"] == "still sent at home" for m in h.slack.dm(CHIDI))
+
     # It installs again: it waits for approval like any new install.
     await h.install(PARTNER, "pedro")
     entry = await workspaces.get(h.running.db.read, PARTNER)
