@@ -4,10 +4,10 @@ Writes go through :meth:`Database.transaction` (``BEGIN IMMEDIATE``, one at a ti
 never interleave statements of different transactions). Reads use a second connection, which in
 WAL mode sees only committed data and is never blocked by a write in progress.
 
-SQLite keeps a connection's read snapshot for as long as any of its statements is unfinished,
-so a statement run on a reader between another's ``execute`` and its last fetch would read
-that older snapshot (a row claimed a moment ago would still look pending). Each reader
-therefore runs one statement at a time, from ``execute`` to its cursor's close.
+SQLite keeps a connection's read snapshot while any of its statements is unfinished, so a read
+run between another's ``execute`` and its last fetch would see that older snapshot (a row
+claimed a moment ago would still look pending). Reads therefore run to completion in one step
+of the connection's thread (``execute_fetchall``): no statement is left open between steps.
 """
 
 from __future__ import annotations
@@ -102,17 +102,9 @@ def bundled_migrations() -> list[Migration]:
 class Conn:
     """The statements a store module may run, on either connection."""
 
-    def __init__(
-        self,
-        raw: aiosqlite.Connection,
-        *,
-        effects: set[str] | None = None,
-        statement_lock: asyncio.Lock | None = None,
-    ) -> None:
+    def __init__(self, raw: aiosqlite.Connection, *, effects: set[str] | None = None) -> None:
         self.raw = raw
         self._effects = effects
-        # A reader's: one statement at a time, so none reads another's older snapshot.
-        self._statement = statement_lock or contextlib.nullcontext()
 
     def after_commit(self, topic: str) -> None:
         """Have the database tell ``topic``'s listeners once this transaction has committed.
@@ -152,15 +144,15 @@ class Conn:
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         try:
-            async with self._statement, self.raw.execute(sql, params) as cursor:
-                return list(await cursor.fetchall())
+            return list(await self.raw.execute_fetchall(sql, params))
         except sqlite3.Error as error:
             raise classify(error) from error
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """The first row (every caller's statement names one row, or limits itself to one)."""
         try:
-            async with self._statement, self.raw.execute(sql, params) as cursor:
-                return await cursor.fetchone()
+            rows = list(await self.raw.execute_fetchall(sql, params))
+            return rows[0] if rows else None
         except sqlite3.Error as error:
             raise classify(error) from error
 
@@ -193,7 +185,6 @@ class Database:
         self._reader_count = max(1, readers)
         self._writer: aiosqlite.Connection | None = None
         self._readers: list[aiosqlite.Connection] = []
-        self._reader_locks: list[asyncio.Lock] = []
         self._next_reader = 0
         self._write_lock = asyncio.Lock()
 
@@ -208,7 +199,6 @@ class Database:
             await _pragma(self._writer, "journal_mode = WAL")
             for _ in range(self._reader_count):
                 self._readers.append(await self._connect())
-                self._reader_locks.append(asyncio.Lock())
         except sqlite3.Error as error:
             await self.close()
             raise classify(error) from error
@@ -229,7 +219,6 @@ class Database:
             if raw is not None:
                 await raw.close()
         self._readers = []
-        self._reader_locks = []
         self._writer = None
 
     @property
@@ -239,8 +228,7 @@ class Database:
         if not self._readers:
             raise RuntimeError("Database.open() has not been awaited")
         self._next_reader = (self._next_reader + 1) % len(self._readers)
-        index = self._next_reader
-        return Conn(self._readers[index], statement_lock=self._reader_locks[index])
+        return Conn(self._readers[self._next_reader])
 
     def on_commit(self, topic: str, listener: Callable[[], None]) -> None:
         """Call ``listener`` after each commit of a transaction that named ``topic``."""
