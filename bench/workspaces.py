@@ -250,15 +250,17 @@ async def measure(
     stop = asyncio.Event()
     busy = asyncio.create_task(keep_busy(driver, stop, options.busy_rate))
     restart = await watch(slack, bot, path, public_id, options.kill_at)
-    cpu = cpu_seconds(bot.pid) - cpu_before if restart is None else float("nan")
+    # With a kill the work is split over two processes: no one process's figure to give.
+    cpu = cpu_seconds(bot.pid) - cpu_before if restart is None else None
     stop.set()
     latencies = await busy
     await driver.close()
     report(slack, teams, recipients, public_id, options, ack, latencies, restart)
-    print(
-        f"  bot process CPU during the broadcast: {cpu:.1f} s "
-        f"({cpu / len(recipients) * 1000:.2f} ms per message, audience queueing included)"
-    )
+    if cpu is not None:
+        print(
+            f"  bot process CPU during the broadcast: {cpu:.1f} s "
+            f"({cpu / len(recipients) * 1000:.2f} ms per message, audience queueing included)"
+        )
 
 
 async def watch(

@@ -21,6 +21,7 @@ from pathlib import Path
 from _common import percentile
 
 from network_bot.clock import SystemClock
+from network_bot.i18n import Catalogue
 from network_bot.services.alerts import Alerts
 from network_bot.services.expansion import PAGE, Expansion
 from network_bot.store import alerts, audiences, outbox
@@ -79,7 +80,8 @@ async def expansion(db: Database, members: int) -> tuple[float, list[float]]:
             now=now,
             expand=True,
         )
-    service = Expansion(db=db, clock=SystemClock(), alerts=Alerts(db=db, clock=SystemClock()))
+    alerts_service = Alerts(db=db, clock=SystemClock(), catalogue=Catalogue())
+    service = Expansion(db=db, clock=SystemClock(), alerts=alerts_service)
     pages: list[float] = []
     started = time.perf_counter()
     done = False
