@@ -417,6 +417,14 @@ async def review_queue(conn: Conn, *, limit: int = 10) -> list[CaseRecord]:
     return [_record(r) for r in rows]
 
 
+async def review_waiting(conn: Conn) -> int:
+    """How many reports wait for a coordinator, however many a page shows."""
+    row = await conn.fetch_one(
+        "SELECT count(*) AS n FROM cases WHERE status IN ('reported', 'under_review')"
+    )
+    return int(row["n"]) if row else 0
+
+
 async def by_reporter(conn: Conn, reporter_id: str, *, limit: int = 10) -> list[CaseRecord]:
     rows = await conn.fetch_all(
         "SELECT * FROM cases WHERE reporter_id = ? ORDER BY id DESC LIMIT ?", (reporter_id, limit)
