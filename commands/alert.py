@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from commands.alert_form import case_headline, compose_form, offered, read_translations
+from commands.alert_recall import alert_notice, recall
 from network_bot.blocks import alert_form as render
 from network_bot.blocks import alerts as alert_messages
 from network_bot.blocks import kit
@@ -29,7 +30,7 @@ from network_bot.registry import (
     View,
 )
 from network_bot.roles import Role
-from network_bot.services.alerts import AlertError, Recalled
+from network_bot.services.alerts import AlertError
 from network_bot.services.cases import CASE_ID
 from network_bot.store.alerts import AlertDraft, Audience, Response
 from network_bot.store.cases import PublicCase
@@ -178,16 +179,6 @@ async def status(call: CommandCall) -> Reply:
     return alert_messages.recent_alerts(await call.bot.alerts.recent(call.member), lang=call.lang)
 
 
-async def recall(call: CommandCall) -> Reply | None:
-    """Asks first, and for the reason every recipient reads: a form opens."""
-    if not call.args:
-        return kit.notice(call.lang.gettext("Which alert? {usage}", usage=USAGE))
-    view = await _recall_form(call, call.args)
-    again = call.lang.gettext("Please run it again.")
-    call.later(call.open_modal(view, again=again), name="alert.recall")
-    return None
-
-
 async def compose(call: CommandCall) -> None:
     case: PublicCase | None = None
     if call.args:
@@ -207,7 +198,11 @@ async def _channel_info(call: ViewCall, channel_ids: list[str]) -> list[ChannelI
     found = []
     for channel_id in channel_ids:
         try:
-            found.append(await call.bot.channels.info(channel_id))
+            found.append(
+                await call.bot.channels.info(
+                    channel_id, workspace_id=call.member.workspace_id or ""
+                )
+            )
         except ChannelLookupError as error:
             raise AlertError(
                 say(
@@ -270,8 +265,8 @@ async def compose_submitted(call: ViewCall) -> Reply | None:
         "view": render.preview_modal(
             preview.alert,
             case_public_id=preview.case_public_id,
-            recipients=len(preview.reach.now),
-            digests=len(preview.reach.digest),
+            recipients=preview.reach.now,
+            digests=preview.reach.digest,
             muted=preview.reach.muted,
             channel_names=[(c.name, c.is_ext_shared) for c in preview.channels],
             lang=call.lang,
@@ -284,24 +279,14 @@ async def confirm_submitted(call: ViewCall) -> Reply | None:
         alert_id = int(json.loads(call.private_metadata or "{}")["alert"])
     except (ValueError, KeyError, TypeError):
         expired = call.lang.gettext("That preview has expired.")
-        return {"response_action": "update", "view": _notice(call, expired)}
+        return {"response_action": "update", "view": alert_notice(call, expired)}
     try:
         await call.bot.alerts.send(call.member, alert_id)
     except AlertError as error:
-        return {"response_action": "update", "view": _notice(call, error.text(call.lang))}
+        return {"response_action": "update", "view": alert_notice(call, error.text(call.lang))}
     # The whole modal closes, form and preview alike, so nothing invites a second send; the
     # sender's DM from the bot shows at once who it is going to, then deliveries and answers.
     return {"response_action": "clear"}
-
-
-def _notice(call: Call, text: str) -> dict[str, Any]:
-    return kit.modal(
-        title=call.lang.gettext("Alert"),
-        callback_id="network.notice",
-        submit=None,
-        close=call.lang.gettext("Done"),
-        blocks=[kit.section(text)],
-    )
 
 
 async def respond_clicked(call: ActionCall) -> None:
@@ -343,64 +328,6 @@ async def status_clicked(call: ActionCall) -> None:
         return
     report = await call.bot.alerts.status(call.member, alert)
     await call.tell(_status_reply(call, report.message(call.lang)))
-
-
-async def _recall_form(call: Call, public_id: str) -> dict[str, Any]:
-    """The confirmation and the reason, asked before anything is withdrawn."""
-    alert = await call.bot.alerts.find(public_id)
-    if alert.state.value == "recalled":
-        raise AlertError(say("{id} was already withdrawn.", id=alert.public_id))
-    report = await call.bot.alerts.status(call.member, alert)
-    return alert_messages.recall_modal(alert, delivered=report.counts.delivered, lang=call.lang)
-
-
-async def recall_clicked(call: ActionCall) -> None:
-    try:
-        view = await _recall_form(call, call.value)
-    except AlertError as error:
-        await call.tell(kit.notice(error.text(call.lang)))
-        return
-    await call.open_modal(view, again=call.lang.gettext("Please click Recall again."))
-
-
-async def recall_submitted(call: ViewCall) -> Reply | None:
-    try:
-        public_id = str(json.loads(call.private_metadata or "{}")["alert"])
-    except (ValueError, KeyError, TypeError):
-        expired = call.lang.gettext("That form has expired.")
-        return {"response_action": "update", "view": _notice(call, expired)}
-    reason = str(values_of(call.values, ("reason",))["reason"] or "")
-    try:
-        recalled = await call.bot.alerts.recall(call.member, public_id, reason)
-    except Refusal as error:  # a reason too short, or someone withdrew it first
-        text = kit.truncate(error.text(call.lang), 300)
-        return {"response_action": "errors", "errors": {"reason": text}}
-    return {"response_action": "update", "view": _notice(call, _recall_notice(call, recalled))}
-
-
-def _recall_notice(call: Call, recalled: Recalled) -> str:
-    replaced = call.lang.ngettext(
-        "{n} delivered copy is being replaced by a withdrawn note",
-        "{n} delivered copies are being replaced by a withdrawn note",
-        recalled.withdrawn,
-    )
-    if not recalled.stopped:
-        return call.lang.gettext("Withdrawn: {replaced}.", replaced=replaced)
-    held = call.lang.ngettext(
-        "{n} copy not yet sent was stopped",
-        "{n} copies not yet sent were stopped",
-        recalled.stopped,
-    )
-    text = call.lang.gettext("Withdrawn: {replaced}; {held}.", replaced=replaced, held=held)
-    if recalled.in_flight:
-        text += " " + call.lang.ngettext(
-            "{n} of those was on its way to Slack at that moment: it is not retried, and if "
-            "Slack still posts it, it is replaced by the withdrawn note at once.",
-            "{n} of those were on their way to Slack at that moment: none is retried, and any "
-            "that Slack still posts is replaced by the withdrawn note at once.",
-            recalled.in_flight,
-        )
-    return text
 
 
 async def campaign_clicked(call: ActionCall) -> None:
@@ -457,11 +384,3 @@ def register(registry: Registry) -> None:
         Action(action_id="campaign.alert", handler=campaign_clicked, role=Role.COORDINATOR)
     )
     registry.action(Action(action_id="alert.status", handler=status_clicked, role=Role.COORDINATOR))
-    registry.action(Action(action_id="alert.recall", handler=recall_clicked, role=Role.COORDINATOR))
-    registry.view(
-        View(
-            callback_id=alert_messages.RECALL_CALLBACK,
-            handler=recall_submitted,
-            role=Role.COORDINATOR,
-        )
-    )

@@ -218,8 +218,8 @@ async def export_command(call: CommandCall) -> Reply:
 async def upload_export(call: CommandCall, request: ExportRequest) -> None:
     try:
         made = await call.bot.exports.for_slack(call.member, request)
-        opened = await call.bot.slack.conversations_open(users=call.member.user_id)
-        await call.bot.slack.files_upload_v2(
+        opened = await call.slack.conversations_open(users=call.member.user_id)
+        await call.slack.files_upload_v2(
             channel=str(opened["channel"]["id"]),
             content=made.content,
             filename=made.filename,

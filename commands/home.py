@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from network_bot.blocks.home import PAGE_NEXT, PAGE_PREVIOUS, home_view
 from network_bot.bot import Bot
@@ -16,12 +17,15 @@ from network_bot.store.members import Member
 log = logging.getLogger("network_bot.commands.home")
 
 
-async def publish(bot: Bot, member: Member, *, lang: Messages, offset: int = 0) -> None:
-    """App Home in the member's language (the request's, resolved by the route)."""
+async def publish(
+    bot: Bot, member: Member, *, lang: Messages, client: AsyncWebClient, offset: int = 0
+) -> None:
+    """App Home in the member's language (the request's, resolved by the route), published
+    with the request's client (the member's own workspace)."""
     data = await bot.home.load(member, offset=offset)
     view = home_view(data, today=bot.clock.now().date(), lang=lang)
     try:
-        await bot.slack.views_publish(user_id=member.user_id, view=view)
+        await client.views_publish(user_id=member.user_id, view=view)
     except SlackApiError as error:
         log.warning("views.publish failed: %s", error.response.get("error"))
 
@@ -31,7 +35,9 @@ async def home_opened(call: EventCall) -> None:
         return
     if not call.member.is_active:
         return
-    call.bot.background.spawn(publish(call.bot, call.member, lang=call.lang), name="home.publish")
+    call.bot.background.spawn(
+        publish(call.bot, call.member, lang=call.lang, client=call.slack), name="home.publish"
+    )
 
 
 async def page_clicked(call: ActionCall) -> None:
@@ -39,7 +45,7 @@ async def page_clicked(call: ActionCall) -> None:
         offset = max(0, min(int(call.value), 100_000))
     except ValueError:
         offset = 0
-    await publish(call.bot, call.member, lang=call.lang, offset=offset)
+    await publish(call.bot, call.member, lang=call.lang, client=call.slack, offset=offset)
 
 
 def register(registry: Registry) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from commands.language import language, language_choices
+from commands.workspaces import list_workspaces
 from network_bot import args
 from network_bot.blocks import kit
 from network_bot.blocks.audit import audit_message
@@ -67,11 +68,13 @@ async def help_command(call: CommandCall) -> Reply:
 
 
 async def me(call: CommandCall) -> Reply:
+    names = await call.bot.workspaces.names()
     return me_message(
         call.member,
         language=call.bot.catalogue.get(call.member.language).name,
         alerts=lang_pref(call),
         lang=call.lang,
+        workspace=names.get(call.member.workspace_id or ""),
     )
 
 
@@ -209,6 +212,7 @@ async def list_members(call: CommandCall) -> Reply:
         per_page=PER_PAGE,
         role_filter=wanted.role.value if wanted.role else None,
         lang=call.lang,
+        workspaces=await call.bot.workspaces.names(),
     )
 
 
@@ -254,7 +258,11 @@ async def show_audit(call: CommandCall) -> Reply:
         if part
     )
     return audit_message(
-        entries, scope=scope or lang.gettext("(latest)"), everything=everything, lang=lang
+        entries,
+        scope=scope or lang.gettext("(latest)"),
+        everything=everything,
+        lang=lang,
+        workspaces=await call.bot.workspaces.names(),
     )
 
 
@@ -334,7 +342,7 @@ def register(registry: Registry) -> None:
             usage_hint=(
                 'help | me | join org:"..." country:XX | prefs [all|digest|mute] | '
                 "language [en|fr|es|ar] | members [role] | role @user ROLE | "
-                "audit [@user|case] [since:DATE] | anniversaries [country:XX on|off]"
+                "audit [@user|case] [since:DATE] | anniversaries [country:XX on|off] | workspaces"
             ),
             read=read,
             subcommands={
@@ -348,6 +356,7 @@ def register(registry: Registry) -> None:
                 "role": Subcommand(handler=change_role, role=Role.ADMIN),
                 "audit": Subcommand(handler=show_audit, role=Role.ADMIN),
                 "anniversaries": Subcommand(handler=anniversaries, role=Role.COORDINATOR),
+                "workspaces": Subcommand(handler=list_workspaces, role=Role.ADMIN),
             },
             unknown=say(
                 "I don't know `/network {verb}`. Type `/network help` to see every "
@@ -379,6 +388,10 @@ def register(registry: Registry) -> None:
                 Example(
                     text="/network anniversaries country:PK on",
                     does=say("post anniversaries of a country's imported cases (coordinators)"),
+                ),
+                Example(
+                    text="/network workspaces",
+                    does=say("the member organisations' workspaces: approve or remove (admins)"),
                 ),
             ),
         )

@@ -16,32 +16,38 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from network_bot import logs, roster_events
+from network_bot import logs, roster_events, workspace_events
+from network_bot.admission import AdmitWorkspace
 from network_bot.background import Background
 from network_bot.bot import Bot
 from network_bot.channels import ChannelDirectory
 from network_bot.clock import Clock, SystemClock
 from network_bot.delivery.charts import ChartUploader
+from network_bot.delivery.expander import AudienceExpander
 from network_bot.delivery.worker import DeliveryWorker
 from network_bot.i18n import SOURCE_LANGUAGE, Catalogue, CatalogueError
 from network_bot.logs import describe_exception
 from network_bot.middleware import HandleEventsOnce, IdentifyMember, ReadPayload
 from network_bot.network_team import NetworkTeam
+from network_bot.oauth.clients import WorkspaceClients, WorkspaceTokens
+from network_bot.oauth.flow import oauth_parts
 from network_bot.registry import Registry, load_commands
 from network_bot.routes import wire
 from network_bot.scheduler import Scheduler
-from network_bot.services.alerts import Alerts
+from network_bot.services.alerts import EXPANSION, Alerts
 from network_bot.services.anniversaries import Anniversaries
 from network_bot.services.calendar import Calendar
 from network_bot.services.campaign import Campaign
 from network_bot.services.cases import Cases
 from network_bot.services.charting import Charts
+from network_bot.services.expansion import Expansion
 from network_bot.services.exporting import Exports
 from network_bot.services.following import Following
 from network_bot.services.home import Home
 from network_bot.services.redaction import Redactions
 from network_bot.services.roster import Roster
 from network_bot.services.timeline import Timeline
+from network_bot.services.workspaces import Workspaces
 from network_bot.settings import Settings, SettingsError
 from network_bot.store import retention, updates
 from network_bot.store.campaign import CHARTS
@@ -50,8 +56,12 @@ from network_bot.store.outbox import OUTBOX
 
 
 def slack_client(settings: Settings, *, retries: bool = True) -> AsyncWebClient:
-    """A Web API client for ``SLACK_API_URL``; slack_sdk's retry handlers for direct calls."""
-    if settings.slack_bot_token is None:
+    """A Web API client for ``SLACK_API_URL``; slack_sdk's retry handlers for direct calls.
+
+    With OAuth it carries no token: bolt puts each request's token on its own copy, and work
+    outside requests asks ``WorkspaceClients`` for the workspace's.
+    """
+    if settings.slack_bot_token is None and not settings.oauth:
         raise SettingsError("SLACK_BOT_TOKEN: required to talk to Slack (expected 'xoxb-...')")
     handlers = (
         [
@@ -62,8 +72,9 @@ def slack_client(settings: Settings, *, retries: bool = True) -> AsyncWebClient:
         if retries
         else []
     )
+    token = settings.slack_bot_token
     return AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
+        token=None if token is None else token.get_secret_value(),
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout_seconds,
         retry_handlers=handlers,
@@ -86,9 +97,20 @@ def build_app(
         raise SettingsError(f"NETWORK_BOT_LANGUAGE: {error}") from None
     registry = Registry()
     roster_events.register(registry)
+    workspace_events.register(registry)
     load_commands(registry, settings.command_package)
     db = Database(settings.db_path, busy_timeout_ms=settings.db_busy_timeout_ms)
     slack = slack_client(settings)
+    sender = slack_client(settings, retries=False)
+    oauth = oauth_parts(settings, db=db, clock=clock, client=slack) if settings.oauth else None
+    tokens = oauth.tokens if oauth else _one_token(settings)
+    direct = WorkspaceClients(tokens=tokens, template=slack)
+    approvals = Workspaces(
+        db=db,
+        clock=clock,
+        home=settings.home_team if settings.oauth else None,
+        catalogue=catalogue,
+    )
     following = Following(db=db, clock=clock)
     campaign = Campaign(db=db, clock=clock)
     charts = Charts(db=db, clock=clock, campaign_channel=settings.campaign_channel)
@@ -140,19 +162,32 @@ def build_app(
         redactions=Redactions(db=db, clock=clock),
         exports=Exports(db=db, clock=clock),
         anniversaries=Anniversaries(db=db, clock=clock),
-        channels=ChannelDirectory(client=slack),
-        network_team=NetworkTeam(configured=settings.team_id, client=slack),
+        channels=ChannelDirectory(clients=direct, network=approvals.network_teams),
+        network_team=NetworkTeam(
+            configured=settings.home_team if settings.oauth else settings.team_id,
+            client=slack,
+            network=approvals.network_teams if settings.oauth else None,
+        ),
+        workspaces=approvals,
+        clients=direct,
+        oauth_store=oauth.store if oauth else None,
         logger=logger,
     )
-    sender = slack_client(settings, retries=False)
+    if oauth:
+        oauth.store.on_installed = bot.workspaces.installed
     bot.web_clients += [slack, sender]
     delivery = DeliveryWorker(
         db=db,
-        client=sender,
+        clients=WorkspaceClients(tokens=tokens, template=sender),
         clock=clock,
-        # Its own directory on the sender's client: asked afresh before every channel post,
+        # Its own directory on the sender's clients: asked afresh before every channel post,
         # with 429s and outages handled by the worker's pauses, never slack_sdk's retries.
-        channels=ChannelDirectory(client=sender),
+        channels=ChannelDirectory(
+            clients=WorkspaceClients(tokens=tokens, template=sender),
+            network=approvals.network_teams,
+        ),
+        admitted=bot.workspaces.is_approved,
+        network=bot.workspaces.lanes,
         workspace_rate=settings.workspace_rate_per_second,
         channel_rate=settings.channel_rate_per_second,
         max_attempts=settings.delivery_max_attempts,
@@ -166,29 +201,52 @@ def build_app(
     uploader = ChartUploader(
         db=db,
         clock=clock,
-        client=slack,
+        clients=direct,
+        admitted=bot.workspaces.is_approved,
         charts=charts,
         channels=bot.channels,
         logger=logging.getLogger("network_bot.charts"),
     )
     db.on_commit(CHARTS, uploader.wake)
+    expander = AudienceExpander(
+        expansion=Expansion(db=db, clock=clock, alerts=bot.alerts),
+        logger=logging.getLogger("network_bot.expansion"),
+    )
+    db.on_commit(EXPANSION, expander.wake)
     scheduler = _scheduler(bot)
     db.on_commit(updates.FOLLOWERS_OWED, scheduler.wake)
-    bot.workers += [delivery, uploader, scheduler]
+    bot.workers += [expander, delivery, uploader, scheduler]
     secret = settings.slack_signing_secret
+    # bolt takes an AsyncAuthorize instance for ``authorize`` (its hint says a function).
+    many: dict[str, Any] = (
+        {
+            "oauth_settings": oauth.settings,
+            "authorize": oauth.authorize,
+            "installation_store_bot_only": True,
+        }
+        if oauth
+        else {}
+    )
     bolt = AsyncApp(
         client=slack,
         signing_secret=secret.get_secret_value() if secret else "",
         process_before_response=True,
         logger=logging.getLogger("network_bot.bolt"),
         name="network-bot",
+        **many,
     )
-    for middleware in (ReadPayload, HandleEventsOnce, IdentifyMember):
+    for middleware in (ReadPayload, AdmitWorkspace, HandleEventsOnce, IdentifyMember):
         bolt.use(middleware(bot=bot))
     bolt.error(_log_listener_error)
     wire(bolt, bot)
     bot.bolt = bolt
     return bot
+
+
+def _one_token(settings: Settings) -> WorkspaceTokens:
+    """One workspace: every key is the configured token's."""
+    assert settings.slack_bot_token is not None
+    return WorkspaceTokens(fixed=settings.slack_bot_token.get_secret_value(), home=settings.team_id)
 
 
 def _scheduler(bot: Bot) -> Scheduler:
@@ -206,6 +264,8 @@ def _scheduler(bot: Bot) -> Scheduler:
         flush_every, "update-notifications", bot.timeline.flush_notifications, on_wake=True
     )
     scheduler.every(300.0, "campaign-calendar", bot.calendar.run)
+    if bot.clients.tokens.many:
+        scheduler.every(600.0, "token-rotation", bot.clients.tokens.rotate_due)
 
     keep = retention.RetentionPolicy.from_settings(bot.settings)
     pruned_on: list[date] = []

@@ -16,6 +16,8 @@ from network_bot.channels import ChannelDirectory
 from network_bot.clock import Clock
 from network_bot.i18n import Catalogue
 from network_bot.network_team import NetworkTeam
+from network_bot.oauth.clients import WorkspaceClients
+from network_bot.oauth.installation_store import NetworkInstallationStore
 from network_bot.registry import Registry
 from network_bot.services.alerts import Alerts
 from network_bot.services.anniversaries import Anniversaries
@@ -29,6 +31,7 @@ from network_bot.services.home import Home
 from network_bot.services.redaction import Redactions
 from network_bot.services.roster import Roster
 from network_bot.services.timeline import Timeline
+from network_bot.services.workspaces import Workspaces
 from network_bot.settings import Settings
 from network_bot.store.db import Database
 
@@ -71,6 +74,9 @@ class Bot:
     anniversaries: Anniversaries
     channels: ChannelDirectory
     network_team: NetworkTeam
+    workspaces: Workspaces
+    clients: WorkspaceClients  # each workspace's client, for work outside a request
+    oauth_store: NetworkInstallationStore | None  # None with one bot token
     logger: logging.Logger
     workers: list[Worker] = field(default_factory=list)
     web_clients: list[AsyncWebClient] = field(default_factory=list)
@@ -100,6 +106,8 @@ class Bot:
             promoted = await self.roster.seed_admins(self.settings.admins)
             if promoted:
                 self.logger.info("made %d configured user(s) admin", len(promoted))
+            if await self.workspaces.ensure_home():
+                self.logger.info("approved the home workspace %s", self.workspaces.home)
             await stack.enter_async_context(self._web_session())
             grace = self.settings.shutdown_grace_seconds
             for worker in self.workers:

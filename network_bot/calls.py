@@ -34,10 +34,12 @@ class Call:
     bot: Bot
     member: Member
     lang: Messages
+    client: AsyncWebClient | None = None  # bolt's client for this request, with its token
 
     @property
     def slack(self) -> AsyncWebClient:
-        return self.bot.slack
+        """The Web API as the request's own workspace (bolt authorized its token)."""
+        return self.client or self.bot.slack
 
     def later(self, work: Coroutine[Any, Any, Any], *, name: str) -> None:
         """Run ``work`` after the ack; the HTTP answer to Slack does not wait for it."""
@@ -178,6 +180,11 @@ class EventCall:
     payload: EventCallbackPayload
     lang: Messages
     member: Member | None = None
+    client: AsyncWebClient | None = None
+
+    @property
+    def slack(self) -> AsyncWebClient:
+        return self.client or self.bot.slack
 
     @property
     def event(self) -> dict[str, Any]:

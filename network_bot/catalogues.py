@@ -129,16 +129,22 @@ def update(directory: Path = LOCALE_DIR) -> None:
     wanted = template()
     for language in languages(directory):
         catalog = read_catalog(language, directory=directory)
+        created = catalog.creation_date
         # Babel's update inserts the template's own entries: give each language its copy.
         catalog.update(copy.deepcopy(wanted), no_fuzzy_matching=True, update_header_comment=False)
         catalog.obsolete.clear()
+        catalog.creation_date = created
         if language == SOURCE_LANGUAGE:
             for message in catalog:
                 if message.id:
                     message.string = message.id
         path = directory / language / "LC_MESSAGES" / f"{DOMAIN}.po"
         with path.open("wb") as out:
-            write_po(out, catalog, width=100, omit_header=False, sort_by_file=True)
+            # Sorted by sentence, with files but no line numbers: a change elsewhere in the
+            # code leaves the catalogues alone, so branches that add sentences merge cleanly.
+            write_po(
+                out, catalog, width=100, omit_header=False, sort_output=True, include_lineno=False
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

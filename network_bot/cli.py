@@ -15,7 +15,7 @@ from aiohttp import web
 from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError
 
-from network_bot import args, cli_import, logs, maintenance
+from network_bot import args, cli_import, cli_workspaces, logs, maintenance
 from network_bot.app import build_app
 from network_bot.bot import Bot
 from network_bot.cli_parser import build_parser
@@ -80,7 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StartupError, SettingsError, SchemaTooNew) as error:
         print(f"network-bot: cannot start: {error}", file=sys.stderr)
         return 2
-    except (Refused, ConsentRefused, MaintenanceError, ImportRefused, CountryProblem) as error:
+    except (
+        Refused,
+        ConsentRefused,
+        MaintenanceError,
+        ImportRefused,
+        CountryProblem,
+        cli_workspaces.WorkspaceRefused,
+    ) as error:
         print(f"network-bot {command}: {error}", file=sys.stderr)
         return 2
     except StorageError as error:
@@ -132,15 +139,21 @@ async def _check_token(bot: Bot) -> None:
 
 async def _serve_http(settings: Settings, *, host: str, port: int) -> int:
     if not settings.has_http_credentials:
-        raise StartupError("HTTP mode needs SLACK_BOT_TOKEN (xoxb-...) and SLACK_SIGNING_SECRET")
+        raise StartupError(
+            "HTTP mode needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (xoxb-...), or "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for many workspaces"
+        )
     bot = build_app(settings)
-    await _check_token(bot)
+    if not settings.oauth:  # with OAuth each workspace's token comes from its install
+        await _check_token(bot)
     runner = web.AppRunner(
         build_web_app(bot), shutdown_timeout=settings.shutdown_grace_seconds, handle_signals=False
     )
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     bot.logger.info("serving POST /slack/events and GET /healthz on %s:%d", host, port)
+    if settings.oauth:
+        bot.logger.info("workspaces install the bot from GET /slack/install")
     try:
         await _wait_for_signal()
         bot.logger.info("stopping: finishing in-flight requests")
@@ -342,6 +355,10 @@ async def _playground(settings: Settings, options: argparse.Namespace) -> int:
     return await run_playground(settings, db=options.db, script=options.script)
 
 
+async def _workspaces(settings: Settings, options: argparse.Namespace) -> int:
+    return await cli_workspaces.run(settings, options, open_db=_open_existing)
+
+
 _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any, int]]] = {
     "default": _default,
     "run": _run,
@@ -353,4 +370,5 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Coroutine[Any, Any
     "restore": _restore,
     "check": _check,
     "prune": _prune,
+    "workspaces": _workspaces,
 }

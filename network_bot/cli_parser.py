@@ -8,7 +8,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
 
-from network_bot import cli_import
+from network_bot import cli_import, cli_workspaces
 from network_bot.exports import ExportFormat
 
 
@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(migrate)
     _export_parser(command)
     cli_import.add_parser(sub)
+    cli_workspaces.add_parser(sub)
     sub.choices["import"].formatter_class = _Help  # its help says each default, like the others
     _maintenance_parsers(command)
     return parser

@@ -16,6 +16,7 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from network_bot.answers import json_response, polite
 from network_bot.blocks import kit
@@ -46,6 +47,7 @@ log = logging.getLogger("network_bot.middleware")
 
 PAYLOAD = "network_bot_payload"
 MEMBER = "network_bot_member"
+WORKSPACE = "network_bot_workspace"  # the approved workspace a request came through (OAuth)
 
 # Events about a user that come from Slack itself, not from that user asking for something.
 SYSTEM_EVENTS = frozenset({"user_change", "team_join", "tokens_revoked", "app_uninstalled"})
@@ -127,7 +129,10 @@ class IdentifyMember(AsyncMiddleware):
         expected_team = self._bot.settings.team_id or _authorized_team(req)
         team = team_of(payload)
         person_team = user_team_of(payload)
-        if not expected_team or any(t and t != expected_team for t in (team, person_team)):
+        one_workspace = not self._bot.settings.oauth  # with OAuth, AdmitWorkspace decided
+        if one_workspace and (
+            not expected_team or any(t and t != expected_team for t in (team, person_team))
+        ):
             # Fail closed: a workspace that is not the network's, or none we can be sure of.
             # Name the person's own workspace: in Slack Connect it differs from the request's.
             log.warning(
@@ -151,12 +156,16 @@ class IdentifyMember(AsyncMiddleware):
             )
         try:
             member, first_contact = await self._bot.roster.identify(
-                user_id=user_id, team_id=team, name_hint=_name_hint(payload)
+                user_id=user_id,
+                team_id=team,
+                name_hint=_name_hint(payload),
+                workspace_id=req.context.get(WORKSPACE),
+                enterprise_id=req.context.enterprise_id,
             )
         except StorageError as error:
             return self._refuse(payload, error.user_message)
         if first_contact and user_id not in self._refreshing:
-            member = await self._first_contact(user_id, member)
+            member = await self._first_contact(req.context.client, user_id, member)
         if not member.is_active:
             await self._audit_refusal(user_id, _describe(payload), "deactivated account")
             return self._refuse(
@@ -167,24 +176,27 @@ class IdentifyMember(AsyncMiddleware):
         req.context[MEMBER] = member
         if self._bot.roster.profile_is_stale(member) and user_id not in self._refreshing:
             self._refreshing.add(user_id)
-            self._bot.background.spawn(self._refresh(user_id), name=f"profile.{user_id}")
+            self._bot.background.spawn(
+                self._refresh(req.context.client, user_id), name=f"profile.{user_id}"
+            )
         return await next()
 
-    async def _first_contact(self, user_id: str, member: Member) -> Member:
+    async def _first_contact(self, client: AsyncWebClient, user_id: str, member: Member) -> Member:
         """Ask Slack for a newcomer's profile and locale now, briefly; else after the ack."""
         self._refreshing.add(user_id)
         try:
             async with asyncio.timeout(FIRST_CONTACT_SECONDS):
-                await self._refresh(user_id)
+                await self._refresh(client, user_id)
         except TimeoutError:
             log.info("users.info for a newcomer took too long; their language comes later")
             self._refreshing.discard(user_id)
         return await self._bot.roster.get(user_id) or member
 
-    async def _refresh(self, user_id: str) -> None:
+    async def _refresh(self, client: AsyncWebClient, user_id: str) -> None:
+        """``users.info`` with the request's own client: the person's workspace's token."""
         try:
             # Slack sends the locale only when asked (users.info, include_locale).
-            response = await self._bot.slack.users_info(user=user_id, include_locale=True)
+            response = await client.users_info(user=user_id, include_locale=True)
             user = response.get("user") or {}
             await self._bot.roster.apply_profile(
                 user_id, Profile.from_slack(user), source="users.info"

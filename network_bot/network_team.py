@@ -9,6 +9,7 @@ event from another workspace changes nothing even if it got that far.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -22,9 +23,20 @@ class TeamUnknown(Exception):
 
 
 class NetworkTeam:
-    def __init__(self, *, configured: str | None, client: AsyncWebClient) -> None:
+    """With many workspaces (``network``: the approved teams, see ``services/workspaces``), a
+    team is the network's when the network approved it; with one bot token, when it is that
+    token's team."""
+
+    def __init__(
+        self,
+        *,
+        configured: str | None,
+        client: AsyncWebClient,
+        network: Callable[[], Awaitable[frozenset[str]]] | None = None,
+    ) -> None:
         self._team_id = configured
         self._client = client
+        self._network = network
 
     async def team_id(self) -> str:
         if self._team_id is None:
@@ -41,5 +53,8 @@ class NetworkTeam:
     async def all_ours(self, *team_ids: object) -> bool:
         """True when every team ID given is the network's; a missing or odd one is not.
         Raises :class:`TeamUnknown` when the network's own team cannot be learnt."""
+        if self._network is not None:
+            ours = await self._network()
+            return bool(team_ids) and all(team in ours for team in team_ids)
         expected = await self.team_id()
         return bool(team_ids) and all(team == expected for team in team_ids)

@@ -20,21 +20,25 @@ from typing import Any, TextIO
 
 from network_bot.clock import ShiftedClock
 from network_bot.logs import describe_exception
-from network_bot.playground_forms import Channel, FieldPrompts, script_reader, terminal_reader
+from network_bot.playground_forms import FieldPrompts, script_reader, terminal_reader
 from network_bot.playground_modals import Modals
+from network_bot.playground_people import Directory
 from network_bot.playground_screen import Screen
 from network_bot.scheduler import Scheduler
 from network_bot.settings import Settings
 from network_bot.store import members
 from network_bot.testing.driver import DriverResponse
-from network_bot.testing.harness import Harness
+from network_bot.testing.network import NetworkHarness
+from network_bot.testing.workspace import PARTNER
 
 log = logging.getLogger("network_bot.playground")
 
 INTRO = """\
-network-bot playground: a pretend Slack workspace with the real bot behind it.
+network-bot playground: a pretend Slack workspace (and a partner's) with the real bot behind.
 People: {people}
 Channels: {channels}
+A second workspace, {partner} ({partner_people}), installed the bot and waits for approval:
+       as @dana /network workspaces   then press its Approve button, and try as @pedro /network me
 Followers hear of a case update at once; more updates within {window} come together in one DM
 (`wait {window_short}` lets that time pass).
 Try:   as @alice /network help
@@ -62,22 +66,25 @@ WAIT = re.compile(r"^(\d+(?:\.\d+)?)\s*([smh]?)$")
 
 
 class Console:
-    def __init__(self, *, harness: Harness, read: Callable[[str], Awaitable[str]], out: TextIO):
+    def __init__(
+        self, *, harness: NetworkHarness, read: Callable[[str], Awaitable[str]], out: TextIO
+    ):
         self.harness = harness
         self.read = read
         self.out = out
         self.actor = harness.people[0].user_id
+        self.names = Directory(harness=harness)
         self.screen = Screen(
             say=self.say,
-            name_of=self.name_of,
-            where=self.where,
-            people=lambda: [p.user_id for p in harness.people],
+            name_of=self.names.name_of,
+            where=self.names.where,
+            people=lambda: [p.user_id for p in self.names.people()],
         )
         self.fields = FieldPrompts(
             read=read,
             say=self.say,
-            user_id_of=self.user_id,
-            channels=self.channel_list,
+            user_id_of=self.names.user_id,
+            channels=self.names.channel_list,
             today=lambda: harness.running.clock.now().date(),
         )
         self.modals = Modals(
@@ -86,7 +93,7 @@ class Console:
             say=self.say,
             screen=self.screen,
             fields=self.fields,
-            name_of=self.name_of,
+            names=self.names,
             after_submit=self.show_new_things,
         )
         self.seen_messages: dict[tuple[str, str], int] = {}
@@ -139,13 +146,13 @@ class Console:
 
     async def who(self) -> None:
         for m in await members.list_active(self.harness.running.db.read, limit=200):
-            handle = "@" + self.name_of(m.user_id)
+            handle = "@" + self.names.name_of(m.user_id)
             where = " · ".join(x for x in (m.organisation, m.country) if x)
             self.say(f"  {handle:<8} {m.role.value:<12} {where}")
 
     async def act(self, rest: str) -> None:
         handle, _, command = rest.strip().partition(" ")
-        user_id = self.user_id(handle)
+        user_id = self.names.user_id(handle)
         if user_id is None:
             self.say(f"Nobody called {handle or '(nobody)'}. Type `who`.")
             return
@@ -163,7 +170,12 @@ class Console:
             known = ", ".join(sorted(self.harness.running.registry.commands))
             self.say(f"Slack would say: {name} is not a command here. Commands: {known}")
             return
-        response = await self.harness.drive.command(user_id, name, self.escape_mentions(text))
+        response = await self.names.driver(user_id).command(
+            user_id,
+            name,
+            self.harness.escape_mentions(text),
+            channel_id=self.names.general(user_id),
+        )
         await self.after(user_id, response)
 
     async def press(self, rest: str) -> None:
@@ -173,7 +185,7 @@ class Console:
             return
         if found.url:
             self.say(f"(your browser opens {found.url})")
-        response = await self.harness.drive.block_action(
+        response = await self.names.driver(self.actor).block_action(
             self.actor,
             found.action_id,
             value=found.value,
@@ -184,43 +196,44 @@ class Console:
         await self.after(self.actor, response)
 
     def show_dms(self, rest: str) -> None:
-        user_id = self.user_id(rest.strip())
+        user_id = self.names.user_id(rest.strip())
         if user_id is None:
             self.say("Whose DMs? e.g. `dms @chidi`")
             return
-        messages = self.harness.slack.dm(user_id)
+        messages = self.names.team(user_id).dm(user_id)
         if not messages:
-            self.say(f"(the bot has not written to @{self.name_of(user_id)} yet)")
+            self.say(f"(the bot has not written to @{self.names.name_of(user_id)} yet)")
         for message in messages:
-            self._message(f"DM to @{self.name_of(user_id)}", message)
+            self._message(f"DM to @{self.names.name_of(user_id)}", message)
 
     def show_channel(self, rest: str) -> None:
         name = rest.strip().lstrip("#").lower()
-        channel = next((c for c in self.channel_list() if c.name == name), None)
+        channel = next((c for c in self.names.channel_list() if c.name == name), None)
         if channel is None:
-            listed = ", ".join("#" + c.name for c in self.channel_list())
+            listed = ", ".join("#" + c.name for c in self.names.channel_list())
             self.say(f"No such channel. Channels: {listed}")
             return
-        messages = self.harness.slack.messages(channel.channel_id)
+        messages = self.names.team_of_channel(channel.channel_id).messages(channel.channel_id)
         if not messages:
             self.say(f"(nothing posted in #{name} yet)")
         for message in messages:
             self._message(f"#{name}", message)
 
     async def show_home(self, rest: str) -> None:
-        user_id = self.user_id(rest.strip()) if rest.strip() else self.actor
+        user_id = self.names.user_id(rest.strip()) if rest.strip() else self.actor
         if user_id is None:
             self.say("Whose Home tab? e.g. `home @alice`")
             return
-        await self.harness.drive.event({"type": "app_home_opened", "user": user_id, "tab": "home"})
+        event = {"type": "app_home_opened", "user": user_id, "tab": "home"}
+        await self.names.driver(user_id).event(event)
         await self.harness.settle()
-        home = self.harness.slack.home(user_id)
+        home = self.names.team(user_id).home(user_id)
         if home is None:
             self.say("(no Home tab published)")
             return
         self.actor = user_id
         self.screen.surface(
-            f"App Home of @{self.name_of(user_id)}",
+            f"App Home of @{self.names.name_of(user_id)}",
             home,
             owner=user_id,
             blocks=home.get("blocks", []),
@@ -255,18 +268,19 @@ class Console:
         elif response.slack_error:
             self.say(f"(Slack would refuse the bot's answer: {response.slack_error})")
         elif response.json and ("blocks" in response.json or "text" in response.json):
+            general = self.names.general(user_id)
             ack = {
                 **response.json,
-                "ts": self.harness.slack.next_ts(),
-                "channel": "C0GENERAL",
+                "ts": self.names.team(user_id).next_ts(),
+                "channel": general,
                 "source": "command_ack",
             }
             self.screen.message(
-                f"only @{self.name_of(user_id)} sees",
+                f"only @{self.names.name_of(user_id)} sees",
                 ack,
                 key=("ack", ack["ts"]),
                 owner=user_id,
-                channel_id="C0GENERAL",
+                channel_id=general,
             )
         await self.harness.settle()
         self.show_new_things()
@@ -278,16 +292,17 @@ class Console:
         for violation in slack.violations[self.seen_violations :]:
             self.say(f"(Slack would refuse what the bot sent: {violation})")
         self.seen_violations = len(slack.violations)
-        for message in slack.all_messages():
+        every = [m for team in self.names.teams() for m in team.all_messages()]
+        for message in sorted(every, key=lambda m: str(m["ts"])):
             key = (str(message["channel"]), str(message["ts"]))
             version = len(message.get("edits") or [])
             if message.get("deleted") or self.seen_messages.get(key) == version:
                 continue
             edited = key in self.seen_messages
             self.seen_messages[key] = version
-            self._message(self.where(key[0]) + (" (edited)" if edited else ""), message)
-        for p in self.harness.people:
-            shown = slack.ephemerals(p.user_id)
+            self._message(self.names.where(key[0]) + (" (edited)" if edited else ""), message)
+        for p in self.names.people():
+            shown = self.names.team(p.user_id).ephemerals(p.user_id)
             for message in shown[self.seen_ephemerals.get(p.user_id, 0) :]:
                 self.screen.message(
                     f"only @{p.handle} sees",
@@ -300,19 +315,11 @@ class Console:
 
     def _message(self, heading: str, message: dict[str, Any]) -> None:
         channel = str(message["channel"])
-        owner = next(
-            (
-                p.user_id
-                for p in self.harness.people
-                if self.harness.slack.im_of(p.user_id) == channel
-            ),
-            None,
-        )
         self.screen.message(
             heading,
             message,
             key=("msg", channel, str(message["ts"])),
-            owner=owner,
+            owner=self.names.dm_owner(channel),
             channel_id=channel,
         )
 
@@ -324,66 +331,6 @@ class Console:
                 f"(case updates waiting for the batching window: {waiting}; they go out within "
                 f"{minutes:g} min, or now with `wait {minutes:g}m`)"
             )
-
-    # ------------------------------------------------------------------ names
-
-    def user_id(self, handle: str) -> str | None:
-        wanted = handle.strip().lstrip("@").lower()
-        for p in self.harness.people:
-            if wanted in (p.handle, p.user_id.lower()):
-                return p.user_id
-        return None
-
-    def name_of(self, user_id: str) -> str:
-        for p in self.harness.people:
-            if p.user_id == user_id:
-                return p.handle
-        return user_id
-
-    def channel_list(self) -> list[Channel]:
-        found = []
-        for room in self.harness.rooms:
-            notes = [
-                note
-                for note, yes in (
-                    ("private", room.is_private),
-                    ("shared with a partner organisation", room.is_ext_shared),
-                    (
-                        "the review channel",
-                        room.channel_id == self.harness.running.settings.review_channel,
-                    ),
-                )
-                if yes
-            ]
-            found.append(
-                Channel(room.channel_id, room.name, f" ({', '.join(notes)})" if notes else "")
-            )
-        return found
-
-    def where(self, channel_id: str) -> str:
-        channel = self.harness.slack.channels.get(channel_id)
-        if channel is not None:
-            return "#" + str(channel["name"])
-        for p in self.harness.people:
-            if self.harness.slack.im_of(p.user_id) == channel_id:
-                return f"DM to @{p.handle}"
-        return channel_id
-
-    def escape_mentions(self, text: str) -> str:
-        """What Slack does for commands with should_escape: @name -> <@U...|name>."""
-
-        def user(match: re.Match[str]) -> str:
-            found = self.user_id(match[1])
-            return f"<@{found}|{match[1]}>" if found else match[0]
-
-        def channel(match: re.Match[str]) -> str:
-            for c in self.harness.slack.channels.values():
-                if c["name"] == match[1].lower():
-                    return f"<#{c['id']}|{match[1]}>"
-            return match[0]
-
-        text = re.sub(r"(?<![\w<])@([A-Za-z][A-Za-z0-9_.-]*)", user, text)
-        return re.sub(r"(?<![\w<])#([A-Za-z][A-Za-z0-9_-]*)", channel, text)
 
 
 async def run_playground(
@@ -401,18 +348,26 @@ async def run_playground(
         # database (--db) stay as they were changed.
         overrides = {"log_level": settings.log_level, "admins": ()}
         # Not strict: a refusal is shown where it happens, instead of ending the session.
-        async with Harness(
-            db_path=db_path, clock=ShiftedClock(), settings=overrides, strict=False
+        async with NetworkHarness(
+            db_path=db_path,
+            clock=ShiftedClock(),
+            settings=overrides,
+            strict=False,
+            partners=(PARTNER,),
         ) as harness:
+            await harness.install(PARTNER.team_id, PARTNER.people[0].handle)
+            await harness.settle()
             console = Console(harness=harness, read=read, out=out)
             window = harness.running.settings.batch_minutes
             roster = await members.list_active(harness.running.db.read, limit=50)
             console.say(
                 INTRO.format(
                     people=", ".join(
-                        f"@{console.name_of(m.user_id)} ({m.role.value})" for m in roster
+                        f"@{console.names.name_of(m.user_id)} ({m.role.value})" for m in roster
                     ),
-                    channels=", ".join("#" + c.name + c.note for c in console.channel_list()),
+                    channels=", ".join("#" + c.name + c.note for c in console.names.channel_list()),
+                    partner=PARTNER.name,
+                    partner_people=", ".join(f"@{p.handle}" for p in PARTNER.people),
                     window=f"{window:g} minutes",
                     window_short=f"{window:g}m",
                 )

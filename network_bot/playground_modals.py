@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from network_bot.playground_forms import FieldPrompts, Unanswerable
+from network_bot.playground_people import Directory
 from network_bot.playground_screen import Screen
 from network_bot.testing.harness import Harness
 
@@ -24,7 +25,7 @@ class Modals:
         say: Callable[[str], None],
         screen: Screen,
         fields: FieldPrompts,
-        name_of: Callable[[str], str],
+        names: Directory,
         after_submit: Callable[[], None],
     ) -> None:
         self._harness = harness
@@ -32,7 +33,7 @@ class Modals:
         self._say = say
         self._screen = screen
         self._fields = fields
-        self._name_of = name_of
+        self._names = names
         self._after_submit = after_submit
         self._answers: dict[tuple[str, str], dict[str, Any]] = {}
 
@@ -44,7 +45,7 @@ class Modals:
         """
         errors: dict[str, str] = {}
         for _ in range(25):
-            views = self._harness.slack.views_for(user_id)
+            views = self._names.team(user_id).views_for(user_id)
             if not views:
                 return
             view = views[-1]
@@ -52,13 +53,15 @@ class Modals:
             inputs = [b for b in blocks if b.get("type") == "input"]
             title = view["title"]["text"]
             self._screen.surface(
-                f"modal for @{self._name_of(user_id)}: {title}",
+                f"modal for @{self._names.name_of(user_id)}: {title}",
                 view,
                 owner=user_id,
                 blocks=[b for b in blocks if b.get("type") != "input"],
             )
             if not view.get("submit"):
-                await self._harness.drive.view_closed(user_id, view)  # a notice: shown, then closed
+                await self._names.driver(user_id).view_closed(
+                    user_id, view
+                )  # a notice: shown, then closed
                 return
             key = (str(view["id"]), str(view.get("callback_id")))
             filled = key in self._answers
@@ -74,11 +77,11 @@ class Modals:
                 self._say(f"({error}; the modal is left open)")
                 return
             if not await self._confirm(view):
-                await self._harness.drive.view_closed(user_id, view)
+                await self._names.driver(user_id).view_closed(user_id, view)
                 self._say(f"({(view.get('close') or {}).get('text', 'Cancel')}: the modal closed)")
                 errors = {}
                 continue
-            response = await self._harness.drive.submit_view(user_id, view, answers)
+            response = await self._names.driver(user_id).submit_view(user_id, view, answers)
             errors = dict((response.json or {}).get("errors") or {})
             if response.slack_error and not errors:
                 self._say(f"(Slack would show an error: {response.slack_error})")

@@ -50,8 +50,9 @@ async def user_change(call: EventCall) -> None:
 
 async def tokens_revoked(call: EventCall) -> None:
     """https://docs.slack.dev/reference/events/tokens_revoked: ``tokens.bot`` lists the bot
-    users whose tokens were revoked (IDs, never the tokens)."""
-    if not await from_the_network(call):
+    users whose tokens were revoked (IDs, never the tokens). With OAuth, ``workspace_events``
+    takes that one workspace out instead of pausing every delivery."""
+    if call.bot.settings.oauth or not await from_the_network(call):
         return
     tokens = call.event.get("tokens")
     bots = tokens.get("bot") if isinstance(tokens, dict) else None
@@ -62,8 +63,9 @@ async def tokens_revoked(call: EventCall) -> None:
 
 
 async def app_uninstalled(call: EventCall) -> None:
-    """https://docs.slack.dev/reference/events/app_uninstalled"""
-    if not await from_the_network(call):
+    """https://docs.slack.dev/reference/events/app_uninstalled (with OAuth: see
+    ``workspace_events``)"""
+    if call.bot.settings.oauth or not await from_the_network(call):
         return
     log.error("the app was uninstalled from the network's workspace; deliveries paused")
     call.bot.pause_deliveries(REVOKED_PAUSE_SECONDS)

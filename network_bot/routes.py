@@ -133,7 +133,13 @@ async def _run_command(
     if not await _allowed(bot, member, chosen.role, kit.escape(what)):
         return kit.notice(_refused(chosen.role, lang))
     call = CommandCall(
-        bot=bot, member=member, lang=lang, payload=payload, verb=request.verb, args=request.args
+        bot=bot,
+        member=member,
+        lang=lang,
+        payload=payload,
+        verb=request.verb,
+        args=request.args,
+        client=context.client,
     )
     try:
         return await chosen.handler(call)
@@ -146,7 +152,7 @@ async def _run_command(
 async def _run_action(bot: Bot, spec: Action | None, context: AsyncBoltContext) -> None:
     payload, member = context[PAYLOAD], context[MEMBER]
     lang = bot.catalogue.get(member.language)
-    call = ActionCall(bot=bot, member=member, lang=lang, payload=payload)
+    call = ActionCall(bot=bot, member=member, lang=lang, payload=payload, client=context.client)
     if spec is None:
         log.info("unknown action %s", payload.actions[0].action_id[:60])
         call.later(call.tell(kit.notice(lang.render(UNKNOWN))), name="action.unknown")
@@ -178,7 +184,7 @@ async def _run_view(
     what = f"view {spec.callback_id}"
     if not await _allowed(bot, member, spec.role, what):
         return _view_answer(blocks, _refused(spec.role, lang), field=None, lang=lang)
-    call = ViewCall(bot=bot, member=member, lang=lang, payload=payload)
+    call = ViewCall(bot=bot, member=member, lang=lang, payload=payload, client=context.client)
     try:
         return await spec.handler(call)
     except Refusal as refusal:
@@ -214,7 +220,9 @@ def _event(bot: Bot, specs: list[Event]) -> Listener:
     async def listener(ack: AsyncAck, context: AsyncBoltContext) -> None:
         member = context.get(MEMBER)
         lang = bot.catalogue.get(member.language if member else None)
-        call = EventCall(bot=bot, payload=context[PAYLOAD], lang=lang, member=member)
+        call = EventCall(
+            bot=bot, payload=context[PAYLOAD], lang=lang, member=member, client=context.client
+        )
         failed = False
         for spec in specs:
             try:

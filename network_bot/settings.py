@@ -6,10 +6,18 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from cryptography.fernet import Fernet
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from network_bot.slack_ids import CHANNEL_ID, TEAM_ID, USER_ID
+
+CLIENT_ID = re.compile(r"^[0-9]{3,20}\.[0-9]{3,20}$")
+
+NEW_KEY_HINT = (
+    "make one with: python -c 'from cryptography.fernet import Fernet; "
+    "print(Fernet.generate_key().decode())'"
+)
 
 DEFAULT_API_URL = "https://slack.com/api/"
 
@@ -50,6 +58,11 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default=DEFAULT_API_URL, alias="SLACK_API_URL")
+    # Many workspaces (OAuth): each installs the app; see network_bot/workspaces/.
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
+    home_team: str | None = Field(default=None, alias="NETWORK_BOT_HOME_TEAM")
+    secret_key: SecretStr | None = Field(default=None, alias="NETWORK_BOT_SECRET_KEY")
 
     db_path: Path = Field(default=Path("network-bot.sqlite3"), alias="NETWORK_BOT_DB")
     admins: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="NETWORK_BOT_ADMINS")
@@ -115,6 +128,81 @@ class Settings(BaseSettings):
             )
         return SecretStr(raw)
 
+    @field_validator("slack_client_id")
+    @classmethod
+    def _client_id(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if value and not CLIENT_ID.match(value):
+            raise ValueError(
+                "expected the Client ID from Basic Information, like 1234567890.123456"
+            )
+        return value or None
+
+    @field_validator("slack_client_secret")
+    @classmethod
+    def _client_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        raw = value.get_secret_value().strip()
+        if not re.fullmatch(r"[0-9a-fA-F]{16,128}", raw):
+            raise ValueError("expected the hexadecimal Client Secret from Basic Information")
+        return SecretStr(raw)
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        """One Fernet key, or several comma-separated (the first encrypts; all decrypt, so a
+        key can be replaced without losing the tokens stored under the old one)."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        keys = [k.strip() for k in value.get_secret_value().split(",") if k.strip()]
+        for key in keys:
+            try:
+                Fernet(key.encode())
+            except (ValueError, TypeError):
+                raise ValueError(
+                    f"expected a Fernet key (32 url-safe base64-encoded bytes); {NEW_KEY_HINT}"
+                ) from None
+        return SecretStr(",".join(keys))
+
+    @field_validator("home_team")
+    @classmethod
+    def _home_team(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if value and not TEAM_ID.match(value):
+            raise ValueError(
+                "expected the secretariat's Slack team ID like T0123ABCD "
+                "(or E0123ABCD for an org-wide install)"
+            )
+        return value or None
+
+    @model_validator(mode="after")
+    def _oauth(self) -> Settings:
+        """OAuth needs both app credentials, a key for the tokens it stores and a home."""
+        if (self.slack_client_id is None) != (self.slack_client_secret is None):
+            missing = (
+                "SLACK_CLIENT_SECRET" if self.slack_client_secret is None else "SLACK_CLIENT_ID"
+            )
+            raise ValueError(f"{missing}: set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
+        if not self.oauth:
+            return self
+        if self.slack_bot_token is not None:
+            raise ValueError(
+                "SLACK_BOT_TOKEN: unset it when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set "
+                "(each workspace's token comes from its install), or unset those for one workspace"
+            )
+        if self.secret_key is None:
+            raise ValueError(
+                "NETWORK_BOT_SECRET_KEY: required with SLACK_CLIENT_ID, to encrypt the tokens "
+                f"each workspace's install stores; {NEW_KEY_HINT}"
+            )
+        if self.home_team is None:
+            raise ValueError(
+                "NETWORK_BOT_HOME_TEAM: required with SLACK_CLIENT_ID: the secretariat's "
+                "workspace (team ID), approved from the start"
+            )
+        return self
+
     @field_validator("slack_api_url")
     @classmethod
     def _api_url(cls, value: str) -> str:
@@ -172,8 +260,14 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def oauth(self) -> bool:
+        """Many workspaces: each installs the app through OAuth and has its own token."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
+
+    @property
     def has_http_credentials(self) -> bool:
-        return self.slack_bot_token is not None and self.slack_signing_secret is not None
+        token = self.slack_bot_token is not None or self.oauth
+        return token and self.slack_signing_secret is not None
 
     @property
     def has_socket_credentials(self) -> bool:
@@ -181,8 +275,16 @@ class Settings(BaseSettings):
 
     def secrets(self) -> tuple[str, ...]:
         """The secret values, so the log filter can scrub them wherever they appear."""
-        values = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
-        return tuple(v.get_secret_value() for v in values if v is not None)
+        values = (
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.slack_client_secret,
+        )
+        found = [v.get_secret_value() for v in values if v is not None]
+        if self.secret_key is not None:
+            found += self.secret_key.get_secret_value().split(",")
+        return tuple(found)
 
 
 def describe_error(error: ValidationError) -> str:
@@ -190,9 +292,12 @@ def describe_error(error: ValidationError) -> str:
     aliases = {name: field.alias or name.upper() for name, field in Settings.model_fields.items()}
     lines = []
     for item in error.errors(include_input=False, include_url=False):
-        field = str(item["loc"][0]) if item["loc"] else "?"
-        variable = aliases.get(field, field)
         message = str(item["msg"]).removeprefix("Value error, ")
+        if not item["loc"]:  # a rule across settings names its variable itself
+            lines.append(message)
+            continue
+        field = str(item["loc"][0])
+        variable = aliases.get(field, field)
         lines.append(f"{variable}: {message}")
     return "; ".join(lines)
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import urllib.parse
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from network_bot.bot import Bot
@@ -28,6 +30,7 @@ MAX_BODY_BYTES = 1024 * 1024
 ACCEPTED_TYPES = frozenset({"application/x-www-form-urlencoded", "application/json"})
 
 BOT_KEY = web.AppKey("bot", Bot)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def build_web_app(bot: Bot) -> web.Application:
@@ -109,9 +112,36 @@ def build_web_app(bot: Bot) -> web.Application:
 
     app.router.add_post("/slack/events", slack_events)
     app.router.add_get("/healthz", healthz)
+    _oauth_routes(app, bot)
     app.on_startup.append(start)
     app.on_cleanup.append(stop)
     return app
+
+
+def _oauth_routes(app: web.Application, bot: Bot) -> None:
+    """With OAuth settings: bolt's install page and redirect, as its own aiohttp adapter does."""
+    flow = bot.bolt.oauth_flow
+    if flow is None:
+        return
+
+    def handled_by(step: Callable[[AsyncBoltRequest], Awaitable[BoltResponse]]) -> Handler:
+        async def handle(request: web.Request) -> web.StreamResponse:
+            bolt_request = AsyncBoltRequest(
+                body="", query=request.query_string, headers=dict(request.headers)
+            )
+            try:
+                answer = await step(bolt_request)
+            except Exception as error:  # never a traceback: say what to do instead
+                log.error("an install step failed: %s", describe_exception(error))
+                return _plain(500, "The install could not be completed. Please start again.")
+            return await to_aiohttp_response(answer)
+
+        return handle
+
+    install = handled_by(flow.handle_installation)
+    redirect = handled_by(flow.handle_callback)
+    app.router.add_get(flow.install_path, install)
+    app.router.add_get(flow.redirect_uri_path, redirect)
 
 
 def _plain(status: int, text: str) -> web.Response:

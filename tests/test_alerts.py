@@ -314,3 +314,21 @@ async def test_back_from_the_preview_returns_to_the_form_to_edit(h: Harness) -> 
     assert again.json is not None and again.json["response_action"] == "push"
     assert "Free Aung today" in block_text(again.json["view"])
     assert not h.slack.all_messages(), "nothing is sent by going back and forth"
+
+
+async def test_a_digest_of_many_alerts_comes_in_parts_with_every_alert(h: Harness) -> None:
+    await h.command("alice", "/network prefs digest")  # Nairobi, UTC+3
+    clock: ManualClock = h.clock  # type: ignore[assignment]
+    clock.set(datetime(2026, 11, 25, 4, 0, tzinfo=UTC))
+    sent = [await send(h, {**ALERT, "headline": f"Alert number {i}"}) for i in range(9)]
+    clock.set(datetime(2026, 11, 25, 6, 5, tzinfo=UTC))
+    assert await h.running.alerts.send_digests() == 1
+    await h.settle()
+    parts = [m for m in h.slack.dm(ALICE) if "9 alerts from the network today" in m["text"]]
+    assert len(parts) == 2
+    bodies = [json.dumps(p["blocks"]) for p in parts]
+    assert "(1 of 2)" in bodies[0] and "(2 of 2)" in bodies[1]
+    for public_id in sent:
+        assert sum(public_id in body for body in bodies) == 1, public_id
+    assert not any("/alert status" in body for body in bodies), "members cannot use it"
+    assert "Change it with" in bodies[1] and "Change it with" not in bodies[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -150,5 +151,36 @@ async def test_read_only_database_is_reported(tmp_path: Path) -> None:
                     "INSERT INTO processed_events (event_id, received_at) VALUES ('E1', 'x')"
                 )
         assert "read-only" in str(raised.value.user_message)
+    finally:
+        await db.close()
+
+
+async def test_a_read_never_sees_an_older_snapshot_than_the_last_commit(tmp_path: Path) -> None:
+    """A reader runs one statement at a time: a read made while other reads are still
+    fetching on the same connection sees every commit before it (a row claimed a moment ago
+    does not look pending still)."""
+    db = Database(tmp_path / "bot.sqlite3", readers=1)
+    await db.open()
+    try:
+        async with db.transaction() as tx:
+            await tx.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, state TEXT)")
+            await tx.executemany("INSERT INTO t (state) VALUES (?)", [("pending",)] * 500)
+        stale: list[int] = []
+        done = asyncio.Event()
+
+        async def readers() -> None:
+            while not done.is_set():
+                await asyncio.gather(*(db.read.fetch_one("SELECT * FROM t") for _ in range(8)))
+
+        async def claims() -> None:
+            for n in range(300):
+                async with db.transaction() as tx:
+                    await tx.execute("UPDATE t SET state = ? WHERE id = 1", (f"claim {n}",))
+                if await db.read.fetch_value("SELECT state FROM t WHERE id = 1") != f"claim {n}":
+                    stale.append(n)
+            done.set()
+
+        await asyncio.gather(readers(), readers(), claims())
+        assert stale == []
     finally:
         await db.close()

@@ -260,6 +260,16 @@ async def test_home_tab_for_a_member_following_500_cases(h: Harness) -> None:
     assert "Reports to review" in coordinator_home
 
 
+async def test_home_counts_every_waiting_report_beyond_the_ten_it_lists(h: Harness) -> None:
+    for n in range(12):
+        await report(h, "alice", victims=f"Reporter number {n}", place=f"Town {n}")
+    await h.drive.event({"type": "app_home_opened", "user": CHIDI, "tab": "home"})
+    await h.settle()
+    home = json.dumps(h.slack.home(CHIDI))
+    assert "Reports to review* (12)" in home
+    assert "The oldest 10 of 12 waiting reports are shown here." in home
+
+
 async def test_calendar_posts_once_on_the_anniversary_across_a_restart(
     h: Harness, clock: ManualClock
 ) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from network_bot import roster_events
+from network_bot import roster_events, workspace_events
 from network_bot.registry import Registry, load_commands
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +24,7 @@ def manifest() -> dict[str, Any]:
 def registry() -> Registry:
     found = Registry()
     roster_events.register(found)
+    workspace_events.register(found)
     load_commands(found, "commands")
     return found
 
@@ -68,3 +69,12 @@ def test_scopes_cover_the_methods_the_bot_calls() -> None:
         "channels:read",
         "groups:read",
     } <= scopes
+
+
+def test_oauth_asks_for_the_manifests_scopes_and_redirects_to_the_bot() -> None:
+    from network_bot.oauth.scopes import BOT_SCOPES
+
+    oauth = manifest()["oauth_config"]
+    assert list(oauth["scopes"]["bot"]) == list(BOT_SCOPES)
+    assert oauth["redirect_urls"] == ["https://network-bot.example.org/slack/oauth_redirect"]
+    assert manifest()["settings"]["org_deploy_enabled"] is True, "org-wide (Grid) installs"

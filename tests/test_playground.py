@@ -120,9 +120,9 @@ BAD_ANSWERS = [
     "y",
     # ---- coordinators act on the review cards: numbers stay put across presses
     "channel #case-review",
-    "as @chidi press 4.1",  # I'm reviewing
-    "as @farid press 4.2",  # Verify: still 4.2 after chidi's press
-    "as @bob press 4.2",  # not his to decide
+    "as @chidi press 5.1",  # I'm reviewing
+    "as @farid press 5.2",  # Verify: still 5.2 after chidi's press
+    "as @bob press 5.2",  # not his to decide
     "as @bob /follow ni-2026-0001",
     "as @emma /follow country:kenya",
     # ---- an update: the first reaches followers at once, the next waits for the window
@@ -226,9 +226,9 @@ async def test_a_script_full_of_bad_answers_runs_to_the_end(tmp_path: Path) -> N
     assert "https://example.org/a (https://example.org/a)" not in shown
     assert "*NI-2026-0002*  threats / harassment · blogger / online activist · 🇰🇪 Kenya" in shown
     # buttons keep their numbers across another person's press
-    assert "> as @farid press 4.2\n--- #case-review (edited) · message 4 ---" in shown
+    assert "> as @farid press 5.2\n--- #case-review (edited) · message 5 ---" in shown
     assert ":white_check_mark: Verified by @farid" in shown
-    assert "Message 4 has no button 2 now" in shown
+    assert "Message 5 has no button 2 now" in shown
     # the first update reaches followers at once; the next waits for the window
     first = between(shown, "Reason, if this skips a step (optional): Verdict", "> as @chidi")
     assert "--- DM to @bob" in first and "--- DM to @emma" in first
@@ -309,3 +309,31 @@ def test_bare_command_without_tokens_explains_both_modes(tmp_path: Path) -> None
         "network-bot playground: a pretend Slack workspace",
     ):
         assert words in result.stdout
+
+
+PARTNER_SCRIPT = """\
+as @pedro /network me
+as @dana /network workspaces
+press 1
+as @pedro /network me
+quit
+"""
+
+
+async def test_the_second_workspace_is_approved_and_used(tmp_path: Path) -> None:
+    script = tmp_path / "partner.txt"
+    script.write_text(PARTNER_SCRIPT)
+    out = io.StringIO()
+    code = await run_playground(load_settings(), db=None, script=script, out=out)
+    shown = out.getvalue()
+    assert code == 0
+    assert "Andes Press Network (@pedro, @lucia), installed the bot" in shown
+    before = shown.split("> as @pedro /network me")[1].split("> as @dana")[0]
+    assert "not part of the network yet" in before
+    assert "waits for your approval" in before, "dana's DM"
+    listing = shown.split("> as @dana /network workspaces")[1].split("> press 1")[0]
+    assert "[3.1] Approve" in listing, "press 1: button 1 of the newest message dana sees"
+    assert "is now part of the network" in shown
+    after = shown.split("> as @pedro /network me")[2]
+    assert "Your entry in the network's roster" in after and "Andes Press Network" in after
+    assert "Slack would refuse" not in shown

@@ -23,6 +23,10 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "NETWORK_BOT_DB",
         "NETWORK_BOT_ADMINS",
         "NETWORK_BOT_TEAM_ID",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "NETWORK_BOT_HOME_TEAM",
+        "NETWORK_BOT_SECRET_KEY",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
@@ -146,3 +150,59 @@ def test_cli_http_mode_needs_the_signing_secret(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "SLACK_SIGNING_SECRET" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+KEY = "q9XbU9c3xJvV7yHh3VJ2mP0F2r4cKp8m5dWlHnQeA1k="
+CLIENT_SECRET = "abcdef0123456789abcdef0123456789"
+
+
+def oauth_env(monkeypatch: pytest.MonkeyPatch, **extra: str) -> None:
+    values = {
+        "SLACK_CLIENT_ID": "1234567890.987654321",
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "NETWORK_BOT_HOME_TEAM": "T0HOME",
+        "NETWORK_BOT_SECRET_KEY": KEY,
+        **extra,
+    }
+    for name, value in values.items():
+        if value:
+            monkeypatch.setenv(name, value)
+
+
+def test_oauth_settings_make_http_credentials_and_keep_their_secrets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    oauth_env(monkeypatch)
+    settings = load_settings()
+    assert settings.oauth and settings.has_http_credentials
+    assert not settings.has_socket_credentials
+    shown = repr(settings) + settings.model_dump_json()
+    assert CLIENT_SECRET not in shown and KEY not in shown
+    assert {CLIENT_SECRET, KEY} <= set(settings.secrets())
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({"NETWORK_BOT_SECRET_KEY": ""}, "NETWORK_BOT_SECRET_KEY: required with SLACK_CLIENT_ID"),
+        ({"NETWORK_BOT_SECRET_KEY": "too-short"}, "NETWORK_BOT_SECRET_KEY: expected a Fernet key"),
+        ({"NETWORK_BOT_HOME_TEAM": ""}, "NETWORK_BOT_HOME_TEAM: required with SLACK_CLIENT_ID"),
+        ({"NETWORK_BOT_HOME_TEAM": "home"}, "NETWORK_BOT_HOME_TEAM: expected the secretariat"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1-2-3"}, "SLACK_BOT_TOKEN: unset it when SLACK_CLIENT_ID"),
+        ({"SLACK_CLIENT_SECRET": ""}, "SLACK_CLIENT_SECRET: set both SLACK_CLIENT_ID"),
+        ({"SLACK_CLIENT_ID": "abc"}, "SLACK_CLIENT_ID: expected the Client ID"),
+    ],
+)
+def test_oauth_settings_refuse_to_start_without_what_they_need(
+    monkeypatch: pytest.MonkeyPatch, extra: dict[str, str], expected: str
+) -> None:
+    oauth_env(monkeypatch, **extra)
+    for name, value in extra.items():
+        if not value:
+            monkeypatch.delenv(name, raising=False)
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert message.startswith(expected), message
+    assert "\n" not in message and KEY not in message and CLIENT_SECRET not in message

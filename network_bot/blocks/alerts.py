@@ -273,30 +273,38 @@ def recent_alerts(alerts: Sequence[Alert], *, lang: Messages) -> dict[str, Any]:
     )
 
 
-def digest_message(alerts: Sequence[Alert], *, local_day: date, lang: Messages) -> dict[str, Any]:
-    shown = alerts[:DIGEST_ALERTS]
-    blocks: list[kit.Block] = [
-        kit.header(lang.gettext("Your alerts digest for {day}", day=lang.date(local_day)))
-    ]
-    for alert in shown:
-        body = alert_message(alert, case_public_id=None, lang=lang)["blocks"][1:]
-        headline = alert.in_language(lang.language).headline
-        blocks += [kit.divider(), kit.section(f"*{kit.safe(headline, 150)}*"), *body]
-    if len(alerts) > len(shown):
-        more = len(alerts) - len(shown)
-        blocks.append(
-            kit.context(
-                lang.ngettext(
-                    "…and {n} more: `/alert status`", "…and {n} more: `/alert status`", more
-                )
-            )
-        )
-    blocks.append(
-        kit.context(
-            lang.gettext("You asked for alerts once a day. Change it with `/network prefs`.")
-        )
-    )
+def digest_messages(
+    alerts: Sequence[Alert], *, local_day: date, lang: Messages
+) -> list[dict[str, Any]]:
+    """A day's digest, in as many messages as its alerts need: a message holds
+    ``DIGEST_ALERTS`` of them within Slack's 50 blocks, and a member who asked for a digest
+    gets every alert of the day, not a pointer to a command only coordinators may use."""
+    parts = [alerts[i : i + DIGEST_ALERTS] for i in range(0, len(alerts), DIGEST_ALERTS)]
     text = lang.ngettext(
         "{n} alert from the network today", "{n} alerts from the network today", len(alerts)
     )
-    return kit.post(blocks, text=text)
+    day = lang.date(local_day)
+    posts = []
+    for number, shown in enumerate(parts, start=1):
+        heading = (
+            lang.gettext("Your alerts digest for {day}", day=day)
+            if len(parts) == 1
+            else lang.gettext(
+                "Your alerts digest for {day} ({part} of {parts})",
+                day=day,
+                part=lang.number(number),
+                parts=lang.number(len(parts)),
+            )
+        )
+        blocks: list[kit.Block] = [kit.header(heading)]
+        for alert in shown:
+            body = alert_message(alert, case_public_id=None, lang=lang)["blocks"][1:]
+            headline = alert.in_language(lang.language).headline
+            blocks += [kit.divider(), kit.section(f"*{kit.safe(headline, 150)}*"), *body]
+        if number == len(parts):
+            footer = lang.gettext(
+                "You asked for alerts once a day. Change it with `/network prefs`."
+            )
+            blocks.append(kit.context(footer))
+        posts.append(kit.post(blocks, text=text))
+    return posts

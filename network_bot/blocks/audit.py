@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from network_bot.blocks import kit
@@ -17,6 +17,9 @@ ACTION_WORDS: dict[str, Text] = {
     "export.slack": say("exported the case record"),
     "case.redacted": say("redacted"),
     "member.deactivated": say("lost access:"),
+    "workspace.installed": say("installed the bot in"),
+    "workspace.approved": say("approved the workspace"),
+    "workspace.removed": say("removed the workspace"),
 }
 
 
@@ -27,10 +30,24 @@ def _target(entry: AuditEntry) -> str:
     return f"*{kit.escape(target)}*" if target else ""
 
 
+def _where(entry: AuditEntry, workspaces: Mapping[str, str]) -> str:
+    """Which organisation's workspace the actor used (only where the network has several)."""
+    if not workspaces or not entry.actor_workspace:
+        return ""
+    name = workspaces.get(entry.actor_workspace) or entry.actor_workspace
+    return f" ({kit.escape(name)})"
+
+
 def audit_message(
-    entries: Sequence[AuditEntry], *, scope: str, everything: bool, lang: Messages
+    entries: Sequence[AuditEntry],
+    *,
+    scope: str,
+    everything: bool,
+    lang: Messages,
+    workspaces: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """``scope`` (who, which case, since when) is already in the reader's language."""
+    """``scope`` (who, which case, since when) is already in the reader's language;
+    ``workspaces``: names by workspace ID, to say which workspace each actor used."""
     if not entries:
         return kit.notice(lang.gettext("Nothing in the audit log {scope}.", scope=scope))
     lines = []
@@ -40,7 +57,8 @@ def audit_message(
         detail = f" ({kit.safe(entry.detail, 160)})" if entry.detail else ""
         outcome = "" if entry.outcome.value in {"read", "changed"} else f" [{entry.outcome.value}]"
         lines.append(
-            f"{entry.at:%Y-%m-%d %H:%M} UTC · {kit.mention(entry.actor_id)} {what} "
+            f"{entry.at:%Y-%m-%d %H:%M} UTC · {kit.mention(entry.actor_id)}"
+            f"{_where(entry, workspaces or {})} {what} "
             f"{lang.isolate(_target(entry))}{outcome}{detail}"
         )
     kind = (

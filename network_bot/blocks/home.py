@@ -131,7 +131,9 @@ def _coordinator_blocks(data: HomeData, lang: Messages) -> list[kit.Block]:
     blocks: list[kit.Block] = [
         kit.divider(),
         kit.header(lang.gettext("Coordinators")),
-        kit.section(lang.gettext("*Reports to review* ({count})", count=len(queue))),
+        kit.section(
+            lang.gettext("*Reports to review* ({count})", count=lang.number(data.review_waiting))
+        ),
     ]
     for case in queue:
         blocks.append(
@@ -139,6 +141,17 @@ def _coordinator_blocks(data: HomeData, lang: Messages) -> list[kit.Block]:
                 f"*{lang.isolate(case.public_id)}* {kit.escape(lang.term(case.urgency))} · "
                 f"{kit.escape(lang.term(case.violation))}, {country_label(case.country, lang)}",
                 accessory=_open(case.public_id, lang),
+            )
+        )
+    if data.review_waiting > len(queue):
+        blocks.append(
+            kit.context(
+                lang.ngettext(
+                    "The oldest {shown} of {n} waiting report are shown here.",
+                    "The oldest {shown} of {n} waiting reports are shown here.",
+                    data.review_waiting,
+                    shown=lang.number(len(queue)),
+                )
             )
         )
     if data.proposals:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from network_bot.blocks import kit
@@ -22,10 +23,18 @@ def country_label(code: str | None, lang: Messages) -> str:
     )
 
 
-def me_message(member: Member, *, language: str, alerts: str, lang: Messages) -> dict[str, Any]:
+def me_message(
+    member: Member,
+    *,
+    language: str,
+    alerts: str,
+    lang: Messages,
+    workspace: str | None = None,
+) -> dict[str, Any]:
     """Everything the roster holds about the member, every preference included. ``language``:
     the name, in itself, of the language the bot writes to them in; ``alerts``: how they get
-    alerts, already said."""
+    alerts, already said; ``workspace``: the name of the workspace they use (where the network
+    has several)."""
     not_set = lang.gettext("not set")
     pairs = [
         (lang.gettext("Name"), kit.escape(member.name)),
@@ -39,6 +48,8 @@ def me_message(member: Member, *, language: str, alerts: str, lang: Messages) ->
         ),
         (lang.gettext("Alerts"), kit.escape(alerts)),
     ]
+    if workspace:
+        pairs.append((lang.gettext("Workspace"), kit.escape(workspace)))
     blocks = [
         kit.section(
             lang.gettext(
@@ -75,13 +86,21 @@ def members_message(
     per_page: int,
     role_filter: str | None,
     lang: Messages,
+    workspaces: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
+    """``workspaces``: names by workspace ID, to say where each member uses the bot from."""
     title = _roster_title(total, role_filter, lang)
     lines = []
     for m in rows:
         org = f" · {kit.escape(m.organisation)}" if m.organisation else ""
         country = f" · {m.country}" if m.country else ""
-        lines.append(f"• {kit.mention(m.user_id)} ({kit.escape(lang.term(m.role))}){org}{country}")
+        where = ""
+        if workspaces:
+            name = workspaces.get(m.workspace_id or "") or m.workspace_id or ""
+            where = f" · _{kit.escape(name)}_" if name else ""
+        lines.append(
+            f"• {kit.mention(m.user_id)} ({kit.escape(lang.term(m.role))}){org}{country}{where}"
+        )
     blocks = [kit.section(f"*{title}*")]
     blocks += (
         kit.line_sections("", lines)

@@ -26,9 +26,12 @@ from network_bot.channels import ChannelDirectory, ChannelUnreadable
 from network_bot.charts import ChartData, ChartSize, alt_text, render_png
 from network_bot.clock import Clock
 from network_bot.delivery.errors import AUTH, PERMANENT
+from network_bot.delivery.worker import Admission
 from network_bot.logs import describe_exception
+from network_bot.oauth.clients import WorkspaceClients, WorkspaceUnavailable
 from network_bot.services.charting import Charts, ChartSpec
 from network_bot.store import campaign as store
+from network_bot.store import members
 from network_bot.store.campaign import ChartJob
 from network_bot.store.db import Database, StorageError
 
@@ -61,7 +64,8 @@ class ChartUploader:
         *,
         db: Database,
         clock: Clock,
-        client: AsyncWebClient,
+        clients: WorkspaceClients,
+        admitted: Admission,
         charts: Charts,
         channels: ChannelDirectory,
         logger: logging.Logger,
@@ -72,7 +76,8 @@ class ChartUploader:
     ) -> None:
         self._db = db
         self._clock = clock
-        self._client = client
+        self._clients = clients
+        self._admitted = admitted
         self._charts = charts
         self._channels = channels
         self._log = logger
@@ -168,19 +173,41 @@ class ChartUploader:
             return
         await self._finish(job, file_id=file_id)
 
+    async def _workspace(self, job: ChartJob) -> str | None:
+        """Whose token shares the chart: a person's own workspace, else the home one; None
+        (and the job finished) for a workspace that is not part of the network."""
+        workspace = ""
+        if job.target_id.startswith(("U", "W")):
+            member = await members.get(self._db.read, job.target_id)
+            workspace = (member.workspace_id or "") if member else ""
+        admitted = await self._admitted(workspace)
+        if admitted is None:
+            raise OSError("workspace standing unknown")
+        if not admitted:
+            await self._finish(job, error="workspace not part of the network")
+            return None
+        return workspace
+
     async def _upload(self, job: ChartJob, spec: ChartSpec) -> str | None:
-        channel = await self._conversation(job)
+        workspace = await self._workspace(job)
+        if workspace is None:
+            return None
+        try:
+            client = await self._clients.client(workspace)
+        except WorkspaceUnavailable:
+            raise OSError("workspace_unavailable") from None
+        channel = await self._conversation(client, job, workspace)
         if channel is None:
             return None
         filename = spec.filename(job.id)
         if job.attempts > 1:
-            found = await self._already_there(channel, filename)
+            found = await self._already_there(client, channel, filename)
             if found:
                 return found
         data = await self._charts.data(spec)
         png = await self._renderer.render(data, SIZES[spec.size])
         alt = alt_text(data)
-        answer = await self._client.files_upload_v2(
+        answer = await client.files_upload_v2(
             channel=channel,
             content=png,
             filename=filename,
@@ -191,25 +218,31 @@ class ChartUploader:
         file = answer.get("file") or {}
         return str(file.get("id") or "uploaded")
 
-    async def _conversation(self, job: ChartJob) -> str | None:
+    async def _conversation(
+        self, client: AsyncWebClient, job: ChartJob, workspace: str
+    ) -> str | None:
         """The channel to share into: a user's DM, or a channel not shared outside."""
         if job.target_id.startswith(("U", "W")):
-            opened = await self._client.conversations_open(users=job.target_id)
+            opened = await client.conversations_open(users=job.target_id)
             return str(opened["channel"]["id"])
         try:
             # Asked now, not remembered: a channel may have been shared since the last chart.
             # Slack's errors reach the caller, which retries or gives up; none lets it through.
-            info = await self._channels.lookup(job.target_id)
+            info = await self._channels.lookup(job.target_id, workspace_id=workspace)
         except ChannelUnreadable:
             raise OSError("channel_info_unreadable") from None
+        except WorkspaceUnavailable:
+            raise OSError("workspace_unavailable") from None
         if info.is_ext_shared:
             self._log.warning("chart %d refused: %s is shared outside", job.id, job.target_id)
             await self._finish(job, error="shared_channel_refused")
             return None
         return job.target_id
 
-    async def _already_there(self, channel: str, filename: str) -> str | None:
-        history = await self._client.conversations_history(channel=channel, limit=200)
+    async def _already_there(
+        self, client: AsyncWebClient, channel: str, filename: str
+    ) -> str | None:
+        history = await client.conversations_history(channel=channel, limit=200)
         for message in history.get("messages") or []:
             for file in message.get("files") or []:
                 if file.get("name") == filename:

@@ -12,29 +12,30 @@ row is still claimed and that every guard still wants it (a recalled alert's cop
 and asks Slack afresh whether a channel is shared with another organisation; a check that
 cannot decide waits and tries again, it never lets the post through. Every way back to the queue
 (a 429, a 5xx, a timeout, a stop) re-checks the same, so a recalled copy is never re-queued.
+
+Each row goes out with its own workspace's token, in that workspace's lane (its pacers, pauses
+and share of the concurrency: ``lanes.py``), and only to a workspace the network approved.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
-import random
+import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from network_bot.channels import ChannelDirectory, ChannelUnreadable
 from network_bot.clock import Clock
-from network_bot.delivery.calls import METADATA_EVENT, call_slack
-from network_bot.delivery.errors import AUTH, PERMANENT, retry_after
-from network_bot.delivery.lookups import Guard, channel_to_check, find_posted, unwanted
-from network_bot.delivery.ratelimit import Pacer, Pauses, PerKeyPacers
+from network_bot.delivery.calls import call_slack
+from network_bot.delivery.lanes import Lanes
+from network_bot.delivery.lookups import Guard, channel_to_check
+from network_bot.delivery.outcomes import AUTH_PAUSE, RowOutcomes
 from network_bot.logs import describe_exception
+from network_bot.oauth.clients import WorkspaceClients, WorkspaceUnavailable
 from network_bot.store import outbox
 from network_bot.store.db import Database, StorageError
 from network_bot.store.outbox import Delivery, Operation, State
@@ -45,21 +46,24 @@ METHODS = {
     Operation.UPDATE: "chat.update",
     Operation.DELETE: "chat.delete",
 }
-HEADROOM = 0.98
-BACKOFF_CAP = 300.0
-AUTH_PAUSE = 60.0
+HEADROOM = 1.0  # pace at the limit: the window guard (ratelimit.py) rules out 429s
 
 Observer = Callable[[Delivery], Awaitable[None]]
+Admission = Callable[[str], Awaitable[bool | None]]  # is this workspace in the network now?
+Network = Callable[[], Awaitable[set[str]]]  # the workspaces whose lanes to keep asking
+LOOK_AROUND = 5.0  # seconds between looks for rows of workspaces outside the network
 
 
-class DeliveryWorker:
+class DeliveryWorker(RowOutcomes):
     def __init__(
         self,
         *,
         db: Database,
-        client: AsyncWebClient,
+        clients: WorkspaceClients,
         clock: Clock,
         channels: ChannelDirectory,
+        admitted: Admission,
+        network: Network,
         workspace_rate: float,
         channel_rate: float,
         max_attempts: int,
@@ -69,26 +73,31 @@ class DeliveryWorker:
         poll_interval: float = 0.5,
     ) -> None:
         self._db = db
-        self._client = client
+        self._clients = clients
         self._clock = clock
         self._channels = channels
-        self._workspace = Pacer(rate=workspace_rate * HEADROOM)
-        self._per_channel = PerKeyPacers(rate=channel_rate * HEADROOM)
-        self._pauses = Pauses()
+        self._admitted = admitted
+        self._network = network
+        self._lanes = Lanes(
+            workspace_rate=workspace_rate,
+            channel_rate=channel_rate,
+            concurrency=concurrency,
+            headroom=HEADROOM,
+        )
+        self._known: set[str] = {""}  # workspaces with rows seen, beside the network's own
+        self._looked_at = float("-inf")
         self._max_attempts = max_attempts
         self._concurrency = concurrency
         self._log = logger
         self._poll = poll_interval
         self._backoff = backoff
         self._wake = asyncio.Event()
-        self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._started_calls: set[int] = set()
         self._observers: list[Observer] = []
         self._guards: list[Guard] = []
         self._loop_task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._auth_failed = False
 
     # ------------------------------------------------------------------ the Worker protocol
 
@@ -100,12 +109,13 @@ class DeliveryWorker:
         """Ask ``guard`` about each row right before it is sent and before it is re-queued."""
         self._guards.append(guard)
 
-    def pause(self, seconds: float) -> None:
-        """Send nothing for ``seconds`` (Slack said the bot's token was revoked)."""
-        for method in METHODS.values():
-            self._pauses.pause(method, seconds)
+    def pause(self, seconds: float, *, workspace: str = "") -> None:
+        """Send nothing to ``workspace`` for ``seconds`` (Slack said its token was revoked)."""
+        for method in (*METHODS.values(), CHANNEL_INFO):
+            self._lanes.pauses.pause(Lanes.method(workspace, method), seconds)
 
     def wake(self) -> None:
+        self._lanes.wake()
         self._wake.set()
 
     async def start(self) -> None:
@@ -146,30 +156,38 @@ class DeliveryWorker:
                 claimed = 0
             if claimed == 0:
                 self._wake.clear()
-                with contextlib.suppress(TimeoutError):
+                try:
                     await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+                except TimeoutError:
+                    self._lanes.wake()
 
     async def _claim(self) -> int:
-        free = self._concurrency - len(self._in_flight)
-        if free <= 0:
-            await self._slots.acquire()  # wait for a send to finish
-            self._slots.release()
-            return 1
+        """Claim due rows lane by lane, each up to its free share, most urgent first: the
+        network's workspaces, and now and then any other with rows waiting (for a workspace
+        that left, which the admission check then cancels)."""
+        now = time.monotonic()
+        if now - self._looked_at > LOOK_AROUND:
+            self._looked_at = now
+            self._known |= await outbox.due_workspaces(self._db.read, now=self._clock.now())
+        lanes = self._lanes.candidates(self._known | await self._network())
+        if not lanes:
+            return 0
         async with self._db.transaction() as tx:
-            rows = await outbox.claim_due(tx, now=self._clock.now(), limit=free)
+            rows = await self._lanes.claim(tx, lanes, now=self._clock.now())
         for row in rows:
-            await self._slots.acquire()
+            self._lanes.take(row.workspace_id)
             task = asyncio.get_running_loop().create_task(
                 self._deliver(row), name=f"deliver.{row.id}"
             )
             self._in_flight[row.id] = task
-            task.add_done_callback(functools.partial(self._done, row.id))
+            task.add_done_callback(functools.partial(self._done, row.id, row.workspace_id))
         return len(rows)
 
-    def _done(self, row_id: int, _task: asyncio.Task[None]) -> None:
+    def _done(self, row_id: int, workspace: str, _task: asyncio.Task[None]) -> None:
         self._in_flight.pop(row_id, None)
         self._started_calls.discard(row_id)
-        self._slots.release()
+        self._lanes.give(workspace)
+        self._wake.set()
 
     # ------------------------------------------------------------------ one row
 
@@ -187,30 +205,49 @@ class DeliveryWorker:
             await self._retry_later(row, "internal error")
 
     async def _attempt(self, row: Delivery) -> None:
-        method = METHODS[row.operation]
+        method, lane = METHODS[row.operation], row.workspace_id
+        admitted = await self._admitted(lane)
+        if not admitted:  # nothing reaches a workspace the network has not approved
+            if admitted is None:
+                await self._retry_later(row, "workspace standing unknown", counts=False)
+            else:
+                self._log.warning("delivery %d cancelled: %s is not approved", row.id, lane)
+                await self._cancel(row, "workspace not part of the network")
+            return
         edited = None
         if row.operation is not Operation.POST:
             edited = await self._edited(row)
             if edited is None:
                 return
-        await self._pauses.wait(method)
+        try:
+            client = await self._clients.client(lane)
+        except WorkspaceUnavailable as error:
+            self._log.warning("delivery %d waits: %s", row.id, error)
+            await self._retry_later(row, "workspace_unavailable", counts=False, delay=AUTH_PAUSE)
+            return
+        await self._lanes.pauses.wait(Lanes.method(lane, method))
         # The channel's pace first: a post queued behind others in one channel must not
         # hold a workspace slot that a DM elsewhere could use.
         channel_key = edited.channel_id if edited else row.target_id
-        await self._per_channel.pacer(channel_key or row.target_id).acquire()
-        await self._workspace.acquire()
-        if not await self._may_go(row, edited):
+        failure: Exception | None = None
+        async with (
+            self._lanes.channel(lane, channel_key or row.target_id).slot(),
+            self._lanes.pacer(lane, method).slot(),
+        ):
+            if not await self._may_go(row, edited):
+                return
+            self._started_calls.add(row.id)
+            try:
+                answer = await call_slack(client, row, edited)
+            except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as error:
+                failure = error
+        if isinstance(failure, SlackApiError):
+            await self._failed_call(row, method, failure)
             return
-        self._started_calls.add(row.id)
-        try:
-            answer = await call_slack(self._client, row, edited)
-        except SlackApiError as error:
-            await self._failed_call(row, method, error)
+        if failure is not None:
+            await self._retry_later(row, type(failure).__name__, unsure=True)
             return
-        except (aiohttp.ClientError, TimeoutError, OSError) as error:
-            await self._retry_later(row, type(error).__name__, unsure=True)
-            return
-        self._auth_failed = False
+        self._lanes.auth_failed.discard(lane)
         channel = str(answer.get("channel") or (edited.channel_id if edited else "") or "")
         ts = str(answer.get("ts") or (edited.ts if edited else "") or "")
         async with self._db.transaction() as tx:
@@ -263,16 +300,16 @@ class DeliveryWorker:
         coordinator chose it (asked of Slack now, not remembered), and only a row still wanted."""
         channel = channel_to_check(row, edited)
         if channel is not None:
-            await self._pauses.wait(CHANNEL_INFO)
+            await self._lanes.pauses.wait(Lanes.method(row.workspace_id, CHANNEL_INFO))
             try:
-                info = await self._channels.lookup(channel)
+                info = await self._channels.lookup(channel, workspace_id=row.workspace_id)
             except SlackApiError as error:
                 await self._failed_call(row, CHANNEL_INFO, error)
                 return False
             except ChannelUnreadable:
                 await self._retry_later(row, "channel_info_unreadable")
                 return False
-            except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            except (aiohttp.ClientError, TimeoutError, OSError, WorkspaceUnavailable) as error:
                 await self._retry_later(row, f"{CHANNEL_INFO} {type(error).__name__}")
                 return False
             if info.is_ext_shared:
@@ -286,158 +323,3 @@ class DeliveryWorker:
             await self._drop(row, unwanted)
             return False
         return True
-
-    async def _unwanted(self, row: Delivery) -> str | None:
-        """Why this claimed row must not go out any more, or None."""
-        return await unwanted(self._db.read, row, self._guards)
-
-    async def _drop(self, row: Delivery, reason: str, *, unsure: bool = False) -> None:
-        """Cancel a claimed row. ``unsure``: its call timed out or lost its connection, so
-        Slack may have posted it all the same; look (after as long again) and, if it did,
-        record it as sent so that observers withdraw it."""
-        self._log.info("delivery %d not sent: %s", row.id, reason)
-        async with self._db.transaction() as tx:
-            await outbox.cancel_claimed(tx, delivery_id=row.id, note=reason)
-        if unsure:
-            await asyncio.sleep(float(self._client.timeout))
-            found = await self._posted(row)
-            if found is not None:
-                await self._landed(row, found)
-                return
-        await self._finished(row.id)
-
-    # ------------------------------------------------------------------ outcomes
-
-    async def _failed_call(self, row: Delivery, method: str, error: SlackApiError) -> None:
-        status = error.response.status_code
-        code = str(error.response.get("error") or f"http_{status}")
-        if status == 429 or code == "ratelimited":
-            wait = retry_after(error.response.headers)
-            self._pauses.pause(method, wait)
-            self._log.info("delivery %d: %s throttled for %.0f s", row.id, method, wait)
-            await self._retry_later(row, "ratelimited", counts=False, delay=wait)
-        elif code in AUTH:
-            if not self._auth_failed:
-                self._log.error("Slack refused the bot token (%s); deliveries paused", code)
-            self._auth_failed = True
-            self._pauses.pause(method, AUTH_PAUSE)
-            await self._retry_later(row, code, counts=False, delay=AUTH_PAUSE)
-        elif status >= 500 or (
-            code not in PERMANENT and code.startswith(("http_5", "internal", "fatal", "service"))
-        ):
-            await self._retry_later(row, code)
-        elif code in PERMANENT:
-            await self._fail(row, code)
-        else:
-            await self._retry_later(row, code)
-
-    async def _retry_later(
-        self,
-        row: Delivery,
-        error: str,
-        *,
-        counts: bool = True,
-        delay: float | None = None,
-        unsure: bool = False,
-    ) -> None:
-        unwanted = await self._unwanted(row)
-        if unwanted is not None:
-            await self._drop(row, unwanted, unsure=unsure)
-            return
-        if counts and row.attempts >= self._max_attempts:
-            await self._fail(row, f"gave up after {row.attempts} attempts: {error}")
-            return
-        if delay is None:
-            backoff = min(BACKOFF_CAP, self._backoff * 2 ** max(0, row.attempts - 1))
-            delay = backoff * random.uniform(0.5, 1.0)
-        async with self._db.transaction() as tx:
-            queued = await outbox.reschedule(
-                tx,
-                delivery_id=row.id,
-                at=self._clock.now() + timedelta(seconds=delay),
-                error=error,
-                counts_as_attempt=counts,
-            )
-        if not queued:  # cancelled between the check and now: it stays cancelled
-            await self._finished(row.id)
-            return
-        self._wake_after(delay)
-
-    def _wake_after(self, delay: float) -> None:
-        loop = asyncio.get_running_loop()
-        loop.call_later(delay, self._wake.set)
-
-    async def _release(self, row: Delivery) -> None:
-        async with self._db.transaction() as tx:
-            await outbox.reschedule(
-                tx,
-                delivery_id=row.id,
-                at=self._clock.now(),
-                error="released at shutdown",
-                counts_as_attempt=False,
-            )
-
-    async def _fail(self, row: Delivery, error: str) -> None:
-        async with self._db.transaction() as tx:
-            await outbox.mark_failed(tx, delivery_id=row.id, error=error, now=self._clock.now())
-        self._log.info("delivery %d failed: %s", row.id, error)
-        await self._finished(row.id)
-
-    async def _cancel(self, row: Delivery, note: str) -> None:
-        async with self._db.transaction() as tx:
-            await outbox.cancel_claimed(tx, delivery_id=row.id, note=note)
-        await self._finished(row.id)
-
-    async def _finished(self, row_id: int) -> None:
-        if not self._observers:
-            return
-        final = await outbox.get(self._db.read, row_id)
-        if final is None:
-            return
-        for observer in self._observers:
-            try:
-                await observer(final)
-            except Exception as error:
-                self._log.error("delivery observer failed: %s", describe_exception(error))
-
-    # ------------------------------------------------------------------ after a crash
-
-    async def _recover(self) -> None:
-        """Rows left ``sending`` by a crash: find them in Slack before deciding to resend."""
-        stranded = await outbox.in_state(self._db.read, State.SENDING)
-        for row in stranded:
-            found = await self._posted(row)
-            if found is not None:
-                await self._landed(row, found)
-                continue
-            unwanted = await self._unwanted(row)
-            if unwanted is not None:
-                await self._drop(row, unwanted)
-                continue
-            async with self._db.transaction() as tx:
-                await outbox.reschedule(
-                    tx,
-                    delivery_id=row.id,
-                    at=self._clock.now(),
-                    error="re-sent after a restart",
-                    counts_as_attempt=False,
-                )
-        if stranded:
-            self._log.info("re-checked %d delivery(ies) interrupted by a restart", len(stranded))
-
-    async def _posted(self, row: Delivery) -> tuple[str, str] | None:
-        """Where Slack shows this post (by its metadata), when the bot could not tell."""
-        if row.operation is not Operation.POST:
-            return None
-        try:
-            return await find_posted(self._client, row, event_type=METADATA_EVENT)
-        except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as error:
-            self._log.warning("could not re-check delivery %d: %s", row.id, type(error).__name__)
-            return None
-
-    async def _landed(self, row: Delivery, found: tuple[str, str]) -> None:
-        async with self._db.transaction() as tx:
-            await outbox.mark_sent(
-                tx, delivery_id=row.id, channel_id=found[0], ts=found[1], now=self._clock.now()
-            )
-        await self._finished(row.id)  # e.g. a recalled alert's copy is withdrawn

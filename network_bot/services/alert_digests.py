@@ -32,7 +32,7 @@ async def send_digests(db: Database, *, now: datetime, catalogue: Catalogue) -> 
                 continue  # today's digest went out; newer alerts wait for tomorrow's
             waiting = await alerts.digest_alerts(tx, user_id)
             if waiting:
-                message = render.digest_message(
+                messages = render.digest_messages(
                     waiting, local_day=local.date(), lang=catalogue.get(member.language)
                 )
                 await outbox.enqueue(
@@ -44,8 +44,9 @@ async def send_digests(db: Database, *, now: datetime, catalogue: Catalogue) -> 
                             target_id=user_id,
                             payload=message,
                             ref_kind="digest",
-                            dedupe_key=key,
+                            dedupe_key=key if part == 0 else f"{key}:{part}",
                         )
+                        for part, message in enumerate(messages)
                     ],
                     now=now,
                 )

@@ -1,8 +1,9 @@
 """The alert rules: who an alert reaches, the shared-channel guard, sending, answers, recall.
 
-An alert is drafted (and previewed) first, then sent on confirmation: sending writes one outbox
-row per recipient and channel in a single transaction and returns at once; the delivery worker
-does the rest. Members who asked for a digest get non-urgent alerts once a day; muted members
+An alert is drafted (and previewed) first, then sent on confirmation: the confirm commits the
+alert, its channel posts and the sender's status message and returns at once; its audience is
+then queued a page at a time (``network_bot.services.expansion``), and the delivery worker does
+the rest. Members who asked for a digest get non-urgent alerts once a day; muted members
 get only urgent ones.
 """
 
@@ -22,7 +23,8 @@ from network_bot.roles import Role, require
 from network_bot.services.alert_digests import send_digests, withdraw
 from network_bot.services.alert_rules import AlertError, check_draft, refuse_named_victim
 from network_bot.services.cases import normalise_id
-from network_bot.store import alerts, audit, cases, counters, members, outbox
+from network_bot.services.withdrawal import RECALLED, Recalled, recall_alert, recall_reason
+from network_bot.store import alerts, audiences, audit, cases, counters, members, outbox
 from network_bot.store.alerts import Alert, AlertDraft, AlertState, Response
 from network_bot.store.audit import Outcome
 from network_bot.store.cases import PublicCase
@@ -31,15 +33,20 @@ from network_bot.store.members import AlertPref, Member
 from network_bot.store.outbox import Delivery, Operation, Outgoing, State, TargetKind
 from network_bot.vocabulary import Status, Urgency
 
-RECALLED = "the alert was recalled"
+EXPANSION = "alert-expansion"  # the after-commit topic: a confirmed alert's audience to queue
 
 
 @dataclass(frozen=True, kw_only=True)
 class Reach:
-    now: list[str]
-    digest: list[str]
+    """How many the audience reaches at once, by digest, and not at all (muted)."""
+
+    now: int
+    digest: int
     muted: int
-    languages: dict[str, str | None] = field(default_factory=dict)  # of those reached now
+
+
+def region_codes(alert: Alert) -> list[str]:
+    return [c.code for r in alert.audience.regions for c in countries.by_region(r)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,17 +55,6 @@ class Preview:
     case_public_id: str | None
     reach: Reach
     channels: list[ChannelInfo]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Recalled:
-    """What a recall did: copies stopped before Slack had them (``in_flight`` of them were
-    being sent at that moment: any that Slack still posts is withdrawn as soon as it lands)
-    and delivered copies being replaced by a withdrawn note."""
-
-    stopped: int
-    in_flight: int
-    withdrawn: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,6 +118,13 @@ class Alerts:
             stored = await alerts.get(tx, alert_id)
             assert stored is not None
             reach = await self._reach(tx, stored)
+            # The preview's counts stay with the draft: the confirm's reply uses them at once,
+            # and the queued audience sets the final ones.
+            await audiences.set_counts(
+                tx, alert_id=alert_id, recipients=reach.now, digests=reach.digest
+            )
+            stored = await alerts.get(tx, alert_id)
+            assert stored is not None
             await audit.record(
                 tx,
                 at=now,
@@ -140,28 +143,26 @@ class Alerts:
         return None if record is None else record.public_id
 
     async def _reach(self, conn: Conn, alert: Alert) -> Reach:
-        region_countries = [c.code for r in alert.audience.regions for c in countries.by_region(r)]
-        people = await alerts.audience_members(
+        prefs = await audiences.audience_prefs(
             conn,
             audience=alert.audience,
-            region_countries=region_countries,
+            region_countries=region_codes(alert),
             case_id=alert.case_id,
         )
-        urgent = alert.urgency is Urgency.URGENT
-        now = [uid for uid, pref, _ in people if urgent or pref is AlertPref.ALL]
-        digest = [uid for uid, pref, _ in people if not urgent and pref is AlertPref.DIGEST]
-        languages = {uid: language for uid, pref, language in people}
+        total = sum(prefs.values())
+        if alert.urgency is Urgency.URGENT:  # urgent alerts reach everyone at once
+            return Reach(now=total, digest=0, muted=0)
         return Reach(
-            now=now,
-            digest=digest,
-            muted=len(people) - len(now) - len(digest),
-            languages={uid: languages[uid] for uid in now},
+            now=prefs[AlertPref.ALL],
+            digest=prefs[AlertPref.DIGEST],
+            muted=prefs[AlertPref.MUTE],
         )
 
     # ------------------------------------------------------------------ sending
 
     async def send(self, actor: Member, alert_id: int) -> Alert:
-        """Queue every copy in one transaction; the worker delivers them."""
+        """Commit the alert as sent, with its channel posts and status message; its audience is
+        queued after the reply, a page at a time, so the confirm costs the same for any size."""
         require(actor, Role.COORDINATOR)
         now = self._clock.now()
         async with self._db.transaction() as tx:
@@ -172,7 +173,6 @@ class Alerts:
                 )
             if alert.state is not AlertState.DRAFT:
                 raise AlertError(say("{id} was already sent.", id=alert.public_id))
-            reach = await self._reach(tx, alert)
             case_public_id = await self._case_public_id(tx, alert.case_id)
             # One rendering per language: each reader gets the framing in their language and
             # the coordinator's translation for it, if any.
@@ -187,23 +187,10 @@ class Alerts:
 
             message = message_for(self._catalogue.default)  # for channels
             priority = alert.urgency.priority
-            queued = [
-                Outgoing(
-                    purpose="alert",
-                    target_kind=TargetKind.USER,
-                    target_id=uid,
-                    payload=message_for(self._catalogue.get(reach.languages.get(uid))),
-                    priority=priority,
-                    ref_kind="alert",
-                    ref_id=alert.id,
-                    dedupe_key=f"alert:{alert.id}:{uid}",
-                )
-                for uid in reach.now
-            ]
             # A coordinator who ticked "include shared channels" chose them, so the sender's
             # guard against shared channels lets these posts through.
             channel_message = {**message, "shared_ok": alert.audience.include_shared}
-            queued += [
+            queued = [
                 Outgoing(
                     purpose="alert",
                     target_kind=TargetKind.CHANNEL,
@@ -213,20 +200,18 @@ class Alerts:
                     ref_kind="alert",
                     ref_id=alert.id,
                     dedupe_key=f"alert:{alert.id}:{cid}",
+                    # The coordinator chose these channels in their own workspace.
+                    workspace_id=actor.workspace_id or "",
                 )
                 for cid in alert.audience.channels
             ]
             sending = alert.model_copy(
-                update={
-                    "state": AlertState.SENT,
-                    "recipient_count": len(reach.now),
-                    "digest_count": len(reach.digest),
-                    "channel_count": len(alert.audience.channels),
-                }
+                update={"state": AlertState.SENT, "channel_count": len(alert.audience.channels)}
             )
+            waiting = alert.recipient_count + len(queued)
             status = render.status_message(
                 sending,
-                counts=render.StatusCounts(pending=len(queued)),
+                counts=render.StatusCounts(pending=waiting),
                 tallies={},
                 by_organisation={},
                 lang=self._catalogue.get(actor.language),
@@ -244,16 +229,16 @@ class Alerts:
                 )
             )
             await outbox.enqueue(tx, queued, now=now)
-            await alerts.queue_digest(tx, alert_id=alert.id, user_ids=reach.digest, now=now)
             status_id = await outbox.id_for_key(tx, f"alert-status:{alert.id}")
             await alerts.mark_sent(
                 tx,
                 alert_id=alert.id,
-                recipients=len(reach.now),
-                digests=len(reach.digest),
+                recipients=alert.recipient_count,
+                digests=alert.digest_count,
                 channels=len(alert.audience.channels),
                 status_outbox_id=status_id,
                 now=now,
+                expand=alert.audience.reaches_people,
             )
             await audit.record(
                 tx,
@@ -262,12 +247,21 @@ class Alerts:
                 action="alert.sent",
                 target=alert.public_id,
                 outcome=Outcome.CHANGED,
-                detail=f"{len(reach.now)} DMs, {len(reach.digest)} digest, "
-                f"{len(alert.audience.channels)} channels",
+                detail=f"{alert.recipient_count} DMs, {alert.digest_count} digest (as "
+                f"previewed; queued after the confirm), {len(alert.audience.channels)} channels",
             )
+            tx.after_commit(EXPANSION)
             sent = await alerts.get(tx, alert.id)
         assert sent is not None
         return sent
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self._catalogue
+
+    def changed(self, alert_id: int) -> None:
+        """Its status message should be brought up to date (more of it was queued)."""
+        self._dirty.add(alert_id)
 
     # ------------------------------------------------------------------ answers and status
 
@@ -341,18 +335,12 @@ class Alerts:
         )
 
     async def recall_reason(self, alert: Alert) -> str:
-        """Why it was withdrawn, as the coordinator gave it (kept in the audit log)."""
-        if alert.state is not AlertState.RECALLED:
-            return ""
-        found = await audit.search(
-            self._db.read, target=alert.public_id, actions=("alert.recalled",), limit=1
-        )
-        # The detail is the reason, then what the recall did in brackets.
-        return found[0].detail.rsplit(" (", 1)[0] if found else ""
+        return await recall_reason(self._db.read, alert)
 
     async def recall(self, actor: Member, public_id: str, reason: str) -> Recalled:
-        """Stop every copy not yet delivered (queued or being sent) and replace every delivered
-        one by a note giving the reason, in one transaction with marking the alert recalled."""
+        """Stop every copy not yet delivered (queued, being sent or not yet queued) and replace
+        every delivered one by a note giving the reason, in one transaction with marking the
+        alert recalled."""
         require(actor, Role.COORDINATOR)
         reason = " ".join(reason.split())
         if len(reason) < 3:
@@ -360,30 +348,14 @@ class Alerts:
                 say("Please give the reason: it is shown in the withdrawn note."), field="reason"
             )
         alert = await self.find(public_id)
-        now = self._clock.now()
         async with self._db.transaction() as tx:
-            if not await alerts.mark_recalled(tx, alert_id=alert.id, by=actor.user_id, now=now):
-                raise AlertError(say("{id} was already withdrawn.", id=alert.public_id))
-            queued, in_flight = await outbox.cancel_unsent(
-                tx, ref_kind="alert", ref_id=alert.id, note=RECALLED
-            )
-            delivered = await outbox.for_ref(
-                tx, ref_kind="alert", ref_id=alert.id, states=(State.SENT,)
-            )
-            copies = [d for d in delivered if d.operation is Operation.POST]
-            await self._withdraw(tx, copies, now, reason=reason)
-            recalled = Recalled(
-                stopped=queued + in_flight, in_flight=in_flight, withdrawn=len(delivered)
-            )
-            await audit.record(
+            recalled = await recall_alert(
                 tx,
-                at=now,
+                alert,
                 actor_id=actor.user_id,
-                action="alert.recalled",
-                target=alert.public_id,
-                outcome=Outcome.CHANGED,
-                detail=f"{reason[: render.RECALL_REASON_MAX]} ({recalled.stopped} stopped, "
-                f"{in_flight} of them being sent; {recalled.withdrawn} withdrawn)",
+                reason=reason,
+                now=self._clock.now(),
+                catalogue=self._catalogue,
             )
         self._dirty.add(alert.id)
         return recalled

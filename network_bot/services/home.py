@@ -31,6 +31,7 @@ class HomeData:
     open_calls: list[Alert]
     emblematic: list[PublicCase] = field(default_factory=list)
     review_queue: list[PublicCase] = field(default_factory=list)
+    review_waiting: int = 0
     proposals: list[tuple[str, CaseUpdate]] = field(default_factory=list)
     failures: list[Delivery] = field(default_factory=list)
 
@@ -72,6 +73,7 @@ class Home:
             open_calls=data.open_calls,
             emblematic=data.emblematic,
             review_queue=[PublicCase.of(r) for r in await cases.review_queue(db)],
+            review_waiting=await cases.review_waiting(db),
             proposals=[(names.get(p.case_id, "?"), p) for p in proposals],
             failures=await outbox.recent_failures(db, limit=10),
         )

@@ -91,21 +91,48 @@ class Roster:
             self._cache[member.user_id] = member
 
     async def identify(
-        self, *, user_id: str, team_id: str | None, name_hint: str
+        self,
+        *,
+        user_id: str,
+        team_id: str | None,
+        name_hint: str,
+        workspace_id: str | None = None,
+        enterprise_id: str | None = None,
     ) -> tuple[Member, bool]:
         """The roster entry for whoever is asking, created on their first use of the bot (then
-        the second value is True: their first contact)."""
+        the second value is True: their first contact).
+
+        A member is known by user and workspace: ``workspace_id`` (the approved workspace or
+        organisation the request came through) is recorded, and kept current for someone who
+        uses the bot from another of their organisation's workspaces.
+        """
         found = await self.get(user_id)
-        if found is not None:
+        if found is not None and (
+            workspace_id is None or not found.is_active or found.workspace_id == workspace_id
+        ):
             return found, False
+        new = False
         async with self._db.transaction() as tx:
-            new = await members.add_if_new(
-                tx,
-                user_id=user_id,
-                team_id=team_id,
-                display_name=name_hint[:80],
-                now=self._clock.now(),
-            )
+            if found is None:
+                new = await members.add_if_new(
+                    tx,
+                    user_id=user_id,
+                    team_id=team_id,
+                    display_name=name_hint[:80],
+                    now=self._clock.now(),
+                    workspace_id=workspace_id,
+                    enterprise_id=enterprise_id,
+                )
+            else:
+                assert workspace_id is not None
+                await members.set_workspace(
+                    tx,
+                    user_id=user_id,
+                    team_id=team_id,
+                    workspace_id=workspace_id,
+                    enterprise_id=enterprise_id,
+                    now=self._clock.now(),
+                )
             created = await members.get(tx, user_id)
         assert created is not None
         self._remember(created)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Self
@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from network_bot.clock import iso, parse_iso
 from network_bot.store.db import Conn
-from network_bot.store.members import AlertPref
 from network_bot.vocabulary import Urgency
 
 
@@ -210,16 +209,27 @@ async def mark_sent(
     channels: int,
     status_outbox_id: int | None,
     now: datetime,
+    expand: bool = False,
 ) -> bool:
-    """Draft to sent, once: a second confirm of the same preview changes nothing."""
+    """Draft to sent, once: a second confirm of the same preview changes nothing. ``expand``:
+    its audience is queued afterwards (``network_bot.services.expansion``)."""
     return (
         await conn.execute_rowcount(
             """
             UPDATE alerts SET state = 'sent', recipient_count = ?, digest_count = ?,
-                              channel_count = ?, status_outbox_id = ?, sent_at = ?
+                              channel_count = ?, status_outbox_id = ?, sent_at = ?,
+                              expansion = ?
              WHERE id = ? AND state = 'draft'
             """,
-            (recipients, digests, channels, status_outbox_id, iso(now), alert_id),
+            (
+                recipients,
+                digests,
+                channels,
+                status_outbox_id,
+                iso(now),
+                "pending" if expand else "done",
+                alert_id,
+            ),
         )
         == 1
     )
@@ -234,43 +244,6 @@ async def mark_recalled(conn: Conn, *, alert_id: int, by: str, now: datetime) ->
         )
         == 1
     )
-
-
-async def audience_members(
-    conn: Conn,
-    *,
-    audience: Audience,
-    region_countries: Sequence[str],
-    case_id: int | None,
-) -> list[tuple[str, AlertPref, str | None]]:
-    """Active members the audience names, each once, with how they want alerts and the
-    language they read the bot in."""
-    countries = sorted(set(audience.countries) | set(region_countries))
-    marks = ",".join("?" for _ in countries) or "NULL"
-    followed = sorted(set(audience.countries))
-    followed_marks = ",".join("?" for _ in followed) or "NULL"
-    rows = await conn.fetch_all(
-        f"""
-        SELECT user_id, alert_pref, language FROM members m
-         WHERE is_active = 1 AND (
-               ? = 1
-            OR country IN ({marks})
-            OR (? = 1 AND user_id IN (SELECT user_id FROM follows WHERE case_id = ?))
-            OR (? = 1 AND user_id IN (SELECT user_id FROM follows
-                                       WHERE country IN ({followed_marks})))
-         )
-         ORDER BY user_id
-        """,
-        (
-            int(audience.all_members),
-            *countries,
-            int(audience.case_followers),
-            case_id,
-            int(audience.country_followers),
-            *followed,
-        ),
-    )
-    return [(str(r[0]), AlertPref(r[1]), r[2]) for r in rows]
 
 
 async def record_response(

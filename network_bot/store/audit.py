@@ -29,6 +29,7 @@ class AuditEntry(BaseModel):
     target: str
     outcome: Outcome
     detail: str
+    actor_workspace: str | None = None  # the workspace the actor used, as the roster knew then
 
 
 async def record(
@@ -43,10 +44,10 @@ async def record(
 ) -> None:
     await conn.execute(
         """
-        INSERT INTO audit_log (at, actor_id, action, target, outcome, detail)
-        VALUES (?, ?, ?, ?, ?, ?)
+        INSERT INTO audit_log (at, actor_id, action, target, outcome, detail, actor_workspace)
+        VALUES (?, ?, ?, ?, ?, ?, (SELECT workspace_id FROM members WHERE user_id = ?))
         """,
-        (iso(at), actor_id, action, target, outcome.value, detail[:500]),
+        (iso(at), actor_id, action, target, outcome.value, detail[:500], actor_id),
     )
 
 
@@ -58,6 +59,8 @@ SENSITIVE_ACTIONS = (
     "export.slack",
     "case.redacted",
     "member.deactivated",
+    "workspace.approved",
+    "workspace.removed",
 )
 
 

@@ -76,8 +76,7 @@ class CaseRecord(NewCase):
 
 
 # What ``victim_label`` says when there is no name to show (renderers translate these).
-VICTIM_WITHHELD = "name withheld"
-VICTIM_UNKNOWN = "not known"
+VICTIM_WITHHELD, VICTIM_UNKNOWN = "name withheld", "not known"
 
 
 class PublicCase(BaseModel):
@@ -420,6 +419,12 @@ async def review_queue(conn: Conn, *, limit: int = 10) -> list[CaseRecord]:
         (limit,),
     )
     return [_record(r) for r in rows]
+
+
+async def review_waiting(conn: Conn) -> int:
+    """How many reports wait for a coordinator, however many a page shows."""
+    sql = "SELECT count(*) FROM cases WHERE status IN ('reported', 'under_review')"
+    return int(await conn.fetch_value(sql) or 0)
 
 
 async def by_reporter(conn: Conn, reporter_id: str, *, limit: int = 10) -> list[CaseRecord]:

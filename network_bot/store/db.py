@@ -3,6 +3,11 @@
 Writes go through :meth:`Database.transaction` (``BEGIN IMMEDIATE``, one at a time, so coroutines
 never interleave statements of different transactions). Reads use a second connection, which in
 WAL mode sees only committed data and is never blocked by a write in progress.
+
+SQLite keeps a connection's read snapshot while any of its statements is unfinished, so a read
+run between another's ``execute`` and its last fetch would see that older snapshot (a row
+claimed a moment ago would still look pending). Reads therefore run to completion in one step
+of the connection's thread (``execute_fetchall``): no statement is left open between steps.
 """
 
 from __future__ import annotations
@@ -139,15 +144,15 @@ class Conn:
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         try:
-            async with self.raw.execute(sql, params) as cursor:
-                return list(await cursor.fetchall())
+            return list(await self.raw.execute_fetchall(sql, params))
         except sqlite3.Error as error:
             raise classify(error) from error
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """The first row (every caller's statement names one row, or limits itself to one)."""
         try:
-            async with self.raw.execute(sql, params) as cursor:
-                return await cursor.fetchone()
+            rows = list(await self.raw.execute_fetchall(sql, params))
+            return rows[0] if rows else None
         except sqlite3.Error as error:
             raise classify(error) from error
 

@@ -28,6 +28,8 @@ class Member(BaseModel):
 
     user_id: str
     team_id: str | None = None
+    workspace_id: str | None = None  # the approval unit they use the bot from (None: home)
+    enterprise_id: str | None = None
     display_name: str = ""
     real_name: str = ""
     role: Role = Role.MEMBER
@@ -74,19 +76,45 @@ async def get_many(conn: Conn, user_ids: Sequence[str]) -> dict[str, Member]:
 
 
 async def add_if_new(
-    conn: Conn, *, user_id: str, team_id: str | None, display_name: str, now: datetime
+    conn: Conn,
+    *,
+    user_id: str,
+    team_id: str | None,
+    display_name: str,
+    now: datetime,
+    workspace_id: str | None = None,
+    enterprise_id: str | None = None,
 ) -> bool:
     """Put a first-time user on the roster as a member; True if they were new."""
     return (
         await conn.execute_rowcount(
             """
-            INSERT INTO members (user_id, team_id, display_name, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?)
+            INSERT INTO members (user_id, team_id, workspace_id, enterprise_id, display_name,
+                                 created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (user_id) DO NOTHING
             """,
-            (user_id, team_id, display_name, iso(now), iso(now)),
+            (user_id, team_id, workspace_id, enterprise_id, display_name, iso(now), iso(now)),
         )
         == 1
+    )
+
+
+async def set_workspace(
+    conn: Conn,
+    *,
+    user_id: str,
+    team_id: str | None,
+    workspace_id: str,
+    enterprise_id: str | None,
+    now: datetime,
+) -> None:
+    """Where someone uses the bot from now (an Enterprise Grid user may use several of their
+    organisation's workspaces): their DMs go out through it."""
+    await conn.execute(
+        "UPDATE members SET team_id = ?, workspace_id = ?, enterprise_id = ?, updated_at = ? "
+        "WHERE user_id = ?",
+        (team_id, workspace_id, enterprise_id, iso(now), user_id),
     )
 
 
@@ -189,3 +217,40 @@ async def set_alert_pref(conn: Conn, *, user_id: str, pref: AlertPref, now: date
         "UPDATE members SET alert_pref = ?, updated_at = ? WHERE user_id = ?",
         (pref.value, iso(now), user_id),
     )
+
+
+async def suspend_workspace(conn: Conn, *, workspace_id: str, now: datetime) -> int:
+    """Take access from everyone active in a removed workspace, remembering why, so approving
+    it again gives back exactly what the removal took (not access Slack itself removed)."""
+    return await conn.execute_rowcount(
+        "UPDATE members SET is_active = 0, suspended_with = ?, updated_at = ? "
+        "WHERE workspace_id = ? AND is_active = 1",
+        (workspace_id, iso(now), workspace_id),
+    )
+
+
+async def restore_workspace(conn: Conn, *, workspace_id: str, now: datetime) -> int:
+    return await conn.execute_rowcount(
+        "UPDATE members SET is_active = 1, suspended_with = NULL, updated_at = ? "
+        "WHERE suspended_with = ?",
+        (iso(now), workspace_id),
+    )
+
+
+async def count_in_workspace(conn: Conn, workspace_id: str) -> tuple[int, int]:
+    """Active members and members whose access the workspace's removal suspended."""
+    row = await conn.fetch_one(
+        "SELECT coalesce(sum(is_active), 0), coalesce(sum(suspended_with IS NOT NULL), 0) "
+        "FROM members WHERE workspace_id = ?",
+        (workspace_id,),
+    )
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+async def active_by_workspace(conn: Conn) -> dict[str, int]:
+    """How many active members use the bot from each workspace ('' the home one)."""
+    rows = await conn.fetch_all(
+        "SELECT coalesce(workspace_id, ''), count(*) FROM members WHERE is_active = 1 GROUP BY 1"
+    )
+    return {str(r[0]): int(r[1]) for r in rows}

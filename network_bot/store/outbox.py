@@ -51,6 +51,9 @@ class Outgoing(BaseModel):
     ref_kind: str | None = None
     ref_id: int | None = None
     dedupe_key: str | None = Field(default=None, max_length=200)
+    # Whose token sends it. None: the edited message's, else the recipient member's, else ''
+    # (the home workspace: configured channels are the secretariat's).
+    workspace_id: str | None = None
 
 
 class Delivery(BaseModel):
@@ -78,6 +81,7 @@ class Delivery(BaseModel):
     ref_kind: str | None
     ref_id: int | None
     dedupe_key: str | None
+    workspace_id: str = ""  # which workspace's token sends it ('' the home workspace)
 
 
 def delivery(row: sqlite3.Row) -> Delivery:
@@ -98,8 +102,11 @@ async def enqueue(conn: Conn, messages: Iterable[Outgoing], *, now: datetime) ->
     await conn.executemany(
         """
         INSERT INTO outbox (created_at, purpose, operation, target_kind, target_id, payload,
-                            priority, next_attempt_at, edits_id, ref_kind, ref_id, dedupe_key)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            priority, next_attempt_at, edits_id, ref_kind, ref_id, dedupe_key,
+                            workspace_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                coalesce(?, (SELECT workspace_id FROM outbox WHERE id = ?),
+                         (SELECT workspace_id FROM members WHERE user_id = ?), ''))
         ON CONFLICT (dedupe_key) DO NOTHING
         """,
         (
@@ -116,6 +123,9 @@ async def enqueue(conn: Conn, messages: Iterable[Outgoing], *, now: datetime) ->
                 m.ref_kind,
                 m.ref_id,
                 m.dedupe_key,
+                m.workspace_id,
+                m.edits_id,
+                m.target_id if m.target_kind is TargetKind.USER else None,
             )
             for m in messages
         ),
@@ -183,18 +193,35 @@ async def state_of(conn: Conn, delivery_id: int) -> State | None:
     return None if value is None else State(value)
 
 
-async def claim_due(conn: Conn, *, now: datetime, limit: int) -> list[Delivery]:
-    """Mark up to ``limit`` due rows as being sent, most urgent first, and return them."""
+async def cancel_for_workspace(conn: Conn, *, workspace_id: str, why: str) -> int:
+    """Stop everything not yet sent to a workspace that left the network: queued rows, and
+    claimed ones (the sender re-checks a claimed row right before its call)."""
+    return await conn.execute_rowcount(
+        "UPDATE outbox SET state = 'cancelled', last_error = ? "
+        "WHERE workspace_id = ? AND state IN ('pending', 'sending')",
+        (why[:200], workspace_id),
+    )
+
+
+async def claim_due(
+    conn: Conn, *, now: datetime, limit: int, workspace_id: str | None = None
+) -> list[Delivery]:
+    """Mark up to ``limit`` due rows as being sent, most urgent first, and return them: of one
+    workspace (its lane, by the ``outbox_due_workspace`` index), or of any (``None``)."""
+    lane = "" if workspace_id is None else "AND workspace_id = ?"
+    params: tuple[Any, ...] = (iso(now), iso(now))
+    if workspace_id is not None:
+        params += (workspace_id,)
     rows = await conn.fetch_all(
-        """
+        f"""
         UPDATE outbox SET state = 'sending', sending_at = ?, attempts = attempts + 1
          WHERE id IN (SELECT id FROM outbox
-                       WHERE state = 'pending' AND next_attempt_at <= ?
+                       WHERE state = 'pending' AND next_attempt_at <= ? {lane}
                        ORDER BY priority DESC, next_attempt_at, id
                        LIMIT ?)
         RETURNING *
         """,
-        (iso(now), iso(now), limit),
+        (*params, limit),
     )
     found = [delivery(r) for r in rows]
     return sorted(found, key=lambda d: (-d.priority, d.next_attempt_at, d.id))
@@ -332,6 +359,15 @@ async def recent_failures(conn: Conn, *, limit: int = 10) -> list[Delivery]:
         (limit,),
     )
     return [delivery(r) for r in rows]
+
+
+async def due_workspaces(conn: Conn, *, now: datetime) -> set[str]:
+    """Every workspace with a row due (each lane's rows are claimed on their own)."""
+    rows = await conn.fetch_all(
+        "SELECT DISTINCT workspace_id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?",
+        (iso(now),),
+    )
+    return {str(r[0]) for r in rows}
 
 
 async def due_count(conn: Conn, *, now: datetime) -> int:

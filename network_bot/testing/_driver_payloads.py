@@ -18,7 +18,7 @@ from network_bot.testing._driver_state import (
     slack_escaped,
     state_values,
 )
-from network_bot.testing.stand_in import SlackStandIn
+from network_bot.testing._stand_in_team import Team
 
 Json = dict[str, Any]
 
@@ -26,7 +26,7 @@ VERIFICATION_TOKEN = "stand-in-verification-token"
 """The deprecated verification token Slack still puts in every payload."""
 
 
-def _channel_name(stand_in: SlackStandIn, channel_id: str) -> str:
+def _channel_name(stand_in: Team, channel_id: str) -> str:
     """``channel_name`` as Slack fills it: DMs are ``directmessage``, unseen private ones hidden."""
     channel = stand_in.channels.get(channel_id)
     if channel is not None:
@@ -36,7 +36,7 @@ def _channel_name(stand_in: SlackStandIn, channel_id: str) -> str:
 
 def build_slash_command_body(
     *,
-    stand_in: SlackStandIn,
+    stand_in: Team,
     user_id: str,
     command: str,
     text: str = "",
@@ -60,7 +60,15 @@ def build_slash_command_body(
         "command": command,
         "text": slack_escaped(text),
         "api_app_id": api_app_id,
-        "is_enterprise_install": "false",
+        "is_enterprise_install": "true" if stand_in.org_install else "false",
+        **(
+            {
+                "enterprise_id": stand_in.enterprise_id,
+                "enterprise_name": stand_in.enterprise_name or stand_in.enterprise_id,
+            }
+            if stand_in.enterprise_id
+            else {}
+        ),
         "response_url": stand_in.new_response_url(channel_id=channel_id, user_id=user_id),
         "trigger_id": stand_in.new_trigger_id(user_id),
     }
@@ -83,10 +91,14 @@ def _find_element(
 class SlackPayloads:
     """Builds interaction payloads and event envelopes the way Slack fills them in."""
 
-    def __init__(self, *, stand_in: SlackStandIn, team_id: str, api_app_id: str) -> None:
+    def __init__(self, *, stand_in: Team, team_id: str, api_app_id: str) -> None:
         self.stand_in = stand_in
         self.team_id = team_id
         self.api_app_id = api_app_id
+
+    @property
+    def _enterprise(self) -> str | None:
+        return self.stand_in.enterprise_id
 
     def user(self, user_id: str) -> Json:
         found = self.stand_in.users.get(user_id)
@@ -99,9 +111,17 @@ class SlackPayloads:
             "user": self.user(user_id),
             "api_app_id": self.api_app_id,
             "token": VERIFICATION_TOKEN,
-            "team": {"id": self.team_id, "domain": self.stand_in.team_domain},
-            "enterprise": None,
-            "is_enterprise_install": False,
+            "team": {
+                "id": self.team_id,
+                "domain": self.stand_in.team_domain,
+                **({"enterprise_id": self._enterprise} if self._enterprise else {}),
+            },
+            "enterprise": (
+                {"id": self._enterprise, "name": self.stand_in.enterprise_name}
+                if self._enterprise
+                else None
+            ),
+            "is_enterprise_install": self.stand_in.org_install,
         }
 
     def current_view(self, view: Json) -> Json:
@@ -270,11 +290,14 @@ class SlackPayloads:
     ) -> Json:
         """The Events API envelope around ``event``."""
         team = team_id or self.team_id
+        enterprise = self._enterprise
+        org_wide = self.stand_in.org_install
         return {
             "token": VERIFICATION_TOKEN,
             "team_id": team,
+            **({"enterprise_id": enterprise} if enterprise else {}),
             "context_team_id": team,
-            "context_enterprise_id": None,
+            "context_enterprise_id": enterprise,
             "api_app_id": self.api_app_id,
             "event": {**event, "event_ts": event.get("event_ts") or self.stand_in.next_ts()},
             "type": "event_callback",
@@ -282,11 +305,11 @@ class SlackPayloads:
             "event_time": int(time.time()),
             "authorizations": [
                 {
-                    "enterprise_id": None,
-                    "team_id": team,
+                    "enterprise_id": enterprise,
+                    "team_id": None if org_wide else team,
                     "user_id": self.stand_in.bot_user_id,
                     "is_bot": True,
-                    "is_enterprise_install": False,
+                    "is_enterprise_install": org_wide,
                 }
             ],
             "is_ext_shared_channel": False,

@@ -76,6 +76,7 @@ class RecordedCall:
     started: float
     finished: float
     injected: bool = False
+    team_id: str | None = None  # whose token it came with (an org-wide token: the team acted in)
 
     @property
     def ok(self) -> bool:

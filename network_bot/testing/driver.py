@@ -29,7 +29,7 @@ from network_bot.testing._driver_payloads import (
 )
 from network_bot.testing._driver_state import input_block_ids
 from network_bot.testing._stand_in_core import ApiError
-from network_bot.testing.stand_in import SlackStandIn
+from network_bot.testing._stand_in_team import Team
 
 __all__ = [
     "VERIFICATION_TOKEN",
@@ -108,7 +108,7 @@ class SlackDriver:
         *,
         endpoint: str,
         signing_secret: str,
-        stand_in: SlackStandIn,
+        stand_in: Team,
         team_id: str = "T0NETWORK",
         api_app_id: str = "A0NETWORK",
         session: aiohttp.ClientSession | None = None,

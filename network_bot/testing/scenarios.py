@@ -162,11 +162,13 @@ async def send_alert(
 
 
 def alert_deliveries_waiting(path: Path) -> int:
-    """Alert copies not yet delivered, read from a bot's database (in another process)."""
+    """Alert copies not yet delivered, read from a bot's database (in another process); an
+    alert whose audience is still being queued counts as one more."""
     with sqlite3.connect(path) as db:
         row = db.execute(
-            "SELECT count(*) FROM outbox WHERE ref_kind = 'alert' "
-            "AND state IN ('pending', 'sending')"
+            "SELECT (SELECT count(*) FROM outbox WHERE ref_kind = 'alert' "
+            "AND state IN ('pending', 'sending')) "
+            "+ (SELECT count(*) FROM alerts WHERE expansion = 'pending')"
         ).fetchone()
     return int(row[0])
 

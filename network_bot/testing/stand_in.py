@@ -1,4 +1,4 @@
-"""A stand-in for Slack: a real HTTP server that answers the Web API for one workspace.
+"""A stand-in for Slack: a real HTTP server that answers the Web API for its workspaces.
 
 The bot's own ``AsyncWebClient(base_url=stand_in.api_url)`` talks to it unchanged, so tests,
 benchmarks and the playground exercise the bot's real Slack calls (encodings, tokens, retries,
@@ -10,44 +10,51 @@ rate limits, trigger and response_url lifetimes) without a real Slack and withou
         client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
         await client.chat_postMessage(channel="C0GENERAL", text="hi")
         assert slack.messages("C0GENERAL")[0]["text"] == "hi"
+
+The stand-in is itself the first workspace (``T0NETWORK``); ``add_team`` serves more, each with
+its own people, channels, bot token and rate limits, and ``configure_oauth`` lets the bot be
+installed into them through Slack's OAuth v2 flow (``/oauth/v2/authorize``, ``oauth.v2.access``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
 
+from network_bot.testing._stand_in_answers import Answer, fault_answer, json_answer, text_answer
 from network_bot.testing._stand_in_core import (
     ApiError,
     Encoding,
     Fault,
     FaultQueue,
     ParamsFilter,
-    RateLimiter,
     RecordedCall,
     Violation,
 )
-from network_bot.testing._stand_in_methods import WebApi
+from network_bot.testing._stand_in_many import ManyTeams
+from network_bot.testing._stand_in_oauth import OAuthApp
 from network_bot.testing._stand_in_socket import SocketHub
 from network_bot.testing._stand_in_surfaces import Refusal, check_ack
+from network_bot.testing._stand_in_team import Team
+from network_bot.testing._stand_in_teams import TeamDirectory
+from network_bot.testing._stand_in_tokens import Kind
 from network_bot.testing._stand_in_wire import JSON, decode_api_request, decode_hook_body
-from network_bot.testing._stand_in_workspace import Json, Workspace
+from network_bot.testing._stand_in_workspace import Json
 
 __all__ = [
     "FILE_UPLOAD",
     "RESPONSE_URL",
     "ApiError",
     "Fault",
+    "OAuthApp",
     "RecordedCall",
     "Refusal",
     "SlackStandIn",
+    "Team",
     "Violation",
 ]
 
@@ -58,29 +65,12 @@ RESPONSE_URL = "response_url"
 FILE_UPLOAD = "file_upload"
 """Pseudo-method for the byte uploads to the URL ``files.getUploadURLExternal`` handed out."""
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
-_KNOWN_STATUSES = frozenset(int(status) for status in HTTPStatus)
+OAUTH_ACCESS = "oauth.v2.access"  # authenticated by the app's client ID and secret, no token
+SECRET_PARAMS = frozenset({"client_secret", "code", "refresh_token"})  # never recorded
 
 
-@dataclass(frozen=True, kw_only=True)
-class _Answer:
-    response: web.StreamResponse
-    status: int
-    body: Json | None
-
-
-def _json_answer(status: int, body: Json, headers: Mapping[str, str] | None = None) -> _Answer:
-    return _Answer(
-        response=web.json_response(body, status=status, headers=headers), status=status, body=body
-    )
-
-
-def _text_answer(status: int, text: str) -> _Answer:
-    body = {"ok": status == 200, **({} if status == 200 else {"error": text})}
-    return _Answer(response=web.Response(status=status, text=text), status=status, body=body)
-
-
-class SlackStandIn(Workspace):
-    """One Slack workspace served over loopback HTTP; its state is readable as plain dicts."""
+class SlackStandIn(ManyTeams, Team):
+    """Slack served over loopback HTTP: this workspace and any added; state as plain dicts."""
 
     def __init__(
         self,
@@ -98,6 +88,7 @@ class SlackStandIn(Workspace):
         response_url_uses: int = 5,
     ) -> None:
         super().__init__(
+            server_url=lambda: self.base_url,
             team_id=team_id,
             team_name=team_name,
             bot_user_id=bot_user_id,
@@ -113,9 +104,20 @@ class SlackStandIn(Workspace):
         """Everything refused for breaking Block Kit rules (API calls, response_url posts, acks),
         oldest first: a strict test run expects none (see ``Harness``)."""
         self._faults = FaultQueue()
-        self._limiter = RateLimiter(rate_limits, channel_post_rate)
         self._sockets = SocketHub(app_id=app_id)
-        self._api = WebApi(self, upload_url=self._upload_url, socket_url=self._socket_url)
+        self._trigger_ttl = trigger_ttl
+        self._response_url_ttl = response_url_ttl
+        self._response_url_uses = response_url_uses
+        self._teams = TeamDirectory(
+            home=self,
+            app_id=app_id,
+            rate_limits=rate_limits,
+            channel_post_rate=channel_post_rate,
+            upload_url=self._upload_url,
+            socket_url=self._socket_url,
+        )
+        self._teams.grant_bot(self, bot_token)
+        self._teams.grant_app(app_token)
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
 
@@ -135,7 +137,8 @@ class SlackStandIn(Workspace):
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/actions/{team}/{token:.+}", self._handle_response_url)
-        app.router.add_post("/upload/v1/{token}", self._handle_upload)
+        app.router.add_post("/upload/v1/{team}/{token}", self._handle_upload)
+        app.router.add_get("/oauth/v2/authorize", self._handle_authorize)
         app.router.add_get("/socket", self._sockets.handle)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.25)
         await runner.setup()
@@ -164,8 +167,8 @@ class SlackStandIn(Workspace):
         """The Web API base URL, with the trailing slash slack_sdk expects."""
         return f"{self.base_url}/api/"
 
-    def _upload_url(self, token: str) -> str:
-        return f"{self.base_url}/upload/v1/{token}"
+    def _upload_url(self, team_id: str, token: str) -> str:
+        return f"{self.base_url}/upload/v1/{team_id}/{token}"
 
     def _socket_url(self) -> str:
         return f"ws://127.0.0.1:{self._port}/socket?ticket={self._sockets.issue_ticket()}"
@@ -183,6 +186,12 @@ class SlackStandIn(Workspace):
         self.violations.append(
             Violation(where=where, error=refusal.error, messages=tuple(refusal.messages))
         )
+
+    def _note(self, where: str, error: ApiError) -> None:
+        if error.block_kit:
+            self.violations.append(
+                Violation(where=where, error=error.error, messages=tuple(error.messages))
+            )
 
     def check_ack(
         self, kind: str, body: dict[str, Any] | None, *, view: dict[str, Any] | None = None
@@ -215,7 +224,7 @@ class SlackStandIn(Workspace):
         """
         if times is not None and times < 1:
             raise ValueError("times must be at least 1, or None for every call")
-        known = self._api.methods | {RESPONSE_URL, FILE_UPLOAD}
+        known = self._teams.api(self).methods | {RESPONSE_URL, FILE_UPLOAD, OAUTH_ACCESS}
         if method not in known:
             raise ValueError(f"the stand-in does not answer {method!r}")
         fault = Fault(
@@ -234,22 +243,20 @@ class SlackStandIn(Workspace):
     def clear_faults(self) -> None:
         self._faults.clear()
 
-    def set_rate_limit(self, method: str, per_second: float | None) -> None:
-        """Cap a method workspace-wide (sliding one-second window), or lift the cap."""
-        self._limiter.set_method(method, per_second)
+    def set_rate_limit(
+        self, method: str, per_second: float | None, *, team_id: str | None = None
+    ) -> None:
+        """Cap a method workspace-wide (sliding one-second window), or lift the cap; in one
+        team, or in each team (``team_id=None``), as Slack's limits are per workspace."""
+        for limiter in self._teams.limiters(team_id):
+            limiter.set_method(method, per_second)
 
-    def set_channel_post_rate(self, per_second: float | None) -> None:
+    def set_channel_post_rate(
+        self, per_second: float | None, *, team_id: str | None = None
+    ) -> None:
         """Cap ``chat.postMessage`` per channel, as Slack does at about one a second."""
-        self._limiter.set_channel_rate(per_second)
-
-    def new_response_url(
-        self, *, channel_id: str, user_id: str, message_ts: str | None = None
-    ) -> str:
-        """A response_url like the one Slack puts in a command or a message's button click."""
-        token = self.issue_response_url(
-            channel_id=channel_id, user_id=user_id, message_ts=message_ts
-        )
-        return f"{self.base_url}/actions/{self.team_id}/{token}"
+        for limiter in self._teams.limiters(team_id):
+            limiter.set_channel_rate(per_second)
 
     # --- Socket Mode ------------------------------------------------------------------------
 
@@ -306,9 +313,10 @@ class SlackStandIn(Workspace):
         params: Json,
         encoding: Encoding,
         started: float,
-        answer: _Answer,
+        answer: Answer,
         *,
         injected: bool = False,
+        team_id: str | None = None,
     ) -> web.StreamResponse:
         self.calls.append(
             RecordedCall(
@@ -320,49 +328,17 @@ class SlackStandIn(Workspace):
                 started=started,
                 finished=time.monotonic(),
                 injected=injected,
+                team_id=team_id,
             )
         )
         return answer.response
 
-    def _authenticate(self, method: str, token: str | None) -> None:
-        if not token:
-            raise ApiError("not_authed")
-        expected = self.app_token if method in APP_TOKEN_METHODS else self.bot_token
-        if token == expected:
-            return
-        if token in (self.app_token, self.bot_token):
-            raise ApiError("not_allowed_token_type")
-        raise ApiError("invalid_auth")
-
-    async def _fault(self, request: web.Request, fault: Fault) -> _Answer | None:
-        """The injected answer, or None when the fault was only a delay."""
-        if fault.delay:
-            await asyncio.sleep(fault.delay)
-        if fault.drop:
-            if request.transport is not None:
-                request.transport.abort()
-            return _Answer(response=web.Response(), status=0, body=None)
-        if fault.retry_after is not None:
-            body = {"ok": False, "error": fault.error or "ratelimited"}
-            return _json_answer(fault.status or 429, body, {"Retry-After": str(fault.retry_after)})
-        if fault.status is not None and fault.error is None:
-            phrase = HTTPStatus(fault.status).phrase if fault.status in _KNOWN_STATUSES else "Error"
-            page = f"<html><body><h1>{fault.status} {phrase}</h1></body></html>"
-            return _Answer(
-                response=web.Response(status=fault.status, text=page, content_type="text/html"),
-                status=fault.status,
-                body=None,
-            )
-        if fault.error is not None:
-            return _json_answer(fault.status or 200, {"ok": False, "error": fault.error})
-        return None
-
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         started = time.monotonic()
-        handler = self._api.handler(method)
-        if handler is None:
-            answer = _json_answer(404, {"ok": False, "error": "unknown_method"})
+        handler = self._teams.api(self).handler(method)
+        if handler is None and method != OAUTH_ACCESS:
+            answer = json_answer(404, {"ok": False, "error": "unknown_method"})
             query = {k: v for k, v in request.query.items() if k != "token"}
             return self._record(method, query, "query", started, answer)
         try:
@@ -370,38 +346,58 @@ class SlackStandIn(Workspace):
         except ApiError as error:
             encoding: Encoding = "json" if request.content_type == JSON else "form"
             return self._record(
-                method, {}, encoding, started, _json_answer(error.status, error.body())
+                method, {}, encoding, started, json_answer(error.status, error.body())
             )
         params = decoded.params
         fault = self._faults.take(method, params)
         if fault is not None:
-            injected = await self._fault(request, fault)
+            injected = await fault_answer(request, fault)
             if injected is not None:
                 return self._record(
                     method, params, decoded.encoding, started, injected, injected=True
                 )
+        team: Team | None = None
         try:
-            self._authenticate(method, decoded.token)
+            if method == OAUTH_ACCESS:
+                body = self._teams.oauth.access(params, request.headers.get("Authorization"))
+                self._teams.after_install()
+                recorded = {k: v for k, v in params.items() if k not in SECRET_PARAMS}
+                return self._record(
+                    method, recorded, decoded.encoding, started, json_answer(200, body)
+                )
+            wanted: Kind = "app" if method in APP_TOKEN_METHODS else "bot"
+            grant, team = self._teams.authenticate(decoded.token, wanted=wanted, params=params)
+            api = self._teams.api(team)
             channel = None
             if method == "chat.postMessage":
-                channel = self.conversation_key(str(params.get("channel") or ""))
-            retry_after = self._limiter.admit(method, channel=channel)
+                channel = team.conversation_key(str(params.get("channel") or ""))
+            retry_after = self._teams.limiter(team).admit(method, channel=channel)
             if retry_after is not None:
-                answer = _json_answer(
+                answer = json_answer(
                     429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
                 )
+            elif method == "auth.test":
+                answer = json_answer(200, self._teams.auth_test(grant, team))
             else:
-                answer = _json_answer(200, handler(params))
+                found = api.handler(method)
+                assert found is not None
+                answer = json_answer(200, found(params))
         except ApiError as error:
-            if error.block_kit:
-                self.violations.append(
-                    Violation(where=method, error=error.error, messages=tuple(error.messages))
-                )
-            answer = _json_answer(error.status, error.body())
+            self._note(method, error)
+            answer = json_answer(error.status, error.body())
         except Exception:  # a stand-in bug: answer like Slack's outage page, loudly
             log.exception("stand-in failed to answer %s", method)
-            answer = _json_answer(500, {"ok": False, "error": "internal_error"})
-        return self._record(method, params, decoded.encoding, started, answer)
+            answer = json_answer(500, {"ok": False, "error": "internal_error"})
+        if method == OAUTH_ACCESS:
+            params = {k: v for k, v in params.items() if k not in SECRET_PARAMS}
+        return self._record(
+            method,
+            params,
+            decoded.encoding,
+            started,
+            answer,
+            team_id=None if team is None else team.team_id,
+        )
 
     async def _handle_response_url(self, request: web.Request) -> web.StreamResponse:
         """A post to a response_url; errors are plain text (``used_url``), as Slack sends."""
@@ -410,22 +406,22 @@ class SlackStandIn(Workspace):
             body, encoding = await decode_hook_body(request)
         except ApiError as error:
             return self._record(
-                RESPONSE_URL, {}, "json", started, _text_answer(error.status, error.error)
+                RESPONSE_URL, {}, "json", started, text_answer(error.status, error.error)
             )
         fault = self._faults.take(RESPONSE_URL, body)
         if fault is not None:
-            injected = await self._fault(request, fault)
+            injected = await fault_answer(request, fault)
             if injected is not None:
                 return self._record(RESPONSE_URL, body, encoding, started, injected, injected=True)
         try:
-            self.use_response_url(request.match_info["token"], body)
-            answer = _json_answer(200, {"ok": True})
+            team = self._teams.teams.get(request.match_info["team"])
+            if team is None:
+                raise ApiError("invalid_url", status=404)
+            team.use_response_url(request.match_info["token"], body)
+            answer = json_answer(200, {"ok": True})
         except ApiError as error:
-            if error.block_kit:
-                self.violations.append(
-                    Violation(where=RESPONSE_URL, error=error.error, messages=tuple(error.messages))
-                )
-            answer = _text_answer(error.status, error.error)
+            self._note(RESPONSE_URL, error)
+            answer = text_answer(error.status, error.error)
         return self._record(RESPONSE_URL, body, encoding, started, answer)
 
     async def _handle_upload(self, request: web.Request) -> web.StreamResponse:
@@ -435,12 +431,15 @@ class SlackStandIn(Workspace):
         params: Json = {"length": len(content)}
         fault = self._faults.take(FILE_UPLOAD, params)
         if fault is not None:
-            injected = await self._fault(request, fault)
+            injected = await fault_answer(request, fault)
             if injected is not None:
                 return self._record(FILE_UPLOAD, params, "raw", started, injected, injected=True)
         try:
-            params["file_id"] = self.store_upload(request.match_info["token"], content)
-            answer = _text_answer(200, f"OK - {len(content)}")
+            team = self._teams.teams.get(request.match_info["team"])
+            if team is None:
+                raise ApiError("invalid_upload_url", status=404)
+            params["file_id"] = team.store_upload(request.match_info["token"], content)
+            answer = text_answer(200, f"OK - {len(content)}")
         except ApiError as error:
-            answer = _text_answer(error.status, error.error)
+            answer = text_answer(error.status, error.error)
         return self._record(FILE_UPLOAD, params, "raw", started, answer)

@@ -103,3 +103,42 @@ def person(handle: str) -> Person:
         if p.handle == handle.lstrip("@") or p.user_id == handle:
             return p
     raise KeyError(handle)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Partner:
+    """A member organisation's own workspace, which installs the bot to join the network."""
+
+    team_id: str
+    name: str
+    people: tuple[Person, ...]
+    rooms: tuple[Room, ...] = ()
+    enterprise_id: str | None = None
+    enterprise_name: str | None = None
+
+
+PARTNER = Partner(
+    team_id="T0PARTNER",
+    name="Andes Press Network",
+    people=(
+        Person(
+            user_id="U0PEDRO07",
+            handle="pedro",
+            real_name="Pedro Quispe",
+            organisation="Andes Press Network",
+            country="PE",
+            tz="America/Lima",
+            tz_offset=-18000,
+        ),
+        Person(
+            user_id="U0LUCIA08",
+            handle="lucia",
+            real_name="Lucía Mamani",
+            organisation="Andes Press Network",
+            country="BO",
+            tz="America/La_Paz",
+            tz_offset=-14400,
+        ),
+    ),
+    rooms=(Room(channel_id="C0ANDESGEN", name="andes-general"),),
+)

@@ -237,6 +237,8 @@ ACTION_IDS = (
     "follow.stop",
     "home.page.next",
     "home.page.previous",
+    "network.workspace.approve",
+    "network.workspace.remove",
     "update.approve",
     "update.reject",
 )

@@ -1,0 +1,1 @@
+"""Many workspaces: bolt's OAuth flow and token lookups on the bot's own SQLite file."""
