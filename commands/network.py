@@ -127,7 +127,7 @@ async def join(call: CommandCall) -> Reply:
     )
 
 
-ROLE_USAGE = say("Write it like `/network role @name coordinator` (member, coordinator or admin).")
+ROLE_USAGE = say("Write it like `/network role @name coordinator`.")
 
 
 async def change_role(call: CommandCall) -> Reply:
@@ -157,7 +157,10 @@ async def change_role(call: CommandCall) -> Reply:
     try:
         wanted = RoleArgs(user_id=parsed.users[0], role=parsed.words[0].lower())  # type: ignore[arg-type]
     except ValidationError:
-        why = lang.gettext("The role must be member, coordinator or admin.")
+        why = lang.gettext(
+            "`{word}` is not a role: `member`, `coordinator` or `admin`.",
+            word=kit.escape(parsed.words[0][:30]),
+        )
         return _usage(call, why, ROLE_USAGE)
     try:
         updated = await call.bot.roster.change_role(

@@ -84,7 +84,7 @@ class Console:
             read=read,
             say=self.say,
             user_id_of=self.names.user_id,
-            channels=self.names.channel_list,
+            channels=lambda: self.names.channel_list(of=self.actor),
             today=lambda: harness.running.clock.now().date(),
         )
         self.modals = Modals(
@@ -185,6 +185,9 @@ class Console:
             return
         if found.url:
             self.say(f"(your browser opens {found.url})")
+        if found.confirm and not await self.confirmed(found.confirm):
+            self.say("(not confirmed: nothing was sent to the bot)")
+            return
         response = await self.names.driver(self.actor).block_action(
             self.actor,
             found.action_id,
@@ -194,6 +197,20 @@ class Console:
             view=found.view,
         )
         await self.after(self.actor, response)
+
+    async def confirmed(self, dialog: dict[str, Any]) -> bool:
+        """Slack's confirmation dialog on a button: its words, then yes or no."""
+
+        def text(key: str, default: str) -> str:
+            return str((dialog.get(key) or {}).get("text") or default)
+
+        self.say(f"--- {text('title', 'Are you sure?')} ---\n{text('text', '')}")
+        yes, no = text("confirm", "Yes"), text("deny", "Cancel")
+        while True:
+            typed = (await self.read(f"{yes}? [y/n] (n: {no}) ")).strip().casefold()
+            if typed in {"y", "yes", "n", "no"}:
+                return typed.startswith("y")
+            self.say(f"  ! Answer y ({yes}) or n ({no}).")
 
     def show_dms(self, rest: str) -> None:
         user_id = self.names.user_id(rest.strip())

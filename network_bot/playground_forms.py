@@ -181,7 +181,7 @@ class FieldPrompts:
             typed = await self._prompt(label, extra, kept, required=required)
             if not typed and _shown(kept):
                 return kept
-            if typed == CLEAR and _shown(kept):
+            if typed == CLEAR:  # an empty answer, whether or not one was kept
                 typed = ""
             text = typed.replace(NEW_LINE, "\n") if multiline else typed
             if not text:
@@ -240,7 +240,7 @@ class FieldPrompts:
                     return ticked
                 if typed in {"y", "yes"}:
                     return [only.value]
-                if typed in {"n", "no"}:
+                if typed in {"n", "no", CLEAR}:
                     return []
                 self._say("  ! Answer y (tick it) or n (leave it empty).")
         self._say(f"{label}: tick any of")

@@ -56,12 +56,16 @@ class Directory:
                 return p.user_id
         return None
 
-    def channel_list(self) -> list[Channel]:
-        """Every channel of the demo, by name, with what is special about it."""
+    def channel_list(self, *, of: str | None = None) -> list[Channel]:
+        """The channels of the demo (``of``: only those in that person's workspace, as Slack's
+        channel picker shows them), by name, with what is special about each."""
         review = self._harness.running.settings.review_channel
         rooms = [(room, "") for room in self._harness.rooms] + [
             (room, partner.name) for partner in self._harness.partners for room in partner.rooms
         ]
+        if of is not None:
+            team = self.team(of)
+            rooms = [(room, "") for room, _ in rooms if room.channel_id in team.channels]
         found = []
         for room, partner in rooms:
             notes = [

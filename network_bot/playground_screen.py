@@ -28,6 +28,7 @@ class Button:
     channel_id: str | None = None
     message: Json | None = None
     view: Json | None = None
+    confirm: Json | None = None  # Slack's "are you sure?" dialog, shown before the press goes
     url: str | None = None
 
 
@@ -153,6 +154,7 @@ class Screen:
             message=message,
             view=view,
             url=element.get("url"),
+            confirm=element.get("confirm"),
         )
         link = f" → {element['url']}" if element.get("url") else ""
         self._say(f"  [{shown.number}.{index}] {label}{link}")

@@ -16,7 +16,7 @@ from network_bot.store import alerts as alert_store
 from network_bot.store import audiences, members
 from network_bot.store.db import StorageError
 from network_bot.testing.harness import Harness
-from tests.conftest import block_text
+from tests.conftest import block_text, ephemeral_text
 from tests.test_alerts import ALERT, CHIDI, EVERYONE, preview
 
 EXTRA = [f"U9EXP{n:05d}" for n in range(23)]
@@ -143,6 +143,8 @@ async def test_a_recall_stops_the_expansion(h: Harness) -> None:
     await expander(h).start()
     await h.settle()
     assert len(await dm_rows(h, alert_id)) == 5
+    status = ephemeral_text((await h.command("chidi", f"/alert status {alert.public_id}")).json)
+    assert f"*Stopped before sending*\n{stopped[1]}" in status, "the never queued are counted"
     pending = await h.running.db.read.fetch_value(
         "SELECT count(*) FROM outbox WHERE ref_kind = 'alert' AND ref_id = ? AND state = 'pending'",
         (alert_id,),

@@ -358,3 +358,50 @@ async def test_a_coordinator_can_take_a_report_for_review(h: Harness) -> None:
     assert "already being reviewed by <@U0CHIDI04>" in said
     verified = await h.command("farid", f"/case {public_id} verify")
     assert "is verified" in ephemeral_text(verified.json)
+
+
+async def test_a_look_alike_needs_real_overlap_and_says_why(h: Harness) -> None:
+    detention = await report(
+        h,
+        "alice",
+        victims="Grace Wanjiru",
+        violation="detention",
+        date="2026-11-18",
+        country="KE",
+        place="Kisumu",
+        summary="A television reporter was held for two days at a police station in Kisumu.",
+    )
+    await h.command("chidi", f"/case {detention} verify")
+    base = {**GOOD, "country": "KE", "date": "2026-11-20"}
+    view = await open_report(h, "bob")
+    unlike = await h.drive.submit_view(
+        BOB,
+        view,
+        {
+            **base,
+            "victims": "Otieno Okello",
+            "violation": "physical_attack",
+            "place": "Mombasa",
+            "summary": "A photographer was beaten by a crowd while covering a market fire.",
+        },
+    )
+    await h.settle()
+    assert unlike.json is not None
+    assert detention not in block_text(unlike.json["view"]), "same country and week: not enough"
+    view = await open_report(h, "emma")
+    alike = await h.drive.submit_view(
+        EMMA,
+        view,
+        {
+            **base,
+            "victims": "",
+            "violation": "detention",
+            "place": "Kisumu",
+            "summary": "Television reporter held at Kisumu police station for two days.",
+        },
+    )
+    await h.settle()
+    assert alike.json is not None
+    said = block_text(alike.json["view"])
+    assert detention in said
+    assert "dates within a week" in said and "the same place" in said, said

@@ -337,3 +337,30 @@ async def test_the_second_workspace_is_approved_and_used(tmp_path: Path) -> None
     after = shown.split("> as @pedro /network me")[2]
     assert "Your entry in the network's roster" in after and "Andes Press Network" in after
     assert "Slack would refuse" not in shown
+
+
+async def test_a_button_with_a_confirmation_asks_before_it_goes(tmp_path: Path) -> None:
+    shown = await play(
+        tmp_path,
+        [
+            "as @dana /network workspaces",
+            "press 2",  # Remove…: Slack asks first
+            "maybe",
+            "n",
+            "as @pedro /network me",
+            "as @dana press 2",
+            "y",
+            "as @pedro /network me",
+            "quit",
+        ],
+    )
+    declined = between(shown, "> press 2", "> as @pedro /network me")
+    assert "Remove? [y/n]" in declined or "? [y/n] (n: " in declined
+    assert (
+        "  ! Answer y (" in declined and "(not confirmed: nothing was sent to the bot)" in declined
+    )
+    assert "is removed" not in declined
+    assert "is removed" in between(shown, "> as @dana press 2", "> as @pedro /network me")
+    assert "no longer part of the network" in shown.split("> as @pedro /network me")[2]
+    channels = next(line for line in shown.split("\n") if line.startswith("Channels:"))
+    assert "#andes-general (in Andes Press Network's workspace)" in channels

@@ -23,7 +23,13 @@ from network_bot.roles import Role, require
 from network_bot.services.alert_digests import send_digests, withdraw
 from network_bot.services.alert_rules import AlertError, check_draft, refuse_named_victim
 from network_bot.services.cases import normalise_id
-from network_bot.services.withdrawal import RECALLED, Recalled, recall_alert, recall_reason
+from network_bot.services.withdrawal import (
+    RECALLED,
+    Recalled,
+    never_queued,
+    recall_alert,
+    recall_reason,
+)
 from network_bot.store import alerts, audiences, audit, cases, counters, members, outbox
 from network_bot.store.alerts import Alert, AlertDraft, AlertState, Response
 from network_bot.store.audit import Outcome
@@ -318,13 +324,14 @@ class Alerts:
         notes = await outbox.counts_for_ref(
             db, ref_kind="alert-recall", ref_id=alert.id, operation=Operation.UPDATE
         )
+        never = await never_queued(db, alert) if alert.state is AlertState.RECALLED else 0
         return StatusReport(
             alert=alert,
             counts=render.StatusCounts(
                 delivered=counts[State.SENT],
                 pending=counts[State.PENDING] + counts[State.SENDING],
                 failed=counts[State.FAILED],
-                cancelled=counts[State.CANCELLED],
+                cancelled=counts[State.CANCELLED] + never,
                 withdrawn=notes[State.SENT],
                 withdrawing=notes[State.PENDING] + notes[State.SENDING],
             ),

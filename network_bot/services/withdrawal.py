@@ -47,7 +47,7 @@ async def recall_alert(
     delivered = await outbox.for_ref(tx, ref_kind="alert", ref_id=alert.id, states=(State.SENT,))
     copies = [d for d in delivered if d.operation is Operation.POST]
     await withdraw(tx, copies, now=now, catalogue=catalogue, reason=reason)
-    never = await _never_queued(tx, alert)
+    never = await never_queued(tx, alert)
     recalled = Recalled(
         stopped=queued + in_flight + never,
         in_flight=in_flight,
@@ -67,12 +67,11 @@ async def recall_alert(
     return recalled
 
 
-async def _never_queued(tx: Conn, alert: Alert) -> int:
-    """Members the confirm counted whose DM the expansion had not queued yet (it stops now)."""
-    state, _ = await audiences.expansion_of(tx, alert.id)
-    if state == "done":
-        return 0
-    dms, _ = await audiences.queued_counts(tx, alert.id)
+async def never_queued(conn: Conn, alert: Alert) -> int:
+    """Members the confirm counted whose DM the expansion had not queued when the alert was
+    recalled (or has not yet, for one being recalled now): they never get it. An expansion
+    that finished sets the count to the DMs it queued, so this is 0 for it."""
+    dms, _ = await audiences.queued_counts(conn, alert.id)
     return max(0, alert.recipient_count - dms)
 
 
