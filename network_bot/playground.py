@@ -59,7 +59,8 @@ HELP = """\
   help                     this list
   quit                     leave (Ctrl-C or Ctrl-D too; --db keeps the database)
 In a form: a list answer may be a name or a code in any case (Kenya, ke, KE); `?` lists every
-choice; Enter keeps the answer shown; `-` clears it; `\\n` starts a new line in a long text.
+choice; Enter keeps the answer shown; `-` clears it; `\\n` starts a new line in a long text;
+`!close` closes the form, as Slack's close button does.
 """
 
 WAIT = re.compile(r"^(\d+(?:\.\d+)?)\s*([smh]?)$")

@@ -35,10 +35,27 @@ CHANNEL_PICKERS = frozenset(
 USER_PICKERS = frozenset({"users_select", "multi_users_select"})
 NEW_LINE = "\\n"  # typed as two characters: the console reads one line at a time
 CLEAR = "-"
+CLOSE = "!close"  # at any prompt of a form: what Slack's close button does
 
 
 class Unanswerable(Exception):
     """The console cannot fill in this kind of field; the message says which."""
+
+
+class FormClosed(Exception):
+    """The person closed the form (``!close``) instead of answering."""
+
+
+def closable(read: Read) -> Read:
+    """``read``, except that ``!close`` closes the form, as Slack's close button would."""
+
+    async def read_or_close(prompt: str) -> str:
+        typed = await read(prompt)
+        if typed.strip().casefold() == CLOSE:
+            raise FormClosed
+        return typed
+
+    return read_or_close
 
 
 def _key(text: str) -> str:
@@ -121,7 +138,7 @@ class FieldPrompts:
         channels: Callable[[], Sequence[Channel]],
         today: Callable[[], dt.date],
     ) -> None:
-        self._read = read
+        self._read = closable(read)
         self._say = say
         self._user_id_of = user_id_of
         self._channels = channels

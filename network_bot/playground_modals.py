@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from network_bot.playground_forms import FieldPrompts, Unanswerable
+from network_bot.playground_forms import FieldPrompts, FormClosed, Unanswerable, closable
 from network_bot.playground_people import Directory
 from network_bot.playground_screen import Screen
 from network_bot.testing.harness import Harness
@@ -29,7 +29,7 @@ class Modals:
         after_submit: Callable[[], None],
     ) -> None:
         self._harness = harness
-        self._read = read
+        self._read = closable(read)
         self._say = say
         self._screen = screen
         self._fields = fields
@@ -58,10 +58,8 @@ class Modals:
                 owner=user_id,
                 blocks=[b for b in blocks if b.get("type") != "input"],
             )
-            if not view.get("submit"):
-                await self._names.driver(user_id).view_closed(
-                    user_id, view
-                )  # a notice: shown, then closed
+            if not view.get("submit"):  # a notice: shown, then closed
+                await self._names.driver(user_id).view_closed(user_id, view)
                 return
             key = (str(view["id"]), str(view.get("callback_id")))
             filled = key in self._answers
@@ -76,7 +74,14 @@ class Modals:
             except Unanswerable as error:
                 self._say(f"({error}; the modal is left open)")
                 return
-            if not await self._confirm(view):
+            except FormClosed:
+                closed = True
+            else:
+                try:
+                    closed = not await self._confirm(view)
+                except FormClosed:
+                    closed = True
+            if closed:
                 await self._names.driver(user_id).view_closed(user_id, view)
                 self._say(f"({(view.get('close') or {}).get('text', 'Cancel')}: the modal closed)")
                 errors = {}

@@ -364,3 +364,13 @@ async def test_a_button_with_a_confirmation_asks_before_it_goes(tmp_path: Path) 
     assert "no longer part of the network" in shown.split("> as @pedro /network me")[2]
     channels = next(line for line in shown.split("\n") if line.startswith("Channels:"))
     assert "#andes-general (in Andes Press Network's workspace)" in channels
+
+
+async def test_a_form_can_be_closed_at_any_prompt(tmp_path: Path) -> None:
+    shown = await play(
+        tmp_path,
+        ["as @alice /report", "Grace Wanjiru", "!close", "as @alice /network me", "quit"],
+    )
+    closed = between(shown, "Grace Wanjiru\n", "> as @alice /network me")
+    assert "the modal closed" in closed and "Your report is" not in closed
+    assert "Your entry in the network's roster" in shown.split("> as @alice /network me")[1]
