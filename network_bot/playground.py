@@ -20,7 +20,8 @@ from typing import Any, TextIO
 
 from network_bot.clock import ShiftedClock
 from network_bot.logs import describe_exception
-from network_bot.playground_forms import FieldPrompts, script_reader, terminal_reader
+from network_bot.playground_forms import FieldPrompts
+from network_bot.playground_input import script_reader, terminal_reader
 from network_bot.playground_modals import Modals
 from network_bot.playground_people import Directory
 from network_bot.playground_screen import Screen

@@ -9,17 +9,16 @@ read gets the form it accepts, and the question is asked again. Nothing typed ra
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import difflib
 import re
-import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any
+
+from network_bot.playground_input import Read, closable
 
 Json = dict[str, Any]
-Read = Callable[[str], Awaitable[str]]
 Say = Callable[[str], None]
 
 SELECTS = frozenset({"static_select", "radio_buttons", "external_select"})
@@ -35,27 +34,10 @@ CHANNEL_PICKERS = frozenset(
 USER_PICKERS = frozenset({"users_select", "multi_users_select"})
 NEW_LINE = "\\n"  # typed as two characters: the console reads one line at a time
 CLEAR = "-"
-CLOSE = "!close"  # at any prompt of a form: what Slack's close button does
 
 
 class Unanswerable(Exception):
     """The console cannot fill in this kind of field; the message says which."""
-
-
-class FormClosed(Exception):
-    """The person closed the form (``!close``) instead of answering."""
-
-
-def closable(read: Read) -> Read:
-    """``read``, except that ``!close`` closes the form, as Slack's close button would."""
-
-    async def read_or_close(prompt: str) -> str:
-        typed = await read(prompt)
-        if typed.strip().casefold() == CLOSE:
-            raise FormClosed
-        return typed
-
-    return read_or_close
 
 
 def _key(text: str) -> str:
@@ -415,51 +397,3 @@ def _short(value: Any, limit: int = 60) -> str:
     text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     text = text.replace("\n", " / ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# ---------------------------------------------------------------------- reading lines
-
-
-def terminal_reader() -> Read:
-    """``input()`` in a daemon thread: Ctrl-C ends the playground at once (an executor thread
-    blocked in ``input()`` would hold the exit until another Enter)."""
-
-    async def read(prompt: str) -> str:
-        loop = asyncio.get_running_loop()
-        answer: asyncio.Future[str] = loop.create_future()
-
-        def settle(line: str | None, error: BaseException | None) -> None:
-            if answer.done():
-                return
-            if error is not None:
-                answer.set_exception(error)
-            else:
-                answer.set_result(line or "")
-
-        def wait_for_line() -> None:
-            try:
-                line = input(prompt)
-            except BaseException as error:  # EOFError above all: handed to the loop
-                loop.call_soon_threadsafe(settle, None, error)
-                return
-            loop.call_soon_threadsafe(settle, line, None)
-
-        threading.Thread(target=wait_for_line, name="playground-input", daemon=True).start()
-        return await answer
-
-    return read
-
-
-def script_reader(lines: list[str], out: TextIO) -> Read:
-    """Answers from a file, echoed as if typed; the end of the file ends the session."""
-    feed = iter(lines)
-
-    async def read(prompt: str) -> str:
-        line = next(feed, None)
-        if line is None:
-            print(prompt, file=out, flush=True)
-            raise EOFError
-        print(prompt + line, file=out, flush=True)
-        return line
-
-    return read

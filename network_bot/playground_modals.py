@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from network_bot.playground_forms import FieldPrompts, FormClosed, Unanswerable, closable
+from network_bot.playground_forms import FieldPrompts, Unanswerable
+from network_bot.playground_input import FormClosed, closable
 from network_bot.playground_people import Directory
 from network_bot.playground_screen import Screen
 from network_bot.testing.harness import Harness
