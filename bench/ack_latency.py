@@ -37,7 +37,9 @@ from network_bot.testing.stand_in import SlackStandIn
 USER = "U0BENCH001"
 
 
-async def fire(driver: SlackDriver, *, requests: int, concurrency: int) -> tuple[list[float], int]:
+async def fire(
+    driver: SlackDriver, *, requests: int, concurrency: int, text: str = "help"
+) -> tuple[list[float], int]:
     latencies: list[float] = []
     errors = 0
     queue: asyncio.Queue[int] = asyncio.Queue()
@@ -49,7 +51,7 @@ async def fire(driver: SlackDriver, *, requests: int, concurrency: int) -> tuple
         while not queue.empty():
             queue.get_nowait()
             started = time.perf_counter()
-            response = await driver.command(USER, "/network", "help", channel_id="C0GENERAL")
+            response = await driver.command(USER, "/network", text, channel_id="C0GENERAL")
             latencies.append(time.perf_counter() - started)
             if response.status != 200:
                 errors += 1
@@ -67,6 +69,7 @@ async def measure(
     requests: int,
     concurrency: int,
     health: str,
+    text: str,
 ) -> tuple[list[float], float, float]:
     child = start_child(args, env)
     try:
@@ -78,9 +81,11 @@ async def measure(
             stand_in=stand_in,
         )
         try:
-            await fire(driver, requests=50, concurrency=10)  # warm-up
+            await fire(driver, requests=50, concurrency=10, text=text)  # warm-up
             cpu_before = cpu_seconds(child.pid)
-            latencies, errors = await fire(driver, requests=requests, concurrency=concurrency)
+            latencies, errors = await fire(
+                driver, requests=requests, concurrency=concurrency, text=text
+            )
             cpu_ms = (cpu_seconds(child.pid) - cpu_before) / requests * 1000
         finally:
             await driver.close()
@@ -95,6 +100,11 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument(
+        "--text",
+        default="help",
+        help="what follows /network (help, me, language, ...); the bare app acks any of them",
+    )
     options = parser.parse_args()
     async with SlackStandIn() as stand_in:
         stand_in.add_user(USER, "bench", real_name="Bench Member")
@@ -109,7 +119,7 @@ async def main() -> None:
                 "SLACK_APP_TOKEN": "",
             }
             print(
-                f"{options.requests} signed /network help requests, "
+                f"{options.requests} signed /network {options.text} requests, "
                 f"{options.concurrency} concurrent, HTTP mode, each app in its own process\n"
             )
             bot_port, bare_port = free_port(), free_port()
@@ -132,6 +142,7 @@ async def main() -> None:
                 options.requests,
                 options.concurrency,
                 "/healthz",
+                options.text,
             )
             bare, bare_idle, _ = await measure(
                 "bare bolt AsyncApp",
@@ -142,6 +153,7 @@ async def main() -> None:
                 options.requests,
                 options.concurrency,
                 "/slack/events",
+                options.text,
             )
     ratio = percentile(bot, 99) / percentile(bare, 99)
     print()
