@@ -27,7 +27,7 @@ from tests.test_cases import GOOD, open_report
 REVIEW = "C0REVIEW1"
 GENERAL = "C0GENERAL"
 FINAL = {State.SENT, State.FAILED, State.CANCELLED}
-FAST = {"delivery_backoff_seconds": 0.1, "slack_timeout_seconds": 1}
+FAST = {"retry_backoff": 0.1, "slack_timeout": 1}
 
 
 @pytest.fixture
