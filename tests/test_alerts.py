@@ -13,23 +13,13 @@ import pytest
 
 from network_bot.clock import ManualClock
 from network_bot.store import alerts as alert_store
+from network_bot.testing.flows import ALERT, GOOD, compose, preview, report, send
 from network_bot.testing.harness import Harness
-from tests.conftest import block_text, ephemeral_text
-from tests.test_cases import GOOD, report
+from network_bot.testing.reading import block_text, ephemeral_text
+from network_bot.testing.workspace import EVERYONE
 
 ALICE, BOB, EMMA = "U0ALICE01", "U0BOBBY02", "U0EMMA003"
 CHIDI, FARID, DANA = "U0CHIDI04", "U0FARID05", "U0DANA006"
-EVERYONE = (ALICE, BOB, EMMA, CHIDI, FARID, DANA)
-
-ALERT = {
-    "headline": "Free Aung now",
-    "body": "Our colleague was detained for reporting on the protests. Ask for his release.",
-    "action": "sign_letter",
-    "action_text": "Add your organisation to the joint letter",
-    "link": "https://example.org/letter",
-    "urgency": "high",
-    "audience": ["all"],
-}
 
 
 @pytest.fixture
@@ -37,35 +27,6 @@ async def h(tmp_path: Path) -> AsyncIterator[Harness]:
     clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
     async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
         yield harness
-
-
-async def compose(h: Harness, user: str = "chidi", text: str = "") -> dict[str, Any]:
-    response = await h.command(user, f"/alert {text}".strip())
-    assert response.status == 200, response.text
-    await h.settle()
-    views = h.slack.views_for(h.user_id(user))
-    assert views, ephemeral_text(response.json)
-    return views[-1]
-
-
-async def preview(h: Harness, values: dict[str, Any], user: str = "chidi") -> dict[str, Any]:
-    view = await compose(h, user)
-    response = await h.drive.submit_view(h.user_id(user), view, values)
-    assert response.json is not None, response.text
-    return response.json
-
-
-async def send(h: Harness, values: dict[str, Any], user: str = "chidi") -> str:
-    answer = await preview(h, values, user)
-    assert answer.get("response_action") == "update", answer
-    confirm = h.slack.views_for(h.user_id(user))[-1]
-    assert confirm["callback_id"] == "alert.confirm"
-    done = await h.drive.submit_view(h.user_id(user), confirm, {})
-    assert done.json is not None
-    text = block_text(done.json["view"])
-    assert "on its way" in text, text
-    await h.settle()
-    return next(w.strip("*") for w in text.split() if w.strip("*").startswith("AL-"))
 
 
 def alert_dms(h: Harness, user_id: str, public_id: str) -> list[dict[str, Any]]:

@@ -19,11 +19,11 @@ from network_bot.clock import ManualClock
 from network_bot.data import countries
 from network_bot.store import follows
 from network_bot.store.cases import NewCase
+from network_bot.testing.flows import open_report
 from network_bot.testing.harness import Harness
+from network_bot.testing.reading import ephemeral_text
 from network_bot.testing.scenarios import insert_case
 from network_bot.vocabulary import Profession, Violation
-from tests.conftest import ephemeral_text
-from tests.test_cases import open_report
 
 ALICE, BOB, CHIDI = "U0ALICE01", "U0BOBBY02", "U0CHIDI04"
 EVERY_COUNTRY = [c.code for region in countries.REGIONS for c in countries.by_region(region)]

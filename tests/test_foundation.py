@@ -14,7 +14,7 @@ import pytest
 from network_bot.roles import Role
 from network_bot.store import audit, members
 from network_bot.testing.harness import SIGNING_SECRET, Harness
-from tests.conftest import ephemeral_text
+from network_bot.testing.reading import ephemeral_text
 
 ALICE = "U0ALICE01"
 CHIDI = "U0CHIDI04"

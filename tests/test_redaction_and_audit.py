@@ -12,9 +12,9 @@ import pytest
 from network_bot.clock import ManualClock
 from network_bot.store import audit, cases
 from network_bot.store.cases import SearchQuery
+from network_bot.testing.flows import report
 from network_bot.testing.harness import Harness
-from tests.conftest import ephemeral_text
-from tests.test_cases import report
+from network_bot.testing.reading import ephemeral_text
 
 CHIDI, DANA, BOB = "U0CHIDI04", "U0DANA006", "U0BOBBY02"
 REVIEW = "C0REVIEW1"

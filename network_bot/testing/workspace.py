@@ -86,6 +86,9 @@ PEOPLE: tuple[Person, ...] = (
     ),
 )
 
+ALICE, BOB, EMMA, CHIDI, FARID, DANA = (person.user_id for person in PEOPLE)
+EVERYONE = tuple(person.user_id for person in PEOPLE)
+
 ROOMS: tuple[Room, ...] = (
     Room(channel_id="C0GENERAL", name="general"),
     Room(channel_id="C0REVIEW1", name="case-review", is_private=True),

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from network_bot.clock import ManualClock
+from network_bot.testing.flows import GOOD, open_report
 from network_bot.testing.harness import Harness
-from tests.test_cases import GOOD, open_report
 
 ALICE = "U0ALICE01"
 

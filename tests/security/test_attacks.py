@@ -17,9 +17,9 @@ import pytest
 
 from network_bot.clock import ManualClock
 from network_bot.store import cases, updates
+from network_bot.testing.flows import GOOD, report
 from network_bot.testing.harness import Harness
-from tests.conftest import block_text, ephemeral_text
-from tests.test_cases import GOOD, report
+from network_bot.testing.reading import block_text, ephemeral_text
 
 ALICE, BOB, EMMA, CHIDI = "U0ALICE01", "U0BOBBY02", "U0EMMA003", "U0CHIDI04"
 REVIEW, ALERTS = "C0REVIEW1", "C0ALERTS1"

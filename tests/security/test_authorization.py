@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from network_bot.clock import ManualClock
 from network_bot.roles import Role
 from network_bot.store import audit, members
+from network_bot.testing.flows import ALERT, send
 from network_bot.testing.harness import Harness
-from tests.conftest import ephemeral_text
+from network_bot.testing.reading import ephemeral_text
 
 ALICE, BOB, DANA = "U0ALICE01", "U0BOBBY02", "U0DANA006"
 SETTINGS = settings(
@@ -211,7 +212,6 @@ async def test_every_guarded_service_refuses_a_member_itself(h: Harness) -> None
 
 async def test_only_people_an_alert_reached_can_answer_it(h: Harness) -> None:
     """An answer counts in the coordinators' tally: a tampered button cannot add one."""
-    from tests.test_alerts import ALERT, send
 
     public_id = await send(h, {**ALERT, "audience": [], "countries": ["PK"]})  # bob only
     alert_id = int(

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from network_bot.clock import ManualClock
+from network_bot.testing.flows import GOOD, open_report, report
 from network_bot.testing.harness import Harness
-from tests.conftest import ephemeral_text
-from tests.test_cases import GOOD, open_report, report
+from network_bot.testing.reading import ephemeral_text
 
 ALICE, BOB, CHIDI = "U0ALICE01", "U0BOBBY02", "U0CHIDI04"
 HOSTILE = (

@@ -19,9 +19,9 @@ import pytest
 
 from network_bot.store import outbox
 from network_bot.store.outbox import Delivery, State
+from network_bot.testing.flows import ALERT, compose
 from network_bot.testing.harness import Harness
-from tests.conftest import block_text, ephemeral_text
-from tests.test_alerts import ALERT, compose
+from network_bot.testing.reading import block_text, ephemeral_text
 
 BOB, CHIDI = "U0BOBBY02", "U0CHIDI04"
 HEADLINE = ALERT["headline"]

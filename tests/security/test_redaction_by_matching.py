@@ -31,11 +31,9 @@ from network_bot.scrub import MARK, Scrubber
 from network_bot.store import audit, cases, redaction
 from network_bot.store.cases import SearchQuery
 from network_bot.store.db import Database
+from network_bot.testing.flows import ALERT, GOOD, flush, open_report, report, submit_update
 from network_bot.testing.harness import Harness
-from tests.conftest import ephemeral_text
-from tests.test_alerts import ALERT
-from tests.test_cases import GOOD, open_report, report
-from tests.test_lifecycle import flush, submit_update
+from network_bot.testing.reading import ephemeral_text
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 NOTES = "Call the brother through Sister Wilhelmina at the parish office."

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from network_bot.clock import ManualClock
 from network_bot.store import cases
 from network_bot.store.cases import NewCase
+from network_bot.testing.flows import GOOD, open_report, report
 from network_bot.testing.harness import Harness
+from network_bot.testing.reading import block_text, ephemeral_text, seen_by
 from network_bot.vocabulary import Profession, Violation
-from tests.conftest import block_text, ephemeral_text
-from tests.test_cases import GOOD, open_report, report, seen_by
 
 ALICE, BOB, EMMA = "U0ALICE01", "U0BOBBY02", "U0EMMA003"
 REVIEW = "C0REVIEW1"
