@@ -376,9 +376,6 @@ class Timeline:
         await updates.mark_notified_each(tx, waiting=waiting, now=now)
         return len(queued)
 
-    async def notifications_waiting(self) -> int:
-        return await updates.waiting_count(self._db.read)
-
 
 def _batch_message(
     waiting: list[CaseUpdate], records: dict[int, CaseRecord], lang: Messages

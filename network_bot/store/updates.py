@@ -194,9 +194,3 @@ async def mark_notified_each(
         "UPDATE update_notifications SET sent_at = ? WHERE user_id = ? AND update_id = ?",
         [(iso(now), user_id, u.id) for user_id, ups in waiting.items() for u in ups],
     )
-
-
-async def waiting_count(conn: Conn) -> int:
-    return int(
-        await conn.fetch_value("SELECT count(*) FROM update_notifications WHERE sent_at IS NULL")
-    )
