@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (
     cpu_seconds,
@@ -32,6 +29,7 @@ from _common import (
 
 from network_bot.testing.driver import SlackDriver
 from network_bot.testing.harness import SIGNING_SECRET
+from network_bot.testing.process import bot_command, bot_environment
 from network_bot.testing.stand_in import SlackStandIn
 
 USER = "U0BENCH001"
@@ -110,14 +108,7 @@ async def main() -> None:
         stand_in.add_user(USER, "bench", real_name="Bench Member")
         stand_in.add_channel("C0GENERAL", "general")
         with tempfile.TemporaryDirectory() as tmp:
-            env = {
-                "SLACK_BOT_TOKEN": stand_in.bot_token,
-                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                "SLACK_API_URL": stand_in.api_url,
-                "NETWORK_BOT_DB": str(Path(tmp) / "bench.sqlite3"),
-                "NETWORK_BOT_LOG_LEVEL": "WARNING",
-                "SLACK_APP_TOKEN": "",
-            }
+            env = bot_environment(stand_in, Path(tmp) / "bench.sqlite3")
             print(
                 f"{options.requests} signed /network {options.text} requests, "
                 f"{options.concurrency} concurrent, HTTP mode, each app in its own process\n"
@@ -125,17 +116,7 @@ async def main() -> None:
             bot_port, bare_port = free_port(), free_port()
             bot, idle, after = await measure(
                 "network-bot",
-                [
-                    "-m",
-                    "network_bot",
-                    "run",
-                    "--mode",
-                    "http",
-                    "--port",
-                    str(bot_port),
-                    "--host",
-                    "127.0.0.1",
-                ],
+                bot_command(bot_port),
                 env,
                 bot_port,
                 stand_in,
