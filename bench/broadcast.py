@@ -20,7 +20,6 @@ import random
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -101,12 +100,7 @@ async def main() -> None:
                 public_id, enqueue = await scenarios.send_alert(driver, slack)
                 stop = asyncio.Event()
                 busy = asyncio.create_task(keep_busy(driver, stop, options.busy_rate))
-                restart = await watch(
-                    slack,
-                    bot,
-                    waiting=lambda: outstanding(path, public_id),
-                    kill_at=options.kill_at,
-                )
+                restart = await watch(slack, bot, path, public_id, options.kill_at)
                 stop.set()
                 latencies = await busy
             report(slack, recipients, public_id, options, enqueue, latencies, restart)
@@ -115,13 +109,13 @@ async def main() -> None:
 async def watch(
     slack: SlackStandIn,
     bot: BotProcess,
-    *,
-    waiting: Callable[[], int],
+    path: Path,
+    public_id: str,
     kill_at: int,
     timeout: float = 3600,
 ) -> float | None:
-    """Wait until ``waiting()`` (read from the bot's database) says nothing is left, killing the
-    bot with SIGKILL once ``kill_at`` posts went out and restarting it; the restart's seconds."""
+    """Wait until nothing of the alert is ``outstanding``, killing the bot with SIGKILL once
+    ``kill_at`` posts went out and restarting it; the restart's seconds."""
     restart: float | None = None
     killed = False
     deadline = time.monotonic() + timeout
@@ -132,7 +126,7 @@ async def watch(
             started = time.perf_counter()
             await bot.start()
             restart = time.perf_counter() - started
-        if not await asyncio.to_thread(waiting):
+        if not await asyncio.to_thread(outstanding, path, public_id):
             return restart
         await asyncio.sleep(0.25)
     raise TimeoutError(f"the broadcast did not finish within {timeout:.0f} s")

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from _common import cpu_seconds, percentile, running_bot
-from broadcast import keep_busy, outstanding, watch
+from broadcast import keep_busy, watch
 from cryptography.fernet import Fernet
 
 from network_bot.clock import SystemClock
@@ -219,13 +219,7 @@ async def measure(
     public_id, ack = await scenarios.send_alert(driver, slack, values=values)
     stop = asyncio.Event()
     busy = asyncio.create_task(keep_busy(driver, stop, options.busy_rate))
-    restart = await watch(
-        slack,
-        bot,
-        waiting=lambda: outstanding(path, public_id),
-        kill_at=options.kill_at,
-        timeout=7200,
-    )
+    restart = await watch(slack, bot, path, public_id, options.kill_at, timeout=7200)
     # With a kill the work is split over two processes: no one process's figure to give.
     cpu = cpu_seconds(bot.pid) - cpu_before if restart is None else None
     stop.set()

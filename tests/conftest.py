@@ -15,7 +15,16 @@ from network_bot.testing.seeding import seed_varied_record
 
 @pytest.fixture
 def clock() -> ManualClock:
+    """A clock tests move by hand, at 2026-11-25 09:00 UTC to start."""
     return ManualClock()
+
+
+@pytest.fixture
+async def h(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
+    """The whole bot on ``clock``, the way most tests meet it; a module needing other people,
+    settings or a real clock defines its own ``h``."""
+    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
+        yield harness
 
 
 @pytest.fixture

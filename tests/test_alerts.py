@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from network_bot.clock import ManualClock
 from network_bot.store import alerts as alert_store
@@ -20,13 +16,6 @@ from network_bot.testing.workspace import EVERYONE
 
 ALICE, BOB, EMMA = "U0ALICE01", "U0BOBBY02", "U0EMMA003"
 CHIDI, FARID, DANA = "U0CHIDI04", "U0FARID05", "U0DANA006"
-
-
-@pytest.fixture
-async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
 
 
 def alert_dms(h: Harness, user_id: str, public_id: str) -> list[dict[str, Any]]:

@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,17 +28,6 @@ ALICE, BOB, EMMA = "U0ALICE01", "U0BOBBY02", "U0EMMA003"
 CHIDI, FARID, DANA = "U0CHIDI04", "U0FARID05", "U0DANA006"
 REVIEW, CAMPAIGN = "C0REVIEW1", "C0CAMPAIGN"
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(NOW)
-
-
-@pytest.fixture
-async def h(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
 
 
 # ----------------------------------------------------------------------------- emblematic

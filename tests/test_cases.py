@@ -5,13 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from network_bot.clock import ManualClock
 from network_bot.store import audit, cases
 from network_bot.testing.flows import GOOD, open_report, report
 from network_bot.testing.harness import Harness
@@ -20,13 +16,6 @@ from network_bot.testing.reading import block_text, ephemeral_text, seen_by
 ALICE, BOB, EMMA = "U0ALICE01", "U0BOBBY02", "U0EMMA003"
 CHIDI, FARID, DANA = "U0CHIDI04", "U0FARID05", "U0DANA006"
 REVIEW = "C0REVIEW1"
-
-
-@pytest.fixture
-async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
 
 
 async def count_rows(h: Harness) -> tuple[int, int]:

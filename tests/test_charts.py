@@ -7,7 +7,6 @@ import asyncio
 import io
 import json
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -39,17 +38,6 @@ from network_bot.testing.workspace import BOB, CAMPAIGN_CHANNEL, CHIDI, REVIEW_C
 from network_bot.vocabulary import Stage, Violation
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-async def h(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
 
 
 async def known_record(h: Harness) -> dict[str, Any]:

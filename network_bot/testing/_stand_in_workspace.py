@@ -7,8 +7,6 @@ The HTTP layer in ``stand_in.py`` only decodes requests and encodes answers.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 from network_bot.testing._stand_in_files import Files
@@ -22,36 +20,19 @@ __all__ = ["Json", "Workspace"]
 class Workspace(Files, ResponseUrls):
     """One Slack workspace's state, with the rules Slack applies when the bot changes it."""
 
-    def __init__(
-        self,
-        *,
-        team_id: str,
-        team_name: str,
-        bot_user_id: str,
-        app_id: str,
-        trigger_ttl: float,
-        response_url_ttl: float,
-        response_url_uses: int,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        super().__init__(
-            team_id=team_id,
-            team_name=team_name,
-            bot_user_id=bot_user_id,
-            app_id=app_id,
-            response_url_ttl=response_url_ttl,
-            response_url_uses=response_url_uses,
-            clock=clock,
-        )
+    def __init__(self, *, trigger_ttl: float, **state: Any) -> None:
+        """``state``: the team's identity and clock (``People``) and the response URLs' limits
+        (``ResponseUrls``)."""
+        super().__init__(**state)
         self.view_store = ViewStore(
-            team_id=team_id,
-            app_id=app_id,
+            team_id=self.team_id,
+            app_id=self.app_id,
             bot_id=self.bot_id,
             trigger_ttl=trigger_ttl,
             user_exists=self._users.__contains__,
-            clock=clock,
+            clock=self._clock,
         )
-        self.add_user(bot_user_id, "network-bot", real_name="Network Bot", is_bot=True)
+        self.add_user(self.bot_user_id, "network-bot", real_name="Network Bot", is_bot=True)
 
     # --- triggers and views (kept by ``self.view_store``) ----------------------------------
 

@@ -29,6 +29,8 @@ from network_bot.testing.workspace import (
     ROOMS,
     Person,
     Room,
+    add_person,
+    add_room,
 )
 from network_bot.web import build_web_app
 
@@ -97,23 +99,10 @@ class Harness:
 
     async def start(self) -> None:
         await self.slack.start()
-        for p in self.people:
-            self.slack.add_user(
-                p.user_id,
-                p.handle,
-                real_name=p.real_name,
-                display_name=p.handle,
-                tz=p.tz,
-                tz_offset=p.tz_offset,
-                locale=p.locale,
-            )
+        for person in self.people:
+            add_person(self.slack, person)
         for room in self.rooms:
-            self.slack.add_channel(
-                room.channel_id,
-                room.name,
-                is_ext_shared=room.is_ext_shared,
-                is_private=room.is_private,
-            )
+            add_room(self.slack, room)
         await self.start_bot()
 
     async def start_bot(self) -> None:

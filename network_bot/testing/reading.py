@@ -1,8 +1,10 @@
-"""Reading what the bot showed a person, as text to assert on (replies, modals, DMs, buttons)."""
+"""Reading what the bot showed a person (replies, modals, DMs, buttons) and what it left on disk,
+to assert on."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from network_bot.testing.harness import Harness
@@ -54,3 +56,12 @@ def button_value(body: dict[str, Any] | None, action_id: str) -> str:
             if element.get("action_id") == action_id:
                 return str(element.get("value", ""))
     raise AssertionError(f"no {action_id} button in {body}")
+
+
+def file_bytes(path: Path) -> bytes:
+    """The database file and its write-ahead log, as someone who copied them would read them."""
+    found = b""
+    for candidate in (path, path.with_name(path.name + "-wal")):
+        if candidate.exists():
+            found += candidate.read_bytes()
+    return found

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from network_bot.clock import ManualClock
 from network_bot.store import cases
 from network_bot.store.cases import NewCase
 from network_bot.testing.flows import GOOD, open_report, report
@@ -24,13 +20,6 @@ REVIEW = "C0REVIEW1"
 SETTINGS = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-
-
-@pytest.fixture
-async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
 
 
 async def case_count(h: Harness) -> int:
