@@ -1,21 +1,63 @@
-"""Pieces the benchmarks share: percentiles, child processes, a stand-in workspace."""
+"""What every benchmark starts the same way: child processes (the bot serving HTTP, or one
+command in a fresh interpreter reporting its peak memory), percentiles, process figures.
+
+Run a bench as ``python bench/NAME.py`` from the repository root: Python puts ``bench/`` first
+on the import path, so ``from _common import …`` needs nothing more.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
 import psutil
 
+from network_bot.testing.driver import SlackDriver
+from network_bot.testing.harness import SIGNING_SECRET
+from network_bot.testing.process import BotProcess, free_port
+from network_bot.testing.stand_in import SlackStandIn
+
+__all__ = [
+    "ROOT",
+    "ChildRun",
+    "cpu_seconds",
+    "free_port",
+    "percentile",
+    "rss_mb",
+    "run_child",
+    "running_bot",
+    "start_child",
+    "stop_child",
+    "summary_ms",
+    "wait_for_http",
+]
+
 ROOT = Path(__file__).resolve().parents[1]
+
+# Prepended to a child's code: at exit (sys.exit included) it prints its peak resident memory.
+_PEAK_AT_EXIT = """
+import atexit as _atexit, resource as _resource
+
+def _report_peak():
+    peak_kb = _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss
+    try:
+        with open("/proc/self/status") as status:
+            peak_kb = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+    except OSError:
+        pass
+    print(f"PEAK_KB {peak_kb}", flush=True)
+
+_atexit.register(_report_peak)
+"""
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -34,17 +76,65 @@ def summary_ms(values: list[float]) -> str:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+@dataclass(frozen=True)
+class ChildRun:
+    """One command run in a fresh interpreter: wall-clock seconds (start-up included), what it
+    printed, and its peak resident memory."""
+
+    seconds: float
+    lines: list[str]
+    peak_mb: float
+
+    def line(self, prefix: str) -> str:
+        """The first line the child printed that starts with ``prefix``."""
+        return next(line for line in self.lines if line.startswith(prefix))
+
+
+def run_child(code: str, *args: str, what: str, env: Mapping[str, str] | None = None) -> ChildRun:
+    """Run ``python -c code args`` from the repository root, logging only warnings; a failure
+    raises with the end of its stderr."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_AT_EXIT + code, *args],
+        env={**os.environ, "NETWORK_BOT_LOG_LEVEL": "WARNING", **(env or {})},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{what} failed ({done.returncode}): {done.stderr[-2000:]}")
+    lines = done.stdout.splitlines()
+    peak_kb = next(int(w.split()[1]) for w in lines if w.startswith("PEAK_KB"))
+    return ChildRun(seconds=seconds, lines=lines, peak_mb=peak_kb / 1024)
+
+
+@asynccontextmanager
+async def running_bot(
+    slack: SlackStandIn,
+    db_path: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    log_path: Path | None = None,
+) -> AsyncIterator[tuple[BotProcess, SlackDriver]]:
+    """The bot in its own process (``network-bot run --mode http``) against ``slack``, healthy,
+    and a driver signing requests to it as Slack would; both stopped after."""
+    bot = BotProcess(stand_in=slack, db_path=db_path, env=env, log_path=log_path)
+    await bot.start()
+    driver = SlackDriver(endpoint=bot.endpoint, signing_secret=SIGNING_SECRET, stand_in=slack)
+    try:
+        yield bot, driver
+    finally:
+        await driver.close()
+        await bot.stop()
 
 
 def start_child(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
-    full_env = {**os.environ, **env}
+    """A long-running child (a server), from the repository root, its stderr kept."""
     return subprocess.Popen(
         [sys.executable, *args],
-        env=full_env,
+        env={**os.environ, **env},
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (
     cpu_seconds,
@@ -32,12 +29,15 @@ from _common import (
 
 from network_bot.testing.driver import SlackDriver
 from network_bot.testing.harness import SIGNING_SECRET
+from network_bot.testing.process import bot_command, bot_environment
 from network_bot.testing.stand_in import SlackStandIn
 
 USER = "U0BENCH001"
 
 
-async def fire(driver: SlackDriver, *, requests: int, concurrency: int) -> tuple[list[float], int]:
+async def fire(
+    driver: SlackDriver, *, requests: int, concurrency: int, text: str = "help"
+) -> tuple[list[float], int]:
     latencies: list[float] = []
     errors = 0
     queue: asyncio.Queue[int] = asyncio.Queue()
@@ -49,7 +49,7 @@ async def fire(driver: SlackDriver, *, requests: int, concurrency: int) -> tuple
         while not queue.empty():
             queue.get_nowait()
             started = time.perf_counter()
-            response = await driver.command(USER, "/network", "help", channel_id="C0GENERAL")
+            response = await driver.command(USER, "/network", text, channel_id="C0GENERAL")
             latencies.append(time.perf_counter() - started)
             if response.status != 200:
                 errors += 1
@@ -67,6 +67,7 @@ async def measure(
     requests: int,
     concurrency: int,
     health: str,
+    text: str,
 ) -> tuple[list[float], float, float]:
     child = start_child(args, env)
     try:
@@ -78,9 +79,11 @@ async def measure(
             stand_in=stand_in,
         )
         try:
-            await fire(driver, requests=50, concurrency=10)  # warm-up
+            await fire(driver, requests=50, concurrency=10, text=text)  # warm-up
             cpu_before = cpu_seconds(child.pid)
-            latencies, errors = await fire(driver, requests=requests, concurrency=concurrency)
+            latencies, errors = await fire(
+                driver, requests=requests, concurrency=concurrency, text=text
+            )
             cpu_ms = (cpu_seconds(child.pid) - cpu_before) / requests * 1000
         finally:
             await driver.close()
@@ -95,43 +98,32 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument(
+        "--text",
+        default="help",
+        help="what follows /network (help, me, language, ...); the bare app acks any of them",
+    )
     options = parser.parse_args()
     async with SlackStandIn() as stand_in:
         stand_in.add_user(USER, "bench", real_name="Bench Member")
         stand_in.add_channel("C0GENERAL", "general")
         with tempfile.TemporaryDirectory() as tmp:
-            env = {
-                "SLACK_BOT_TOKEN": stand_in.bot_token,
-                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                "SLACK_API_URL": stand_in.api_url,
-                "NETWORK_BOT_DB": str(Path(tmp) / "bench.sqlite3"),
-                "NETWORK_BOT_LOG_LEVEL": "WARNING",
-                "SLACK_APP_TOKEN": "",
-            }
+            env = bot_environment(stand_in, Path(tmp) / "bench.sqlite3")
             print(
-                f"{options.requests} signed /network help requests, "
+                f"{options.requests} signed /network {options.text} requests, "
                 f"{options.concurrency} concurrent, HTTP mode, each app in its own process\n"
             )
             bot_port, bare_port = free_port(), free_port()
             bot, idle, after = await measure(
                 "network-bot",
-                [
-                    "-m",
-                    "network_bot",
-                    "run",
-                    "--mode",
-                    "http",
-                    "--port",
-                    str(bot_port),
-                    "--host",
-                    "127.0.0.1",
-                ],
+                bot_command(bot_port),
                 env,
                 bot_port,
                 stand_in,
                 options.requests,
                 options.concurrency,
                 "/healthz",
+                options.text,
             )
             bare, bare_idle, _ = await measure(
                 "bare bolt AsyncApp",
@@ -142,6 +134,7 @@ async def main() -> None:
                 options.requests,
                 options.concurrency,
                 "/slack/events",
+                options.text,
             )
     ratio = percentile(bot, 99) / percentile(bare, 99)
     print()

@@ -23,11 +23,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import percentile
+from _common import percentile, running_bot
 
 from network_bot.testing import scenarios
 from network_bot.testing.driver import SlackDriver
-from network_bot.testing.harness import SIGNING_SECRET
 from network_bot.testing.process import BotProcess
 from network_bot.testing.stand_in import SlackStandIn
 from network_bot.testing.workspace import PEOPLE
@@ -60,16 +59,20 @@ async def keep_busy(driver: SlackDriver, stop: asyncio.Event, rate: float) -> li
     return latencies
 
 
-def delivered(path: Path, public_id: str) -> tuple[int, int]:
-    """(sent, not yet final) rows of the alert, read from the bot's database."""
+def outstanding(path: Path, public_id: str) -> int:
+    """The alert's messages not yet final, and whether its audience is still being queued,
+    read from the bot's database: 0 once the broadcast is done."""
     with sqlite3.connect(path) as db:
         row = db.execute(
-            "SELECT sum(o.state = 'sent'), sum(o.state IN ('pending', 'sending')) "
-            "FROM outbox o JOIN alerts a ON a.id = o.ref_id "
-            "WHERE o.ref_kind = 'alert' AND a.public_id = ?",
+            "SELECT count(*) FROM outbox o JOIN alerts a ON a.id = o.ref_id "
+            "WHERE o.ref_kind = 'alert' AND a.public_id = ? AND o.state IN ('pending', 'sending')",
             (public_id,),
         ).fetchone()
-    return int(row[0] or 0), int(row[1] or 0)
+        expanding = db.execute(
+            "SELECT count(*) FROM alerts WHERE public_id = ? AND expansion = 'pending'",
+            (public_id,),
+        ).fetchone()
+    return int(row[0]) + int(expanding[0])
 
 
 async def main() -> None:
@@ -91,34 +94,31 @@ async def main() -> None:
         async with SlackStandIn(rate_limits={"chat.postMessage": options.send_rate}) as slack:
             scenarios.add_to_workspace(slack, extra)
             slack.add_channel("C0GENERAL", "general")
-            bot = BotProcess(
-                stand_in=slack,
-                db_path=path,
-                log_path=Path(tmp) / "bot.log",
-                env={"NETWORK_BOT_WORKSPACE_RATE": str(options.send_rate)},
-            )
-            await bot.start()
-            driver = SlackDriver(
-                endpoint=bot.endpoint, signing_secret=SIGNING_SECRET, stand_in=slack
-            )
-            public_id, enqueue = await scenarios.send_alert(driver, slack)
-            stop = asyncio.Event()
-            busy = asyncio.create_task(keep_busy(driver, stop, options.busy_rate))
-            restart = await watch(slack, bot, path, public_id, options.kill_at)
-            stop.set()
-            latencies = await busy
-            await driver.close()
-            await bot.stop()
+            env = {"NETWORK_BOT_WORKSPACE_RATE": str(options.send_rate)}
+            log = Path(tmp) / "bot.log"
+            async with running_bot(slack, path, env=env, log_path=log) as (bot, driver):
+                public_id, enqueue = await scenarios.send_alert(driver, slack)
+                stop = asyncio.Event()
+                busy = asyncio.create_task(keep_busy(driver, stop, options.busy_rate))
+                restart = await watch(slack, bot, path, public_id, options.kill_at)
+                stop.set()
+                latencies = await busy
             report(slack, recipients, public_id, options, enqueue, latencies, restart)
 
 
 async def watch(
-    slack: SlackStandIn, bot: BotProcess, path: Path, public_id: str, kill_at: int
+    slack: SlackStandIn,
+    bot: BotProcess,
+    path: Path,
+    public_id: str,
+    kill_at: int,
+    timeout: float = 3600,
 ) -> float | None:
-    """Wait for the broadcast to finish, killing and restarting the bot once if asked."""
+    """Wait until nothing of the alert is ``outstanding``, killing the bot with SIGKILL once
+    ``kill_at`` posts went out and restarting it; the restart's seconds."""
     restart: float | None = None
     killed = False
-    deadline = time.monotonic() + 3600
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if kill_at and not killed and ok_posts(slack) >= kill_at:
             await bot.kill()
@@ -126,11 +126,10 @@ async def watch(
             started = time.perf_counter()
             await bot.start()
             restart = time.perf_counter() - started
-        _sent, waiting = await asyncio.to_thread(delivered, path, public_id)
-        if waiting == 0:
+        if not await asyncio.to_thread(outstanding, path, public_id):
             return restart
         await asyncio.sleep(0.25)
-    raise TimeoutError("the broadcast did not finish within an hour")
+    raise TimeoutError(f"the broadcast did not finish within {timeout:.0f} s")
 
 
 def ok_posts(slack: SlackStandIn) -> int:

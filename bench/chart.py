@@ -15,19 +15,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from export import ROOT, create, grow
+from _common import run_child
+from export import create, grow
 
 CHILD = """
 import asyncio, json, sys, time, tracemalloc
@@ -64,10 +60,6 @@ async def main(path):
     figures["answered"] = sum(d.answered for d in rollup)
     figures["alt_chars"] = len(alt_text(data))
     await db.close()
-    with open("/proc/self/status") as status:
-        figures["peak_rss_mb"] = next(
-            int(line.split()[1]) for line in status if line.startswith("VmHWM:")
-        ) / 1024
     print("FIGURES " + json.dumps(figures))
 
 asyncio.run(main(sys.argv[1]))
@@ -98,19 +90,8 @@ def killings_and_answers(path: Path, *, rng: random.Random) -> None:
 
 
 def measure(db: Path) -> dict[str, float]:
-    env = {**os.environ, "NETWORK_BOT_LOG_LEVEL": "WARNING"}
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(db)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"the chart child failed: {done.stderr[-2000:]}")
-    line = next(w for w in done.stdout.splitlines() if w.startswith("FIGURES "))
-    return dict(json.loads(line.removeprefix("FIGURES ")))
+    run = run_child(CHILD, str(db), what="the chart child")
+    return {**json.loads(run.line("FIGURES ").removeprefix("FIGURES ")), "peak_rss_mb": run.peak_mb}
 
 
 def main() -> None:

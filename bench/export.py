@@ -16,17 +16,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import subprocess
-import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
+from _common import run_child
 from search import REPORTER, generated_case
 
 from network_bot.store import bulk, members
@@ -34,7 +29,6 @@ from network_bot.store.bulk import BulkCase
 from network_bot.store.db import Database
 from network_bot.vocabulary import Stage
 
-ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ("csv", "json", "xlsx")
 
 
@@ -88,37 +82,16 @@ def grow(path: Path, *, start: int, stop: int, rng: random.Random) -> None:
 
 
 CHILD = """
-import resource, sys
+import sys
 from network_bot.cli import main
-code = main(["export", "--format", sys.argv[1], "--output", sys.argv[2]])
-peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-try:
-    with open("/proc/self/status") as status:
-        peak_kb = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
-except OSError:
-    pass
-print(f"PEAK_KB {peak_kb}")
-sys.exit(code)
+sys.exit(main(["export", "--format", sys.argv[1], "--output", sys.argv[2]]))
 """
 
 
 def run_export(db: Path, fmt: str, out: Path) -> tuple[float, float, int]:
     """Seconds, peak RSS in MB, and output bytes of one export in a fresh process."""
-    env = {**os.environ, "NETWORK_BOT_DB": str(db), "NETWORK_BOT_LOG_LEVEL": "WARNING"}
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, fmt, str(out)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        raise RuntimeError(f"export {fmt} failed ({done.returncode}): {done.stderr[-2000:]}")
-    peak_kb = next(int(w.split()[1]) for w in done.stdout.splitlines() if w.startswith("PEAK_KB"))
-    return elapsed, peak_kb / 1024, out.stat().st_size
+    run = run_child(CHILD, fmt, str(out), what=f"export {fmt}", env={"NETWORK_BOT_DB": str(db)})
+    return run.seconds, run.peak_mb, out.stat().st_size
 
 
 def main() -> None:

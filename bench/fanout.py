@@ -19,12 +19,11 @@ import time
 from datetime import date
 from pathlib import Path
 
+from _common import running_bot
+
 from network_bot.blocks.updates import update_modal
 from network_bot.i18n import Catalogue
 from network_bot.testing import scenarios
-from network_bot.testing.driver import SlackDriver
-from network_bot.testing.harness import SIGNING_SECRET
-from network_bot.testing.process import BotProcess
 from network_bot.testing.stand_in import SlackStandIn
 
 COORDINATOR = "U0CHIDI04"
@@ -46,51 +45,42 @@ async def main() -> None:
         public_id, case = await scenarios.seed_followed_case(path, ids)
         async with SlackStandIn(rate_limits={"chat.postMessage": options.send_rate}) as slack:
             scenarios.add_to_workspace(slack, ids)
-            bot = BotProcess(
-                stand_in=slack,
-                db_path=path,
-                log_path=Path(tmp) / "bot.log",
-                env={
-                    "NETWORK_BOT_WORKSPACE_RATE": str(options.send_rate),
-                    "NETWORK_BOT_BATCH_MINUTES": "0",
-                },
-            )
-            await bot.start()
-            driver = SlackDriver(
-                endpoint=bot.endpoint, signing_secret=SIGNING_SECRET, stand_in=slack
-            )
-            view = {
-                **update_modal(
-                    case=case, today=date.today(), coordinator=True, lang=Catalogue().source
-                ),
-                "id": "V0FANOUT",
+            quick = {
+                "NETWORK_BOT_WORKSPACE_RATE": str(options.send_rate),
+                "NETWORK_BOT_BATCH_MINUTES": "0",
             }
-            started = time.perf_counter()
-            answer = await driver.submit_view(
-                COORDINATOR,
-                view,
-                {
-                    "happened_on": date.today().isoformat(),
-                    "stage": "investigation_opened",
-                    "body": "The prosecutor opened an investigation into the killing.",
-                },
-            )
-            acked = time.perf_counter() - started
-            if "Saved" not in json.dumps(answer.json):
-                sys.exit(f"the update was not saved: {answer.text[:300]}")
-            queued_sql = "SELECT count(*) FROM outbox WHERE purpose = 'notification'"
-            while True:  # polling another process's database: there is no event to wait on
-                if count(path, queued_sql) >= options.followers:
-                    break
-                await asyncio.sleep(0.05)
-            enqueued = time.perf_counter() - started
-            while True:
-                sent = count(path, queued_sql + " AND state = 'sent'")
-                if sent >= options.followers or time.perf_counter() - started > 900:
-                    break
-                await asyncio.sleep(0.2)
-            await driver.close()
-            await bot.stop()
+            log = Path(tmp) / "bot.log"
+            async with running_bot(slack, path, env=quick, log_path=log) as (_, driver):
+                view = {
+                    **update_modal(
+                        case=case, today=date.today(), coordinator=True, lang=Catalogue().source
+                    ),
+                    "id": "V0FANOUT",
+                }
+                started = time.perf_counter()
+                answer = await driver.submit_view(
+                    COORDINATOR,
+                    view,
+                    {
+                        "happened_on": date.today().isoformat(),
+                        "stage": "investigation_opened",
+                        "body": "The prosecutor opened an investigation into the killing.",
+                    },
+                )
+                acked = time.perf_counter() - started
+                if "Saved" not in json.dumps(answer.json):
+                    sys.exit(f"the update was not saved: {answer.text[:300]}")
+                queued_sql = "SELECT count(*) FROM outbox WHERE purpose = 'notification'"
+                while True:  # polling another process's database: there is no event to wait on
+                    if count(path, queued_sql) >= options.followers:
+                        break
+                    await asyncio.sleep(0.05)
+                enqueued = time.perf_counter() - started
+                while True:
+                    sent = count(path, queued_sql + " AND state = 'sent'")
+                    if sent >= options.followers or time.perf_counter() - started > 900:
+                        break
+                    await asyncio.sleep(0.2)
             followers = set(ids)
             posts = [
                 c

@@ -11,50 +11,18 @@ a few rows that are skipped.
 from __future__ import annotations
 
 import argparse
+import calendar
 import csv
 import os
 import random
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-HEADER = [
-    "Type",
-    "Date",
-    "Name",
-    "Sex",
-    "Country_killed",
-    "Organization",
-    "Nationality",
-    "Medium",
-    "Job",
-    "Coverage",
-    "Freelance",
-    "Local_Foreign",
-    "Source_fire",
-    "Type_death",
-    "Impunity_for_murder",
-    "Taken_captive",
-    "Threatened",
-    "Tortured",
-]
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+from _common import run_child
+
+from network_bot.imports.cpj_vocabulary import COLUMNS
+
+MONTHS = list(calendar.month_name)[1:]
 COUNTRIES = [
     "Pakistan",
     "Mexico",
@@ -131,7 +99,7 @@ def messy_date(rng: random.Random) -> str:
 def write_file(path: Path, count: int, rng: random.Random) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(HEADER)
+        writer.writerow(COLUMNS)
         for n in range(count):
             impunity = rng.choice(["Yes", "Yes", "Yes", "Partial", "No", ""])
             writer.writerow(
@@ -161,32 +129,14 @@ def write_file(path: Path, count: int, rng: random.Random) -> None:
 CHILD = """
 import sys
 from network_bot.cli import main
-code = main(["import", "--format", "cpj", sys.argv[1]])
-with open("/proc/self/status") as status:
-    peak_kb = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
-print(f"PEAK_KB {peak_kb}")
-sys.exit(code)
+sys.exit(main(["import", "--format", "cpj", sys.argv[1]]))
 """
 
 
 def run_import(db: Path, path: Path) -> tuple[float, float, str]:
-    env = {**os.environ, "NETWORK_BOT_DB": str(db), "NETWORK_BOT_LOG_LEVEL": "WARNING"}
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        raise RuntimeError(f"import failed ({done.returncode}): {done.stderr[-2000:]}")
-    lines = done.stdout.splitlines()
-    peak_kb = next(int(w.split()[1]) for w in lines if w.startswith("PEAK_KB"))
-    counts = next(w for w in lines if w.startswith("imported "))
-    return elapsed, peak_kb / 1024, counts
+    """Seconds, peak RSS in MB, and the summary line of one import in a fresh process."""
+    run = run_child(CHILD, str(path), what="import", env={"NETWORK_BOT_DB": str(db)})
+    return run.seconds, run.peak_mb, run.line("imported ")
 
 
 def main() -> None:

@@ -14,15 +14,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _common import free_port, percentile, start_child, stop_child, summary_ms, wait_for_http
+from _common import percentile, running_bot, summary_ms
 
 from network_bot.data import countries
 from network_bot.store import bulk, cases, members
@@ -30,7 +27,6 @@ from network_bot.store.bulk import BulkCase
 from network_bot.store.cases import NewCase, SearchQuery
 from network_bot.store.db import Database
 from network_bot.testing.driver import SlackDriver
-from network_bot.testing.harness import SIGNING_SECRET
 from network_bot.testing.stand_in import SlackStandIn
 from network_bot.vocabulary import Perpetrator, Profession, Status, Urgency, Violation
 
@@ -268,36 +264,7 @@ async def main() -> None:
         async with SlackStandIn() as stand_in:
             stand_in.add_user(MEMBER, "searcher")
             stand_in.add_channel("C0GENERAL", "general")
-            port = free_port()
-            env = {
-                "SLACK_BOT_TOKEN": stand_in.bot_token,
-                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                "SLACK_API_URL": stand_in.api_url,
-                "NETWORK_BOT_DB": str(path),
-                "NETWORK_BOT_LOG_LEVEL": "WARNING",
-                "SLACK_APP_TOKEN": "",
-            }
-            child = start_child(
-                [
-                    "-m",
-                    "network_bot",
-                    "run",
-                    "--mode",
-                    "http",
-                    "--port",
-                    str(port),
-                    "--host",
-                    "127.0.0.1",
-                ],
-                env,
-            )
-            try:
-                await wait_for_http(f"http://127.0.0.1:{port}/healthz", child)
-                driver = SlackDriver(
-                    endpoint=f"http://127.0.0.1:{port}/slack/events",
-                    signing_secret=SIGNING_SECRET,
-                    stand_in=stand_in,
-                )
+            async with running_bot(stand_in, path) as (_, driver):
                 print(
                     f"\n/cases end to end through the endpoint, {options.concurrency} "
                     "concurrent (target p99 < 50 ms):"
@@ -308,9 +275,6 @@ async def main() -> None:
                     everything += latencies
                     print(f"  {kind:<8} {summary_ms(latencies)}")
                 print(f"  {'all':<8} {summary_ms(everything)}")
-                await driver.close()
-            finally:
-                stop_child(child)
         worst = max(percentile(v, 99) for v in direct.values()) * 1000
         print(
             f"\nworst database p99 {worst:.2f} ms; database file {size:.1f} MB "

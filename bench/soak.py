@@ -26,14 +26,12 @@ from datetime import date
 from pathlib import Path
 
 import psutil
-from _common import percentile
+from _common import percentile, running_bot
 
 from network_bot.blocks.report import report_modal
 from network_bot.i18n import Catalogue
 from network_bot.testing import scenarios
 from network_bot.testing.driver import DriverResponse, SlackDriver
-from network_bot.testing.harness import SIGNING_SECRET
-from network_bot.testing.process import BotProcess
 from network_bot.testing.stand_in import SlackStandIn
 from network_bot.testing.workspace import PEOPLE, ROOMS
 
@@ -123,72 +121,68 @@ async def main() -> int:
             scenarios.add_to_workspace(slack, member_ids)
             for room in ROOMS:
                 slack.add_channel(room.channel_id, room.name, is_ext_shared=room.is_ext_shared)
-            bot = BotProcess(
-                stand_in=slack,
-                db_path=db_path,
-                log_path=Path(tmp) / "bot.log",
-                env={
-                    "NETWORK_BOT_WORKSPACE_RATE": str(options.send_rate),
-                    "NETWORK_BOT_REVIEW_CHANNEL": "C0REVIEW1",
-                },
-            )
-            await bot.start()
-            process = psutil.Process(bot.pid)
-            driver = SlackDriver(
-                endpoint=bot.endpoint, signing_secret=SIGNING_SECRET, stand_in=slack
-            )
-            traffic = Traffic(driver, [p.user_id for p in PEOPLE] + member_ids[:200])
-            print(
-                f"soak: {options.seconds} s at {options.rate}/s, {options.members} members, "
-                f"stand-in limit {options.send_rate} msg/s\n"
-            )
-            print(
-                f"{'t (s)':>6} {'requests':>9} {'errors':>7} {'p99 ack':>9} {'RSS':>9} "
-                f"{'DMs sent':>9}"
-            )
-            rss: list[float] = []
-            started = time.monotonic()
-            next_line = started + options.interval
-            window_start = 0
-            in_flight: set[asyncio.Task[None]] = set()
-            broadcast_id = ""
-            tick = 0
-            while time.monotonic() - started < options.seconds:
-                if tick == int(options.rate * 2):
-                    broadcast_id, _ = await scenarios.send_alert(driver, slack, values=SOAK_ALERT)
-                task = asyncio.create_task(traffic.one())
-                in_flight.add(task)
-                task.add_done_callback(in_flight.discard)
-                tick += 1
-                await asyncio.sleep(max(0.0, started + tick / options.rate - time.monotonic()))
-                if time.monotonic() >= next_line:
-                    window = traffic.latencies[window_start:]
-                    window_start = len(traffic.latencies)
-                    rss.append(process.memory_info().rss / 2**20)
-                    sent = len([c for c in slack.calls_to("chat.postMessage") if c.status == 200])
-                    print(
-                        f"{time.monotonic() - started:6.0f} {len(window):9d} "
-                        f"{sum(traffic.errors.values()):7d} "
-                        f"{percentile(window, 99) * 1000:7.1f}ms {rss[-1]:7.1f}MB {sent:9d}",
-                        flush=True,
-                    )
-                    next_line += options.interval
-            await asyncio.gather(*in_flight)
-            # Wait for the broadcast to finish. Review cards may still be queued: they all go
-            # to one channel, which Slack allows about one post a second, while the soak files
-            # several reports a second; they are counted below, not waited for.
-            deadline = time.monotonic() + 600
-            while time.monotonic() < deadline:
-                if not scenarios.alert_deliveries_waiting(db_path):
-                    break
-                await asyncio.sleep(0.5)
-            with sqlite3.connect(db_path) as db:
-                backlog = db.execute(
-                    "SELECT purpose, count(*) FROM outbox WHERE state IN ('pending', 'sending') "
-                    "GROUP BY purpose ORDER BY purpose"
-                ).fetchall()
-            await driver.close()
-            code = await bot.stop()
+            env = {
+                "NETWORK_BOT_WORKSPACE_RATE": str(options.send_rate),
+                "NETWORK_BOT_REVIEW_CHANNEL": "C0REVIEW1",
+            }
+            log = Path(tmp) / "bot.log"
+            async with running_bot(slack, db_path, env=env, log_path=log) as (bot, driver):
+                process = psutil.Process(bot.pid)
+                traffic = Traffic(driver, [p.user_id for p in PEOPLE] + member_ids[:200])
+                print(
+                    f"soak: {options.seconds} s at {options.rate}/s, {options.members} members, "
+                    f"stand-in limit {options.send_rate} msg/s\n"
+                )
+                print(
+                    f"{'t (s)':>6} {'requests':>9} {'errors':>7} {'p99 ack':>9} {'RSS':>9} "
+                    f"{'DMs sent':>9}"
+                )
+                rss: list[float] = []
+                started = time.monotonic()
+                next_line = started + options.interval
+                window_start = 0
+                in_flight: set[asyncio.Task[None]] = set()
+                broadcast_id = ""
+                tick = 0
+                while time.monotonic() - started < options.seconds:
+                    if tick == int(options.rate * 2):
+                        broadcast_id, _ = await scenarios.send_alert(
+                            driver, slack, values=SOAK_ALERT
+                        )
+                    task = asyncio.create_task(traffic.one())
+                    in_flight.add(task)
+                    task.add_done_callback(in_flight.discard)
+                    tick += 1
+                    await asyncio.sleep(max(0.0, started + tick / options.rate - time.monotonic()))
+                    if time.monotonic() >= next_line:
+                        window = traffic.latencies[window_start:]
+                        window_start = len(traffic.latencies)
+                        rss.append(process.memory_info().rss / 2**20)
+                        sent = len(
+                            [c for c in slack.calls_to("chat.postMessage") if c.status == 200]
+                        )
+                        print(
+                            f"{time.monotonic() - started:6.0f} {len(window):9d} "
+                            f"{sum(traffic.errors.values()):7d} "
+                            f"{percentile(window, 99) * 1000:7.1f}ms {rss[-1]:7.1f}MB {sent:9d}",
+                            flush=True,
+                        )
+                        next_line += options.interval
+                await asyncio.gather(*in_flight)
+                # Wait for the broadcast to finish. Review cards may still be queued: they all go
+                # to one channel, which Slack allows about one post a second, while the soak files
+                # several reports a second; they are counted below, not waited for.
+                deadline = time.monotonic() + 600
+                while time.monotonic() < deadline:
+                    if not scenarios.alert_deliveries_waiting(db_path):
+                        break
+                    await asyncio.sleep(0.5)
+                with sqlite3.connect(db_path) as db:
+                    backlog = db.execute(
+                        "SELECT purpose, count(*) FROM outbox "
+                        "WHERE state IN ('pending', 'sending') GROUP BY purpose ORDER BY purpose"
+                    ).fetchall()
+                code = await bot.stop()
             with sqlite3.connect(db_path) as db:
                 alert_rows = db.execute(
                     "SELECT id, state FROM outbox WHERE ref_kind = 'alert'"

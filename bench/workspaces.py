@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import sqlite3
 import tempfile
 import time
 from collections import Counter
@@ -32,9 +31,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psutil
-from _common import percentile
-from broadcast import keep_busy
+from _common import cpu_seconds, percentile, running_bot
+from broadcast import keep_busy, watch
 from cryptography.fernet import Fernet
 
 from network_bot.clock import SystemClock
@@ -44,7 +42,6 @@ from network_bot.services.workspaces import Workspaces
 from network_bot.store.db import Database
 from network_bot.testing import scenarios
 from network_bot.testing.driver import SlackDriver
-from network_bot.testing.harness import SIGNING_SECRET
 from network_bot.testing.installs import install
 from network_bot.testing.network import CLIENT_ID, CLIENT_SECRET
 from network_bot.testing.process import BotProcess
@@ -53,11 +50,6 @@ from network_bot.testing.workspace import PEOPLE
 
 HOME = "T0NETWORK"
 DELIVER_COUNTRY = "GH"
-
-
-def cpu_seconds(pid: int) -> float:
-    times = psutil.Process(pid).cpu_times()
-    return float(times.user + times.system)
 
 
 def team_of(index: int, teams: list[str]) -> str:
@@ -117,20 +109,6 @@ async def approve(path: Path, teams: list[str]) -> None:
         await db.close()
 
 
-def delivered_rows(path: Path, public_id: str) -> int:
-    with sqlite3.connect(path) as db:
-        row = db.execute(
-            "SELECT count(*) FROM outbox o JOIN alerts a ON a.id = o.ref_id "
-            "WHERE o.ref_kind = 'alert' AND a.public_id = ? AND o.state IN ('pending', 'sending')",
-            (public_id,),
-        ).fetchone()
-        expanding = db.execute(
-            "SELECT count(*) FROM alerts WHERE public_id = ? AND expansion = 'pending'",
-            (public_id,),
-        ).fetchone()
-    return int(row[0]) + int(expanding[0])
-
-
 async def confirms(driver: SlackDriver, slack: SlackStandIn, count: int) -> list[float]:
     """Alerts to everyone, each recalled right after its confirm; the confirms' ack times."""
     acks = []
@@ -188,29 +166,22 @@ async def run(
     for n, uid in enumerate(recipients):
         target = slack if team_of(n, teams) == HOME else slack.team(team_of(n, teams))
         target.add_user(uid, uid.lower())
-    bot = BotProcess(
-        stand_in=slack,
-        db_path=path,
-        log_path=tmp / "bot.log",
-        env={
-            "SLACK_BOT_TOKEN": "",
-            "SLACK_CLIENT_ID": CLIENT_ID,
-            "SLACK_CLIENT_SECRET": CLIENT_SECRET,
-            "NETWORK_BOT_HOME_TEAM": HOME,
-            "NETWORK_BOT_SECRET_KEY": Fernet.generate_key().decode(),
-            "NETWORK_BOT_WORKSPACE_RATE": str(options.rate),
-        },
-    )
-    await bot.start()
-    try:
-        await measure(slack, bot, path, teams, recipients, options)
-    finally:
-        await bot.stop()
+    env = {
+        "SLACK_BOT_TOKEN": "",
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "NETWORK_BOT_HOME_TEAM": HOME,
+        "NETWORK_BOT_SECRET_KEY": Fernet.generate_key().decode(),
+        "NETWORK_BOT_WORKSPACE_RATE": str(options.rate),
+    }
+    async with running_bot(slack, path, env=env, log_path=tmp / "bot.log") as (bot, driver):
+        await measure(slack, bot, driver, path, teams, recipients, options)
 
 
 async def measure(
     slack: SlackStandIn,
     bot: BotProcess,
+    driver: SlackDriver,
     path: Path,
     teams: list[str],
     recipients: list[str],
@@ -232,7 +203,6 @@ async def measure(
         assert outcome.status == 200, outcome.page[:300]
     await approve(path, teams)
     await asyncio.sleep(2.5)  # the running bot reads approvals again within two seconds
-    driver = SlackDriver(endpoint=bot.endpoint, signing_secret=SIGNING_SECRET, stand_in=slack)
 
     acks = await confirms(driver, slack, options.confirms)
     ms = [a * 1000 for a in acks]
@@ -249,38 +219,17 @@ async def measure(
     public_id, ack = await scenarios.send_alert(driver, slack, values=values)
     stop = asyncio.Event()
     busy = asyncio.create_task(keep_busy(driver, stop, options.busy_rate))
-    restart = await watch(slack, bot, path, public_id, options.kill_at)
+    restart = await watch(slack, bot, path, public_id, options.kill_at, timeout=7200)
     # With a kill the work is split over two processes: no one process's figure to give.
     cpu = cpu_seconds(bot.pid) - cpu_before if restart is None else None
     stop.set()
     latencies = await busy
-    await driver.close()
     report(slack, teams, recipients, public_id, options, ack, latencies, restart)
     if cpu is not None:
         print(
             f"  bot process CPU during the broadcast: {cpu:.1f} s "
             f"({cpu / len(recipients) * 1000:.2f} ms per message, audience queueing included)"
         )
-
-
-async def watch(
-    slack: SlackStandIn, bot: BotProcess, path: Path, public_id: str, kill_at: int
-) -> float | None:
-    restart = None
-    killed = False
-    deadline = time.monotonic() + 7200
-    while time.monotonic() < deadline:
-        posts = sum(1 for c in slack.calls_to("chat.postMessage") if c.ok)
-        if kill_at and not killed and posts >= kill_at:
-            await bot.kill()
-            killed = True
-            started = time.perf_counter()
-            await bot.start()
-            restart = time.perf_counter() - started
-        if not await asyncio.to_thread(delivered_rows, path, public_id):
-            return restart
-        await asyncio.sleep(0.25)
-    raise TimeoutError("the broadcast did not finish within two hours")
 
 
 def report(

@@ -14,16 +14,12 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
+from _common import run_child
 from export import create, grow
 
-ROOT = Path(__file__).resolve().parents[1]
 CANDIDATES = ("csv", "openpyxl", "xlsxwriter", "pyexcelerate", "sheetwriter")
 
 CHILD = """
@@ -93,26 +89,14 @@ async def main():
         book.save(out)
     return time.perf_counter() - started
 
-seconds = asyncio.run(main())
-with open("/proc/self/status") as status:
-    peak_kb = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
-print(f"RESULT {seconds} {peak_kb}")
+print(f"RESULT {asyncio.run(main())}")
 """
 
 
 def measure(which: str, db: Path, out: Path) -> tuple[float, float]:
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, which, str(db), str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{which} failed: {done.stderr[-2000:]}")
-    line = next(w for w in done.stdout.splitlines() if w.startswith("RESULT"))
-    _, seconds, peak_kb = line.split()
-    return float(seconds), int(peak_kb) / 1024
+    """Seconds the writing took (start-up aside) and peak RSS in MB, in a fresh process."""
+    run = run_child(CHILD, which, str(db), str(out), what=which)
+    return float(run.line("RESULT").split()[1]), run.peak_mb
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from commands.workspaces import list_workspaces
 from network_bot import args
 from network_bot.blocks import kit
 from network_bot.blocks.audit import audit_message
-from network_bot.blocks.help import help_message
+from network_bot.blocks.help import HelpPages
 from network_bot.blocks.roster import country_label, me_message, members_message
 from network_bot.calls import CommandCall
 from network_bot.i18n import Text, say
@@ -61,10 +61,6 @@ def read(text: str) -> Request:
     """The subcommand is the first word after shell-style reading; the rest is its arguments."""
     parsed = args.parse(text)
     return Request(verb=parsed.first, args=parsed.rest)
-
-
-async def help_command(call: CommandCall) -> Reply:
-    return help_message(call.bot.registry, role=call.member.role, lang=call.lang)
 
 
 async def me(call: CommandCall) -> Reply:
@@ -338,6 +334,11 @@ async def prefs(call: CommandCall) -> Reply:
 
 
 def register(registry: Registry) -> None:
+    pages = HelpPages(registry=registry)
+
+    async def help_command(call: CommandCall) -> Reply:
+        return pages.page(role=call.member.role, lang=call.lang)
+
     registry.command(
         SlashCommand(
             name="/network",

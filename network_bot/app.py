@@ -76,7 +76,7 @@ def slack_client(settings: Settings, *, retries: bool = True) -> AsyncWebClient:
     return AsyncWebClient(
         token=None if token is None else token.get_secret_value(),
         base_url=settings.slack_api_url,
-        timeout=settings.slack_timeout_seconds,
+        timeout=settings.slack_timeout,
         retry_handlers=handlers,
         logger=logging.getLogger("network_bot.slack_sdk"),
     )
@@ -98,8 +98,8 @@ def build_app(
     registry = Registry()
     roster_events.register(registry)
     workspace_events.register(registry)
-    load_commands(registry, settings.command_package)
-    db = Database(settings.db_path, busy_timeout_ms=settings.db_busy_timeout_ms)
+    load_commands(registry, settings.commands)
+    db = Database(settings.db, busy_timeout_ms=settings.db_busy_ms)
     slack = slack_client(settings)
     sender = slack_client(settings, retries=False)
     oauth = oauth_parts(settings, db=db, clock=clock, client=slack) if settings.oauth else None
@@ -188,11 +188,11 @@ def build_app(
         ),
         admitted=bot.workspaces.is_approved,
         network=bot.workspaces.lanes,
-        workspace_rate=settings.workspace_rate_per_second,
-        channel_rate=settings.channel_rate_per_second,
-        max_attempts=settings.delivery_max_attempts,
+        workspace_rate=settings.workspace_rate,
+        channel_rate=settings.channel_rate,
+        max_attempts=settings.max_attempts,
         concurrency=settings.delivery_concurrency,
-        backoff=settings.delivery_backoff_seconds,
+        backoff=settings.retry_backoff,
         logger=logging.getLogger("network_bot.delivery"),
     )
     delivery.on_delivered(bot.alerts.delivery_finished)

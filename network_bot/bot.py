@@ -109,7 +109,7 @@ class Bot:
             if await self.workspaces.ensure_home():
                 self.logger.info("approved the home workspace %s", self.workspaces.home)
             await stack.enter_async_context(self._web_session())
-            grace = self.settings.shutdown_grace_seconds
+            grace = self.settings.shutdown_grace
             for worker in self.workers:
                 await worker.start()
                 stack.push_async_callback(worker.stop, grace=grace)
@@ -130,7 +130,7 @@ class Bot:
     async def _web_session(self) -> AsyncIterator[None]:
         """One pooled session for every Web API call: slack_sdk otherwise opens a new
         connection per call, which costs time and makes the sender's pace uneven."""
-        timeout = aiohttp.ClientTimeout(total=self.settings.slack_timeout_seconds)
+        timeout = aiohttp.ClientTimeout(total=self.settings.slack_timeout)
         async with aiohttp.ClientSession(timeout=timeout) as session:
             for client in self.web_clients:
                 client.session = session

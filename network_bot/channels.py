@@ -138,7 +138,3 @@ class ChannelDirectory:
         network = await self._network() if self._network is not None else frozenset()
         inside = not found.pending and bool(found.team_ids) and found.team_ids <= network
         return replace(found, is_ext_shared=not inside)
-
-    def forget(self, channel_id: str) -> None:
-        for key in [k for k in self._cache if k[1] == channel_id]:
-            self._cache.pop(key, None)

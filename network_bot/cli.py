@@ -67,9 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:  # --help, or a bad argument already explained on stderr
         return stop.code if isinstance(stop.code, int) else 2
     try:
-        settings = load_settings(
-            **({"db_path": options.db} if getattr(options, "db", None) else {})
-        )
+        settings = load_settings(**({"db": options.db} if getattr(options, "db", None) else {}))
     except SettingsError as error:
         print(f"network-bot: cannot start: {error}", file=sys.stderr)
         return 2
@@ -91,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"network-bot {command}: {error}", file=sys.stderr)
         return 2
     except StorageError as error:
-        print(f"network-bot: database {settings.db_path}: {error}", file=sys.stderr)
+        print(f"network-bot: database {settings.db}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -147,7 +145,7 @@ async def _serve_http(settings: Settings, *, host: str, port: int) -> int:
     if not settings.oauth:  # with OAuth each workspace's token comes from its install
         await _check_token(bot)
     runner = web.AppRunner(
-        build_web_app(bot), shutdown_timeout=settings.shutdown_grace_seconds, handle_signals=False
+        build_web_app(bot), shutdown_timeout=settings.shutdown_grace, handle_signals=False
     )
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
@@ -185,7 +183,7 @@ async def _serve_socket(settings: Settings) -> int:
 
 
 async def _migrate(settings: Settings, options: argparse.Namespace) -> int:
-    db = Database(settings.db_path, busy_timeout_ms=settings.db_busy_timeout_ms)
+    db = Database(settings.db, busy_timeout_ms=settings.db_busy_ms)
     await db.open()
     try:
         applied = await db.migrate()
@@ -194,16 +192,16 @@ async def _migrate(settings: Settings, options: argparse.Namespace) -> int:
         await db.close()
     for migration in applied:
         print(f"applied {migration.version:04d}_{migration.name}")
-    print(f"{settings.db_path}: schema version {version}")
+    print(f"{settings.db}: schema version {version}")
     return 0
 
 
 async def _open_existing(settings: Settings) -> Database:
     """The database, which must exist and be fully migrated (nothing is created or changed)."""
-    path = settings.db_path
+    path = settings.db
     if not path.is_file():
         raise Refused(f"there is no database at {path} (set NETWORK_BOT_DB or pass --db)")
-    db = Database(path, busy_timeout_ms=settings.db_busy_timeout_ms, readers=1)
+    db = Database(path, busy_timeout_ms=settings.db_busy_ms, readers=1)
     await db.open()
     version = await db.schema_version()
     newest = bundled_migrations()[-1].version
@@ -304,17 +302,17 @@ async def _export(settings: Settings, options: argparse.Namespace) -> int:
 
 async def _backup(settings: Settings, options: argparse.Namespace) -> int:
     facts = await maintenance.backup(
-        settings.db_path,
+        settings.db,
         options.path,
         force=options.force,
-        busy_timeout_ms=settings.db_busy_timeout_ms,
+        busy_timeout_ms=settings.db_busy_ms,
     )
     print(f"backup written: {facts.describe()}")
     return 0
 
 
 async def _restore(settings: Settings, options: argparse.Namespace) -> int:
-    report = await maintenance.restore(options.path, settings.db_path, now=datetime.now(UTC))
+    report = await maintenance.restore(options.path, settings.db, now=datetime.now(UTC))
     print(f"restored from {options.path}: {report.restored.describe()}")
     if report.aside is not None:
         print(f"the database it replaced is kept as {report.aside}")
@@ -322,7 +320,7 @@ async def _restore(settings: Settings, options: argparse.Namespace) -> int:
 
 
 async def _check(settings: Settings, options: argparse.Namespace) -> int:
-    report = await maintenance.check(settings.db_path)
+    report = await maintenance.check(settings.db)
     print("\n".join(report.lines))
     return 0 if report.ok else 1
 

@@ -84,8 +84,8 @@ async def run(settings: Settings, options: argparse.Namespace) -> int:
 async def _open(settings: Settings, *, dry_run: bool) -> Database:
     """The database, fully migrated; a missing one is created (an import may be the first thing
     a new installation does), except for a dry run, which must write nothing."""
-    path = settings.db_path
-    db = Database(path, busy_timeout_ms=settings.db_busy_timeout_ms, readers=1)
+    path = settings.db
+    db = Database(path, busy_timeout_ms=settings.db_busy_ms, readers=1)
     if not path.is_file():
         if dry_run:
             raise ImportRefused(

@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -83,9 +84,10 @@ class SlashCommand:
     examples: tuple[Example, ...] = ()
     should_escape: bool = True
 
-    @property
+    @cached_property
     def role(self) -> Role:
-        """The least role that may use the command at all."""
+        """The least role that may use the command at all (worked out once: the subcommands
+        never change after registration, and ``/network help`` asks on every request)."""
         return min((s.role for s in self.subcommands.values()), key=lambda r: r.rank)
 
     def unknown_verb(self, verb: str) -> Text:
@@ -95,13 +97,17 @@ class SlashCommand:
             values=(*((k, v) for k, v in self.unknown.values if k != "verb"), ("verb", verb)),
         )
 
-    def limited(self) -> dict[str, Role]:
-        """Subcommands above the command's own role (for help text)."""
-        return {
-            verb: sub.role
-            for verb, sub in self.subcommands.items()
-            if verb and sub.role is not self.role
-        }
+    @cached_property
+    def limited(self) -> tuple[tuple[str, Role], ...]:
+        """Subcommands above the command's own role, by name (for help text)."""
+        own = self.role
+        return tuple(
+            sorted(
+                (verb, sub.role)
+                for verb, sub in self.subcommands.items()
+                if verb and sub.role is not own
+            )
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,12 +7,18 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from cryptography.fernet import Fernet
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from network_bot.slack_ids import CHANNEL_ID, TEAM_ID, USER_ID
-
-CLIENT_ID = re.compile(r"^[0-9]{3,20}\.[0-9]{3,20}$")
+from network_bot.slack_ids import CHANNEL_ID, CLIENT_ID, TEAM_ID, USER_ID
 
 NEW_KEY_HINT = (
     "make one with: python -c 'from cryptography.fernet import Fernet; "
@@ -37,18 +43,40 @@ def _secret_with_prefix(value: SecretStr | None, prefix: str, what: str) -> Secr
     return SecretStr(raw)
 
 
-def _split_list(value: Any) -> Any:
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return value
+# Patterns the bot spells once (slack_ids.py); surrounding blanks are forgiven.
+ClientId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=CLIENT_ID.pattern)]
+TeamId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=TEAM_ID.pattern)]
+ChannelId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=CHANNEL_ID.pattern)]
+UserId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=USER_ID.pattern)]
+Language = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[A-Za-z]{2,3}$")
+]
+LogLevel = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, pattern=r"(?i)^(debug|info|warning|error)$"
+    ),
+]
+Days = Annotated[int, Field(ge=0, le=36_500)]
+HEX_SECRETS = {
+    "slack_signing_secret": "the hexadecimal signing secret from the app's Basic Information page",
+    "slack_client_secret": "the hexadecimal Client Secret from Basic Information",
+}
 
 
 class Settings(BaseSettings):
-    """Everything the bot needs to start. Secrets are ``SecretStr`` and never printed."""
+    """Everything the bot needs to start. Secrets are ``SecretStr`` and never printed.
+
+    A field's name is its environment variable without ``NETWORK_BOT_`` (Slack's own variables
+    keep their names through an alias); a field's ``description`` is what describe_error says a
+    value that does not match its pattern should look like.
+    """
 
     model_config = SettingsConfigDict(
+        env_prefix="NETWORK_BOT_",
         env_file=".env",
         env_file_encoding="utf-8",
+        env_ignore_empty=True,
         extra="ignore",
         frozen=True,
         populate_by_name=True,
@@ -59,52 +87,59 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default=DEFAULT_API_URL, alias="SLACK_API_URL")
     # Many workspaces (OAuth): each installs the app; see network_bot/workspaces/.
-    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_id: ClientId | None = Field(
+        default=None,
+        alias="SLACK_CLIENT_ID",
+        description="the Client ID from Basic Information, like 1234567890.123456",
+    )
     slack_client_secret: SecretStr | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
-    home_team: str | None = Field(default=None, alias="NETWORK_BOT_HOME_TEAM")
-    secret_key: SecretStr | None = Field(default=None, alias="NETWORK_BOT_SECRET_KEY")
-
-    db_path: Path = Field(default=Path("network-bot.sqlite3"), alias="NETWORK_BOT_DB")
-    admins: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="NETWORK_BOT_ADMINS")
-    team_id: str | None = Field(default=None, alias="NETWORK_BOT_TEAM_ID")
-
-    language: str = Field(default="en", alias="NETWORK_BOT_LANGUAGE")
-    case_prefix: str = Field(default="NI", alias="NETWORK_BOT_CASE_PREFIX")
-    review_channel: str | None = Field(default=None, alias="NETWORK_BOT_REVIEW_CHANNEL")
-    campaign_channel: str | None = Field(default=None, alias="NETWORK_BOT_CAMPAIGN_CHANNEL")
-
-    batch_minutes: float = Field(default=3.0, ge=0, le=120, alias="NETWORK_BOT_BATCH_MINUTES")
-    campaign_hour: int = Field(default=8, ge=0, le=23, alias="NETWORK_BOT_CAMPAIGN_HOUR")
-
-    command_package: str = Field(default="commands", alias="NETWORK_BOT_COMMANDS")
-    log_level: str = Field(default="INFO", alias="NETWORK_BOT_LOG_LEVEL")
-    db_busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000, alias="NETWORK_BOT_DB_BUSY_MS")
-    profile_ttl_hours: float = Field(default=24.0, gt=0, alias="NETWORK_BOT_PROFILE_TTL_HOURS")
-    shutdown_grace_seconds: float = Field(default=10.0, ge=0, alias="NETWORK_BOT_SHUTDOWN_GRACE")
-
-    workspace_rate_per_second: float = Field(
-        default=20.0, gt=0, le=1000, alias="NETWORK_BOT_WORKSPACE_RATE"
+    home_team: TeamId | None = Field(
+        default=None,
+        description=(
+            "the secretariat's Slack team ID like T0123ABCD (or E0123ABCD for an org-wide install)"
+        ),
     )
-    channel_rate_per_second: float = Field(
-        default=1.0, gt=0, le=100, alias="NETWORK_BOT_CHANNEL_RATE"
+    secret_key: SecretStr | None = None
+
+    db: Path = Path("network-bot.sqlite3")
+    admins: Annotated[tuple[UserId, ...], NoDecode] = Field(
+        default=(), description="comma-separated Slack user IDs like U0123ABCD"
     )
-    delivery_max_attempts: int = Field(default=8, ge=1, le=100, alias="NETWORK_BOT_MAX_ATTEMPTS")
-    delivery_concurrency: int = Field(
-        default=8, ge=1, le=256, alias="NETWORK_BOT_DELIVERY_CONCURRENCY"
+    team_id: TeamId | None = Field(default=None, description="a Slack team ID like T0123ABCD")
+
+    language: Language = Field(
+        default="en", description="a two-letter language code such as en, fr, es or ar"
     )
-    delivery_backoff_seconds: float = Field(
-        default=1.0, gt=0, le=60, alias="NETWORK_BOT_RETRY_BACKOFF"
+    case_prefix: str = Field(
+        default="NI", pattern=r"^[A-Z]{1,6}$", description="1 to 6 capital letters, e.g. NI"
     )
-    slack_timeout_seconds: int = Field(default=10, ge=1, le=120, alias="NETWORK_BOT_SLACK_TIMEOUT")
+    review_channel: ChannelId | None = Field(
+        default=None, description="a Slack channel ID like C0123ABCD"
+    )
+    campaign_channel: ChannelId | None = Field(
+        default=None, description="a Slack channel ID like C0123ABCD"
+    )
+
+    batch_minutes: float = Field(default=3.0, ge=0, le=120)
+    campaign_hour: int = Field(default=8, ge=0, le=23)
+
+    commands: str = "commands"
+    log_level: LogLevel = Field(default="INFO", description="one of DEBUG, INFO, WARNING, ERROR")
+    db_busy_ms: int = Field(default=5000, ge=0, le=600_000)
+    profile_ttl_hours: float = Field(default=24.0, gt=0)
+    shutdown_grace: float = Field(default=10.0, ge=0)
+
+    workspace_rate: float = Field(default=20.0, gt=0, le=1000)
+    channel_rate: float = Field(default=1.0, gt=0, le=100)
+    max_attempts: int = Field(default=8, ge=1, le=100)
+    delivery_concurrency: int = Field(default=8, ge=1, le=256)
+    retry_backoff: float = Field(default=1.0, gt=0, le=60)
+    slack_timeout: int = Field(default=10, ge=1, le=120)
 
     # Retention, in days; 0 keeps forever. See network_bot/store/retention.py.
-    keep_deliveries_days: int = Field(
-        default=90, ge=0, le=36_500, alias="NETWORK_BOT_KEEP_DELIVERIES_DAYS"
-    )
-    keep_audit_days: int = Field(default=730, ge=0, le=36_500, alias="NETWORK_BOT_KEEP_AUDIT_DAYS")
-    keep_rejected_days: int = Field(
-        default=365, ge=0, le=36_500, alias="NETWORK_BOT_KEEP_REJECTED_DAYS"
-    )
+    keep_deliveries_days: Days = 90
+    keep_audit_days: Days = 730
+    keep_rejected_days: Days = 365
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -116,36 +151,15 @@ class Settings(BaseSettings):
     def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
         return _secret_with_prefix(value, "xapp-", "an app-level token")
 
-    @field_validator("slack_signing_secret")
+    @field_validator("slack_signing_secret", "slack_client_secret")
     @classmethod
-    def _signing_secret(cls, value: SecretStr | None) -> SecretStr | None:
+    def _hex_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """A secret from Basic Information is hexadecimal; a pattern cannot check a SecretStr."""
         if value is None or not value.get_secret_value().strip():
             return None
         raw = value.get_secret_value().strip()
         if not re.fullmatch(r"[0-9a-fA-F]{16,128}", raw):
-            raise ValueError(
-                "expected the hexadecimal signing secret from the app's Basic Information page"
-            )
-        return SecretStr(raw)
-
-    @field_validator("slack_client_id")
-    @classmethod
-    def _client_id(cls, value: str | None) -> str | None:
-        value = (value or "").strip()
-        if value and not CLIENT_ID.match(value):
-            raise ValueError(
-                "expected the Client ID from Basic Information, like 1234567890.123456"
-            )
-        return value or None
-
-    @field_validator("slack_client_secret")
-    @classmethod
-    def _client_secret(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is None or not value.get_secret_value().strip():
-            return None
-        raw = value.get_secret_value().strip()
-        if not re.fullmatch(r"[0-9a-fA-F]{16,128}", raw):
-            raise ValueError("expected the hexadecimal Client Secret from Basic Information")
+            raise ValueError(f"expected {HEX_SECRETS[str(info.field_name)]}")
         return SecretStr(raw)
 
     @field_validator("secret_key")
@@ -164,17 +178,6 @@ class Settings(BaseSettings):
                     f"expected a Fernet key (32 url-safe base64-encoded bytes); {NEW_KEY_HINT}"
                 ) from None
         return SecretStr(",".join(keys))
-
-    @field_validator("home_team")
-    @classmethod
-    def _home_team(cls, value: str | None) -> str | None:
-        value = (value or "").strip()
-        if value and not TEAM_ID.match(value):
-            raise ValueError(
-                "expected the secretariat's Slack team ID like T0123ABCD "
-                "(or E0123ABCD for an org-wide install)"
-            )
-        return value or None
 
     @model_validator(mode="after")
     def _oauth(self) -> Settings:
@@ -214,50 +217,9 @@ class Settings(BaseSettings):
     @field_validator("admins", mode="before")
     @classmethod
     def _admins(cls, value: Any) -> Any:
-        value = _split_list(value)
-        for user_id in value or ():
-            if not USER_ID.match(user_id):
-                raise ValueError(
-                    f"expected comma-separated Slack user IDs like U0123ABCD, got {user_id[:20]!r}"
-                )
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
         return tuple(value or ())
-
-    @field_validator("team_id")
-    @classmethod
-    def _team(cls, value: str | None) -> str | None:
-        if value and not TEAM_ID.match(value):
-            raise ValueError("expected a Slack team ID like T0123ABCD")
-        return value or None
-
-    @field_validator("review_channel", "campaign_channel")
-    @classmethod
-    def _channel(cls, value: str | None) -> str | None:
-        if value and not CHANNEL_ID.match(value):
-            raise ValueError("expected a Slack channel ID like C0123ABCD")
-        return value or None
-
-    @field_validator("language")
-    @classmethod
-    def _language(cls, value: str) -> str:
-        value = value.strip().lower()
-        if not re.fullmatch(r"[a-z]{2,3}", value):
-            raise ValueError("expected a two-letter language code such as en, fr, es or ar")
-        return value
-
-    @field_validator("case_prefix")
-    @classmethod
-    def _prefix(cls, value: str) -> str:
-        if not re.fullmatch(r"[A-Z]{1,6}", value):
-            raise ValueError("expected 1 to 6 capital letters, e.g. NI")
-        return value
-
-    @field_validator("log_level")
-    @classmethod
-    def _level(cls, value: str) -> str:
-        value = value.upper()
-        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-            raise ValueError("expected one of DEBUG, INFO, WARNING, ERROR")
-        return value
 
     @property
     def oauth(self) -> bool:
@@ -287,23 +249,40 @@ class Settings(BaseSettings):
         return tuple(found)
 
 
+def variable(field: str) -> str:
+    """The environment variable a field is read from."""
+    info = Settings.model_fields[field]
+    return info.alias or f"{Settings.model_config.get('env_prefix', '')}{field}".upper()
+
+
 def describe_error(error: ValidationError) -> str:
     """One line per bad setting, naming the environment variable, never echoing its value."""
-    aliases = {name: field.alias or name.upper() for name, field in Settings.model_fields.items()}
+    fields = {info.alias: name for name, info in Settings.model_fields.items() if info.alias}
     lines = []
     for item in error.errors(include_input=False, include_url=False):
         message = str(item["msg"]).removeprefix("Value error, ")
         if not item["loc"]:  # a rule across settings names its variable itself
             lines.append(message)
             continue
-        field = str(item["loc"][0])
-        variable = aliases.get(field, field)
-        lines.append(f"{variable}: {message}")
+        field = fields.get(str(item["loc"][0]), str(item["loc"][0]))
+        if field not in Settings.model_fields:
+            lines.append(f"{field}: {message}")
+            continue
+        wanted = Settings.model_fields[field].description
+        if item["type"] == "string_pattern_mismatch" and wanted:
+            message = f"expected {wanted}"
+            position = item["loc"][1] if len(item["loc"]) > 1 else None
+            if isinstance(position, int):  # one entry of a list
+                message += f" (entry {position + 1} is not)"
+        lines.append(f"{variable(field)}: {message}")
     return "; ".join(lines)
 
 
 def load_settings(**overrides: Any) -> Settings:
     """Read settings, turning pydantic's validation error into one clear ``SettingsError``."""
+    unknown = sorted(set(overrides) - set(Settings.model_fields))
+    if unknown:  # the environment may hold other names; a caller's own must be settings
+        raise TypeError(f"not settings: {', '.join(unknown)}")
     try:
         return Settings(**overrides)
     except ValidationError as error:

@@ -12,6 +12,7 @@ _BODY = r"[A-Z0-9]{2,}"
 USER_ID = re.compile(rf"^[UW]{_BODY}$")
 CHANNEL_ID = re.compile(rf"^[CGD]{_BODY}$")
 TEAM_ID = re.compile(rf"^[TE]{_BODY}$")
+CLIENT_ID = re.compile(r"^[0-9]{3,20}\.[0-9]{3,20}$")  # an app's Client ID (Basic Information)
 MENTIONABLE_ID = re.compile(rf"^[UWCGD]{_BODY}$")  # what kit.mention may wrap in <@…>/<#…>
 # Slack's escaped forms in command text (``should_escape``), and the bare IDs people type.
 USER_MENTION = re.compile(rf"^<@([UW]{_BODY})(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{{8,}})$")

@@ -154,5 +154,7 @@ def _is_ssl_check(content_type: str, raw: bytes) -> bool:
     a plain 200 and is otherwise ignored: nothing in it is acted on."""
     if content_type != "application/x-www-form-urlencoded" or len(raw) > 2048:
         return False
+    if b"ssl_check" not in raw:
+        return False  # most requests: no need to parse the form to know
     fields = urllib.parse.parse_qs(raw.decode("utf-8", "replace"))
     return fields.get("ssl_check") == ["1"]

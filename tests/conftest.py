@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -9,11 +10,21 @@ import pytest
 
 from network_bot.clock import ManualClock
 from network_bot.testing.harness import Harness
+from network_bot.testing.seeding import seed_varied_record
 
 
 @pytest.fixture
 def clock() -> ManualClock:
+    """A clock tests move by hand, at 2026-11-25 09:00 UTC to start."""
     return ManualClock()
+
+
+@pytest.fixture
+async def h(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
+    """The whole bot on ``clock``, the way most tests meet it; a module needing other people,
+    settings or a real clock defines its own ``h``."""
+    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
+        yield harness
 
 
 @pytest.fixture
@@ -23,19 +34,8 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
         yield h
 
 
-def ephemeral_text(body: dict[str, object] | None) -> str:
-    """All the text of an ack body, blocks included, to assert on what a person saw."""
-    if not body:
-        return ""
-    parts = [str(body.get("text", ""))]
-    for block in body.get("blocks", []) or []:  # type: ignore[union-attr]
-        parts.append(block_text(block))
-    return "\n".join(parts)
-
-
-def block_text(block: object) -> str:
-    if isinstance(block, dict):
-        return " ".join(block_text(v) for k, v in block.items() if k not in {"type", "action_id"})
-    if isinstance(block, list):
-        return " ".join(block_text(v) for v in block)
-    return str(block) if isinstance(block, str) else ""
+@pytest.fixture
+def seeded(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A database file holding a varied record (``seed_varied_record``), and its cases' IDs."""
+    path = tmp_path / "bot.sqlite3"
+    return path, asyncio.run(seed_varied_record(path))

@@ -15,9 +15,10 @@ from network_bot.services.expansion import Expansion
 from network_bot.store import alerts as alert_store
 from network_bot.store import audiences, members
 from network_bot.store.db import StorageError
+from network_bot.testing.flows import ALERT, preview
 from network_bot.testing.harness import Harness
-from tests.conftest import block_text, ephemeral_text
-from tests.test_alerts import ALERT, CHIDI, EVERYONE, preview
+from network_bot.testing.reading import block_text, ephemeral_text
+from network_bot.testing.workspace import CHIDI, EVERYONE
 
 EXTRA = [f"U9EXP{n:05d}" for n in range(23)]
 

@@ -16,10 +16,10 @@ import pytest
 from network_bot import bidi
 from network_bot.clock import ManualClock
 from network_bot.i18n import Catalogue
+from network_bot.testing.flows import report
 from network_bot.testing.harness import Harness
+from network_bot.testing.reading import block_text
 from network_bot.testing.workspace import PEOPLE
-from tests.conftest import block_text
-from tests.test_cases import report
 
 ALICE, BOB, EMMA, CHIDI = "U0ALICE01", "U0BOBBY02", "U0EMMA003", "U0CHIDI04"
 LOCALES = {ALICE: "fr-FR", BOB: "es-ES", EMMA: "ar", CHIDI: "en-GB"}

@@ -4,72 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from network_bot.clock import ManualClock
 from network_bot.store import alerts as alert_store
+from network_bot.testing.flows import ALERT, GOOD, compose, preview, recall_form, report, send
 from network_bot.testing.harness import Harness
-from tests.conftest import block_text, ephemeral_text
-from tests.test_cases import GOOD, report
+from network_bot.testing.reading import block_text, ephemeral_text
+from network_bot.testing.workspace import EVERYONE
 
 ALICE, BOB, EMMA = "U0ALICE01", "U0BOBBY02", "U0EMMA003"
 CHIDI, FARID, DANA = "U0CHIDI04", "U0FARID05", "U0DANA006"
-EVERYONE = (ALICE, BOB, EMMA, CHIDI, FARID, DANA)
-
-ALERT = {
-    "headline": "Free Aung now",
-    "body": "Our colleague was detained for reporting on the protests. Ask for his release.",
-    "action": "sign_letter",
-    "action_text": "Add your organisation to the joint letter",
-    "link": "https://example.org/letter",
-    "urgency": "high",
-    "audience": ["all"],
-}
-
-
-@pytest.fixture
-async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
-
-
-async def compose(h: Harness, user: str = "chidi", text: str = "") -> dict[str, Any]:
-    response = await h.command(user, f"/alert {text}".strip())
-    assert response.status == 200, response.text
-    await h.settle()
-    views = h.slack.views_for(h.user_id(user))
-    assert views, ephemeral_text(response.json)
-    return views[-1]
-
-
-async def preview(h: Harness, values: dict[str, Any], user: str = "chidi") -> dict[str, Any]:
-    view = await compose(h, user)
-    response = await h.drive.submit_view(h.user_id(user), view, values)
-    assert response.json is not None, response.text
-    return response.json
-
-
-async def send(h: Harness, values: dict[str, Any], user: str = "chidi") -> str:
-    answer = await preview(h, values, user)
-    assert answer.get("response_action") == "push", answer
-    confirm = h.slack.views_for(h.user_id(user))[-1]
-    assert confirm["callback_id"] == "alert.confirm"
-    alert_id = json.loads(confirm["private_metadata"])["alert"]
-    done = await h.drive.submit_view(h.user_id(user), confirm, {})
-    assert done.json == {"response_action": "clear"}, done.text
-    assert not h.slack.views_for(h.user_id(user)), "form and preview close together"
-    await h.settle()
-    sent = await alert_store.get(h.running.db.read, alert_id)
-    assert sent is not None and sent.state.value == "sent"
-    status = [m for m in h.slack.dm(h.user_id(user)) if sent.public_id in m["text"]]
-    assert status, "the sender's DM shows it at once"
-    return sent.public_id
 
 
 def alert_dms(h: Harness, user_id: str, public_id: str) -> list[dict[str, Any]]:
@@ -205,15 +151,6 @@ async def test_concurrent_answers_are_tallied_once_per_person(h: Harness) -> Non
     assert tampered.status == 200
     await h.settle()
     assert sum((await alert_store.tallies(h.running.db.read, alert.id)).values()) == 6
-
-
-async def recall_form(h: Harness, line: str, user: str = "chidi") -> dict[str, Any]:
-    response = await h.command(user, line)
-    assert response.status == 200 and not response.text.strip(), ephemeral_text(response.json)
-    await h.settle()
-    form = h.slack.views_for(h.user_id(user))[-1]
-    assert form["callback_id"] == "alert.recall.submit"
-    return form
 
 
 async def test_recall_asks_first_and_for_a_reason_then_withdraws_every_copy(h: Harness) -> None:

@@ -8,22 +8,17 @@ delivered for double escaping and lost content.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from network_bot.clock import ManualClock
 from network_bot.data import countries
 from network_bot.store import follows
 from network_bot.store.cases import NewCase
+from network_bot.testing.flows import open_report
 from network_bot.testing.harness import Harness
+from network_bot.testing.reading import ephemeral_text
 from network_bot.testing.scenarios import insert_case
 from network_bot.vocabulary import Profession, Violation
-from tests.conftest import ephemeral_text
-from tests.test_cases import open_report
 
 ALICE, BOB, CHIDI = "U0ALICE01", "U0BOBBY02", "U0CHIDI04"
 EVERY_COUNTRY = [c.code for region in countries.REGIONS for c in countries.by_region(region)]
@@ -46,13 +41,6 @@ def assert_clean(h: Harness) -> str:
     for twice in ("&amp;amp;", "&amp;lt;", "&amp;gt;"):
         assert twice not in shown, twice
     return shown
-
-
-@pytest.fixture
-async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
 
 
 async def test_a_case_with_every_field_at_its_maximum(h: Harness) -> None:

@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,109 +15,19 @@ import pytest
 from network_bot.clock import ManualClock
 from network_bot.refusal import NotAllowed
 from network_bot.services.campaign import CampaignError, UnescoInput
-from network_bot.store import audit, cases, members
+from network_bot.store import audit
 from network_bot.store import campaign as campaign_store
-from network_bot.store.campaign import StateAnswer, UnescoEntry
-from network_bot.store.cases import CaseRecord, NewCase
+from network_bot.store.campaign import StateAnswer
+from network_bot.store.cases import CaseRecord
 from network_bot.testing.harness import Harness
-from network_bot.testing.scenarios import insert_case
-from network_bot.vocabulary import Profession, Stage, Violation
-from tests.conftest import ephemeral_text
+from network_bot.testing.reading import button_value, said
+from network_bot.testing.seeding import NOTES, WITHHELD, answer, member, seed_case
+from network_bot.vocabulary import Violation
 
 ALICE, BOB, EMMA = "U0ALICE01", "U0BOBBY02", "U0EMMA003"
 CHIDI, FARID, DANA = "U0CHIDI04", "U0FARID05", "U0DANA006"
 REVIEW, CAMPAIGN = "C0REVIEW1", "C0CAMPAIGN"
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
-WITHHELD = "Zoraida Quintanilla"
-NOTES = "Widow's phone 0300-7654321, do not share"
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(NOW)
-
-
-@pytest.fixture
-async def h(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
-
-
-async def seed_case(
-    h: Harness,
-    *,
-    country: str = "PK",
-    incident: date = date(2015, 3, 1),
-    violation: Violation = Violation.KILLING,
-    stage: Stage = Stage.NO_INVESTIGATION,
-    verified: bool = True,
-    names: str = "Arshad Mahmood",
-    withheld: bool = False,
-) -> CaseRecord:
-    """A case written straight into the bot's database (the record as an import leaves it)."""
-    db = h.running.db
-    async with db.transaction() as tx:
-        case_id = await insert_case(
-            tx,
-            NewCase(
-                reporter_id=ALICE,
-                victim_names=names,
-                victim_withheld=withheld,
-                profession=Profession.JOURNALIST,
-                violation=violation,
-                incident_date=incident,
-                country=country,
-                summary="A reporter was shot dead after covering local corruption.",
-                restricted_notes=NOTES,
-            ),
-            now=NOW,
-            verified_by=CHIDI if verified else None,
-        )
-        if stage is not Stage.NO_INVESTIGATION:
-            await cases.set_stage(tx, case_id=case_id, stage=stage, stage_date=incident, now=NOW)
-        record = await cases.get(tx, case_id)
-    assert record is not None
-    return record
-
-
-async def answer(
-    h: Harness, record: CaseRecord, cycle: int, given: StateAnswer = StateAnswer.ONGOING
-) -> None:
-    async with h.running.db.transaction() as tx:
-        await campaign_store.save_unesco(
-            tx,
-            UnescoEntry(
-                case_id=record.id,
-                cycle=cycle,
-                requested_on=date(cycle - 1, 2, 1),
-                answer=given,
-                answered_on=None if given is StateAnswer.NONE else date(cycle - 1, 5, 1),
-                recorded_by=CHIDI,
-                recorded_at=NOW,
-            ),
-        )
-
-
-async def member(h: Harness, user_id: str) -> members.Member:
-    found = await members.get(h.running.db.read, user_id)
-    assert found is not None
-    return found
-
-
-async def said(h: Harness, user: str, line: str) -> str:
-    response = await h.command(user, line)
-    assert response.status == 200 and response.slack_error is None, response.text
-    await h.settle()
-    return ephemeral_text(response.json)
-
-
-def button_value(body: dict[str, Any] | None, action_id: str) -> str:
-    """The value of the button ``action_id`` in a reply, as a person's click would send it."""
-    for block in (body or {}).get("blocks", []):
-        for element in block.get("elements", []):
-            if element.get("action_id") == action_id:
-                return str(element.get("value", ""))
-    raise AssertionError(f"no {action_id} button in {body}")
 
 
 # ----------------------------------------------------------------------------- emblematic

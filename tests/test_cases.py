@@ -5,76 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from network_bot.clock import ManualClock
 from network_bot.store import audit, cases
+from network_bot.testing.flows import GOOD, open_report, report
 from network_bot.testing.harness import Harness
-from tests.conftest import block_text, ephemeral_text
+from network_bot.testing.reading import block_text, ephemeral_text, seen_by
 
 ALICE, BOB, EMMA = "U0ALICE01", "U0BOBBY02", "U0EMMA003"
 CHIDI, FARID, DANA = "U0CHIDI04", "U0FARID05", "U0DANA006"
 REVIEW = "C0REVIEW1"
-
-GOOD = {
-    "victims": "Arshad Mahmood",
-    "profession": "journalist",
-    "violation": "killing",
-    "date": "2026-11-20",
-    "country": "PK",
-    "place": "Karachi",
-    "perpetrator": "unknown",
-    "urgency": "routine",
-    "summary": "Radio journalist shot dead outside his home after reporting on land grabs.",
-    "notes": "Family asks that the brother's phone number 0300-1234567 is never shared.",
-    "sources": "https://example.org/news/1\nhttps://example.org/news/2",
-}
-
-
-@pytest.fixture
-async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
-
-
-async def open_report(h: Harness, user: str, text: str = "") -> dict[str, Any]:
-    response = await h.command(user, f"/report {text}".strip())
-    assert response.status == 200
-    await h.settle()
-    views = h.slack.views_for(h.user_id(user))
-    assert views, "the report modal did not open"
-    return views[-1]
-
-
-async def report(h: Harness, user: str, **changes: Any) -> str:
-    view = await open_report(h, user)
-    values = {**GOOD, **changes}
-    response = await h.drive.submit_view(h.user_id(user), view, values)
-    assert response.json is not None and response.json.get("response_action") == "update", (
-        response.json
-    )
-    await h.settle()
-    text = block_text(response.json["view"])
-    found = [w.strip("*.,") for w in text.split() if w.strip("*.,").startswith("NI-")]
-    assert found, text
-    return found[0]
-
-
-def seen_by(h: Harness, user_id: str) -> str:
-    """Everything a person could see from the bot outside the coordinators' review channel."""
-    slack = h.slack
-    parts = [json.dumps(m) for m in slack.ephemerals(user_id)]
-    parts += [json.dumps(m) for m in slack.dm(user_id)]
-    for channel_id in slack.channels:
-        if channel_id != REVIEW:
-            parts += [json.dumps(m) for m in slack.messages(channel_id)]
-    return "\n".join(parts)
 
 
 async def count_rows(h: Harness) -> tuple[int, int]:

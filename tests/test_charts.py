@@ -7,7 +7,6 @@ import asyncio
 import io
 import json
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,34 +31,13 @@ from network_bot.store import audit
 from network_bot.store import campaign as campaign_store
 from network_bot.store.campaign import StateAnswer
 from network_bot.testing.harness import Harness
+from network_bot.testing.reading import button_value, said
+from network_bot.testing.seeding import NOTES, WITHHELD, answer, member, seed_case
 from network_bot.testing.stand_in import SlackStandIn
+from network_bot.testing.workspace import BOB, CAMPAIGN_CHANNEL, CHIDI, REVIEW_CHANNEL
 from network_bot.vocabulary import Stage, Violation
-from tests.test_campaign import (
-    BOB,
-    CAMPAIGN,
-    CHIDI,
-    NOTES,
-    REVIEW,
-    WITHHELD,
-    answer,
-    button_value,
-    member,
-    said,
-    seed_case,
-)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-async def h(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
 
 
 async def known_record(h: Harness) -> dict[str, Any]:
@@ -198,11 +176,11 @@ async def test_coordinators_post_to_the_campaign_channel_or_save_for_social_medi
     await h.settle()
     await h.drive.block_action(CHIDI, "campaign.chart.post", value=value)
     await h.settle()
-    [posted] = h.slack.files(CAMPAIGN)
+    [posted] = h.slack.files(CAMPAIGN_CHANNEL)
     assert size_of(posted["content"]) == ChartSize.SLACK.pixels and posted["alt_txt"]
     await h.drive.block_action(CHIDI, "campaign.chart.post", value=value)
     await h.settle()
-    assert len(h.slack.files(CAMPAIGN)) == 1, "one post per chart and day"
+    assert len(h.slack.files(CAMPAIGN_CHANNEL)) == 1, "one post per chart and day"
     told = json.dumps(h.slack.ephemerals(CHIDI))
     assert "already posted" in told
 
@@ -221,7 +199,7 @@ async def test_members_cannot_post_or_save_charts(h: Harness) -> None:
         refused = await h.drive.block_action(BOB, action, value="{}")
         assert refused.status == 200
     await h.settle()
-    assert not h.slack.files(CAMPAIGN) and not h.slack.files(BOB)
+    assert not h.slack.files(CAMPAIGN_CHANNEL) and not h.slack.files(BOB)
     bob = await member(h, BOB)
     with pytest.raises(NotAllowed, match="Only coordinators"):
         await h.running.charts.post_to_campaign(bob, country=None, since=None)
@@ -251,19 +229,19 @@ async def test_digests_for_2_and_23_november_come_with_a_chart_once(
         clock.set(day)
         assert await h.running.calendar.run() == 1
         await h.settle()
-    digests = [m for m in h.slack.messages(REVIEW) if "Campaign digest" in m["text"]]
+    digests = [m for m in h.slack.messages(REVIEW_CHANNEL) if "Campaign digest" in m["text"]]
     assert len(digests) == 2
     first, second = (json.dumps(d["blocks"]) for d in digests)
     assert "no state answer to UNESCO" in first and "no state answer" not in second
     assert "Pakistan: *2* of 3" in first and "Mexico: *1* of 2" in first
     assert "campaign.chart.post" in first and "campaign.chart.social" in second
-    charts = h.slack.files(REVIEW)
+    charts = h.slack.files(REVIEW_CHANNEL)
     assert len(charts) == 2 and all(size_of(f["content"]) == (1600, 1000) for f in charts)
     await h.stop_bot()
     await h.start_bot()
     assert await h.running.calendar.run() == 0
     await h.settle()
-    assert len(h.slack.files(REVIEW)) == 2, "a restart does not upload again"
+    assert len(h.slack.files(REVIEW_CHANNEL)) == 2, "a restart does not upload again"
 
 
 async def test_a_retried_chart_is_found_instead_of_uploaded_twice(h: Harness) -> None:

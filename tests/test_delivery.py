@@ -26,7 +26,7 @@ FINAL = {State.SENT, State.FAILED, State.CANCELLED}
 
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    fast = {"delivery_backoff_seconds": 0.1, "slack_timeout_seconds": 1}
+    fast = {"retry_backoff": 0.1, "slack_timeout": 1}
     async with Harness(db_path=tmp_path / "bot.sqlite3", settings=fast) as harness:
         yield harness
 
@@ -128,7 +128,7 @@ async def test_permanent_errors_fail_at_once_without_a_retry(h: Harness, error: 
 
 
 async def test_a_row_that_keeps_failing_gives_up_after_the_attempt_limit(tmp_path: Path) -> None:
-    settings = {"delivery_backoff_seconds": 0.05, "delivery_max_attempts": 3}
+    settings = {"retry_backoff": 0.05, "max_attempts": 3}
     async with Harness(db_path=tmp_path / "bot.sqlite3", settings=settings) as h:
         h.slack.inject("chat.postMessage", status=502, times=None)
         [row] = await final(h, await queue(h, [ALICE]))
@@ -152,7 +152,7 @@ async def test_the_sender_keeps_within_the_workspace_rate(tmp_path: Path) -> Non
     rate = 20.0
     async with Harness(
         db_path=tmp_path / "bot.sqlite3",
-        settings={"workspace_rate_per_second": rate},
+        settings={"workspace_rate": rate},
         rate_limits={"chat.postMessage": rate},
     ) as h:
         people = [f"U0LOAD{i:04d}" for i in range(60)]
@@ -170,7 +170,7 @@ async def test_the_sender_keeps_within_the_workspace_rate(tmp_path: Path) -> Non
 async def test_posts_to_one_channel_keep_to_about_one_a_second(tmp_path: Path) -> None:
     async with Harness(
         db_path=tmp_path / "bot.sqlite3",
-        settings={"channel_rate_per_second": 2.0},
+        settings={"channel_rate": 2.0},
         channel_post_rate=2.0,
     ) as h:
         rows = await final(h, await queue(h, ["C0GENERAL"] * 5, kind=TargetKind.CHANNEL))
@@ -190,9 +190,7 @@ async def test_updates_and_deletes_change_what_was_delivered(h: Harness) -> None
 
 async def test_a_delete_queued_before_its_post_went_out_withdraws_it(tmp_path: Path) -> None:
     """Cancelled while still queued, or deleted just after it lands: never left standing."""
-    async with Harness(
-        db_path=tmp_path / "bot.sqlite3", settings={"workspace_rate_per_second": 0.5}
-    ) as h:
+    async with Harness(db_path=tmp_path / "bot.sqlite3", settings={"workspace_rate": 0.5}) as h:
         await final(h, await queue(h, [BOB]))  # takes the only token for the next two seconds
         [waiting] = await queue(h, [ALICE])
         [withdraw] = await queue(h, [ALICE], operation=Operation.DELETE, edits_id=waiting)
@@ -247,9 +245,7 @@ async def test_a_row_left_sending_by_a_crash_is_found_in_slack_not_sent_again(
 
 
 async def test_stopping_gives_back_rows_not_yet_started(tmp_path: Path) -> None:
-    async with Harness(
-        db_path=tmp_path / "bot.sqlite3", settings={"workspace_rate_per_second": 2.0}
-    ) as h:
+    async with Harness(db_path=tmp_path / "bot.sqlite3", settings={"workspace_rate": 2.0}) as h:
         people = [f"U0STOP{i:04d}" for i in range(20)]
         for user in people:
             h.slack.add_user(user, user.lower())

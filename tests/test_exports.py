@@ -17,20 +17,26 @@ import pytest
 
 from network_bot.cli import main
 from network_bot.exports import ExportFilters, export_rows
-from network_bot.roles import Role
-from network_bot.store import audit, campaign, cases, counters, members
+from network_bot.store import audit, campaign, cases
 from network_bot.store.campaign import StateAnswer, UnescoEntry
-from network_bot.store.cases import NewCase
-from network_bot.store.db import Conn, Database
+from network_bot.store.db import Database
+from network_bot.testing.flows import report
 from network_bot.testing.harness import Harness
+from network_bot.testing.seeding import (
+    ADMIN,
+    ANON,
+    ANON_NAME,
+    ANON_ORG,
+    ANON_REAL,
+    COORDINATOR,
+    MEMBER,
+    add_case,
+    add_member,
+    open_db,
+)
 from network_bot.testing.workspace import PEOPLE, Person
-from network_bot.vocabulary import Profession, Stage, Status, Violation
-from tests.test_cases import report
+from network_bot.vocabulary import Stage, Status, Violation
 
-ADMIN, COORDINATOR, MEMBER = "U0ADMIN01", "U0COORD02", "U0MEMBER3"
-ANON = "U0ZEPHYR9"
-ANON_NAME, ANON_REAL, ANON_ORG = "zephyrine", "Zephyrine Quillfeather", "Quillfeather Media Watch"
-NOTES = "Brother's number 0300-7654321; source is Zephyrine Quillfeather (U0ZEPHYR9)."
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 COLUMNS = [
     "case_id",
@@ -53,105 +59,6 @@ COLUMNS = [
 
 
 # ----------------------------------------------------------------------------- test data
-
-
-async def add_member(
-    tx: Conn,
-    user_id: str,
-    *,
-    role: Role = Role.MEMBER,
-    name: str = "",
-    real: str = "",
-    org: str = "",
-) -> None:
-    await members.add_if_new(tx, user_id=user_id, team_id="T0NETWORK", display_name=name, now=NOW)
-    await members.set_role(tx, user_id=user_id, role=role, now=NOW)
-    await tx.execute(
-        "UPDATE members SET real_name = ?, organisation = ? WHERE user_id = ?", (real, org, user_id)
-    )
-
-
-async def add_case(
-    tx: Conn,
-    *,
-    status: Status = Status.VERIFIED,
-    stage: Stage = Stage.NO_INVESTIGATION,
-    reporter: str = MEMBER,
-    redacted: bool = False,
-    **fields: Any,
-) -> str:
-    values: dict[str, Any] = {
-        "reporter_id": reporter,
-        "victim_names": "Arshad Mahmood",
-        "profession": Profession.JOURNALIST,
-        "violation": Violation.KILLING,
-        "incident_date": date(2020, 1, 22),
-        "country": "PK",
-        "summary": "Radio journalist shot dead outside his home.",
-        "sources": ("https://example.org/a", "https://example.org/b"),
-        "restricted_notes": "restricted: family contact 0300-1234567",
-        **fields,
-    }
-    public_id = await counters.next_public_id(tx, prefix="NI", year=2026)
-    case_id = await cases.insert(tx, NewCase(**values), public_id=public_id, now=NOW)
-    await tx.execute(
-        "UPDATE cases SET status = ?, justice_stage = ?, redacted_at = ? WHERE id = ?",
-        (status.value, stage.value, "2026-11-01T00:00:00Z" if redacted else None, case_id),
-    )
-    return public_id
-
-
-async def open_db(path: Path) -> Database:
-    db = Database(path)
-    await db.open()
-    await db.migrate()
-    return db
-
-
-async def _seed(path: Path) -> dict[str, str]:
-    db = await open_db(path)
-    ids: dict[str, str] = {}
-    try:
-        async with db.transaction() as tx:
-            await add_member(tx, ADMIN, role=Role.ADMIN, name="dana")
-            await add_member(tx, COORDINATOR, role=Role.COORDINATOR, name="chidi")
-            await add_member(tx, MEMBER, name="bob", real="Bilal Qureshi", org="Pakistan Forum")
-            await add_member(tx, ANON, name=ANON_NAME, real=ANON_REAL, org=ANON_ORG)
-            ids["pk_killing"] = await add_case(tx)
-            ids["co_withheld"] = await add_case(
-                tx,
-                country="CO",
-                victim_names="Secret Person",
-                victim_withheld=True,
-                violation=Violation.DETENTION,
-                incident_date=date(2025, 6, 1),
-                stage=Stage.CONVICTED_FULL,
-            )
-            ids["ph_redacted"] = await add_case(
-                tx, country="PH", victim_names="Redacted Name", redacted=True
-            )
-            ids["mx_unverified"] = await add_case(
-                tx, country="MX", status=Status.REPORTED, victim_names="Pending Person"
-            )
-            ids["pk_rejected"] = await add_case(tx, status=Status.REJECTED, victim_names="Nope")
-            ids["pk_anonymous"] = await add_case(
-                tx,
-                reporter=ANON,
-                reporter_anonymous=True,
-                incident_date=date(2024, 3, 3),
-                stage=Stage.CONVICTED_PARTIAL,
-                victim_names="Chea Vichea",
-                restricted_notes=NOTES,
-            )
-    finally:
-        await db.close()
-    return ids
-
-
-@pytest.fixture
-def seeded(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    path = tmp_path / "bot.sqlite3"
-    return path, asyncio.run(_seed(path))
 
 
 def run(db: Path, *argv: str) -> int:

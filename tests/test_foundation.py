@@ -14,7 +14,7 @@ import pytest
 from network_bot.roles import Role
 from network_bot.store import audit, members
 from network_bot.testing.harness import SIGNING_SECRET, Harness
-from tests.conftest import ephemeral_text
+from network_bot.testing.reading import ephemeral_text
 
 ALICE = "U0ALICE01"
 CHIDI = "U0CHIDI04"
@@ -290,7 +290,7 @@ async def test_locked_database_gives_a_busy_message_and_writes_nothing(
 ) -> None:
     import sqlite3
 
-    async with Harness(db_path=tmp_path / "bot.sqlite3", settings={"db_busy_timeout_ms": 100}) as h:
+    async with Harness(db_path=tmp_path / "bot.sqlite3", settings={"db_busy_ms": 100}) as h:
         await h.settle()  # the start-up jobs (retention) are done with the database
         before = await counts(h)
         other = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)

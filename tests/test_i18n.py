@@ -223,7 +223,7 @@ def test_a_default_language_without_a_catalogue_stops_start_up(tmp_path: Path) -
     with pytest.raises(CatalogueError, match="'xx'"):
         Catalogue(default="xx")
     settings = Settings.model_validate(
-        {"slack_bot_token": "xoxb-1", "language": "xx", "db_path": tmp_path / "x.sqlite3"}
+        {"slack_bot_token": "xoxb-1", "language": "xx", "db": tmp_path / "x.sqlite3"}
     )
     with pytest.raises(SettingsError, match="NETWORK_BOT_LANGUAGE"):
         build_app(settings)

@@ -9,29 +9,14 @@ import json
 import shutil
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from network_bot.cli import main
+from network_bot.testing.imports import counts, import_with_cli, rows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 MESSY = FIXTURES / "cpj_messy.csv"
-TABLES = ("cases", "cases_fts", "case_imports", "import_runs", "case_updates", "audit_log")
-
-
-def run_import(db: Path, path: Path, *extra: str, fmt: str = "cpj") -> int:
-    return main(["import", "--format", fmt, str(path), "--db", str(db), *extra])
-
-
-def rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        return list(conn.execute(sql, params))
-
-
-def counts(db: Path) -> dict[str, int]:
-    return {t: rows(db, f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in TABLES}
 
 
 def case_named(db: Path, name: str, *, date: str | None = None) -> sqlite3.Row:
@@ -47,7 +32,7 @@ def db(tmp_path: Path) -> Path:
 
 
 def test_every_messy_shape(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_import(db, MESSY) == 0
+    assert import_with_cli(db, MESSY) == 0
     out = capsys.readouterr().out
     assert "imported 14, updated 0, skipped 5 (unchanged 0)" in out
     # The summary ends with the counts and every skipped row, with its line and reason.
@@ -145,19 +130,19 @@ def test_a_chosen_code_resolves_a_compound_country(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     choice = "Israel and the Occupied Palestinian Territory=PS"
-    assert run_import(db, MESSY, "--map-country", choice) == 0
+    assert import_with_cli(db, MESSY, "--map-country", choice) == 0
     assert "imported 15, updated 0, skipped 4" in capsys.readouterr().out
     ram = case_named(db, "राम शर्मा")
     assert ram["country"] == "PS" and "as chosen" in ram["provenance_note"]
-    assert run_import(db, MESSY, "--map-country", "Nowhere=QQ") == 2
+    assert import_with_cli(db, MESSY, "--map-country", "Nowhere=QQ") == 2
     assert "--map-country expects" in capsys.readouterr().err
 
 
 def test_the_same_file_again_adds_nothing(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_import(db, MESSY) == 0
+    assert import_with_cli(db, MESSY) == 0
     before = counts(db)
     capsys.readouterr()
-    assert run_import(db, MESSY) == 0
+    assert import_with_cli(db, MESSY) == 0
     out = capsys.readouterr().out
     assert "imported 0, updated 0, skipped 5 (unchanged 14)" in out
     assert "imported before" in out
@@ -170,17 +155,17 @@ def test_the_same_file_again_adds_nothing(db: Path, capsys: pytest.CaptureFixtur
 def test_a_dry_run_writes_nothing_and_says_the_same(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_import(db, MESSY, "--dry-run") == 2  # there is no database to compare with yet
+    assert import_with_cli(db, MESSY, "--dry-run") == 2  # there is no database to compare with yet
     assert "a dry run compares the file with an existing one" in capsys.readouterr().err
     assert not db.exists()
     assert main(["migrate", "--db", str(db)]) == 0
     before = counts(db)
     capsys.readouterr()
-    assert run_import(db, MESSY, "--dry-run") == 0
+    assert import_with_cli(db, MESSY, "--dry-run") == 0
     dry = capsys.readouterr().out
     assert counts(db) == before
     assert "dry run: nothing was written" in dry
-    assert run_import(db, MESSY) == 0
+    assert import_with_cli(db, MESSY) == 0
     real = capsys.readouterr().out
 
     def tail(text: str) -> str:
@@ -207,7 +192,7 @@ def corrected(tmp_path: Path, changes: dict[tuple[str, str], str]) -> Path:
 def test_a_corrected_file_updates_what_it_changes_in_the_timeline(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_import(db, MESSY) == 0
+    assert import_with_cli(db, MESSY) == 0
     arshad = case_named(db, "Arshad Mahmood")
     dragan = case_named(db, "Dragan Jovanović")
     ali = case_named(db, "Ali Yusuf")
@@ -233,7 +218,7 @@ def test_a_corrected_file_updates_what_it_changes_in_the_timeline(
         },
     )
     capsys.readouterr()
-    assert run_import(db, fixed) == 0
+    assert import_with_cli(db, fixed) == 0
     out = capsys.readouterr().out
     assert "imported 0, updated 3, skipped 5 (unchanged 11)" in out
     assert "Kept as a coordinator changed them since the last import" in out
@@ -255,14 +240,14 @@ def test_a_corrected_file_updates_what_it_changes_in_the_timeline(
     assert "Editor" in case_named(db, "Ali Yusuf")["summary"]
     assert case_named(db, "Ali Yusuf")["id"] == ali["id"]
     capsys.readouterr()
-    assert run_import(db, fixed) == 0  # the corrected file again: nothing more
+    assert import_with_cli(db, fixed) == 0  # the corrected file again: nothing more
     assert "imported 0, updated 0, skipped 5 (unchanged 14)" in capsys.readouterr().out
 
 
 def test_a_redacted_case_never_gets_its_name_back(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_import(db, MESSY) == 0
+    assert import_with_cli(db, MESSY) == 0
     case = case_named(db, "Juan Pérez")
     with sqlite3.connect(db) as conn:
         conn.execute(
@@ -273,7 +258,7 @@ def test_a_redacted_case_never_gets_its_name_back(
     fixed = corrected(
         tmp_path, {("Juan Pérez", "Organization"): "Radio Juan Pérez", ("Juan Pérez", "Sex"): ""}
     )
-    assert run_import(db, fixed) == 0
+    assert import_with_cli(db, fixed) == 0
     out = capsys.readouterr().out
     assert "the case was redacted, so it stays out" in out
     assert "Juan" not in out

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from network_bot.cli import main
-from tests.test_exports import seeded  # noqa: F401  (the fixture: a varied record)
-from tests.test_import_cpj import MESSY, counts, rows, run_import
+from network_bot.testing.imports import counts, import_with_cli, rows
+
+MESSY = Path(__file__).parent / "fixtures" / "imports" / "cpj_messy.csv"
 
 CPJ_HEADER = MESSY.read_text(encoding="utf-8").splitlines()[0]
 
@@ -36,22 +37,22 @@ def test_a_wrong_header_is_refused_with_nothing_written(
     db = tmp_path / "bot.sqlite3"
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("Name,When,Where\nArshad,1998,Pakistan\n", encoding="utf-8")
-    assert run_import(db, wrong) == 2
+    assert import_with_cli(db, wrong) == 2
     err = capsys.readouterr().err
     assert "the header has no Type, Date, Country_killed column" in err
     assert "Nothing was imported" in err
     assert counts(db)["cases"] == 0 and counts(db)["import_runs"] == 0
     own_export = tmp_path / "export.csv"
     own_export.write_text("case_id,country\nNI-2026-0001,PK\n", encoding="utf-8")
-    assert run_import(db, own_export) == 2
+    assert import_with_cli(db, own_export) == 2
     assert "use --format csv" in capsys.readouterr().err
-    assert run_import(db, MESSY, fmt="csv") == 2
+    assert import_with_cli(db, MESSY, fmt="csv") == 2
     assert "use --format cpj" in capsys.readouterr().err
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
-    assert run_import(db, empty) == 2
+    assert import_with_cli(db, empty) == 2
     assert "no header line" in capsys.readouterr().err
-    assert run_import(db, tmp_path / "missing.csv") == 2
+    assert import_with_cli(db, tmp_path / "missing.csv") == 2
     assert "there is no file" in capsys.readouterr().err
 
 
@@ -62,13 +63,13 @@ def test_a_bad_encoding_is_refused_with_its_line_and_nothing_written(
     latin = tmp_path / "latin.csv"
     text = CPJ_HEADER + "\n" + cpj_row("Ana Ruiz") * 3 + cpj_row("José Núñez")
     latin.write_bytes(text.encode("cp1252"))
-    assert run_import(db, latin) == 2
+    assert import_with_cli(db, latin) == 2
     err = capsys.readouterr().err
     assert "line 5 (byte" in err and "is not valid utf-8-sig" in err and "--encoding" in err
     assert counts(db)["cases"] == 0 and counts(db)["import_runs"] == 0
-    assert run_import(db, latin, "--encoding", "cp1252") == 0
+    assert import_with_cli(db, latin, "--encoding", "cp1252") == 0
     assert rows(db, "SELECT 1 FROM cases WHERE victim_names = 'José Núñez'")
-    assert run_import(db, latin, "--encoding", "klingon") == 2
+    assert import_with_cli(db, latin, "--encoding", "klingon") == 2
     assert "unknown encoding" in capsys.readouterr().err
 
 
@@ -84,7 +85,7 @@ def test_short_rows_and_a_10_mb_field_cost_their_row_only(
         handle.write(cpj_row("Huge Field", extra=huge))
         handle.write("Motive Confirmed,1999,Too Short\n")
         handle.write(cpj_row("After Huge"))
-    assert run_import(db, messy) == 0
+    assert import_with_cli(db, messy) == 0
     out = capsys.readouterr().out
     assert "imported 2, updated 0, skipped 2" in out
     assert "line 3: the Organization field is 10,485,760 characters long" in out
@@ -101,14 +102,14 @@ def test_an_unclosed_quote_says_which_lines_it_took(
     lost = cpj_row("Lost").replace('"March 3, 2001"', "2001")
     body = cpj_row("First") + cpj_row("Open Quote", extra='"Radio') + lost * 10
     broken.write_text(CPJ_HEADER + "\n" + body, encoding="utf-8")
-    assert run_import(db, broken) == 0
+    assert import_with_cli(db, broken) == 0
     out = capsys.readouterr().out
     assert "line 3: 6 fields where the header has 18" in out
     assert "runs on to line 13" in out and "none of them was imported" in out
 
 
 def test_a_json_file_that_breaks_off_keeps_whole_batches_and_continues(
-    seeded: tuple[Path, dict[str, str]],  # noqa: F811
+    seeded: tuple[Path, dict[str, str]],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -120,11 +121,11 @@ def test_a_json_file_that_breaks_off_keeps_whole_batches_and_continues(
     cut.write_text(whole[: whole.index("},", whole.index("},") + 2) + 30], encoding="utf-8")
     db = tmp_path / "fresh.sqlite3"
     capsys.readouterr()
-    assert run_import(db, cut, fmt="json") == 1
+    assert import_with_cli(db, cut, fmt="json") == 1
     out = capsys.readouterr().out
     assert "STOPPED: object 3: the file is not valid JSON past this point" in out
     assert "imported 2" in out and counts(db)["cases"] == 2
-    assert run_import(db, export, fmt="json") == 0
+    assert import_with_cli(db, export, fmt="json") == 0
     out = capsys.readouterr().out
     assert "imported 2, updated 0, skipped 0 (unchanged 2)" in out
 
@@ -173,14 +174,14 @@ def test_killed_mid_import_leaves_whole_batches_and_running_again_continues(
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_export_import_export_gives_the_same_rows(
-    seeded: tuple[Path, dict[str, str]],  # noqa: F811
+    seeded: tuple[Path, dict[str, str]],
     tmp_path: Path,
     fmt: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     source, ids = seeded
     # A record with imported history too: dates known to the month or as a range, provenance.
-    assert run_import(source, MESSY) == 0
+    assert import_with_cli(source, MESSY) == 0
     with sqlite3.connect(source) as conn:  # an unverified report, exported with consent
         conn.execute(
             "UPDATE cases SET status = 'under_review' WHERE public_id = ?", (ids["mx_unverified"],)
@@ -191,7 +192,7 @@ def test_export_import_export_gives_the_same_rows(
     assert main([*export, "--db", str(source), "--output", str(first)]) == 0
     fresh = tmp_path / "fresh.sqlite3"
     capsys.readouterr()
-    assert run_import(fresh, first, fmt=fmt) == 0
+    assert import_with_cli(fresh, first, fmt=fmt) == 0
     out = capsys.readouterr().out
     exported = len(
         rows(source, "SELECT 1 FROM cases WHERE status IN ('verified', 'reported', 'under_review')")
@@ -215,10 +216,10 @@ def test_export_import_export_gives_the_same_rows(
         == 1
     )
     # Again: nothing added; into the database it came from: every ID is taken, nothing changed.
-    assert run_import(fresh, first, fmt=fmt) == 0
+    assert import_with_cli(fresh, first, fmt=fmt) == 0
     assert "imported 0, updated 0, skipped 0" in capsys.readouterr().out
     before = counts(source)
-    assert run_import(source, first, fmt=fmt) == 0
+    assert import_with_cli(source, first, fmt=fmt) == 0
     out = capsys.readouterr().out
     assert f"skipped {exported:,}" in out and "is already the ID of another case here" in out
     assert counts(source)["cases"] == before["cases"]
@@ -234,7 +235,7 @@ def test_the_unesco_layout_of_an_imported_record_matches_the_file(
     for an import: no information); the per-case export carries CPJ's impunity class. Both are
     checked against counts made here from the file with this test's own reading of it."""
     db = tmp_path / "bot.sqlite3"
-    assert run_import(db, MESSY) == 0
+    assert import_with_cli(db, MESSY) == 0
     out = tmp_path / "unesco.csv"
     assert main(["export", "--db", str(db), "--unesco", "--output", str(out)]) == 0
     got = {row["country"]: row for row in csv.DictReader(out.open(encoding="utf-8", newline=""))}

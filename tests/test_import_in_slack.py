@@ -14,9 +14,10 @@ import pytest
 from network_bot.clock import ManualClock
 from network_bot.imports import ImportFormat, ImportRequest, run_import
 from network_bot.testing.harness import Harness
+from network_bot.testing.reading import ephemeral_text
 from network_bot.testing.workspace import CAMPAIGN_CHANNEL
-from tests.conftest import ephemeral_text
-from tests.test_import_cpj import MESSY
+
+MESSY = Path(__file__).parent / "fixtures" / "imports" / "cpj_messy.csv"
 
 
 class Quiet:

@@ -13,11 +13,10 @@ import pytest
 from network_bot.clock import ManualClock
 from network_bot.i18n import load_messages
 from network_bot.services.impunity import clock_text, impunity_for
+from network_bot.testing.flows import report, submit_update
 from network_bot.testing.harness import Harness
+from network_bot.testing.reading import ephemeral_text
 from network_bot.vocabulary import Impunity, Stage, Violation
-from tests.conftest import ephemeral_text
-from tests.test_cases import report
-from tests.test_lifecycle import submit_update
 
 EN = load_messages("en")
 TODAY = date(2026, 11, 25)

@@ -9,8 +9,8 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from network_bot.testing.harness import Harness
+from network_bot.testing.reading import ephemeral_text
 from network_bot.testing.stand_in import SlackStandIn
-from tests.conftest import ephemeral_text
 
 NEWCOMER = "U0NADIA07"
 

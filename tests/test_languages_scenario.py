@@ -24,9 +24,9 @@ from network_bot.clock import ManualClock
 from network_bot.i18n import Catalogue, Messages
 from network_bot.store.alerts import Response
 from network_bot.testing.harness import Harness
+from network_bot.testing.reading import block_text, ephemeral_text
 from network_bot.testing.workspace import PEOPLE
 from network_bot.vocabulary import Stage, Violation
-from tests.conftest import block_text, ephemeral_text
 
 ALICE, BOB, CHIDI = "U0ALICE01", "U0BOBBY02", "U0CHIDI04"
 CATALOGUE = Catalogue()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,25 +11,14 @@ import pytest
 from network_bot.clock import ManualClock
 from network_bot.services import justice
 from network_bot.store import cases, follows
+from network_bot.testing.flows import flush, report, submit_update
 from network_bot.testing.harness import Harness
+from network_bot.testing.reading import block_text, ephemeral_text
 from network_bot.vocabulary import Stage
-from tests.conftest import block_text, ephemeral_text
-from tests.test_cases import report
 
 ALICE, BOB, EMMA = "U0ALICE01", "U0BOBBY02", "U0EMMA003"
 CHIDI, FARID, DANA = "U0CHIDI04", "U0FARID05", "U0DANA006"
 REVIEW, CAMPAIGN = "C0REVIEW1", "C0CAMPAIGN"
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-async def h(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
 
 
 async def verified_case(h: Harness, **changes: Any) -> str:
@@ -39,27 +26,6 @@ async def verified_case(h: Harness, **changes: Any) -> str:
     await h.command("chidi", f"/case {public_id} verify")
     await h.settle()
     return public_id
-
-
-async def submit_update(h: Harness, user: str, public_id: str, **values: Any) -> dict[str, Any]:
-    response = await h.command(user, f"/case {public_id} update")
-    assert response.status == 200
-    await h.settle()
-    view = h.slack.views_for(h.user_id(user))[-1]
-    assert view["callback_id"] == "case.update.submit"
-    answer = await h.drive.submit_view(
-        h.user_id(user),
-        view,
-        {"happened_on": "2026-11-24", "body": "Police opened an investigation.", **values},
-    )
-    assert answer.json is not None, answer.text
-    return answer.json
-
-
-async def flush(h: Harness, clock: ManualClock) -> None:
-    clock.advance(minutes=4)
-    await h.running.timeline.flush_notifications()
-    await h.settle()
 
 
 def notifications(h: Harness, user_id: str) -> list[dict[str, Any]]:

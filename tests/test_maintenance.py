@@ -13,7 +13,7 @@ from network_bot import maintenance
 from network_bot.cli import main
 from network_bot.maintenance import MaintenanceError
 from network_bot.store.db import Database
-from tests.test_exports import MEMBER, add_case, add_member, open_db
+from network_bot.testing.seeding import MEMBER, add_case, add_member, open_db
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

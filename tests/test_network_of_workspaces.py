@@ -14,10 +14,10 @@ from network_bot.roles import Role
 from network_bot.store import outbox
 from network_bot.store.members import Member
 from network_bot.store.outbox import Outgoing, TargetKind
+from network_bot.testing.flows import GOOD
 from network_bot.testing.network import NetworkHarness
+from network_bot.testing.reading import ephemeral_text
 from network_bot.testing.workspace import Partner, Person
-from tests.conftest import ephemeral_text
-from tests.test_cases import GOOD
 
 DANA, CHIDI, ALICE = "U0DANA006", "U0CHIDI04", "U0ALICE01"
 PEDRO, LUCIA = "U0PEDRO07", "U0LUCIA08"

@@ -16,7 +16,7 @@ from network_bot.store import workspaces
 from network_bot.store.workspaces import Approval
 from network_bot.testing.installs import install, install_page
 from network_bot.testing.network import CLIENT_ID, NetworkHarness
-from tests.conftest import ephemeral_text
+from network_bot.testing.reading import ephemeral_text
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ import pytest
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from network_bot import payloads
+from network_bot.testing.flows import report
 from network_bot.testing.harness import Harness
+from network_bot.testing.reading import ephemeral_text
 from tests import slack_samples as samples
-from tests.conftest import ephemeral_text
-from tests.test_cases import report
 
 ALICE, BOB, DANA = "U0ALICE01", "U0BOBBY02", "U0DANA006"
 

@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
-
-from network_bot.clock import ManualClock
 from network_bot.store import audit, cases
 from network_bot.store.cases import SearchQuery
+from network_bot.testing.flows import report
 from network_bot.testing.harness import Harness
-from tests.conftest import ephemeral_text
-from tests.test_cases import report
+from network_bot.testing.reading import ephemeral_text, file_bytes
 
 CHIDI, DANA, BOB = "U0CHIDI04", "U0DANA006", "U0BOBBY02"
 REVIEW = "C0REVIEW1"
 NAME = "Zorbatrix Quellmann"
 NOTES = "Sister Wilhelmina Okonkwo-Ferreira can be reached through the parish office."
-
-
-@pytest.fixture
-async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
 
 
 async def reported_and_verified(h: Harness) -> str:
@@ -41,15 +28,6 @@ async def reported_and_verified(h: Harness) -> str:
     assert "verified" in ephemeral_text(answer.json)
     await h.settle()
     return public_id
-
-
-def file_bytes(path: Path) -> bytes:
-    """The database file and its write-ahead log, as someone who copied them would read them."""
-    found = b""
-    for candidate in (path, path.with_name(path.name + "-wal")):
-        if candidate.exists():
-            found += candidate.read_bytes()
-    return found
 
 
 async def test_redaction_removes_names_and_notes_everywhere_but_keeps_the_case(

@@ -16,8 +16,8 @@ from network_bot.store import audit
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Conn, Database
 from network_bot.store.retention import PruneReport, RetentionPolicy, prune
+from network_bot.testing.seeding import MEMBER, add_case, add_member, open_db
 from network_bot.vocabulary import Status
-from tests.test_exports import MEMBER, add_case, add_member, open_db
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 OLD, RECENT = NOW - timedelta(days=800), NOW - timedelta(days=10)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from pydantic import TypeAdapter
 
-from network_bot.settings import SettingsError, load_settings
+from network_bot.settings import Settings, SettingsError, load_settings, variable
 
 SECRET = "0123456789abcdef0123456789abcdef"
 
@@ -35,7 +37,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def test_defaults_without_credentials() -> None:
     settings = load_settings()
     assert settings.slack_api_url == "https://slack.com/api/"
-    assert settings.db_path == Path("network-bot.sqlite3")
+    assert settings.db == Path("network-bot.sqlite3")
     assert not settings.has_http_credentials and not settings.has_socket_credentials
     assert settings.case_prefix == "NI"
 
@@ -50,7 +52,7 @@ def test_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.admins == ("U0ADMIN01", "U0ADMIN02")
     assert settings.slack_api_url == "http://127.0.0.1:9/api/"
     assert settings.has_http_credentials
-    assert settings.db_path == Path("/tmp/x.sqlite3")
+    assert settings.db == Path("/tmp/x.sqlite3")
 
 
 def test_dotenv_file_is_read(tmp_path: Path) -> None:
@@ -77,10 +79,15 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
             "SLACK_SIGNING_SECRET: expected the hexadecimal signing secret",
         ),
         ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL: expected an http(s) URL"),
+        ("NETWORK_BOT_LANGUAGE", "french", "NETWORK_BOT_LANGUAGE: expected a two-letter"),
+        ("NETWORK_BOT_LOG_LEVEL", "loud", "NETWORK_BOT_LOG_LEVEL: expected one of DEBUG"),
+        ("NETWORK_BOT_TEAM_ID", "acme", "NETWORK_BOT_TEAM_ID: expected a Slack team ID"),
+        ("NETWORK_BOT_REVIEW_CHANNEL", "#review", "NETWORK_BOT_REVIEW_CHANNEL: expected a Slack"),
         (
             "NETWORK_BOT_ADMINS",
             "U0ADMIN01,alice",
-            "NETWORK_BOT_ADMINS: expected comma-separated Slack user IDs",
+            "NETWORK_BOT_ADMINS: expected comma-separated Slack user IDs like U0123ABCD "
+            "(entry 2 is not)",
         ),
         ("NETWORK_BOT_DB_BUSY_MS", "-1", "NETWORK_BOT_DB_BUSY_MS:"),
         (
@@ -113,20 +120,20 @@ def test_secrets_are_not_printed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert set(settings.secrets()) == {"xoxb-very-secret-value", SECRET}
 
 
-def test_cli_refuses_bad_setting_in_one_line(tmp_path: Path) -> None:
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "SLACK_BOT_TOKEN": "xoxp-wrong-kind-of-token",
-        "HOME": str(tmp_path),
-    }
-    result = subprocess.run(
+def start_http(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess[str]:
+    """``network-bot run --mode http`` in a clean environment holding only ``variables``."""
+    return subprocess.run(
         [sys.executable, "-m", "network_bot", "run", "--mode", "http"],
-        env=env,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **variables},
         capture_output=True,
         text=True,
         timeout=60,
         cwd=tmp_path,
     )
+
+
+def test_cli_refuses_bad_setting_in_one_line(tmp_path: Path) -> None:
+    result = start_http(tmp_path, SLACK_BOT_TOKEN="xoxp-wrong-kind-of-token")
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
@@ -138,15 +145,7 @@ def test_cli_refuses_bad_setting_in_one_line(tmp_path: Path) -> None:
 
 
 def test_cli_http_mode_needs_the_signing_secret(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "SLACK_BOT_TOKEN": "xoxb-1-2-3", "HOME": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, "-m", "network_bot", "run", "--mode", "http"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-    )
+    result = start_http(tmp_path, SLACK_BOT_TOKEN="xoxb-1-2-3")
     assert result.returncode == 2
     assert "SLACK_SIGNING_SECRET" in result.stderr
     assert "Traceback" not in result.stderr
@@ -206,3 +205,68 @@ def test_oauth_settings_refuse_to_start_without_what_they_need(
     message = str(raised.value)
     assert message.startswith(expected), message
     assert "\n" not in message and KEY not in message and CLIENT_SECRET not in message
+
+
+def readme_settings_table() -> dict[str, str]:
+    """The README's settings table: each variable it names, with its default cell."""
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Settings\n", 1)[1].split("\n## ", 1)[0]
+    table: dict[str, str] = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not cells[0].startswith("`"):
+            continue
+        for name in re.findall(r"`([A-Z_]+)`", cells[0]):
+            table[name] = cells[1]
+    return table
+
+
+def test_settings_are_documented() -> None:
+    """Every setting is in the README's table with its default, and the table names no other."""
+    table = readme_settings_table()
+    variables = {variable(name): name for name in Settings.model_fields}
+    assert sorted(set(variables) - set(table)) == [], "settings missing from the README"
+    assert sorted(set(table) - set(variables)) == [], "the README names what is not a setting"
+    for name, field in variables.items():
+        info = Settings.model_fields[field]
+        cell = table[name]
+        if info.default in (None, ()):
+            assert cell == "none" or cell.startswith("from "), (name, cell)
+            continue
+        shown = re.fullmatch(r"`([^`]+)`", cell)
+        assert shown, f"{name}: the default should be one `value`, not {cell!r}"
+        documented = TypeAdapter(info.annotation).validate_python(shown.group(1))
+        assert documented == info.default, (name, cell, info.default)
+
+
+def test_field_names_follow_their_variables() -> None:
+    """One name per setting: the field is the variable without its prefix; only Slack's keep
+    their own names (an alias)."""
+    for name, info in Settings.model_fields.items():
+        if info.alias is not None:
+            assert info.alias.startswith("SLACK_") and info.alias == name.upper(), name
+        else:
+            assert variable(name) == f"NETWORK_BOT_{name.upper()}"
+
+
+def test_a_name_that_is_not_a_setting_is_refused() -> None:
+    """A caller's mistyped name would otherwise be ignored as quietly as a stray variable."""
+    with pytest.raises(TypeError, match="not settings: db_path"):
+        load_settings(db_path="x.sqlite3")
+
+
+@pytest.mark.parametrize(
+    ("variable_name", "value", "expected"),
+    [
+        ("NETWORK_BOT_LANGUAGE", " FR ", "fr"),
+        ("NETWORK_BOT_LOG_LEVEL", "debug", "DEBUG"),
+        ("NETWORK_BOT_HOME_TEAM", " T0HOME ", "T0HOME"),
+        ("NETWORK_BOT_REVIEW_CHANNEL", "", None),
+    ],
+)
+def test_values_are_tidied_before_they_are_checked(
+    monkeypatch: pytest.MonkeyPatch, variable_name: str, value: str, expected: str | None
+) -> None:
+    monkeypatch.setenv(variable_name, value)
+    field = variable_name.removeprefix("NETWORK_BOT_").lower()
+    assert getattr(load_settings(), field) == expected

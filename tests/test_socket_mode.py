@@ -6,7 +6,7 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from network_bot.testing.driver import build_slash_command_body
 from network_bot.testing.harness import Harness
-from tests.conftest import ephemeral_text
+from network_bot.testing.reading import ephemeral_text
 
 
 async def test_slash_command_over_socket_mode(harness: Harness) -> None:

@@ -150,7 +150,7 @@ def messages(lang: Messages) -> dict[str, dict[str, Any]]:
         "proposal card": updates.proposal_card(case, update(1), lang=lang),
         "alert": alerts.alert_message(alert(1), case_public_id="NI-2026-0001", lang=lang),
         **{
-            f"digest, part {number}": part
+            f"digest part {number}": part
             for number, part in enumerate(
                 alerts.digest_messages(
                     [alert(n) for n in range(30)], local_day=date(2026, 11, 2), lang=lang

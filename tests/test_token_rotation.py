@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from network_bot.store import outbox
 from network_bot.store.outbox import Outgoing, TargetKind
 from network_bot.testing.network import CLIENT_ID, CLIENT_SECRET, NetworkHarness
-from tests.conftest import ephemeral_text
+from network_bot.testing.reading import ephemeral_text
 
 ALICE = "U0ALICE01"
 

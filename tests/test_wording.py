@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from network_bot.clock import ManualClock
+from network_bot.testing.flows import ALERT, GOOD, open_report, preview, report, send
 from network_bot.testing.harness import Harness
-from tests.conftest import block_text, ephemeral_text
-from tests.test_alerts import ALERT, preview, send
-from tests.test_cases import GOOD, open_report, report
+from network_bot.testing.reading import block_text, ephemeral_text
 
 ALICE, BOB, CHIDI, DANA = "U0ALICE01", "U0BOBBY02", "U0CHIDI04", "U0DANA006"
 REVIEW = "C0REVIEW1"

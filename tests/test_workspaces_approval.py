@@ -14,7 +14,7 @@ from network_bot.store import outbox, workspaces
 from network_bot.store.outbox import Outgoing, State, TargetKind
 from network_bot.store.workspaces import Approval
 from network_bot.testing.network import NetworkHarness
-from tests.conftest import ephemeral_text
+from network_bot.testing.reading import ephemeral_text
 
 DANA = "U0DANA006"  # admin, home workspace
 CHIDI = "U0CHIDI04"  # coordinator, home

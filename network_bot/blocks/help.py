@@ -23,6 +23,22 @@ def _limited_to(verb: str, role: Role, lang: Messages) -> str:
     return lang.gettext("`{verb}` for coordinators", verb=verb)
 
 
+class HelpPages:
+    """``/network help`` per role and language, rendered the first time it is asked for: what
+    it shows changes only when the code does, and it is the command newcomers type most."""
+
+    def __init__(self, *, registry: Registry) -> None:
+        self._registry = registry
+        self._pages: dict[tuple[Role, str], dict[str, Any]] = {}
+
+    def page(self, *, role: Role, lang: Messages) -> dict[str, Any]:
+        key = (role, lang.language)
+        page = self._pages.get(key)
+        if page is None:
+            page = self._pages[key] = help_message(self._registry, role=role, lang=lang)
+        return dict(page)  # bolt sets keys on the body it is given: never on the kept page
+
+
 def help_message(registry: Registry, *, role: Role, lang: Messages) -> dict[str, Any]:
     blocks = [
         kit.header(lang.gettext("network-bot: the network's shared desk")),
@@ -43,11 +59,9 @@ def help_message(registry: Registry, *, role: Role, lang: Messages) -> dict[str,
             )
         if command.role is not Role.MEMBER:
             lines.append(f"_{_for_role(command.role, lang)}_")
-        elif not role.allows(Role.COORDINATOR) and command.limited():
-            limited = sorted(command.limited().items())
-            if limited:
-                notes = ", ".join(_limited_to(k, v, lang) for k, v in limited)
-                lines.append(f"_{notes}._")
+        elif not role.allows(Role.COORDINATOR) and command.limited:
+            notes = ", ".join(_limited_to(k, v, lang) for k, v in command.limited)
+            lines.append(f"_{notes}._")
         blocks.append(kit.section("\n".join(lines)))
     text = lang.gettext(
         "network-bot commands: {commands}", commands=", ".join(sorted(registry.commands))

@@ -26,6 +26,7 @@ from network_bot.roles import Role
 from network_bot.services.impunity import counts_impunity, impunity_days, impunity_for
 from network_bot.store import audit, members
 from network_bot.store.audit import Outcome
+from network_bot.store.case_filter import case_filter
 from network_bot.store.db import Conn, Database
 from network_bot.vocabulary import (
     DatePrecision,
@@ -72,6 +73,15 @@ class ExportFilters(BaseModel):
     @property
     def statuses(self) -> tuple[Status, ...]:
         return (Status.VERIFIED, *UNVERIFIED) if self.include_unverified else (Status.VERIFIED,)
+
+    def where(self, *, violation: Violation | None = None) -> tuple[list[str], list[object]]:
+        """These filters as conditions on ``cases c`` (``violation`` narrows further)."""
+        return case_filter(
+            statuses=self.statuses,
+            country=self.country,
+            violation=violation or self.violation,
+            since=self.since,
+        )
 
 
 class ExportRequest(BaseModel):
@@ -200,18 +210,9 @@ async def export_rows(
 async def _chunk(
     conn: Conn, *, filters: ExportFilters, after: int, limit: int, notes: bool
 ) -> list[sqlite3.Row]:
-    statuses = [s.value for s in filters.statuses]
-    where = [f"c.status IN ({','.join('?' for _ in statuses)})", "c.id > ?"]
-    params: list[object] = [*statuses, after]
-    if filters.country:
-        where.append("c.country = ?")
-        params.append(filters.country)
-    if filters.since:
-        where.append("c.incident_date >= ?")
-        params.append(filters.since.isoformat())
-    if filters.violation:
-        where.append("c.violation = ?")
-        params.append(filters.violation.value)
+    where, params = filters.where()
+    where.append("c.id > ?")
+    params.append(after)
     # The reporter is read only to scrub an anonymous one out of the notes; it is never a column.
     extra = (
         ", c.restricted_notes, c.reporter_anonymous, c.reporter_id, "

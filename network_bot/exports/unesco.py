@@ -68,23 +68,12 @@ async def unesco_rows(
 ) -> AsyncIterator[UnescoRow]:
     """One row per country with a killing matching ``filters``, by country code. Cases are read
     ``chunk`` at a time (keyset on country, id); only one country's IDs are held at once."""
-    statuses = [s.value for s in filters.statuses]
-    where = [
-        "violation = ?",
-        f"status IN ({','.join('?' for _ in statuses)})",
-        "(country, id) > (?, ?)",
-    ]
-    base: list[object] = [Violation.KILLING.value, *statuses]
-    if filters.country:
-        where.append("country = ?")
-        base.append(filters.country)
-    if filters.since:
-        where.append("incident_date >= ?")
-        base.append(filters.since.isoformat())
+    where, base = filters.where(violation=Violation.KILLING)
+    where.append("(c.country, c.id) > (?, ?)")
     sql = (
-        "SELECT id, public_id, country, (SELECT u.answer FROM unesco_requests u "
-        "WHERE u.case_id = cases.id AND u.answer != 'none' ORDER BY u.cycle DESC LIMIT 1) "
-        f"AS answer FROM cases WHERE {' AND '.join(where)} ORDER BY country, id LIMIT ?"
+        "SELECT c.id, c.public_id, c.country, (SELECT u.answer FROM unesco_requests u "
+        "WHERE u.case_id = c.id AND u.answer != 'none' ORDER BY u.cycle DESC LIMIT 1) "
+        f"AS answer FROM cases c WHERE {' AND '.join(where)} ORDER BY c.country, c.id LIMIT ?"
     )
     current: str | None = None
     ids: dict[JudicialStatus, list[str]] = {s: [] for s in JudicialStatus}

@@ -116,9 +116,6 @@ class Campaign:
     async def emblematic(self, *, limit: int = 50) -> list[PublicCase]:
         return [PublicCase.of(r) for r in await store.emblematic_cases(self._db.read, limit=limit)]
 
-    async def emblematic_ids(self, case_ids: list[int]) -> set[int]:
-        return await store.emblematic_ids(self._db.read, case_ids)
-
     async def facts(self, case_id: int) -> CampaignFacts:
         """For the card of a case the viewer may already see (the caller checked)."""
         db = self._db.read

@@ -409,6 +409,3 @@ class Cases:
         return Page(
             cases=[PublicCase.of(c) for c in found[:per_page]], has_next=len(found) > per_page
         )
-
-    def today(self) -> date:
-        return self._clock.now().date()

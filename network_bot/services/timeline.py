@@ -387,6 +387,7 @@ class Timeline:
         return len(queued)
 
     async def notifications_waiting(self) -> int:
+        """How many follower notifications wait for their batching window."""
         return await updates.waiting_count(self._db.read)
 
 

@@ -104,17 +104,6 @@ async def emblematic_cases(conn: Conn, *, limit: int = 50) -> list[CaseRecord]:
     return [_record(r) for r in rows]
 
 
-async def emblematic_ids(conn: Conn, case_ids: Sequence[int]) -> set[int]:
-    if not case_ids:
-        return set()
-    marks = ",".join("?" for _ in case_ids)
-    rows = await conn.fetch_all(
-        f"SELECT case_id FROM case_campaign WHERE emblematic = 1 AND case_id IN ({marks})",
-        tuple(case_ids),
-    )
-    return {int(r[0]) for r in rows}
-
-
 async def emblematic_anniversaries(conn: Conn, *, month_day: str, before: date) -> list[CaseRecord]:
     """Verified emblematic cases whose incident fell on this day in an earlier year, whatever
     the violation and wherever the case came from: the campaign marks these every year.

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from network_bot.clock import iso, parse_iso
 from network_bot.data import countries
+from network_bot.store.case_filter import case_filter
 from network_bot.store.db import Conn
 from network_bot.vocabulary import (
     DatePrecision,
@@ -156,7 +157,6 @@ class SearchQuery(BaseModel):
     violation: Violation | None = None
     since: date | None = None
     reporter_id: str | None = None
-    include_reporter_cases: str | None = None  # also this reporter's own unverified cases
     limit: int = Field(default=10, ge=1, le=100)
     offset: int = Field(default=0, ge=0)
 
@@ -312,27 +312,13 @@ def match_expression(words: Sequence[str]) -> str:
 
 async def search(conn: Conn, query: SearchQuery) -> list[CaseRecord]:
     """Newest reported first; ``limit`` rows from ``offset``."""
-    where = []
-    params: list[object] = []
-    visible = [s.value for s in query.statuses]
-    visibility = f"c.status IN ({','.join('?' for _ in visible)})" if visible else "0"
-    params.extend(visible)
-    if query.include_reporter_cases:
-        visibility = f"({visibility} OR c.reporter_id = ?)"
-        params.append(query.include_reporter_cases)
-    where.append(visibility)
-    if query.country:
-        where.append("c.country = ?")
-        params.append(query.country)
-    if query.violation:
-        where.append("c.violation = ?")
-        params.append(query.violation.value)
-    if query.since:
-        where.append("c.incident_date >= ?")
-        params.append(query.since.isoformat())
-    if query.reporter_id:
-        where.append("c.reporter_id = ?")
-        params.append(query.reporter_id)
+    where, params = case_filter(
+        statuses=query.statuses,
+        country=query.country,
+        violation=query.violation,
+        since=query.since,
+        reporter_id=query.reporter_id,
+    )
     match = match_expression(query.words)
     if match:
         sql = (

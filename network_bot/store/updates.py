@@ -213,6 +213,7 @@ async def mark_notified_each(
 
 
 async def waiting_count(conn: Conn) -> int:
+    """Follower notifications not yet sent (the playground shows them waiting for the window)."""
     return int(
         await conn.fetch_value("SELECT count(*) FROM update_notifications WHERE sent_at IS NULL")
     )

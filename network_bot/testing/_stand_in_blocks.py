@@ -140,18 +140,27 @@ class BlockChecker:
             self.problems.missing("text", pointer)
         self.problems.string(block.get("text"), f"{pointer}/text", limit=MARKDOWN_TEXT)
 
-    def _block_context(self, block: dict[str, Any], pointer: str) -> None:
+    def _elements(self, block: dict[str, Any], pointer: str, *, most: int) -> list[Any] | None:
+        """A block's ``elements``: required, an array, of one to ``most`` items (what is wrong
+        is recorded); None when there is nothing to check item by item."""
         p = self.problems
         elements = block.get("elements")
         if elements is None:
             p.missing("elements", pointer)
-            return
+            return None
         if not p.array(elements, f"{pointer}/elements"):
-            return
+            return None
         if not elements:
             p.too_few(1, f"{pointer}/elements")
-        if len(elements) > CONTEXT_ELEMENTS:
-            p.too_many(CONTEXT_ELEMENTS, f"{pointer}/elements")
+        if len(elements) > most:
+            p.too_many(most, f"{pointer}/elements")
+        return list(elements)
+
+    def _block_context(self, block: dict[str, Any], pointer: str) -> None:
+        p = self.problems
+        elements = self._elements(block, pointer, most=CONTEXT_ELEMENTS)
+        if elements is None:
+            return
         # Context block: "An array of image elements and text objects"
         for i, element in enumerate(elements):
             where = f"{pointer}/elements/{i}"
@@ -162,16 +171,9 @@ class BlockChecker:
 
     def _block_actions(self, block: dict[str, Any], pointer: str) -> None:
         p = self.problems
-        elements = block.get("elements")
+        elements = self._elements(block, pointer, most=ACTIONS_ELEMENTS)
         if elements is None:
-            p.missing("elements", pointer)
             return
-        if not p.array(elements, f"{pointer}/elements"):
-            return
-        if not elements:
-            p.too_few(1, f"{pointer}/elements")
-        if len(elements) > ACTIONS_ELEMENTS:
-            p.too_many(ACTIONS_ELEMENTS, f"{pointer}/elements")
         # Button element (and every interactive element): action_id "Should be unique among
         # all other action_ids in the containing block"
         seen: set[str] = set()

@@ -1,21 +1,25 @@
-"""The stand-in workspace's messages, ephemeral replies, response URLs and views, with Slack's
-rules for each (the checks live in ``_stand_in_surfaces``)."""
+"""The stand-in workspace's messages: posting, editing and deleting as the bot, ephemeral
+messages, history and permalinks, each checked against Slack's rules for message content."""
 
 from __future__ import annotations
 
 import copy
 import json
-import secrets
 from typing import Any
 
 from network_bot.testing._stand_in_blocks import with_ids
 from network_bot.testing._stand_in_core import ApiError
-from network_bot.testing._stand_in_people import Json, People, _ResponseUrl
-from network_bot.testing._stand_in_surfaces import check_message, check_response_url_body
+from network_bot.testing._stand_in_people import Json, People
+from network_bot.testing._stand_in_surfaces import check_message
 
 
-class Conversations(People):
-    """What is said in a workspace's conversations and shown in its views."""
+class Messages(People):
+    """What was said in each conversation, and what only one person saw."""
+
+    def __init__(self, **people: Any) -> None:
+        super().__init__(**people)
+        self._messages: dict[str, list[Json]] = {}  # conversation id -> messages, oldest first
+        self._ephemerals: list[Json] = []
 
     # --- messages ------------------------------------------------------------------------
 
@@ -77,7 +81,7 @@ class Conversations(People):
 
     def _find_message(self, channel: str, ts: str) -> Json:
         key = self.conversation_key(channel)
-        if key not in self._messages:
+        if key not in self._messages and not self.is_conversation(key):
             raise ApiError("channel_not_found")
         for message in self._messages[key]:
             if message["ts"] == ts and not message["deleted"]:
@@ -175,7 +179,7 @@ class Conversations(People):
     def history(self, channel: str, *, metadata: bool) -> list[Json]:
         """``conversations.history``: live messages newest first, each with an ``id`` to page by."""
         key = self.conversation_key(channel)
-        if key not in self._ims and key not in self._channels:
+        if not self.is_conversation(key):
             raise ApiError("channel_not_found")
         found: list[Json] = []
         for message in reversed(self._messages.get(key, [])):
@@ -200,111 +204,3 @@ class Conversations(People):
     def ephemerals(self, user_id: str) -> list[Json]:
         """What only this person saw: ``chat.postEphemeral`` and ephemeral response_url posts."""
         return copy.deepcopy([e for e in self._ephemerals if e["user"] == user_id])
-
-    # --- response_url --------------------------------------------------------------------
-
-    def issue_response_url(
-        self, *, channel_id: str, user_id: str, message_ts: str | None = None
-    ) -> str:
-        """A response_url token; ``message_ts`` is the message a button click came from."""
-        token = f"{next(self._ids)}/{secrets.token_urlsafe(18)}"
-        original = (channel_id, message_ts) if message_ts else None
-        self._response_urls[token] = _ResponseUrl(
-            channel_id=channel_id,
-            user_id=user_id,
-            issued=self._clock(),
-            original=original,
-        )
-        return token
-
-    def use_response_url(self, token: str, body: Json) -> None:
-        """A post to a response_url: ephemeral by default, ``in_channel``, replace or delete."""
-        url = self._response_urls.get(token)
-        if url is None:
-            raise ApiError("invalid_url", status=404)
-        if self._clock() - url.issued > self.response_url_ttl:
-            raise ApiError("expired_url", status=404)
-        if url.uses >= self.response_url_uses:
-            raise ApiError("used_url", status=404)
-        text, blocks = body.get("text"), body.get("blocks")
-        deleting = bool(body.get("delete_original"))
-        if not deleting:
-            refused = check_response_url_body(body)
-            if refused is not None:
-                raise ApiError(refused.error, status=400, messages=refused.messages, block_kit=True)
-        url.uses += 1
-        original = self._original(url)
-        if deleting:
-            if original is not None:
-                original["deleted"] = True
-            return
-        if body.get("replace_original") and original is not None:
-            self._edit(original, text=text, blocks=blocks, ts=self.next_ts(), by=url.user_id)
-            return
-        if body.get("response_type") == "in_channel":
-            posted = self._message(
-                url.channel_id, text=text, blocks=blocks, extra={"thread_ts": body.get("thread_ts")}
-            )
-        else:
-            posted = self._add_ephemeral(
-                url.channel_id,
-                url.user_id,
-                text=text,
-                blocks=blocks,
-                source="response_url",
-                thread_ts=body.get("thread_ts"),
-            )
-        if url.original is None:
-            url.original = (str(posted["channel"]), str(posted["ts"]))
-
-    def _original(self, url: _ResponseUrl) -> Json | None:
-        if url.original is None:
-            return None
-        channel, ts = url.original
-        candidates = self._messages.get(channel, []) + self._ephemerals
-        for message in candidates:
-            if message["ts"] == ts and message["channel"] == channel and not message["deleted"]:
-                return message
-        return None
-
-    # --- triggers and views (kept by ``self.view_store``) ----------------------------------
-
-    @property
-    def trigger_ttl(self) -> float:
-        """Seconds a trigger_id stays usable (Slack: 3)."""
-        return self.view_store.trigger_ttl
-
-    @trigger_ttl.setter
-    def trigger_ttl(self, seconds: float) -> None:
-        self.view_store.trigger_ttl = seconds
-
-    def new_trigger_id(self, user_id: str) -> str:
-        """A trigger_id as Slack issues per interaction: single use, valid ``trigger_ttl`` s."""
-        return self.view_store.new_trigger_id(user_id)
-
-    def views_for(self, user_id: str) -> list[Json]:
-        """The person's open modal stack, root first."""
-        return self.view_store.views_for(user_id)
-
-    def view(self, view_id: str) -> Json | None:
-        return self.view_store.view(view_id)
-
-    def home(self, user_id: str) -> Json | None:
-        """The person's Home tab as last published."""
-        return self.view_store.home(user_id)
-
-    def close_view(self, user_id: str) -> Json | None:
-        """Close the top view of the person's modal (what an empty submission ack does)."""
-        return self.view_store.close_view(user_id)
-
-    def clear_views(self, user_id: str) -> None:
-        """Close the whole modal (``response_action: clear``)."""
-        self.view_store.clear_views(user_id)
-
-    def replace_view(self, view_id: str, view: Any) -> Json:
-        """A submission answered with ``response_action: update``."""
-        return self.view_store.update_view(view, view_id=view_id)
-
-    def push_view(self, user_id: str, view: Any) -> Json:
-        """A submission answered with ``response_action: push``."""
-        return self.view_store.push_view(user_id, view)

@@ -1,5 +1,8 @@
-"""The stand-in workspace's state, people and conversations: users, channels, DMs and who may
-post where. Messages, views and files build on it (``_stand_in_messages``, ``_stand_in_workspace``).
+"""The stand-in workspace's people and conversations: who is there, which channels and DMs
+exist, and where the bot may post (with Slack's refusals for each kind of conversation).
+
+Everything is plain dicts shaped like Slack's own objects, so what a test reads back is what the
+bot would have seen from real Slack. Operations raise ``ApiError`` with Slack's error codes.
 """
 
 from __future__ import annotations
@@ -8,41 +11,12 @@ import copy
 import itertools
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from network_bot.testing._stand_in_core import ApiError
-from network_bot.testing._stand_in_views import ViewStore
 
 Json = dict[str, Any]
-
-
-@dataclass(kw_only=True)
-class _ResponseUrl:
-    channel_id: str
-    user_id: str
-    issued: float
-    original: tuple[str, str] | None = None  # (channel, ts) that replace/delete_original act on
-    uses: int = 0
-
-
-ALT_TXT_MAX = 1000
-"""files.getUploadURLExternal refuses longer alt text (``alt_txt_too_large``)."""
-
-
-@dataclass(kw_only=True)
-class _File:
-    id: str
-    name: str
-    length: int
-    alt_txt: str | None = None
-    content: bytes | None = None
-    title: str | None = None
-    channels: list[str] = field(default_factory=list)
-    initial_comment: str | None = None
-    thread_ts: str | None = None
-    created: int = 0
 
 
 def _tz_label(offset: int) -> str:
@@ -52,7 +26,7 @@ def _tz_label(offset: int) -> str:
 
 
 class People:
-    """A workspace's state and its people and conversations: ids, users, channels, DMs."""
+    """A workspace's identity, its members and its conversations (channels, DMs, group DMs)."""
 
     def __init__(
         self,
@@ -61,9 +35,6 @@ class People:
         team_name: str,
         bot_user_id: str,
         app_id: str,
-        trigger_ttl: float,
-        response_url_ttl: float,
-        response_url_uses: int,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.team_id = team_id
@@ -72,28 +43,12 @@ class People:
         self.bot_user_id = bot_user_id
         self.bot_id = "B" + bot_user_id[1:]
         self.app_id = app_id
-        self.response_url_ttl = response_url_ttl
-        self.response_url_uses = response_url_uses
         self._clock = clock
         self._ids = itertools.count(1)
         self._last_ts_micros = 0
         self._users: dict[str, Json] = {}
         self._channels: dict[str, Json] = {}
         self._ims: dict[str, Json] = {}  # IM id -> IM object
-        self._messages: dict[str, list[Json]] = {}
-        self._ephemerals: list[Json] = []
-        self._response_urls: dict[str, _ResponseUrl] = {}
-        self._files: dict[str, _File] = {}
-        self._uploads: dict[str, str] = {}  # upload token -> file id
-        self.view_store = ViewStore(
-            team_id=team_id,
-            app_id=app_id,
-            bot_id=self.bot_id,
-            trigger_ttl=trigger_ttl,
-            user_exists=self._users.__contains__,
-            clock=clock,
-        )
-        self.add_user(bot_user_id, "network-bot", real_name="Network Bot", is_bot=True)
 
     # --- ids and time -------------------------------------------------------------------
 
@@ -105,8 +60,6 @@ class People:
         micros = max(int(time.time() * 1_000_000), self._last_ts_micros + 1)
         self._last_ts_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
-
-    # --- people and conversations ------------------------------------------------------
 
     def add_user(
         self,
@@ -206,7 +159,6 @@ class People:
             "purpose": {"value": "", "creator": "", "last_set": 0},
         }
         self._channels[channel_id] = channel
-        self._messages.setdefault(channel_id, [])
         return copy.deepcopy(channel)
 
     def deactivate_user(self, user_id: str) -> None:
@@ -282,7 +234,6 @@ class People:
                 "is_open": True,
                 "context_team_id": self.team_id,
             }
-            self._messages.setdefault(im_id, [])
         return im_id
 
     def open_conversation(self, user_ids: list[str]) -> tuple[str, bool]:
@@ -319,6 +270,10 @@ class People:
             if candidate["name"] == named and not candidate["is_mpim"]:
                 return str(candidate["id"])
         return channel
+
+    def is_conversation(self, key: str) -> bool:
+        """Whether ``key`` is a channel or DM of this workspace."""
+        return key in self._channels or key in self._ims
 
     def conversation_info(self, channel_id: str) -> Json:
         """``conversations.info``: private channels the bot is not in do not exist for it."""

@@ -1,144 +1,77 @@
-"""The in-memory workspace behind the Slack stand-in: people, channels, messages, views, files.
+"""The in-memory workspace behind the Slack stand-in, put together from one module per job:
+people and conversations (``_stand_in_people``), messages (``_stand_in_messages``), response URLs
+(``_stand_in_response_urls``), files (``_stand_in_files``) and views (``_stand_in_views``).
 
-Everything here is plain dicts shaped like Slack's own objects, so what a test reads back is
-what the bot would have seen from real Slack. Operations raise ``ApiError`` with Slack's error
-codes; the HTTP layer in ``stand_in.py`` only decodes requests and encodes answers.
+The HTTP layer in ``stand_in.py`` only decodes requests and encodes answers.
 """
 
 from __future__ import annotations
 
-import mimetypes
-import secrets
-import time
 from typing import Any
 
-from network_bot.testing._stand_in_core import ApiError
-from network_bot.testing._stand_in_messages import Conversations
-from network_bot.testing._stand_in_people import ALT_TXT_MAX, Json, _File
+from network_bot.testing._stand_in_files import Files
+from network_bot.testing._stand_in_people import Json
+from network_bot.testing._stand_in_response_urls import ResponseUrls
+from network_bot.testing._stand_in_views import ViewStore
 
 __all__ = ["Json", "Workspace"]
 
 
-class Workspace(Conversations):
-    """One Slack workspace's state, with the rules Slack applies when the bot changes it: people
-    and conversations (``People``), messages and views (``Conversations``), and files here."""
+class Workspace(Files, ResponseUrls):
+    """One Slack workspace's state, with the rules Slack applies when the bot changes it."""
 
-    # --- files -----------------------------------------------------------------------------
-
-    def issue_upload(self, filename: Any, length: Any, *, alt_txt: Any = None) -> tuple[str, str]:
-        """``files.getUploadURLExternal``: a file id and the token of its upload URL."""
-        if not filename:
-            raise ApiError(
-                "invalid_arguments", messages=["[ERROR] missing required field: filename"]
-            )
-        try:
-            size = int(length)
-        except (TypeError, ValueError):
-            raise ApiError(
-                "invalid_arguments", messages=["[ERROR] missing required field: length"]
-            ) from None
-        # files.getUploadURLExternal, errors: "missing_argument: ... Typically only occurs when
-        # the length provided is 0", and "alt_txt_too_large: Description for the image is
-        # longer than the limit of 1000 character".
-        if size <= 0:
-            raise ApiError("missing_argument")
-        if alt_txt is not None and len(str(alt_txt)) > ALT_TXT_MAX:
-            raise ApiError("alt_txt_too_large")
-        file = _File(
-            id=self._next_id("F"),
-            name=str(filename),
-            length=size,
-            alt_txt=str(alt_txt) if alt_txt else None,
-            created=int(time.time()),
+    def __init__(self, *, trigger_ttl: float, **state: Any) -> None:
+        """``state``: the team's identity and clock (``People``) and the response URLs' limits
+        (``ResponseUrls``)."""
+        super().__init__(**state)
+        self.view_store = ViewStore(
+            team_id=self.team_id,
+            app_id=self.app_id,
+            bot_id=self.bot_id,
+            trigger_ttl=trigger_ttl,
+            user_exists=self._users.__contains__,
+            clock=self._clock,
         )
-        self._files[file.id] = file
-        token = secrets.token_urlsafe(18)
-        self._uploads[token] = file.id
-        return file.id, token
+        self.add_user(self.bot_user_id, "network-bot", real_name="Network Bot", is_bot=True)
 
-    def store_upload(self, token: str, content: bytes) -> str:
-        file_id = self._uploads.pop(token, None)
-        if file_id is None:
-            raise ApiError("invalid_upload_url", status=404)
-        self._files[file_id].content = content
-        return file_id
+    # --- triggers and views (kept by ``self.view_store``) ----------------------------------
 
-    def complete_upload(
-        self,
-        files: Any,
-        *,
-        channels: list[str],
-        initial_comment: Any = None,
-        thread_ts: Any = None,
-    ) -> list[Json]:
-        """``files.completeUploadExternal``: share uploaded files, as one message per call."""
-        if not isinstance(files, list) or not files:
-            raise ApiError("invalid_arguments", messages=["[ERROR] missing required field: files"])
-        # files.completeUploadExternal, thread_ts: "make sure to provide only one channel when
-        # using 'thread_ts'".
-        if thread_ts and len(channels) != 1:
-            raise ApiError(
-                "invalid_arguments", messages=["[ERROR] thread_ts needs exactly one channel"]
-            )
-        targets = [self._postable(c) for c in channels]
-        done: list[_File] = []
-        for item in files:
-            file = self._files.get(str(item.get("id"))) if isinstance(item, dict) else None
-            if file is None or file.content is None:
-                raise ApiError("file_not_found")
-            file.title = str(item.get("title") or file.name)
-            file.channels.extend(targets)
-            file.initial_comment = str(initial_comment) if initial_comment else None
-            file.thread_ts = str(thread_ts) if thread_ts else None
-            done.append(file)
-        for target in targets:
-            self._message(
-                target,
-                text=initial_comment or "",
-                blocks=None,
-                extra={
-                    "files": [self._file_object(f) for f in done],
-                    "upload": True,
-                    "thread_ts": thread_ts,
-                },
-            )
-        return [self._file_object(f) for f in done]
+    @property
+    def trigger_ttl(self) -> float:
+        """Seconds a trigger_id stays usable (Slack: 3)."""
+        return self.view_store.trigger_ttl
 
-    def _file_object(self, file: _File) -> Json:
-        return {
-            "id": file.id,
-            "created": file.created,
-            "timestamp": file.created,
-            "name": file.name,
-            "title": file.title or file.name,
-            "mimetype": mimetypes.guess_type(file.name)[0] or "application/octet-stream",
-            "user": self.bot_user_id,
-            "size": len(file.content or b""),
-            "channels": list(file.channels),
-            "alt_txt": file.alt_txt,
-            "permalink": f"https://{self.team_domain}.slack.com/files/{self.bot_user_id}/{file.id}",
-        }
+    @trigger_ttl.setter
+    def trigger_ttl(self, seconds: float) -> None:
+        self.view_store.trigger_ttl = seconds
 
-    def files(self, channel_id: str | None = None) -> list[Json]:
-        """Uploaded files (shared to ``channel_id`` if given), with their bytes as ``content``."""
-        key = self.conversation_key(channel_id) if channel_id else None
-        found: list[Json] = []
-        for file in self._files.values():
-            if file.content is None or (key is not None and key not in file.channels):
-                continue
-            found.append(
-                {
-                    "id": file.id,
-                    "name": file.name,
-                    "title": file.title,
-                    "content": file.content,
-                    "channel": file.channels[0] if file.channels else None,
-                    "channels": list(file.channels),
-                    "initial_comment": file.initial_comment,
-                    "thread_ts": file.thread_ts,
-                    "size": len(file.content),
-                    "alt_txt": file.alt_txt,
-                    "length": file.length,
-                }
-            )
-        return found
+    def new_trigger_id(self, user_id: str) -> str:
+        """A trigger_id as Slack issues per interaction: single use, valid ``trigger_ttl`` s."""
+        return self.view_store.new_trigger_id(user_id)
+
+    def views_for(self, user_id: str) -> list[Json]:
+        """The person's open modal stack, root first."""
+        return self.view_store.views_for(user_id)
+
+    def view(self, view_id: str) -> Json | None:
+        return self.view_store.view(view_id)
+
+    def home(self, user_id: str) -> Json | None:
+        """The person's Home tab as last published."""
+        return self.view_store.home(user_id)
+
+    def close_view(self, user_id: str) -> Json | None:
+        """Close the top view of the person's modal (what an empty submission ack does)."""
+        return self.view_store.close_view(user_id)
+
+    def clear_views(self, user_id: str) -> None:
+        """Close the whole modal (``response_action: clear``)."""
+        self.view_store.clear_views(user_id)
+
+    def replace_view(self, view_id: str, view: Any) -> Json:
+        """A submission answered with ``response_action: update``."""
+        return self.view_store.update_view(view, view_id=view_id)
+
+    def push_view(self, user_id: str, view: Any) -> Json:
+        """A submission answered with ``response_action: push``."""
+        return self.view_store.push_view(user_id, view)

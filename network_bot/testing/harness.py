@@ -29,6 +29,8 @@ from network_bot.testing.workspace import (
     ROOMS,
     Person,
     Room,
+    add_person,
+    add_room,
 )
 from network_bot.web import build_web_app
 
@@ -59,6 +61,9 @@ class Harness:
         self.people = tuple(people)
         self.rooms = tuple(rooms)
         self._overrides = dict(settings or {})
+        unknown = sorted(set(self._overrides) - set(Settings.model_fields))
+        if unknown:  # Settings ignores names it does not know; a test must not
+            raise TypeError(f"not settings: {', '.join(unknown)}")
         self.slack = SlackStandIn(rate_limits=rate_limits, channel_post_rate=channel_post_rate)
         self._runner: web.AppRunner | None = None
         self.bot: Bot | None = None
@@ -79,38 +84,25 @@ class Harness:
             "slack_signing_secret": SecretStr(SIGNING_SECRET),
             "slack_app_token": SecretStr(self.slack.app_token),
             "slack_api_url": self.slack.api_url,
-            "db_path": self.db_path,
+            "db": self.db_path,
             "admins": admins,
             "review_channel": REVIEW_CHANNEL,
             "campaign_channel": CAMPAIGN_CHANNEL,
-            "shutdown_grace_seconds": 5.0,
+            "shutdown_grace": 5.0,
             # Tests are not about pacing: let the sender go as fast as the stand-in allows.
             # Tests of rate limits set these (and the stand-in's limits) themselves.
-            "workspace_rate_per_second": 500.0,
-            "channel_rate_per_second": 100.0,
+            "workspace_rate": 500.0,
+            "channel_rate": 100.0,
         }
         values.update(self._overrides)
         return Settings.model_validate(values)
 
     async def start(self) -> None:
         await self.slack.start()
-        for p in self.people:
-            self.slack.add_user(
-                p.user_id,
-                p.handle,
-                real_name=p.real_name,
-                display_name=p.handle,
-                tz=p.tz,
-                tz_offset=p.tz_offset,
-                locale=p.locale,
-            )
+        for person in self.people:
+            add_person(self.slack, person)
         for room in self.rooms:
-            self.slack.add_channel(
-                room.channel_id,
-                room.name,
-                is_ext_shared=room.is_ext_shared,
-                is_private=room.is_private,
-            )
+            add_room(self.slack, room)
         await self.start_bot()
 
     async def start_bot(self) -> None:

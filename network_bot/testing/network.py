@@ -21,7 +21,7 @@ from network_bot.testing.driver import DriverResponse, SlackDriver
 from network_bot.testing.harness import SIGNING_SECRET, Harness
 from network_bot.testing.installs import InstallOutcome, install
 from network_bot.testing.stand_in import OAuthApp, Team
-from network_bot.testing.workspace import PARTNER, Partner, Person
+from network_bot.testing.workspace import PARTNER, Partner, Person, add_person, add_room
 
 CLIENT_ID = "4242424242.2424242424"
 CLIENT_SECRET = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
@@ -72,17 +72,10 @@ class NetworkHarness(Harness):
                 enterprise_id=partner.enterprise_id,
                 enterprise_name=partner.enterprise_name,
             )
-            for p in partner.people:
-                team.add_user(
-                    p.user_id,
-                    p.handle,
-                    real_name=p.real_name,
-                    display_name=p.handle,
-                    tz=p.tz,
-                    tz_offset=p.tz_offset,
-                )
+            for person in partner.people:
+                add_person(team, person)
             for room in partner.rooms:
-                team.add_channel(room.channel_id, room.name, is_ext_shared=room.is_ext_shared)
+                add_room(team, room)
         await super().start()
 
     async def start_bot(self) -> None:

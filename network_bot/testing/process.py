@@ -26,6 +26,37 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def bot_command(port: int) -> list[str]:
+    """The arguments after ``python`` that serve the bot over HTTP on loopback ``port``."""
+    return [
+        "-m",
+        "network_bot",
+        "run",
+        "--mode",
+        "http",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+
+
+def bot_environment(
+    stand_in: SlackStandIn, db_path: Path, extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The environment of a bot (or a bare bolt app) pointed at ``stand_in``, logging warnings."""
+    return {
+        **os.environ,
+        "SLACK_BOT_TOKEN": stand_in.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": stand_in.api_url,
+        "SLACK_APP_TOKEN": "",
+        "NETWORK_BOT_DB": str(db_path),
+        "NETWORK_BOT_LOG_LEVEL": "WARNING",
+        **(extra or {}),
+    }
+
+
 class BotProcess:
     def __init__(
         self,
@@ -52,33 +83,13 @@ class BotProcess:
         return self.process.pid
 
     def environment(self) -> dict[str, str]:
-        return {
-            **os.environ,
-            "SLACK_BOT_TOKEN": self.stand_in.bot_token,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": self.stand_in.api_url,
-            "SLACK_APP_TOKEN": "",
-            "NETWORK_BOT_DB": str(self.db_path),
-            "NETWORK_BOT_LOG_LEVEL": "WARNING",
-            **self._env,
-        }
+        return bot_environment(self.stand_in, self.db_path, self._env)
 
     async def start(self, *, timeout: float = 30.0) -> None:
         log = await asyncio.to_thread(self._log_file)
-        command = (
-            "-m",
-            "network_bot",
-            "run",
-            "--mode",
-            "http",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-        )
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
-            *command,
+            *bot_command(self.port),
             env=self.environment(),
             stdout=subprocess.DEVNULL,
             stderr=log,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from network_bot.roles import Role
+from network_bot.testing._stand_in_workspace import Workspace
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,6 +87,9 @@ PEOPLE: tuple[Person, ...] = (
     ),
 )
 
+ALICE, BOB, EMMA, CHIDI, FARID, DANA = (person.user_id for person in PEOPLE)
+EVERYONE = tuple(person.user_id for person in PEOPLE)
+
 ROOMS: tuple[Room, ...] = (
     Room(channel_id="C0GENERAL", name="general"),
     Room(channel_id="C0REVIEW1", name="case-review", is_private=True),
@@ -142,3 +146,23 @@ PARTNER = Partner(
     ),
     rooms=(Room(channel_id="C0ANDESGEN", name="andes-general"),),
 )
+
+
+def add_person(team: Workspace, person: Person) -> None:
+    """Give ``person`` an account in ``team``, with the profile Slack would show of them."""
+    team.add_user(
+        person.user_id,
+        person.handle,
+        real_name=person.real_name,
+        display_name=person.handle,
+        tz=person.tz,
+        tz_offset=person.tz_offset,
+        locale=person.locale,
+    )
+
+
+def add_room(team: Workspace, room: Room) -> None:
+    """Create ``room`` in ``team``, the bot a member of it."""
+    team.add_channel(
+        room.channel_id, room.name, is_ext_shared=room.is_ext_shared, is_private=room.is_private
+    )

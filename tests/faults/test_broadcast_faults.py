@@ -66,7 +66,7 @@ async def test_429_storms_5xx_and_dropped_connections_during_a_broadcast(tmp_pat
     path = tmp_path / "bot.sqlite3"
     extra = scenarios.member_ids(120)
     recipients = await scenarios.seed_roster(path, extra)
-    fast = {"delivery_backoff_seconds": 0.05, "delivery_max_attempts": 10}
+    fast = {"retry_backoff": 0.05, "max_attempts": 10}
     async with Harness(db_path=path, settings=fast) as h:
         scenarios.add_to_workspace(h.slack, extra, people=False)
         # Taken in turn: eight throttled posts, six 503s, four connections dropped mid-request,

@@ -12,11 +12,11 @@ from pathlib import Path
 from network_bot.blocks.report import report_modal
 from network_bot.i18n import Catalogue
 from network_bot.testing.driver import SlackDriver
+from network_bot.testing.flows import GOOD
 from network_bot.testing.harness import SIGNING_SECRET
 from network_bot.testing.process import BotProcess
 from network_bot.testing.stand_in import SlackStandIn
 from network_bot.testing.workspace import PEOPLE
-from tests.test_cases import GOOD
 
 SUBMISSIONS = 40
 

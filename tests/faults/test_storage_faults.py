@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from network_bot.clock import ManualClock
+from network_bot.testing.flows import GOOD, open_report
 from network_bot.testing.harness import Harness
-from tests.test_cases import GOOD, open_report
 
 ALICE = "U0ALICE01"
 
@@ -20,7 +20,7 @@ ALICE = "U0ALICE01"
 async def h(tmp_path: Path) -> AsyncIterator[Harness]:
     clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
     async with Harness(
-        db_path=tmp_path / "bot.sqlite3", clock=clock, settings={"db_busy_timeout_ms": 150}
+        db_path=tmp_path / "bot.sqlite3", clock=clock, settings={"db_busy_ms": 150}
     ) as harness:
         yield harness
 

@@ -8,29 +8,17 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from network_bot.clock import ManualClock
 from network_bot.store import cases, updates
+from network_bot.testing.flows import GOOD, report, submit_update
 from network_bot.testing.harness import Harness
-from tests.conftest import ephemeral_text
-from tests.test_cases import GOOD, report
+from network_bot.testing.reading import ephemeral_text
 
 ALICE, BOB, EMMA, CHIDI = "U0ALICE01", "U0BOBBY02", "U0EMMA003", "U0CHIDI04"
 REVIEW, ALERTS = "C0REVIEW1", "C0ALERTS1"
 MISSING = "NI-2026-0999"
-
-
-@pytest.fixture
-async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
 
 
 def same_but_id(one: str, other: str, *, ids: tuple[str, str]) -> bool:
@@ -94,19 +82,6 @@ async def withheld_verified_case(h: Harness) -> str:
     return public_id
 
 
-async def update_form(h: Harness, user: str, public_id: str, **values: Any) -> dict[str, Any]:
-    response = await h.command(user, f"/case {public_id} update")
-    assert response.status == 200
-    await h.settle()
-    view = h.slack.views_for(h.user_id(user))[-1]
-    assert view["callback_id"] == "case.update.submit"
-    answer = await h.drive.submit_view(
-        h.user_id(user), view, {"happened_on": "2026-11-24", **values}
-    )
-    assert answer.json is not None, answer.text
-    return answer.json
-
-
 @pytest.mark.parametrize("user", ["bob", "chidi"])
 @pytest.mark.parametrize(
     ("field", "values"),
@@ -130,7 +105,7 @@ async def test_an_update_may_not_name_a_withheld_victim(
     update could name the victim whose name the reporter asked to withhold."""
     public_id = await withheld_verified_case(h)
     await h.command("emma", f"/follow {public_id}")
-    answer = await update_form(h, user, public_id, **values)
+    answer = await submit_update(h, user, public_id, **values)
     assert answer.get("response_action") == "errors", answer
     assert "withhold" in answer["errors"][field]
     assert await h.running.db.read.fetch_value("SELECT count(*) FROM case_updates") == 0
@@ -140,7 +115,7 @@ async def test_an_update_may_not_name_a_withheld_victim(
 
 async def test_an_update_without_the_name_is_still_recorded(h: Harness) -> None:
     public_id = await withheld_verified_case(h)
-    answer = await update_form(h, "chidi", public_id, body="The blogger's family was threatened.")
+    answer = await submit_update(h, "chidi", public_id, body="The blogger's family was threatened.")
     assert answer.get("response_action") == "update", answer
     assert await h.running.db.read.fetch_value("SELECT count(*) FROM case_updates") == 1
 

@@ -6,31 +6,20 @@ while the handler dispatched on the first word after shell-style reading).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from network_bot.clock import ManualClock
 from network_bot.roles import Role
 from network_bot.store import audit, members
+from network_bot.testing.flows import ALERT, send
 from network_bot.testing.harness import Harness
-from tests.conftest import ephemeral_text
+from network_bot.testing.reading import ephemeral_text
 
 ALICE, BOB, DANA = "U0ALICE01", "U0BOBBY02", "U0DANA006"
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-
-
-@pytest.fixture
-async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
 
 
 async def role_of(h: Harness, user_id: str) -> Role:
@@ -211,7 +200,6 @@ async def test_every_guarded_service_refuses_a_member_itself(h: Harness) -> None
 
 async def test_only_people_an_alert_reached_can_answer_it(h: Harness) -> None:
     """An answer counts in the coordinators' tally: a tampered button cannot add one."""
-    from tests.test_alerts import ALERT, send
 
     public_id = await send(h, {**ALERT, "audience": [], "countries": ["PK"]})  # bob only
     alert_id = int(

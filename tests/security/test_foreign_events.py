@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from network_bot.store import outbox
 from network_bot.store.outbox import Outgoing, State, TargetKind
 from network_bot.testing.harness import Harness
-from tests.conftest import ephemeral_text
+from network_bot.testing.reading import ephemeral_text
 
 ALICE, BOB = "U0ALICE01", "U0BOBBY02"
 HOME = "T0NETWORK"

@@ -4,19 +4,14 @@ reach a case or alert they may not touch."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from network_bot.clock import ManualClock
+from network_bot.testing.flows import GOOD, open_report, report
 from network_bot.testing.harness import Harness
-from tests.conftest import ephemeral_text
-from tests.test_cases import GOOD, open_report, report
+from network_bot.testing.reading import ephemeral_text
 
 ALICE, BOB, CHIDI = "U0ALICE01", "U0BOBBY02", "U0CHIDI04"
 HOSTILE = (
@@ -33,13 +28,6 @@ MARKERS = (
     "<!subteam",
 )
 UNICODE = "\u202eRTL override\u202c \u200bzero\u200dwidth 🇵🇰 مرحبا 你好 \U0001f600 e\u0301"
-
-
-@pytest.fixture
-async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
 
 
 async def everything_sent(h: Harness, acks: list[dict[str, Any] | None]) -> str:

@@ -19,9 +19,9 @@ import pytest
 
 from network_bot.store import outbox
 from network_bot.store.outbox import Delivery, State
+from network_bot.testing.flows import ALERT, compose
 from network_bot.testing.harness import Harness
-from tests.conftest import block_text
-from tests.test_alerts import ALERT, compose
+from network_bot.testing.reading import block_text
 
 BOB, CHIDI = "U0BOBBY02", "U0CHIDI04"
 HEADLINE = ALERT["headline"]
@@ -30,7 +30,7 @@ FINAL = {State.SENT, State.FAILED, State.CANCELLED}
 
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    settings = {"delivery_backoff_seconds": 0.1, "slack_timeout_seconds": 2}
+    settings = {"retry_backoff": 0.1, "slack_timeout": 2}
     async with Harness(db_path=tmp_path / "bot.sqlite3", settings=settings) as harness:
         yield harness
 
@@ -169,7 +169,7 @@ async def test_a_copy_slack_posts_after_the_bot_timed_out_is_withdrawn(h: Harnes
 async def test_copies_waiting_for_their_turn_are_not_sent_after_a_recall(tmp_path: Path) -> None:
     """At one message a second, most copies are claimed and waiting on the pacer when the
     recall comes: each is checked at the moment of sending and dropped."""
-    settings = {"workspace_rate_per_second": 1.0, "delivery_backoff_seconds": 0.1}
+    settings = {"workspace_rate": 1.0, "retry_backoff": 0.1}
     async with Harness(db_path=tmp_path / "bot.sqlite3", settings=settings) as h:
         public_id = await confirm_alert(h)
 

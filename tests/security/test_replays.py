@@ -173,7 +173,7 @@ async def test_a_locked_database_still_refuses_replays_and_records_them_after(
     in memory (a replay is refused), the request itself writes nothing (it is told the
     database is busy), and the signature reaches the file with the next batch."""
     db_path = tmp_path / "bot.sqlite3"
-    async with Harness(db_path=db_path, settings={"db_busy_timeout_ms": 100}) as h:
+    async with Harness(db_path=db_path, settings={"db_busy_ms": 100}) as h:
         h.slack.add_user(BOB, "newcomer")
         await h.settle()
         captured = join_body("Locked Out Desk")

@@ -19,15 +19,16 @@ import pytest
 from network_bot.channels import ChannelUnreadable, channel_info
 from network_bot.store import outbox
 from network_bot.store.outbox import Delivery, State
+from network_bot.testing.flows import ALERT, GOOD, compose, open_report
 from network_bot.testing.harness import Harness
-from tests.conftest import block_text
-from tests.test_alerts import ALERT, compose
-from tests.test_cases import GOOD, open_report
+from network_bot.testing.reading import block_text
+from network_bot.testing.seeding import member, seed_case
+from network_bot.testing.workspace import CAMPAIGN_CHANNEL, CHIDI
 
 REVIEW = "C0REVIEW1"
 GENERAL = "C0GENERAL"
 FINAL = {State.SENT, State.FAILED, State.CANCELLED}
-FAST = {"delivery_backoff_seconds": 0.1, "slack_timeout_seconds": 1}
+FAST = {"retry_backoff": 0.1, "slack_timeout": 1}
 
 
 @pytest.fixture
@@ -231,14 +232,13 @@ async def test_a_chart_is_not_uploaded_to_a_campaign_channel_shared_since_the_la
     """The chart uploader asks Slack afresh too: the first chart goes, then the campaign
     channel is connected to a partner, and the next chart is refused."""
     from network_bot.store import campaign as campaign_store
-    from tests.test_campaign import CAMPAIGN, CHIDI, member, seed_case
 
     await seed_case(h)
     coordinator = await member(h, CHIDI)
     await h.running.charts.post_to_campaign(coordinator, country=None, since=None)
     await h.settle()
-    assert len(h.slack.files(CAMPAIGN)) == 1
-    h.slack.share_channel(CAMPAIGN)
+    assert len(h.slack.files(CAMPAIGN_CHANNEL)) == 1
+    h.slack.share_channel(CAMPAIGN_CHANNEL)
     h.slack.inject("conversations.info", times=1, retry_after=1)  # and Slack is busy at first
     await h.running.charts.post_to_campaign(coordinator, country="PK", since=None)
     async with asyncio.timeout(20):
@@ -247,4 +247,4 @@ async def test_a_chart_is_not_uploaded_to_a_campaign_channel_shared_since_the_la
             if states.get("failed", 0) >= 1:
                 break
             await asyncio.sleep(0.05)
-    assert len(h.slack.files(CAMPAIGN)) == 1, "no chart reached the shared channel"
+    assert len(h.slack.files(CAMPAIGN_CHANNEL)) == 1, "no chart reached the shared channel"

@@ -14,7 +14,7 @@ import pytest
 from network_bot.store import outbox
 from network_bot.store.outbox import Outgoing, TargetKind
 from network_bot.testing.network import NetworkHarness
-from tests.conftest import ephemeral_text
+from network_bot.testing.reading import ephemeral_text
 
 PARTNER = "T0PARTNER"
 PEDRO = "U0PEDRO07"

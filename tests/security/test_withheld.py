@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from network_bot.clock import ManualClock
 from network_bot.store import cases
 from network_bot.store.cases import NewCase
+from network_bot.testing.flows import GOOD, open_report, report
 from network_bot.testing.harness import Harness
+from network_bot.testing.reading import block_text, ephemeral_text, seen_by
 from network_bot.vocabulary import Profession, Violation
-from tests.conftest import block_text, ephemeral_text
-from tests.test_cases import GOOD, open_report, report, seen_by
 
 ALICE, BOB, EMMA = "U0ALICE01", "U0BOBBY02", "U0EMMA003"
 REVIEW = "C0REVIEW1"
 SETTINGS = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-
-
-@pytest.fixture
-async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as harness:
-        yield harness
 
 
 async def case_count(h: Harness) -> int:
