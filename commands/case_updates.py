@@ -15,10 +15,11 @@ from network_bot.blocks import kit
 from network_bot.blocks import updates as updates_render
 from network_bot.calls import ActionCall, Call, CommandCall, ViewCall
 from network_bot.i18n import say
+from network_bot.refusal import Refusal
 from network_bot.registry import Action, Registry, Reply, View
 from network_bot.roles import Role
 from network_bot.services.cases import normalise_id
-from network_bot.services.timeline import TimelineError, UpdateInput
+from network_bot.services.timeline import TimelineError, UpdateInput, date_problem
 from network_bot.store.cases import PublicCase
 from network_bot.validators import WebUrl
 from network_bot.viewstate import field_errors, values_of
@@ -82,13 +83,15 @@ UPDATE_FIELDS = ("happened_on", "body", "source_url", "stage", "skip_reason")
 
 
 async def update_submitted(call: ViewCall) -> Reply | None:
+    typed = values_of(call.values, UPDATE_FIELDS)
     try:
-        form = UpdateForm.model_validate(values_of(call.values, UPDATE_FIELDS))
+        form = UpdateForm.model_validate(typed)
     except ValidationError as error:
-        return {
-            "response_action": "errors",
-            "errors": field_errors(error, known=UPDATE_FIELDS, lang=call.lang),
-        }
+        errors = field_errors(error, known=UPDATE_FIELDS, lang=call.lang)
+        if "happened_on" not in errors:  # every field in error at once, the date's too
+            wrong = await _wrong_date(call, typed.get("happened_on"))
+            errors.update({"happened_on": wrong} if wrong else {})
+        return {"response_action": "errors", "errors": errors}
     if form.happened_on > call.bot.clock.now().date():
         return {
             "response_action": "errors",
@@ -167,6 +170,20 @@ async def approve_clicked(call: ActionCall) -> None:
 
 async def reject_update_clicked(call: ActionCall) -> None:
     await decide_update(call, approve=False)
+
+
+async def _wrong_date(call: ViewCall, typed: object) -> str | None:
+    """The date's problem, checked with the rest of a form that has others (``submit`` checks
+    it again when the form is otherwise right)."""
+    try:
+        happened_on = date.fromisoformat(str(typed))
+        record = await call.bot.timeline.case_for(call.member, _case_of(call))
+    except (ValueError, Refusal):
+        return None  # unreadable, or no case to compare with: the submit will say which
+    if happened_on > call.bot.clock.now().date():
+        return call.lang.gettext("That date is ahead.")
+    problem = date_problem(record, happened_on)
+    return call.lang.render(problem) if problem else None
 
 
 def _case_of(call: ViewCall) -> str:

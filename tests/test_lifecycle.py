@@ -90,6 +90,19 @@ async def test_invalid_and_skipped_steps(h: Harness) -> None:
     assert "full justice" in card and "clock has stopped" in card
 
 
+async def test_a_date_before_the_incident_is_said_with_the_other_errors(h: Harness) -> None:
+    public_id = await verified_case(h)  # the incident: 2026-11-20
+    both = await submit_update(
+        h, "bob", public_id, happened_on="2026-11-01", source_url="not a link"
+    )
+    assert both["response_action"] == "errors"
+    assert "before the incident itself (2026-11-20)" in both["errors"]["happened_on"]
+    assert "https://" in both["errors"]["source_url"], "both at once: one round, not two"
+    h.slack.close_view(BOB)
+    alone = await submit_update(h, "bob", public_id, happened_on="2026-11-01")
+    assert "before the incident itself" in alone["errors"]["happened_on"]
+
+
 async def test_member_proposal_needs_a_coordinator(h: Harness, clock: ManualClock) -> None:
     public_id = await verified_case(h)
     await h.command("emma", f"/follow {public_id}")

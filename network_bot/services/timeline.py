@@ -75,14 +75,9 @@ class Timeline:
         record = await self.case_for(actor, public_id)
         refuse_named_in_update(record, body=wanted.body, source_url=wanted.source_url)
         coordinator = actor.role.allows(Role.COORDINATOR)
-        if wanted.happened_on < record.incident_date:
-            raise TimelineError(
-                say(
-                    "The date is before the incident itself ({date}).",
-                    date=record.incident_date.isoformat(),
-                ),
-                field="happened_on",
-            )
+        wrong_date = date_problem(record, wanted.happened_on)
+        if wrong_date is not None:
+            raise TimelineError(wrong_date, field="happened_on")
         if wanted.stage is not None:
             try:
                 justice.check(record.justice_stage, wanted.stage, skip_reason=wanted.skip_reason)
@@ -389,6 +384,17 @@ class Timeline:
     async def notifications_waiting(self) -> int:
         """How many follower notifications wait for their batching window."""
         return await updates.waiting_count(self._db.read)
+
+
+def date_problem(record: CaseRecord, happened_on: date) -> Text | None:
+    """What is wrong with an update's date for this case, if anything: an update cannot come
+    before the incident itself."""
+    if happened_on < record.incident_date:
+        return say(
+            "The date is before the incident itself ({date}).",
+            date=record.incident_date.isoformat(),
+        )
+    return None
 
 
 def _batch_message(
