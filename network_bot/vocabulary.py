@@ -89,6 +89,11 @@ class Status(Labelled):
         """Still waiting for a coordinator's decision."""
         return self in (Status.REPORTED, Status.UNDER_REVIEW)
 
+    @property
+    def is_set_aside(self) -> bool:
+        """Rejected or merged into another: not a case of the record, with no clock to run."""
+        return self in (Status.REJECTED, Status.DUPLICATE)
+
 
 class Stage(Labelled):
     NO_INVESTIGATION = "no_investigation"

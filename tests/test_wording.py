@@ -143,6 +143,16 @@ async def test_cards_offer_what_fits_the_person_looking(h: Harness) -> None:
     assert "Verify" not in buttons((await h.command("chidi", f"/case {public_id}")).json)
 
 
+async def test_a_report_set_aside_has_no_clock_and_nothing_to_follow(h: Harness) -> None:
+    public_id = await report(h, "alice")
+    await h.command("chidi", f'/case {public_id} reject "not a press-freedom case"')
+    card = (await h.command("chidi", f"/case {public_id}")).json
+    text = ephemeral_text(card)
+    assert "rejected" in text
+    assert "without" not in text and "Impunity" not in text, "no clock runs for it"
+    assert buttons(card) == {}, "nothing to follow, update or decide"
+
+
 async def test_review_card_shows_sources_and_points_coordinators_to_the_notes(h: Harness) -> None:
     public_id = await report(h, "alice")
     card = next(m for m in h.slack.messages(REVIEW) if public_id in m["text"])

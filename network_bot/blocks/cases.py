@@ -137,7 +137,9 @@ def case_card(
         lang=lang,
     )
     impunity = impunity_for(case.violation, case.justice_stage)
-    if impunity is not None:  # CPJ's rule is about killings
+    if case.status.is_set_aside:  # not a case of the record: no clock runs for it
+        waiting = []
+    elif impunity is not None:  # CPJ's rule is about killings
         waiting = [
             (lang.gettext("Impunity"), kit.escape(lang.term(impunity))),
             (lang.gettext("Impunity clock"), clock),
@@ -201,7 +203,9 @@ def case_card(
             kit.context(lang.gettext("Reported by {who}", who=kit.mention(case.reporter_id)))
         )
     blocks.extend(extra)
-    if following:
+    if case.status.is_set_aside:
+        buttons = []  # nothing to follow or add to a report set aside
+    elif following:
         buttons = [
             kit.button(
                 lang.gettext("Stop following"),
@@ -213,13 +217,14 @@ def case_card(
         buttons = [
             kit.button(lang.gettext("Follow"), action_id="case.follow", value=case.public_id)
         ]
-    if can_update:
+    if can_update and not case.status.is_set_aside:
         buttons.append(
             kit.button(lang.gettext("Add update"), action_id="case.update", value=case.public_id)
         )
     if restricted is not None and case.status.is_open:
         buttons += review_buttons(case.public_id, claim=case.status is Status.REPORTED, lang=lang)
-    blocks.append(kit.actions(*buttons))
+    if buttons:
+        blocks.append(kit.actions(*buttons))
     return kit.message(blocks, text=title)
 
 
