@@ -391,6 +391,7 @@ async def run_playground(
                     window_short=f"{window:g}m",
                 )
             )
+            console.show_new_things()  # what the bot already sent (the approval request)
             while True:
                 try:
                     line = await read("> ")

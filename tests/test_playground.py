@@ -330,7 +330,8 @@ async def test_the_second_workspace_is_approved_and_used(tmp_path: Path) -> None
     assert "Andes Press Network (@pedro, @lucia), installed the bot" in shown
     before = shown.split("> as @pedro /network me")[1].split("> as @dana")[0]
     assert "not part of the network yet" in before
-    assert "waits for your approval" in before, "dana's DM"
+    intro = shown.split("\n> ")[0]
+    assert "waits for your approval" in intro and "[1.1] Approve" in intro, "dana's DM, at once"
     listing = shown.split("> as @dana /network workspaces")[1].split("> press 1")[0]
     assert "[3.1] Approve" in listing, "press 1: button 1 of the newest message dana sees"
     assert "is now part of the network" in shown
