@@ -50,6 +50,11 @@ class Restricted:
     victim_names: str
 
 
+def victim_label(case: PublicCase, lang: Messages) -> str:
+    """The victim's names, or "name withheld" in the reader's language (not yet escaped)."""
+    return case.victim_label if case.victim_named else lang.gettext("name withheld")
+
+
 def country_label(code: str, lang: Messages) -> str:
     """The country's flag and its name in the reader's language."""
     found = countries.by_code(code)
@@ -91,7 +96,9 @@ def case_card(
     ``badges`` go right under the header."""
     impunity = impunity_of(case.justice_stage)
     victim = (
-        restricted.victim_names if restricted and restricted.victim_names else case.victim_label
+        restricted.victim_names
+        if restricted and restricted.victim_names
+        else victim_label(case, lang)
     )
     title = lang.gettext(
         "{id}: {violation} in {country}",
@@ -173,7 +180,7 @@ def result_line(case: PublicCase, *, today: date, lang: Messages) -> str:
         incident=case.incident_date, stage=case.justice_stage, today=today, lang=lang
     )
     return (
-        f"{_headline(case, lang)}{status}\n{kit.safe(case.victim_label, 120)} · "
+        f"{_headline(case, lang)}{status}\n{kit.safe(victim_label(case, lang), 120)} · "
         f"{kit.safe(kit.truncate(case.summary, 180), 400)}\n_{clock}_"
     )
 
@@ -245,7 +252,7 @@ def review_card(
         kit.section(f"{URGENCY_MARK[case.urgency]}{heading}\n{_headline(case, lang)}"),
         kit.section(kit.safe(case.summary, 1500)),
         kit.context(
-            lang.gettext("Victim: {victim}", victim=kit.safe(case.victim_label, 200)),
+            lang.gettext("Victim: {victim}", victim=kit.safe(victim_label(case, lang), 200)),
             lang.gettext("Reporter: {reporter}", reporter=reporter),
             lang.gettext("Place: {place}", place=place),
             lang.gettext("Urgency: {urgency}", urgency=case.urgency),

@@ -88,7 +88,7 @@ class PublicCase(BaseModel):
     id: int
     public_id: str
     status: Status
-    victim_label: str
+    victim_label: str  # the names, or "name withheld" (renderers say it in the reader's words)
     profession: Profession
     gender: Gender
     violation: Violation
@@ -109,6 +109,7 @@ class PublicCase(BaseModel):
     date_approximate: bool = False
     provenance: str = ""
     provenance_note: str = ""
+    victim_named: bool = True  # False: withheld or unknown, ``victim_label`` holds no name
 
     @classmethod
     def of(cls, record: CaseRecord) -> PublicCase:
@@ -121,6 +122,7 @@ class PublicCase(BaseModel):
                 if record.victim_withheld or not record.victim_names
                 else record.victim_names
             ),
+            victim_named=not record.victim_withheld and bool(record.victim_names),
             profession=record.profession,
             gender=record.gender,
             violation=record.violation,
