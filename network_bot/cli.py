@@ -337,6 +337,7 @@ async def _prune(settings: Settings, options: argparse.Namespace) -> int:
     verb = "would delete" if report.dry_run else "deleted"
     for label, count, days, variable in (
         ("deliveries", report.deliveries, keep.deliveries_days, "DELIVERIES"),
+        ("chart jobs", report.charts, keep.deliveries_days, "DELIVERIES"),
         ("audit entries", report.audit_entries, keep.audit_days, "AUDIT"),
         ("rejected reports", report.rejected_cases, keep.rejected_days, "REJECTED"),
     ):
