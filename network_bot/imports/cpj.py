@@ -15,7 +15,7 @@ from datetime import date
 
 from network_bot.blocks.dates import date_text
 from network_bot.data import countries
-from network_bot.i18n import english
+from network_bot.i18n import english, say
 from network_bot.imports import cpj_vocabulary as cpj
 from network_bot.imports import dates, places
 from network_bot.imports.csvfile import CsvRows, fit
@@ -51,14 +51,20 @@ def check_header(header: list[str]) -> dict[str, int]:
     found = {name.strip().lower(): n for n, name in enumerate(header)}
     missing = [c for c in cpj.REQUIRED if c.lower() not in found]
     if missing:
-        hint = (
-            " This looks like one of the bot's own exports: use --format csv."
-            if "case_id" in found
-            else ""
-        )
+        values = dict(missing=", ".join(missing), expected=", ".join(cpj.COLUMNS))
         raise ImportRefused(
-            f"the header has no {', '.join(missing)} column: this is not CPJ's layout (expected "
-            f"{', '.join(cpj.COLUMNS)}).{hint} Nothing was imported."
+            say(
+                "the header has no {missing} column: this is not CPJ's layout (expected "
+                "{expected}). This looks like one of the bot's own exports: use --format csv. "
+                "Nothing was imported.",
+                **values,
+            )
+            if "case_id" in found
+            else say(
+                "the header has no {missing} column: this is not CPJ's layout (expected "
+                "{expected}). Nothing was imported.",
+                **values,
+            )
         )
     return {c: found[c.lower()] for c in cpj.COLUMNS if c.lower() in found}
 

@@ -17,6 +17,7 @@ import ijson
 
 from network_bot.data import countries
 from network_bot.exports.rows import WITHHELD, ExportRow
+from network_bot.i18n import say
 from network_bot.imports.csvfile import CsvRows, fit
 from network_bot.imports.model import (
     IMPORTER_ID,
@@ -67,13 +68,24 @@ def check_columns(names: list[str]) -> None:
         return
     if "killings" in names and "no_information" in names:
         raise ImportRefused(
-            "this is a UNESCO layout (killings counted by country), not cases: export without "
-            "--unesco to move cases. Nothing was imported."
+            say(
+                "this is a UNESCO layout (killings counted by country), not cases: export "
+                "without --unesco to move cases. Nothing was imported."
+            )
         )
-    hint = " This looks like CPJ's layout: use --format cpj." if "Country_killed" in names else ""
+    values = dict(missing=", ".join(missing), expected=", ".join(COLUMNS))
     raise ImportRefused(
-        f"the header has no {', '.join(missing)} column: this is not a network-bot export "
-        f"(expected {', '.join(COLUMNS)}).{hint} Nothing was imported."
+        say(
+            "the header has no {missing} column: this is not a network-bot export (expected "
+            "{expected}). This looks like CPJ's layout: use --format cpj. Nothing was imported.",
+            **values,
+        )
+        if "Country_killed" in names
+        else say(
+            "the header has no {missing} column: this is not a network-bot export (expected "
+            "{expected}). Nothing was imported.",
+            **values,
+        )
     )
 
 
@@ -100,18 +112,27 @@ def read_json(handle: BinaryIO, *, today: date) -> Iterator[Item]:
         except StopIteration:
             if number == 0 and not checked:
                 raise ImportRefused(
-                    "the file holds no cases: a network-bot JSON export is an array of objects. "
-                    "Nothing was imported."
+                    say(
+                        "the file holds no cases: a network-bot JSON export is an array of "
+                        "objects. Nothing was imported."
+                    )
                 ) from None
             return
         except ijson.JSONError as error:
             if number == 0:
                 raise ImportRefused(
-                    f"the file is not JSON ({error}); for a CSV file use --format csv or cpj. "
-                    "Nothing was imported."
+                    say(
+                        "the file is not JSON ({error}); for a CSV file use --format csv or cpj. "
+                        "Nothing was imported.",
+                        error=str(error),
+                    )
                 ) from None
             raise ImportStopped(
-                f"object {number + 1:,}: the file is not valid JSON past this point ({error})",
+                say(
+                    "object {number}: the file is not valid JSON past this point ({error})",
+                    number=number + 1,
+                    error=str(error),
+                ),
                 line=number + 1,
             ) from None
         number += 1

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from network_bot.data import countries
+from network_bot.i18n import say
 
 # Other spellings of countries that exist today (CPJ's, and common English ones).
 ALIASES: Mapping[str, str] = {
@@ -138,7 +139,10 @@ def parse_choices(pairs: list[str]) -> dict[str, str]:
         country = countries.by_code(code) if sep else None
         if not name.strip() or country is None:
             raise CountryProblem(
-                f'--map-country expects "NAME=XX" with an ISO 3166-1 code, got {pair[:60]!r}'
+                say(
+                    '--map-country expects "NAME=XX" with an ISO 3166-1 code, got {given}',
+                    given=repr(pair[:60]),
+                )
             )
         found[key(name)] = country.code
     return found
