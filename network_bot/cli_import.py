@@ -73,11 +73,13 @@ async def run(settings: Settings, options: argparse.Namespace, lang: Messages) -
     )
     db = await _open(settings, dry_run=options.dry_run)
     try:
-        summary = await run_import(db, request, now=datetime.now(UTC), progress_out=sys.stderr)
+        summary = await run_import(
+            db, request, now=datetime.now(UTC), progress_out=sys.stderr, lang=lang
+        )
     finally:
         await db.close()
     try:
-        print("\n".join(summary.lines(lang)))
+        print("\n".join(summary.lines()))
     finally:
         summary.close()
     return 1 if summary.stopped else 0

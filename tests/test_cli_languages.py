@@ -125,3 +125,21 @@ def test_a_language_the_bot_does_not_speak_falls_back_to_english(
     code, _, err = run(["check"], capsys)
     assert code == 2 and err.startswith("network-bot: cannot start: NETWORK_BOT_LANGUAGE"), err
     assert "Traceback" not in err
+
+
+def test_an_import_s_summary_and_its_skipped_rows_in_french(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NETWORK_BOT_LANGUAGE", "fr")
+    messy = Path(__file__).parent / "fixtures" / "imports" / "cpj_messy.csv"
+    db = tmp_path / "bot.sqlite3"
+    code, out, _ = run(["import", "--format", "cpj", str(messy), "--db", str(db)], capsys)
+    assert code == 0
+    assert (
+        "importées 14, mises à jour 0, ignorées 5 (inchangées 0)\u00a0: voici les chiffres" in out
+    )
+    skipped = out.split("Lignes ignorées\u00a0:\n", 1)[1].splitlines()
+    assert skipped[0].startswith("  ligne 9\u00a0: Date\u00a0: pas de date (le fichier indique")
+    assert "  ligne 12\u00a0: Country_killed\u00a0: aucun pays indiqué" in skipped
+    assert any("3 champs alors que l\u2019en-tête en a 18" in line for line in skipped)
+    assert not ENGLISH.search(prose("\n".join(skipped)).replace("Israel and the Occupied", ""))

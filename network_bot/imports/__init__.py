@@ -4,7 +4,7 @@ Typical use (the command line's ``network-bot import``)::
 
     request = ImportRequest(path=Path("cpj.csv"), format=ImportFormat.CPJ, prefix="NI")
     summary = await run_import(db, request, now=now, progress_out=sys.stderr)
-    print("\\n".join(summary.lines(lang)))
+    print("\\n".join(summary.lines()))
 
 One module per job: ``csvfile`` reads and checks the file, ``cpj`` and ``cpj_vocabulary`` map
 CPJ's rows and words, ``exported`` reads the bot's exports back, ``dates`` and ``places`` read

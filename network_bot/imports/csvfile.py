@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from network_bot.i18n import say
+from network_bot.i18n import Text, say, say_n
 from network_bot.imports.model import ImportRefused, ImportStopped
 
 CHUNK = 1 << 20
@@ -152,7 +152,7 @@ class CsvRows:
             yield Row(line=start, end_line=self._csv.line_num, fields=fields)
 
 
-def fit(row: Row, header: list[str]) -> list[str] | str:
+def fit(row: Row, header: list[str]) -> list[str] | Text:
     """The row's fields lined up with the header, or why they cannot be (a short or long row;
     empty cells a spreadsheet added at the end are dropped)."""
     fields = row.fields
@@ -160,16 +160,26 @@ def fit(row: Row, header: list[str]) -> list[str] | str:
         fields = fields[: len(header)]
     if len(fields) == len(header):
         return fields
-    reason = (
-        f"{len(fields)} field{'s' if len(fields) != 1 else ''} where the header has "
-        f"{len(header)} (a missing or extra comma, or a quote not closed)"
-    )
     if row.end_line - row.line > 5:
-        reason += (
-            f"; it runs on to line {row.end_line:,}, so a quote that is never closed took in "
-            f"the {row.end_line - row.line:,} lines after it, and none of them was imported"
+        return say_n(
+            "{n} field where the header has {header} (a missing or extra comma, or a quote "
+            "not closed); it runs on to line {end}, so a quote that is never closed took in "
+            "the {taken} lines after it, and none of them was imported",
+            "{n} fields where the header has {header} (a missing or extra comma, or a quote "
+            "not closed); it runs on to line {end}, so a quote that is never closed took in "
+            "the {taken} lines after it, and none of them was imported",
+            len(fields),
+            header=len(header),
+            end=row.end_line,
+            taken=row.end_line - row.line,
         )
-    return reason
+    return say_n(
+        "{n} field where the header has {header} (a missing or extra comma, or a quote not closed)",
+        "{n} fields where the header has {header} (a missing or extra comma, or a quote not "
+        "closed)",
+        len(fields),
+        header=len(header),
+    )
 
 
 @contextlib.contextmanager

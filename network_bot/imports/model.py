@@ -55,7 +55,7 @@ class Incoming:
 @dataclass(frozen=True, kw_only=True)
 class Skip:
     line: int
-    reason: str
+    reason: Text  # said in the summary's language
 
 
 Item = Incoming | Skip

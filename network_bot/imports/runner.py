@@ -19,7 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from network_bot.i18n import say
+from network_bot.i18n import Messages, say
 from network_bot.imports import cpj, exported
 from network_bot.imports.csvfile import CsvRows, fingerprint
 from network_bot.imports.keys import Occurrences
@@ -90,13 +90,18 @@ class _Reading:
 
 
 async def run_import(
-    db: Database, request: ImportRequest, *, now: datetime, progress_out: TextIO
+    db: Database,
+    request: ImportRequest,
+    *,
+    now: datetime,
+    progress_out: TextIO,
+    lang: Messages | None = None,
 ) -> ImportSummary:
     """Import ``request.path``; :class:`ImportRefused` before anything is written if it cannot
     be. The summary says what was done (``stopped`` if the file broke off part-way)."""
     encoding = "utf-8" if request.format is ImportFormat.JSON else request.encoding
     print_ = fingerprint(request.path, encoding=encoding)
-    summary = ImportSummary(file_name=request.path.name, dry_run=request.dry_run)
+    summary = ImportSummary(file_name=request.path.name, dry_run=request.dry_run, lang=lang)
     previous = await imports.previous_run(db.read, sha256=print_.sha256)
     if previous is not None:
         summary.resumed = (

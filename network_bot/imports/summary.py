@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO
 
-from network_bot.i18n import Messages, Text
+from network_bot.i18n import Messages, Text, english
 
 LISTED_VALUES = 40  # distinct values per column listed as mapped to "other"
 
@@ -37,7 +37,8 @@ class Tally:
 
 
 class ImportSummary:
-    def __init__(self, *, file_name: str, dry_run: bool) -> None:
+    def __init__(self, *, file_name: str, dry_run: bool, lang: Messages | None = None) -> None:
+        self.lang = lang or english()  # the summary's language, the reasons' too
         self.file_name = file_name
         self.dry_run = dry_run
         self.rows = 0
@@ -45,7 +46,7 @@ class ImportSummary:
         self.updated = 0
         self.unchanged = 0
         self.skipped = 0
-        self.kept: list[tuple[int, str, str]] = []  # line, case ID, what was kept
+        self.kept: list[tuple[int, str, Text]] = []  # line, case ID, what was kept
         self.tally = Tally()
         self.stopped: Text | None = None
         self.resumed: Text | None = None
@@ -55,21 +56,23 @@ class ImportSummary:
             max_size=1 << 20, mode="w+", encoding="utf-8"
         )
 
-    def skip(self, line: int, reason: str) -> None:
+    def skip(self, line: int, reason: Text) -> None:
         self.skipped += 1
-        flat = " ".join(reason.split())  # one line per skip, whatever the reason holds
+        # One line per skip, whatever the reason holds (a no-break space stays).
+        flat = " ".join(self.lang.render(reason).splitlines())
         self._skips.write(f"{line}\t{flat}\n")
 
-    def keep(self, line: int, public_id: str, what: str) -> None:
+    def keep(self, line: int, public_id: str, what: Text) -> None:
         if len(self.kept) < 1000:
             self.kept.append((line, public_id, what))
 
     def close(self) -> None:
         self._skips.close()
 
-    def lines(self, lang: Messages) -> list[str]:
-        """The summary in ``lang``, last lines last: the counts, then every skipped row. The
-        file's own values, column names and the importers' reasons are quoted as they are."""
+    def lines(self) -> list[str]:
+        """The summary in its language, last lines last: the counts, then every skipped row.
+        The file's own values and column names are quoted as they are."""
+        lang = self.lang
         out: list[str] = []
         if self.resumed:
             out.append(lang.render(self.resumed))
