@@ -28,7 +28,7 @@ from network_bot.cli_parser import build_parser
 from network_bot.exports import (
     ConsentRefused,
 )
-from network_bot.i18n import Catalogue, CatalogueError, Messages, Text, say
+from network_bot.i18n import Catalogue, CatalogueError, Messages, Text, english, say
 from network_bot.imports import CountryProblem, ImportRefused
 from network_bot.maintenance import MaintenanceError
 from network_bot.settings import Settings, SettingsError, load_settings
@@ -134,9 +134,7 @@ def messages(language: str | None) -> Messages:
     """The command line's language: the network's, else English (also when it is unknown)."""
     try:
         catalogue = Catalogue()
-    except CatalogueError:
-        from network_bot.i18n import english
-
+    except CatalogueError:  # a broken catalogue must not hide what went wrong
         return english()
     return catalogue.get(language)
 
