@@ -85,9 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:  # --help, or a bad argument already explained on stderr
         return stop.code if isinstance(stop.code, int) else 2
     try:
-        settings = load_settings(
-            **({"db": options.db} if getattr(options, "db", None) else {})
-        )
+        settings = load_settings(**({"db": options.db} if getattr(options, "db", None) else {}))
     except SettingsError as error:
         lang = messages(os.environ.get("NETWORK_BOT_LANGUAGE"))
         print(

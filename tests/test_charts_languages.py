@@ -34,8 +34,10 @@ from network_bot.clock import ManualClock
 from network_bot.i18n import Catalogue
 from network_bot.store.campaign import StateAnswer
 from network_bot.testing.harness import Harness
-from network_bot.testing.workspace import PEOPLE
-from tests.test_campaign import BOB, REVIEW, answer, said, seed_case
+from network_bot.testing.reading import said
+from network_bot.testing.seeding import answer, seed_case
+from network_bot.testing.workspace import BOB, PEOPLE
+from network_bot.testing.workspace import REVIEW_CHANNEL as REVIEW
 
 CATALOGUE = Catalogue()
 LANGUAGES = ("en", "fr", "es", "ar")

@@ -13,8 +13,8 @@ import pytest
 from network_bot import bidi
 from network_bot.cli import main
 from network_bot.i18n import Catalogue
-from tests.test_exports import MEMBER, add_case, add_member, open_db
-from tests.test_languages_scenario import ENGLISH
+from network_bot.testing.reading import ENGLISH
+from network_bot.testing.seeding import MEMBER, add_case, add_member, open_db
 
 CATALOGUE = Catalogue()
 

@@ -18,9 +18,9 @@ from network_bot.i18n import Catalogue
 from network_bot.services.campaign import LobbyingDraft
 from network_bot.store.campaign import CountryDebt, StateAnswer
 from network_bot.testing.harness import Harness
-from network_bot.testing.workspace import PEOPLE
-from tests.test_campaign import CHIDI, answer, button_value, seed_case
-from tests.test_languages_scenario import ENGLISH
+from network_bot.testing.reading import ENGLISH, button_value
+from network_bot.testing.seeding import answer, seed_case
+from network_bot.testing.workspace import CHIDI, PEOPLE
 
 CATALOGUE = Catalogue()
 LOCALES = {"en": "en-GB", "fr": "fr-FR", "es": "es-ES", "ar": "ar"}
