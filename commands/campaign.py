@@ -18,6 +18,7 @@ from commands.alert_form import compose_form
 from network_bot import args
 from network_bot.blocks import campaign as render
 from network_bot.blocks import kit
+from network_bot.blocks.lobbying import lobbying_text
 from network_bot.calls import ActionCall, CommandCall, ViewCall
 from network_bot.i18n import Messages, Text, say
 from network_bot.refusal import Refusal
@@ -266,14 +267,15 @@ async def lobby_clicked(call: ActionCall) -> None:
     draft = await call.bot.campaign.lobbying_draft(
         call.member, country=filters.country, cycle=filters.cycle
     )
+    text = lobbying_text(draft, lang=call.lang)  # the coordinator's draft, in their language
     view = compose_form(
         call,
-        headline=draft.headline,
-        body=draft.body,
+        headline=text.headline,
+        body=text.body,
         case_public_id=None,
         has_case=False,
         action="lobby_unesco",
-        action_text=draft.action_text,
+        action_text=text.action_text,
         country_codes=draft.countries,
     )
     await call.open_modal(view, again=call.lang.gettext("Please click again."))

@@ -113,7 +113,12 @@ def build_app(
     )
     following = Following(db=db, clock=clock)
     campaign = Campaign(db=db, clock=clock)
-    charts = Charts(db=db, clock=clock, campaign_channel=settings.campaign_channel)
+    charts = Charts(
+        db=db,
+        clock=clock,
+        campaign_channel=settings.campaign_channel,
+        language=catalogue.default.language,
+    )
     bot = Bot(
         settings=settings,
         clock=clock,
@@ -205,6 +210,7 @@ def build_app(
         admitted=bot.workspaces.is_approved,
         charts=charts,
         channels=bot.channels,
+        catalogue=catalogue,
         logger=logging.getLogger("network_bot.charts"),
     )
     db.on_commit(CHARTS, uploader.wake)

@@ -4,78 +4,42 @@ Drawn with matplotlib's object API on the Agg canvas (no pyplot, no display, no 
 state), so a worker process can draw one chart after another. :func:`render_png` is a plain
 function of picklable data: the bot runs it in a process pool, off the event loop.
 
-Every word on the chart and in its alt text comes from :data:`LABELS` through :func:`label`,
-so a translation is one more entry there. The numbers drawn are also written into the PNG's
-metadata (``network-bot:data``), so anyone holding the file can check it against the record.
+The figures (:class:`ChartData`) hold no words; every word drawn comes in a :class:`ChartWords`,
+already in the reader's language (``network_bot/chart_words.py`` fills it from the message
+catalogue), with the Babel locale that formats the axes' numbers. matplotlib neither joins
+Arabic letters nor orders right-to-left text, so right-to-left words are shaped
+(``arabic-reshaper``) and put in display order (``python-bidi``) before they are drawn; the
+font is matplotlib's bundled DejaVu Sans, which has every Arabic letter and presentation form
+the catalogue uses (``tests/test_charts_languages.py`` fails on a missing glyph). The numbers
+drawn are also written into the PNG's metadata (``network-bot:data``), so anyone holding the
+file can check it against the record.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
-DEFAULT_LANGUAGE = "en"
+from network_bot import bidi
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
 METADATA_KEY = "network-bot:data"
-ALT_TEXT_MAX = 1000  # Slack refuses longer alt text (files.getUploadURLExternal: alt_txt_too_large)
+# Slack refuses longer alt text: "alt_txt_too_large: Description for the image is longer than
+# the limit of 1000 character" (files.getUploadURLExternal).
+ALT_TEXT_MAX = 1000
 MAX_COUNTRIES = 12
-
-# One place for every label: {language: {key: text}}. Texts use str.format fields.
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Killings of journalists and the danger of impunity",
-        "title_country": "Killings of journalists in {country} and the danger of impunity",
-        "since": "since {year}",
-        "years_axis": "Year of the killing",
-        "killings_axis": "Verified killings",
-        "complete": "Complete impunity (no conviction)",
-        "partial": "Partial impunity (not all convicted)",
-        "full_justice": "Full justice",
-        "answers_title": "Did the state answer UNESCO?",
-        "answered": "State answered",
-        "unanswered": "No answer",
-        "answers_axis": "Killings",
-        "no_killings": "No verified killings on record",
-        "source": "Source: the network's verified case record, {day}",
-        "alt": (
-            "Two-panel chart. Left: {title}, {total} verified killings from {first} to "
-            "{last}; {complete} in complete impunity, {partial} in partial impunity, "
-            "{full} with full justice; most in {peak_year} ({peak}). Right: states' answers "
-            "to UNESCO on the judicial status of each killing, by country: {answered} of "
-            "{total_answers} answered.{owed}"
-        ),
-        "alt_owed": " Most owed: {countries}.",
-        "alt_owed_item": "{country} ({count} unanswered)",
-        "alt_empty": "Chart: {title}. No verified killings on record.",
-        "comment_member": (
-            "The picture of the record{scope}: verified killings by year and impunity, and "
-            "whether states answered UNESCO. Counts only; fine to share."
-        ),
-        "comment_digest": (
-            "The picture for the day{scope}: verified killings by year and impunity, and "
-            "whether states answered UNESCO. Post it to the campaign channel or save it for "
-            "social media with the buttons on the digest."
-        ),
-        "comment_campaign": (
-            "The picture for the day{scope}: verified killings of journalists by year and "
-            "impunity, and whether states answered UNESCO."
-        ),
-        "comment_social": (
-            "Sized for social media (1200 by 675 pixels){scope}. Alt text to paste with it: {alt}"
-        ),
-    },
-}
+FONT = "DejaVu Sans"  # bundled with matplotlib: the same glyphs on every machine
 
 COLOURS = {"complete": "#b2182b", "partial": "#ef8a62", "full_justice": "#4d9221"}
 ANSWER_COLOURS = {"answered": "#2166ac", "unanswered": "#bdbdbd"}
-
-
-def label(key: str, language: str | None = None, **values: object) -> str:
-    """A chart label in ``language`` (English where there is no translation yet)."""
-    table = LABELS.get((language or DEFAULT_LANGUAGE).lower(), LABELS[DEFAULT_LANGUAGE])
-    text = table.get(key) or LABELS[DEFAULT_LANGUAGE][key]
-    return text.format(**values) if values else text
+IMPUNITY_KEYS = ("complete", "partial", "full_justice")
 
 
 class ChartSize(Enum):
@@ -105,7 +69,6 @@ class YearCounts:
 @dataclass(frozen=True, kw_only=True)
 class CountryAnswers:
     country: str
-    name: str
     killings: int
     answered: int
 
@@ -116,26 +79,16 @@ class CountryAnswers:
 
 @dataclass(frozen=True, kw_only=True)
 class ChartData:
-    """What the chart shows: counts only, never a name or a note."""
+    """What the chart shows: counts and country codes only, never a name, a note or a word."""
 
     years: tuple[YearCounts, ...]
     answers: tuple[CountryAnswers, ...]
-    day: str
-    country_name: str | None = None
+    country: str | None = None
     since: int | None = None
-    language: str = DEFAULT_LANGUAGE
 
     @property
     def total(self) -> int:
         return sum(y.total for y in self.years)
-
-    def title(self) -> str:
-        base = (
-            label("title_country", self.language, country=self.country_name)
-            if self.country_name
-            else label("title", self.language)
-        )
-        return f"{base}, {label('since', self.language, year=self.since)}" if self.since else base
 
     def as_json(self) -> str:
         return json.dumps(
@@ -148,45 +101,59 @@ class ChartData:
         )
 
 
-def alt_text(data: ChartData) -> str:
-    """What a screen reader says instead of the picture; within Slack's 1,000 characters."""
-    lang = data.language
-    if not data.total:
-        return label("alt_empty", lang, title=data.title())[:ALT_TEXT_MAX]
-    peak = max(data.years, key=lambda y: (y.total, -y.year))
-    owed = sorted((a for a in data.answers if a.unanswered), key=lambda a: -a.unanswered)[:5]
-    owed_text = (
-        label(
-            "alt_owed",
-            lang,
-            countries=", ".join(
-                label("alt_owed_item", lang, country=a.name, count=a.unanswered) for a in owed
-            ),
-        )
-        if owed
-        else ""
-    )
-    text = label(
-        "alt",
-        lang,
-        title=data.title(),
-        total=data.total,
-        first=data.years[0].year,
-        last=data.years[-1].year,
-        complete=sum(y.complete for y in data.years),
-        partial=sum(y.partial for y in data.years),
-        full=sum(y.full_justice for y in data.years),
-        peak_year=peak.year,
-        peak=peak.total,
-        answered=sum(a.answered for a in data.answers),
-        total_answers=sum(a.killings for a in data.answers),
-        owed=owed_text,
-    )
-    return text if len(text) <= ALT_TEXT_MAX else text[: ALT_TEXT_MAX - 1] + "…"
+@dataclass(frozen=True, kw_only=True)
+class ChartWords:
+    """Every word drawn on one chart, in the reader's language (plain strings: it pickles)."""
+
+    title: str
+    years_axis: str
+    killings_axis: str
+    impunity: Mapping[str, str]  # "complete", "partial", "full_justice": the legend
+    answers_title: str
+    answered: str
+    unanswered: str
+    answers_axis: str
+    no_killings: str
+    source: str
+    countries: Mapping[str, str] = field(default_factory=dict)  # code: name in the language
+    locale: str = "en_GB"  # Babel's, for the numbers on the axes
+    rtl: bool = False
+
+    def drawn(self, text: str) -> str:
+        """``text`` as matplotlib must be handed it: right-to-left words shaped and in display
+        order, brackets mirrored, without bidi controls (a font has no glyph for them; the
+        chart's words hold no Latin run for an isolate to keep whole)."""
+        if not self.rtl:
+            return text
+        import arabic_reshaper
+        from bidi.algorithm import get_display  # UAX #9 with mirroring ("(" drawn as ")")
+
+        return str(get_display(arabic_reshaper.reshape(bidi.strip_controls(text))))
+
+    def country(self, code: str) -> str:
+        return self.countries.get(code, code)
+
+    def number(self, value: float) -> str:
+        from babel.numbers import format_decimal
+
+        return str(format_decimal(value, locale=self.locale))
 
 
-def render_png(data: ChartData, size: ChartSize = ChartSize.SLACK) -> bytes:
+def render_png(data: ChartData, words: ChartWords, size: ChartSize = ChartSize.SLACK) -> bytes:
     """The chart as PNG bytes of exactly ``size`` pixels. CPU-bound: run it off the loop."""
+    figure = draw(data, words, size)
+    out = io.BytesIO()
+    figure.savefig(
+        out,
+        format="png",
+        dpi=figure.dpi,
+        metadata={"Title": bidi.strip_controls(words.title), METADATA_KEY: data.as_json()},
+    )
+    return out.getvalue()
+
+
+def draw(data: ChartData, words: ChartWords, size: ChartSize = ChartSize.SLACK) -> Figure:
+    """The chart as a matplotlib figure on the Agg canvas (tests read its texts back)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -194,87 +161,105 @@ def render_png(data: ChartData, size: ChartSize = ChartSize.SLACK) -> bytes:
     dpi = 100
     figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
     FigureCanvasAgg(figure)
-    lang = data.language
     small = size is ChartSize.SOCIAL
     grid = figure.add_gridspec(1, 2, width_ratios=(3, 2), wspace=0.35 if small else 0.3)
     years_axes = figure.add_subplot(grid[0, 0])
     answers_axes = figure.add_subplot(grid[0, 1])
-    figure.suptitle(data.title(), fontsize=15 if small else 18, fontweight="bold")
-    _draw_years(years_axes, data, small=small)
-    _draw_answers(answers_axes, data, small=small)
+    figure.suptitle(
+        words.drawn(words.title), fontsize=15 if small else 18, fontweight="bold", family=FONT
+    )
+    _draw_years(years_axes, data, words, small=small)
+    _draw_answers(answers_axes, data, words, small=small)
     figure.text(
-        0.01, 0.01, label("source", lang, day=data.day), fontsize=8 if small else 9, color="#555"
+        0.99 if words.rtl else 0.01,
+        0.01,
+        words.drawn(words.source),
+        ha="right" if words.rtl else "left",
+        fontsize=8 if small else 9,
+        color="#555",
+        family=FONT,
     )
     figure.subplots_adjust(left=0.07, right=0.98, top=0.86, bottom=0.16 if small else 0.13)
-    out = io.BytesIO()
-    figure.savefig(
-        out,
-        format="png",
-        dpi=dpi,
-        metadata={"Title": data.title(), METADATA_KEY: data.as_json()},
-    )
-    return out.getvalue()
+    return figure
 
 
-def _draw_years(axes: object, data: ChartData, *, small: bool) -> None:
-    from matplotlib.axes import Axes
-    from matplotlib.ticker import MaxNLocator
+def _numbers(axes: Axes, words: ChartWords, *, axis: str) -> None:
+    """Whole numbers on ``axis``, written the language's way (12 345, 12.345)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    assert isinstance(axes, Axes)
-    lang = data.language
+    chosen = axes.xaxis if axis == "x" else axes.yaxis
+    chosen.set_major_locator(MaxNLocator(integer=True))
+    chosen.set_major_formatter(FuncFormatter(lambda value, _pos: words.number(int(value))))
+
+
+def _style(axes: Axes) -> None:
+    axes.tick_params(labelfontfamily=FONT)
+    axes.spines[["top", "right"]].set_visible(False)
+
+
+def _draw_years(axes: Axes, data: ChartData, words: ChartWords, *, small: bool) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     years = [y.year for y in data.years]
     bottom = [0] * len(years)
-    for key in ("complete", "partial", "full_justice"):
+    for key in IMPUNITY_KEYS:
         values = [getattr(y, key) for y in data.years]
-        axes.bar(years, values, bottom=bottom, color=COLOURS[key], label=label(key, lang))
+        axes.bar(
+            years, values, bottom=bottom, color=COLOURS[key], label=words.drawn(words.impunity[key])
+        )
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    axes.set_xlabel(label("years_axis", lang))
-    axes.set_ylabel(label("killings_axis", lang))
-    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_xlabel(words.drawn(words.years_axis), family=FONT)
+    axes.set_ylabel(words.drawn(words.killings_axis), family=FONT)
+    _style(axes)
     if not years:
-        axes.text(0.5, 0.5, label("no_killings", lang), ha="center", transform=axes.transAxes)
+        axes.text(
+            0.5,
+            0.5,
+            words.drawn(words.no_killings),
+            ha="center",
+            transform=axes.transAxes,
+            family=FONT,
+        )
         return
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: str(int(value))))  # 2026
+    _numbers(axes, words, axis="y")
     axes.legend(
         loc="lower left",
         bbox_to_anchor=(0, 1.01),
         ncols=3,
-        fontsize=8 if small else 10,
         frameon=False,
+        prop={"family": FONT, "size": 8 if small else 10},
     )
 
 
-def _draw_answers(axes: object, data: ChartData, *, small: bool) -> None:
-    from matplotlib.axes import Axes
-    from matplotlib.ticker import MaxNLocator
-
-    assert isinstance(axes, Axes)
-    lang = data.language
+def _draw_answers(axes: Axes, data: ChartData, words: ChartWords, *, small: bool) -> None:
     shown = list(data.answers[:MAX_COUNTRIES])[::-1]  # most owed at the top
-    names = [a.name for a in shown]
+    names = [words.drawn(words.country(a.country)) for a in shown]
     answered = [a.answered for a in shown]
     unanswered = [a.unanswered for a in shown]
-    axes.barh(names, answered, color=ANSWER_COLOURS["answered"], label=label("answered", lang))
+    axes.barh(names, answered, color=ANSWER_COLOURS["answered"], label=words.drawn(words.answered))
     axes.barh(
         names,
         unanswered,
         left=answered,
         color=ANSWER_COLOURS["unanswered"],
-        label=label("unanswered", lang),
+        label=words.drawn(words.unanswered),
     )
-    axes.set_title(label("answers_title", lang), fontsize=11 if small else 13, pad=24)
-    axes.set_xlabel(label("answers_axis", lang))
-    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_title(
+        words.drawn(words.answers_title), fontsize=11 if small else 13, pad=24, family=FONT
+    )
+    axes.set_xlabel(words.drawn(words.answers_axis), family=FONT)
     axes.tick_params(axis="y", labelsize=8 if small else 10)
+    _style(axes)
     if shown:
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _numbers(axes, words, axis="x")
         axes.legend(
             loc="lower left",
             bbox_to_anchor=(0, 1.0),
             ncols=2,
-            fontsize=8 if small else 10,
             frameon=False,
+            prop={"family": FONT, "size": 8 if small else 10},
         )
 
 

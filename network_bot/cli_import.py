@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from network_bot.cli_db import too_old_or_new
+from network_bot.i18n import Messages, say
 from network_bot.imports import (
     ImportFormat,
     ImportRefused,
@@ -20,7 +22,7 @@ from network_bot.imports import (
     run_import,
 )
 from network_bot.settings import Settings
-from network_bot.store.db import Database, SchemaTooNew, bundled_migrations
+from network_bot.store.db import Database, bundled_migrations
 
 
 def add_parser(sub: Any) -> None:
@@ -57,10 +59,10 @@ def add_parser(sub: Any) -> None:
     cmd.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB; created if missing)")
 
 
-async def run(settings: Settings, options: argparse.Namespace) -> int:
+async def run(settings: Settings, options: argparse.Namespace, lang: Messages) -> int:
     path: Path = options.file
     if not await asyncio.to_thread(path.is_file):
-        raise ImportRefused(f"there is no file {path}")
+        raise ImportRefused(say("there is no file {path}", path=str(path)))
     request = ImportRequest(
         path=path,
         format=ImportFormat(options.format),
@@ -71,7 +73,9 @@ async def run(settings: Settings, options: argparse.Namespace) -> int:
     )
     db = await _open(settings, dry_run=options.dry_run)
     try:
-        summary = await run_import(db, request, now=datetime.now(UTC), progress_out=sys.stderr)
+        summary = await run_import(
+            db, request, now=datetime.now(UTC), progress_out=sys.stderr, lang=lang
+        )
     finally:
         await db.close()
     try:
@@ -89,8 +93,11 @@ async def _open(settings: Settings, *, dry_run: bool) -> Database:
     if not path.is_file():
         if dry_run:
             raise ImportRefused(
-                f"there is no database at {path}; a dry run compares the file with an existing "
-                "one (set NETWORK_BOT_DB or pass --db)"
+                say(
+                    "there is no database at {path}; a dry run compares the file with an "
+                    "existing one (set NETWORK_BOT_DB or pass --db)",
+                    path=str(path),
+                )
             )
         await db.open()
         await db.migrate()
@@ -100,9 +107,5 @@ async def _open(settings: Settings, *, dry_run: bool) -> Database:
     newest = bundled_migrations()[-1].version
     if version != newest:
         await db.close()
-        if version > newest:
-            raise SchemaTooNew(f"{path} has schema version {version}; this code knows {newest}")
-        raise ImportRefused(
-            f"{path} has schema version {version} of {newest}: run network-bot migrate first"
-        )
+        raise too_old_or_new(path, version=version, newest=newest, refused=ImportRefused)
     return db

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from network_bot.clock import SystemClock
+from network_bot.i18n import Messages, say
 from network_bot.roles import Role
 from network_bot.services.workspaces import Change, WorkspaceError, Workspaces
 from network_bot.settings import Settings
@@ -56,39 +57,69 @@ def add_parser(sub: Any) -> None:
         each.add_argument("--db", help="SQLite file (default NETWORK_BOT_DB)")
 
 
-def _table(rows: list[Workspace], counts: dict[str, tuple[int, int]]) -> str:
+def _table(rows: list[Workspace], counts: dict[str, tuple[int, int]], lang: Messages) -> str:
+    """One line per workspace; the state and the installed flag stay the codes the commands
+    take (``approved``, ``pending``, ``removed``), the rest is in the network's language."""
     if not rows:
-        return "No workspace has installed the bot yet."
-    lines = [f"{'workspace':<14} {'state':<9} {'installed':<9} {'members':>7}  name, decided"]
+        return lang.gettext("No workspace has installed the bot yet.")
+    header = (
+        lang.gettext("workspace"),
+        lang.gettext("state"),
+        lang.gettext("installed"),
+        lang.gettext("members"),
+        lang.gettext("name, decided"),
+    )
+    lines = [f"{header[0]:<14} {header[1]:<9} {header[2]:<9} {header[3]:>7}  {header[4]}"]
+    yes, no = lang.gettext("yes"), lang.gettext("no")
     for w in rows:
         active, suspended = counts.get(w.workspace_id, (0, 0))
-        who = f"{w.decided_by} {w.decided_at:%Y-%m-%d %H:%M}" if w.decided_at else "not yet"
-        kind = " (org-wide)" if w.is_enterprise_install else ""
-        held = f" +{suspended} suspended" if suspended else ""
+        who = (
+            f"{w.decided_by} {w.decided_at:%Y-%m-%d %H:%M}"
+            if w.decided_at
+            else lang.gettext("not yet")
+        )
+        kind = " " + lang.gettext("(org-wide)") if w.is_enterprise_install else ""
+        held = (
+            " " + lang.ngettext("+{n} suspended", "+{n} suspended", suspended) if suspended else ""
+        )
         lines.append(
-            f"{w.workspace_id:<14} {w.state.value:<9} {'yes' if w.installed else 'no':<9} "
-            f"{active:>7}  {w.name or '?'}{kind}, {who}{held}"
+            f"{w.workspace_id:<14} {w.state.value:<9} {yes if w.installed else no:<9} "
+            f"{lang.number(active):>7}  {w.name or '?'}{kind}, {who}{held}"
         )
     return "\n".join(lines)
 
 
-def _summary(verb: str, change: Change) -> str:
+def _summary(verb: str, change: Change, lang: Messages) -> str:
     label = change.workspace.label
     if verb == "approve":
-        return f"{label} is part of the network; {change.members} member(s) have access again."
-    return (
-        f"{label} is removed: {change.cancelled} pending message(s) cancelled, "
-        f"{change.members} member(s) lost access (kept on the roster)."
+        return lang.ngettext(
+            "{workspace} is part of the network; {n} member has access again.",
+            "{workspace} is part of the network; {n} members have access again.",
+            change.members,
+            workspace=label,
+        )
+    return lang.gettext(
+        "{workspace} is removed: {cancelled}, {members} (kept on the roster).",
+        workspace=label,
+        cancelled=lang.ngettext(
+            "{n} pending message cancelled", "{n} pending messages cancelled", change.cancelled
+        ),
+        members=lang.ngettext("{n} member lost access", "{n} members lost access", change.members),
     )
 
 
-async def run(settings: Settings, options: argparse.Namespace, *, open_db: Opener) -> int:
+async def run(
+    settings: Settings, options: argparse.Namespace, lang: Messages, *, open_db: Opener
+) -> int:
     action = options.workspaces_action
     team = str(getattr(options, "team", "") or "").strip().upper()
     if action != "list" and not TEAM_ID.match(team):
         raise WorkspaceRefused(
-            f"expected a team ID like T0123ABCD or an organisation ID like E0123ABCD, "
-            f"got {team[:20]!r}"
+            say(
+                "expected a team ID like T0123ABCD or an organisation ID like E0123ABCD, "
+                "got {given}",
+                given=repr(team[:20]),
+            )
         )
     db = await open_db(settings)
     try:
@@ -100,7 +131,7 @@ async def run(settings: Settings, options: argparse.Namespace, *, open_db: Opene
                 w.workspace_id: await members.count_in_workspace(db.read, w.workspace_id)
                 for w in rows
             }
-            print(_table(rows, counts))
+            print(_table(rows, counts, lang))
             return 0
         by = f"cli:{getpass.getuser()}"
         try:
@@ -109,8 +140,8 @@ async def run(settings: Settings, options: argparse.Namespace, *, open_db: Opene
             else:
                 change = await service.remove(actor=operator, by=by, workspace_id=team)
         except WorkspaceError as error:
-            raise WorkspaceRefused(str(error).replace("`", "")) from None
-        print(_summary(action, change))
+            raise WorkspaceRefused(error.text(lang).replace("`", "")) from None
+        print(_summary(action, change, lang))
         return 0
     finally:
         await db.close()

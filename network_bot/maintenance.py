@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from network_bot.i18n import Text, say, say_n
 from network_bot.store.db import bundled_migrations
 
 STEP_PAGES = 1024
@@ -44,10 +45,16 @@ class DatabaseFacts:
     schema_version: int
     case_count: int | None  # None before the cases migration
 
-    def describe(self) -> str:
-        cases = "no cases table" if self.case_count is None else f"{self.case_count:,} cases"
-        return (
-            f"{self.path}: {self.size_bytes:,} bytes, schema version {self.schema_version}, {cases}"
+    def describe(self) -> Text:
+        """The file in one line, said in the reader's language."""
+        values = dict(path=str(self.path), size=self.size_bytes, version=str(self.schema_version))
+        if self.case_count is None:
+            return say("{path}: {size} bytes, schema version {version}, no cases table", **values)
+        return say_n(
+            "{path}: {size} bytes, schema version {version}, {n} case",
+            "{path}: {size} bytes, schema version {version}, {n} cases",
+            self.case_count,
+            **values,
         )
 
 
@@ -60,7 +67,7 @@ class RestoreReport:
 @dataclass(frozen=True, kw_only=True)
 class CheckReport:
     ok: bool
-    lines: list[str] = field(default_factory=list)
+    lines: list[Text] = field(default_factory=list)
 
 
 def newest_version() -> int:
@@ -150,16 +157,18 @@ def _backup(
     source: Path, dest: Path, *, force: bool, step_pages: int, busy_timeout_ms: int
 ) -> DatabaseFacts:
     if not source.is_file():
-        raise MaintenanceError(f"there is no database at {source}")
+        raise MaintenanceError(say("there is no database at {path}", path=str(source)))
     if dest.is_dir():
-        raise MaintenanceError(f"{dest} is a directory; name the backup file")
+        raise MaintenanceError(say("{path} is a directory; name the backup file", path=str(dest)))
     if not dest.parent.is_dir():
-        raise MaintenanceError(f"the folder {dest.parent} does not exist")
+        raise MaintenanceError(say("the folder {path} does not exist", path=str(dest.parent)))
     if dest.exists():
         if dest.resolve() == source.resolve():
-            raise MaintenanceError("the backup cannot replace the database it copies")
+            raise MaintenanceError(say("the backup cannot replace the database it copies"))
         if not force:
-            raise MaintenanceError(f"{dest} already exists; pass --force to replace it")
+            raise MaintenanceError(
+                say("{path} already exists; pass --force to replace it", path=str(dest))
+            )
     src = _connect_ro(source, busy_timeout_ms=busy_timeout_ms)
     try:
         with _partial(dest) as partial:
@@ -174,11 +183,13 @@ def _backup(
                 # A self-contained file: no -wal beside the backup.
                 target.execute("PRAGMA journal_mode = DELETE")
                 if target.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                    raise MaintenanceError("the copy failed its integrity check; nothing kept")
+                    raise MaintenanceError(say("the copy failed its integrity check; nothing kept"))
             finally:
                 target.close()
     except sqlite3.DatabaseError as error:
-        raise MaintenanceError(f"cannot copy {source}: {error}") from error
+        raise MaintenanceError(
+            say("cannot copy {path}: {error}", path=str(source), error=str(error))
+        ) from error
     finally:
         src.close()
     return DatabaseFacts(
@@ -193,33 +204,58 @@ def inspect(path: Path) -> DatabaseFacts:
     """The facts of a database file fit to restore, or :class:`MaintenanceError` saying why not:
     it must pass ``integrity_check``, carry a schema this code knows, and have its tables."""
     if not path.is_file():
-        raise MaintenanceError(f"there is no file at {path}")
+        raise MaintenanceError(say("there is no file at {path}", path=str(path)))
     try:
         conn = _connect_ro(path)
     except sqlite3.Error as error:
-        raise MaintenanceError(f"{path} cannot be opened: {error}") from error
+        raise MaintenanceError(
+            say("{path} cannot be opened: {error}", path=str(path), error=str(error))
+        ) from error
     try:
         problems = [str(r[0]) for r in conn.execute("PRAGMA integrity_check").fetchall()]
         if problems != ["ok"]:
-            raise MaintenanceError(f"{path} fails its integrity check: {problems[0][:200]}")
+            raise MaintenanceError(
+                say(
+                    "{path} fails its integrity check: {problem}",
+                    path=str(path),
+                    problem=problems[0][:200],
+                )
+            )
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         newest = newest_version()
         if version == 0:
-            raise MaintenanceError(f"{path} is not a network-bot database (schema version 0)")
+            raise MaintenanceError(
+                say("{path} is not a network-bot database (schema version 0)", path=str(path))
+            )
         if version > newest:
             raise MaintenanceError(
-                f"{path} has schema version {version}, newer than this network-bot knows "
-                f"({newest}); restore it with the network-bot that made it"
+                say(
+                    "{path} has schema version {version}, newer than this network-bot knows "
+                    "({newest}); restore it with the network-bot that made it",
+                    path=str(path),
+                    version=str(version),
+                    newest=str(newest),
+                )
             )
         missing = expected_tables(version) - _tables(conn)
         if missing:
             raise MaintenanceError(
-                f"{path} lacks tables a version-{version} database has: "
-                + ", ".join(sorted(missing))
+                say(
+                    "{path} lacks tables a version-{version} database has: {tables}",
+                    path=str(path),
+                    version=str(version),
+                    tables=", ".join(sorted(missing)),
+                )
             )
         cases = _case_count(conn)
     except sqlite3.DatabaseError as error:
-        raise MaintenanceError(f"{path} is not a readable SQLite database: {error}") from error
+        raise MaintenanceError(
+            say(
+                "{path} is not a readable SQLite database: {error}",
+                path=str(path),
+                error=str(error),
+            )
+        ) from error
     finally:
         conn.close()
     return DatabaseFacts(
@@ -235,9 +271,9 @@ async def restore(backup_file: Path, target: Path, *, now: datetime) -> RestoreR
 def _restore(backup_file: Path, target: Path, *, now: datetime) -> RestoreReport:
     inspect(backup_file)
     if target.exists() and target.resolve() == backup_file.resolve():
-        raise MaintenanceError("the backup is the database itself")
+        raise MaintenanceError(say("the backup is the database itself"))
     if not target.parent.is_dir():
-        raise MaintenanceError(f"the folder {target.parent} does not exist")
+        raise MaintenanceError(say("the folder {path} does not exist", path=str(target.parent)))
     if target.exists():
         _refuse_if_in_use(target)
     aside = None
@@ -272,7 +308,9 @@ def _set_aside(target: Path, *, now: datetime) -> Path:
     -wal must never be replayed onto the restored file."""
     aside = target.with_name(f"{target.name}.before-restore-{now:%Y%m%dT%H%M%SZ}")
     if aside.exists():
-        raise MaintenanceError(f"{aside} already exists; wait a second and try again")
+        raise MaintenanceError(
+            say("{path} already exists; wait a second and try again", path=str(aside))
+        )
     for suffix in _COMPANIONS:
         companion = Path(f"{target}{suffix}")
         if companion.exists():
@@ -292,7 +330,10 @@ def _refuse_if_in_use(target: Path) -> None:
     except sqlite3.OperationalError as error:
         if "locked" in str(error) or "busy" in str(error):
             raise MaintenanceError(
-                f"{target} is in use (is the bot running?); stop it, then restore"
+                say(
+                    "{path} is in use (is the bot running?); stop it, then restore",
+                    path=str(target),
+                )
             ) from error
     except sqlite3.DatabaseError:
         pass  # damaged: that may be why it is being restored; it is kept aside as it is
@@ -310,60 +351,93 @@ async def check(path: Path) -> CheckReport:
 
 def _check(path: Path) -> CheckReport:
     if not path.is_file():
-        return CheckReport(ok=False, lines=[f"{path}: there is no database here"])
-    lines = [f"database: {path} ({path.stat().st_size:,} bytes)"]
+        return CheckReport(
+            ok=False, lines=[say("{path}: there is no database here", path=str(path))]
+        )
+    lines = [say("database: {path} ({size} bytes)", path=str(path), size=path.stat().st_size)]
     ok = True
     try:
         conn = _connect_ro(path)
         try:
             problems = [str(r[0]) for r in conn.execute("PRAGMA integrity_check").fetchall()]
             if problems == ["ok"]:
-                lines.append("integrity: ok")
+                lines.append(say("integrity: ok"))
             else:
                 ok = False
-                lines.append(f"integrity: {len(problems)} problem(s), first: {problems[0][:200]}")
+                lines.append(
+                    say_n(
+                        "integrity: {n} problem, first: {first}",
+                        "integrity: {n} problems, first: {first}",
+                        len(problems),
+                        first=problems[0][:200],
+                    )
+                )
             broken: dict[str, int] = {}
             for row in conn.execute("PRAGMA foreign_key_check").fetchall():
                 broken[str(row[0])] = broken.get(str(row[0]), 0) + 1
             if broken:
                 ok = False
                 listed = ", ".join(f"{t}: {n}" for t, n in sorted(broken.items()))
-                lines.append(f"foreign keys: {sum(broken.values())} broken reference(s) ({listed})")
+                lines.append(
+                    say_n(
+                        "foreign keys: {n} broken reference ({listed})",
+                        "foreign keys: {n} broken references ({listed})",
+                        sum(broken.values()),
+                        listed=listed,
+                    )
+                )
             else:
-                lines.append("foreign keys: ok")
+                lines.append(say("foreign keys: ok"))
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             ok = _check_schema(conn, version, lines) and ok
             cases = _case_count(conn)
             if cases is not None:
-                lines.append(f"cases: {cases:,}")
+                lines.append(say("cases: {count}", count=cases))
         finally:
             conn.close()
     except sqlite3.DatabaseError as error:
         ok = False
-        lines.append(f"unreadable: {error}")
-    lines.append("result: ok" if ok else "result: PROBLEMS FOUND")
+        lines.append(say("unreadable: {error}", error=str(error)))
+    lines.append(say("result: ok") if ok else say("result: PROBLEMS FOUND"))
     return CheckReport(ok=ok, lines=lines)
 
 
-def _check_schema(conn: sqlite3.Connection, version: int, lines: list[str]) -> bool:
+def _check_schema(conn: sqlite3.Connection, version: int, lines: list[Text]) -> bool:
     migrations = bundled_migrations()
     newest = migrations[-1].version
     if version > newest:
-        lines.append(f"schema: version {version}, newer than this network-bot knows ({newest})")
+        lines.append(
+            say(
+                "schema: version {version}, newer than this network-bot knows ({newest})",
+                version=str(version),
+                newest=str(newest),
+            )
+        )
         return False
     if version == 0:
-        lines.append("schema: version 0: not a network-bot database (or never migrated)")
+        lines.append(say("schema: version 0: not a network-bot database (or never migrated)"))
         return False
     pending = [f"{m.version:04d}_{m.name}" for m in migrations if m.version > version]
     if pending:
         lines.append(
-            f"schema: version {version} of {newest}; pending migrations: {', '.join(pending)} "
-            "(applied at the next start, or run network-bot migrate)"
+            say(
+                "schema: version {version} of {newest}; pending migrations: {pending} "
+                "(applied at the next start, or run network-bot migrate)",
+                version=str(version),
+                newest=str(newest),
+                pending=", ".join(pending),
+            )
         )
     else:
-        lines.append(f"schema: version {version} (current)")
+        lines.append(say("schema: version {version} (current)", version=str(version)))
     missing = expected_tables(version) - _tables(conn)
     if missing:
-        lines.append(f"tables missing for version {version}: {', '.join(sorted(missing))}")
+        lines.append(
+            say(
+                "tables missing for version {version}: {tables}",
+                version=str(version),
+                tables=", ".join(sorted(missing)),
+            )
+        )
         return False
     return True

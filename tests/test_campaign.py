@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from network_bot.blocks.lobbying import lobbying_text
 from network_bot.clock import ManualClock
 from network_bot.refusal import NotAllowed
 from network_bot.services.campaign import CampaignError, UnescoInput
@@ -320,10 +321,13 @@ async def test_only_what_members_may_see_reaches_rollup_and_draft(h: Harness) ->
     for secret in (WITHHELD, NOTES, unverified.public_id, "Pending Report"):
         assert secret not in text
     draft = await h.running.campaign.lobbying_draft(await member(h, CHIDI))
-    for secret in (WITHHELD, "Zoraida", NOTES, unverified.public_id, "Pending Report"):
-        assert secret not in draft.body + draft.headline + draft.action_text
-    assert hidden.public_id in draft.body and "name withheld" in draft.body
-    assert shown.public_id in draft.body and "Javier Valdez" in draft.body
+    for language in ("en", "fr", "ar"):
+        text = lobbying_text(draft, lang=h.running.catalogue.get(language))
+        for secret in (WITHHELD, "Zoraida", NOTES, unverified.public_id, "Pending Report"):
+            assert secret not in text.body + text.headline + text.action_text
+    text = lobbying_text(draft, lang=h.running.catalogue.source)
+    assert hidden.public_id in text.body and "name withheld" in text.body
+    assert shown.public_id in text.body and "Javier Valdez" in text.body
 
 
 # ----------------------------------------------------------------------------- lobbying

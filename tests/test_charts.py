@@ -16,16 +16,17 @@ from PIL import Image
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from network_bot import chart_words
 from network_bot.charts import (
     ChartData,
     ChartSize,
     CountryAnswers,
     YearCounts,
-    alt_text,
     read_metadata,
     render_png,
 )
 from network_bot.clock import ManualClock
+from network_bot.i18n import Catalogue
 from network_bot.refusal import NotAllowed
 from network_bot.store import audit
 from network_bot.store import campaign as campaign_store
@@ -38,6 +39,7 @@ from network_bot.testing.workspace import BOB, CAMPAIGN_CHANNEL, CHIDI, REVIEW_C
 from network_bot.vocabulary import Stage, Violation
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+ENGLISH = Catalogue().source
 
 
 async def known_record(h: Harness) -> dict[str, Any]:
@@ -73,19 +75,17 @@ def size_of(png: bytes) -> tuple[int, int]:
 async def test_render_has_the_size_asked_and_carries_its_numbers() -> None:
     data = ChartData(
         years=(YearCounts(year=2009, complete=32), YearCounts(year=2010, partial=2)),
-        answers=(CountryAnswers(country="PH", name="Philippines", killings=34, answered=3),),
-        day="2026-11-23",
+        answers=(CountryAnswers(country="PH", killings=34, answered=3),),
     )
+    words = chart_words.words(data, ENGLISH, day=date(2026, 11, 23))
     for size in ChartSize:
-        png = await asyncio.to_thread(render_png, data, size)
+        png = await asyncio.to_thread(render_png, data, words, size)
         assert png.startswith(PNG_SIGNATURE)
         assert size_of(png) == size.pixels
         shown = read_metadata(png)
         assert shown["total"] == 34
-        assert shown["answers"] == [
-            {"country": "PH", "name": "Philippines", "killings": 34, "answered": 3}
-        ]
-    text = alt_text(data)
+        assert shown["answers"] == [{"country": "PH", "killings": 34, "answered": 3}]
+    text = chart_words.alt_text(data, ENGLISH)
     assert len(text) <= 1000 and "34 verified killings" in text and "Philippines (31" in text
 
 

@@ -24,7 +24,7 @@ from network_bot.clock import ManualClock
 from network_bot.i18n import Catalogue, Messages
 from network_bot.store.alerts import Response
 from network_bot.testing.harness import Harness
-from network_bot.testing.reading import block_text, ephemeral_text
+from network_bot.testing.reading import ENGLISH, block_text, ephemeral_text
 from network_bot.testing.workspace import PEOPLE
 from network_bot.vocabulary import Stage, Violation
 
@@ -74,28 +74,6 @@ REPORT = {
     "urgency": "routine",
     "sources": "https://example.org/news/1",
 }
-# English words that no French, Spanish or Arabic sentence of the bot contains.
-_WORDS = [
-    "the",
-    "and",
-    "you",
-    "your",
-    "with",
-    "from",
-    "this",
-    "that",
-    "is",
-    "are",
-    "was",
-    "has",
-    "have",
-    "will",
-    "been",
-    "of",
-    "to",
-    "it",
-]
-ENGLISH = re.compile(r"\b(" + "|".join(w for x in _WORDS for w in (x, x.capitalize())) + r")\b")
 ID = re.compile(r"\b(?:NI|AL)-\d{4}-\d{4,}\b")
 
 

@@ -214,7 +214,7 @@ def test_check_reports_ok_pending_and_problems(
     conn.commit()
     conn.close()
     assert main(["check", "--db", str(db_path)]) == 1
-    assert "foreign keys: 1 broken reference(s) (follows: 1)" in capsys.readouterr().out
+    assert "foreign keys: 1 broken reference (follows: 1)" in capsys.readouterr().out
 
     broken = tmp_path / "broken.sqlite3"
     assert main(["backup", str(broken), "--db", str(db_path)]) == 0

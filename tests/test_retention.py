@@ -13,6 +13,7 @@ from network_bot.cli import main
 from network_bot.clock import iso
 from network_bot.settings import SettingsError, load_settings
 from network_bot.store import audit
+from network_bot.store import campaign as campaign_store
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Conn, Database
 from network_bot.store.retention import PruneReport, RetentionPolicy, prune
@@ -182,6 +183,49 @@ async def test_old_rejected_reports_go_with_everything_hanging_off_them(db: Data
     for table in ("case_reviews", "follows", "case_updates", "update_notifications"):
         assert await db.read.fetch_value(f"SELECT count(*) FROM {table}") == 0, table
     assert await db.read.fetch_all("PRAGMA foreign_key_check") == []
+
+
+async def test_finished_chart_jobs_past_the_limit_go_pending_ones_stay(db: Database) -> None:
+    spec = {"kind": "digest", "language": "en", "day": "2026-11-02"}
+
+    async def chart(key: str, *, at: datetime, outcome: str | None) -> None:
+        async with db.transaction() as tx:
+            assert await campaign_store.queue_chart(
+                tx, key=key, target_id="C0REVIEW1", spec=spec, now=at
+            )
+            if outcome is None:
+                return
+            job = await campaign_store.claim_chart(tx, now=at)
+            assert job is not None
+            await campaign_store.finish_chart(
+                tx,
+                job_id=job.id,
+                now=at,
+                file_id="F0CHART1" if outcome == "sent" else None,
+                error=None if outcome == "sent" else "channel_not_found",
+            )
+
+    await chart("digest:2024-11-02:C0REVIEW1", at=OLD, outcome="sent")
+    await chart("digest:2024-11-23:C0REVIEW1", at=OLD, outcome="failed")
+    await chart("digest:2026-11-23:C0REVIEW1", at=RECENT, outcome="sent")
+    await chart("chart:member:old-but-pending", at=OLD, outcome=None)  # still to try: stays
+    assert await campaign_store.chart_states(db.read) == {"sent": 2, "failed": 1, "pending": 1}
+
+    dry = await prune(db, keep=POLICY, now=NOW, dry_run=True)
+    assert dry == PruneReport(charts=2, dry_run=True)
+    assert await db.read.fetch_value("SELECT count(*) FROM campaign_charts") == 4
+    report = await prune(db, keep=POLICY, now=NOW, batch=1)
+    assert report.charts == 2 and report.deliveries == 0
+    left = await db.read.fetch_all("SELECT dedupe_key, state FROM campaign_charts ORDER BY id")
+    assert [(r[0], r[1]) for r in left] == [
+        ("digest:2026-11-23:C0REVIEW1", "sent"),
+        ("chart:member:old-but-pending", "pending"),
+    ]
+    [entry, *_] = await audit.search(db.read, actions=("retention.prune",))
+    assert "2 charts" in entry.detail
+    forever = RetentionPolicy(deliveries_days=0, audit_days=0, rejected_days=0)
+    await chart("digest:2023-11-02:C0REVIEW1", at=OLD, outcome="sent")
+    assert (await prune(db, keep=forever, now=NOW)).charts == 0
 
 
 async def test_zero_days_keeps_forever(db: Database) -> None:

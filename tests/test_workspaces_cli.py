@@ -118,7 +118,7 @@ def test_list_approve_and_remove(db_path: Path, capsys: pytest.CaptureFixture[st
     asyncio.run(_queue_for_partner(db_path))
     assert main(["workspaces", "remove", "T0PARTNER", "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
-    assert "1 pending message(s) cancelled" in out and "2 member(s) lost access" in out
+    assert "1 pending message cancelled" in out and "2 members lost access" in out
     assert read(db_path, "SELECT state, last_error FROM outbox") == [
         (State.CANCELLED.value, "workspace removed by an admin")
     ]
@@ -130,7 +130,7 @@ def test_list_approve_and_remove(db_path: Path, capsys: pytest.CaptureFixture[st
     assert "+2 suspended" in capsys.readouterr().out
 
     assert main(["workspaces", "approve", "T0PARTNER", "--db", str(db_path)]) == 0
-    assert "2 member(s) have access again" in capsys.readouterr().out
+    assert "2 members have access again" in capsys.readouterr().out
     assert read(db_path, "SELECT is_active, suspended_with FROM members") == [(1, None), (1, None)]
 
     trail = read(

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from network_bot.blocks import kit
-from network_bot.blocks.cases import country_label
+from network_bot.blocks.cases import country_label, victim_label
 from network_bot.i18n import Messages, Text
 from network_bot.services.impunity import impunity_days
 from network_bot.store.cases import CaseRecord, PublicCase
@@ -47,7 +47,7 @@ def anniversaries(
             "*{span}* since the {violation} of {victim} ({profession}, {country}), *{id}*:",
             span=span,
             violation=case.violation,
-            victim=kit.safe(case.victim_label, 120),
+            victim=kit.safe(victim_label(case, lang), 120),
             profession=case.profession,
             country=country_label(case.country, lang),
             id=case.public_id,

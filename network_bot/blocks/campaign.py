@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from network_bot.blocks import kit
-from network_bot.blocks.cases import country_label
+from network_bot.blocks.cases import country_label, victim_label
 from network_bot.i18n import Messages, Text, say
 from network_bot.services.campaign import CampaignFacts
 from network_bot.store.campaign import CountryDebt, StateAnswer, UnescoEntry
@@ -69,7 +69,7 @@ def case_line(c: PublicCase, lang: Messages) -> str:
         "*{id}* {violation} of {victim} ({profession}), {country}, {day}: _{stage}_",
         id=c.public_id,
         violation=c.violation,
-        victim=kit.safe(c.victim_label, 120),
+        victim=kit.safe(victim_label(c, lang), 120),
         profession=c.profession,
         country=country_label(c.country, lang),
         day=lang.date(c.incident_date),
@@ -262,7 +262,7 @@ def unesco_modal(
     heading = lang.gettext(
         "*{id}* killing of {victim}, {country}, {day}",
         id=case.public_id,
-        victim=kit.safe(case.victim_label, 120),
+        victim=kit.safe(victim_label(case, lang), 120),
         country=country_label(case.country, lang),
         day=lang.date(case.incident_date),
     )

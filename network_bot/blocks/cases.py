@@ -80,10 +80,16 @@ def _source_blocks(sources: Sequence[str], lang: Messages) -> list[kit.Block]:
 _NO_NAME = {VICTIM_WITHHELD: say("name withheld"), VICTIM_UNKNOWN: say("not known")}
 
 
-def victim_text(case: PublicCase, lang: Messages, limit: int = 300) -> str:
-    """The victim as members may read it: the names, or "name withheld" / "not known"."""
+def victim_label(case: PublicCase, lang: Messages) -> str:
+    """The victim's names, or "name withheld" / "not known" in the reader's language (not yet
+    escaped)."""
     missing = _NO_NAME.get(case.victim_label)
-    return kit.escape(lang.render(missing)) if missing else kit.safe(case.victim_label, limit)
+    return lang.render(missing) if missing else case.victim_label
+
+
+def victim_text(case: PublicCase, lang: Messages, limit: int = 300) -> str:
+    """The victim as members may read it, escaped: the names, or "name withheld" / "not known"."""
+    return kit.safe(victim_label(case, lang), limit)
 
 
 def _victim(case: PublicCase, restricted: Restricted | None, lang: Messages) -> str:

@@ -3,9 +3,10 @@
 matplotlib holds the interpreter while it draws (a few hundred milliseconds a chart), so it
 runs in a one-process pool: the event loop, and every ack, never waits for it. Uploads use
 ``files.uploadV2`` (``files.getUploadURLExternal``, the bytes, ``files.completeUploadExternal``)
-with the chart's alt text. A job is tried up to ``max_attempts`` times; a retry first looks in
-the conversation for the file by its unique name, so a crash after Slack took it does not post
-it twice. A chart is never posted into a channel shared with another organisation.
+with the chart's alt text, every word in the reader's language. A job is tried up to
+``max_attempts`` times; a retry first looks in the conversation for the file by its unique
+name, so a crash after Slack took it does not post it twice. A chart is never posted into a
+channel shared with another organisation.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from network_bot import chart_words
 from network_bot.channels import ChannelDirectory, ChannelUnreadable
-from network_bot.charts import ChartData, ChartSize, alt_text, render_png
+from network_bot.charts import ChartData, ChartSize, ChartWords, render_png
 from network_bot.clock import Clock
 from network_bot.delivery.errors import AUTH, PERMANENT
 from network_bot.delivery.worker import Admission
+from network_bot.i18n import Catalogue
 from network_bot.logs import describe_exception
 from network_bot.oauth.clients import WorkspaceClients, WorkspaceUnavailable
 from network_bot.services.charting import Charts, ChartSpec
@@ -44,13 +47,15 @@ class ChartRenderer:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
-    async def render(self, data: ChartData, size: ChartSize) -> bytes:
+    async def render(self, data: ChartData, words: ChartWords, size: ChartSize) -> bytes:
         if self._pool is None:
             # "spawn": a fresh interpreter, never a fork of a process with running threads.
             self._pool = ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn")
             )
-        return await asyncio.get_running_loop().run_in_executor(self._pool, render_png, data, size)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._pool, render_png, data, words, size
+        )
 
     async def close(self) -> None:
         pool, self._pool = self._pool, None
@@ -68,6 +73,7 @@ class ChartUploader:
         admitted: Admission,
         charts: Charts,
         channels: ChannelDirectory,
+        catalogue: Catalogue,
         logger: logging.Logger,
         renderer: ChartRenderer | None = None,
         poll_interval: float = 5.0,
@@ -80,6 +86,7 @@ class ChartUploader:
         self._admitted = admitted
         self._charts = charts
         self._channels = channels
+        self._catalogue = catalogue
         self._log = logger
         self._renderer = renderer or ChartRenderer()
         self._poll = poll_interval
@@ -204,16 +211,19 @@ class ChartUploader:
             found = await self._already_there(client, channel, filename)
             if found:
                 return found
+        # Words in the reader's language (a channel's chart in the network's), drawn as text.
+        lang = self._catalogue.get(spec.language)
         data = await self._charts.data(spec)
-        png = await self._renderer.render(data, SIZES[spec.size])
-        alt = alt_text(data)
+        words = chart_words.words(data, lang, day=spec.day)
+        png = await self._renderer.render(data, words, SIZES[spec.size])
+        alt = chart_words.alt_text(data, lang)
         answer = await client.files_upload_v2(
             channel=channel,
             content=png,
             filename=filename,
-            title=data.title(),
+            title=words.title,
             alt_txt=alt,
-            initial_comment=spec.comment(alt=alt),
+            initial_comment=chart_words.comment(spec.kind, lang, alt=alt),
         )
         file = answer.get("file") or {}
         return str(file.get("id") or "uploaded")

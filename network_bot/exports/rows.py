@@ -22,6 +22,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from network_bot.data import countries
+from network_bot.i18n import say
 from network_bot.roles import Role
 from network_bot.services.impunity import counts_impunity, impunity_days, impunity_for
 from network_bot.store import audit, members
@@ -179,10 +180,20 @@ async def authorise(
             detail=detail,
         )
     if not allowed:
-        what = "restricted notes" if request.restricted else "unverified cases"
         raise ConsentRefused(
-            f"{consent_of[:40]} is not a current {needed.value} in the members table, "
-            f"so cannot consent to exporting {what}"
+            say(
+                "{user} is not a current {role} in the members table, so cannot consent to "
+                "exporting restricted notes",
+                user=consent_of[:40],
+                role=needed,
+            )
+            if request.restricted
+            else say(
+                "{user} is not a current {role} in the members table, so cannot consent to "
+                "exporting unverified cases",
+                user=consent_of[:40],
+                role=needed,
+            )
         )
 
 

@@ -15,7 +15,7 @@ from datetime import date
 
 from network_bot.blocks.dates import date_text
 from network_bot.data import countries
-from network_bot.i18n import english
+from network_bot.i18n import english, say
 from network_bot.imports import cpj_vocabulary as cpj
 from network_bot.imports import dates, places
 from network_bot.imports.csvfile import CsvRows, fit
@@ -51,14 +51,20 @@ def check_header(header: list[str]) -> dict[str, int]:
     found = {name.strip().lower(): n for n, name in enumerate(header)}
     missing = [c for c in cpj.REQUIRED if c.lower() not in found]
     if missing:
-        hint = (
-            " This looks like one of the bot's own exports: use --format csv."
-            if "case_id" in found
-            else ""
-        )
+        values = dict(missing=", ".join(missing), expected=", ".join(cpj.COLUMNS))
         raise ImportRefused(
-            f"the header has no {', '.join(missing)} column: this is not CPJ's layout (expected "
-            f"{', '.join(cpj.COLUMNS)}).{hint} Nothing was imported."
+            say(
+                "the header has no {missing} column: this is not CPJ's layout (expected "
+                "{expected}). This looks like one of the bot's own exports: use --format csv. "
+                "Nothing was imported.",
+                **values,
+            )
+            if "case_id" in found
+            else say(
+                "the header has no {missing} column: this is not CPJ's layout (expected "
+                "{expected}). Nothing was imported.",
+                **values,
+            )
         )
     return {c: found[c.lower()] for c in cpj.COLUMNS if c.lower() in found}
 
@@ -67,7 +73,7 @@ def read(rows: CsvRows, *, tally: Tally, chosen: Mapping[str, str], today: date)
     positions = check_header(rows.header)
     for row in rows:
         fields = fit(row, rows.header)
-        if isinstance(fields, str):
+        if not isinstance(fields, list):
             yield Skip(line=row.line, reason=fields)
             continue
         cells = {column: fields[n] for column, n in positions.items()}
@@ -81,21 +87,37 @@ def one_row(
         if len(value) > MAX_CELL:
             return Skip(
                 line=line,
-                reason=f"the {column} field is {len(value):,} characters long "
-                f"(a cell holds at most {MAX_CELL:,})",
+                reason=say(
+                    "the {column} field is {length} characters long (a cell holds at most {limit})",
+                    column=column,
+                    length=len(value),
+                    limit=MAX_CELL,
+                ),
             )
     cell = {column: plain(cells.get(column, "")) for column in cpj.COLUMNS}
     name = cell["Name"]
     if len(name) > MAX_NAMES:
-        return Skip(line=line, reason=f"the name is {len(name):,} characters long (at most 300)")
+        return Skip(
+            line=line,
+            reason=say(
+                "the name is {length} characters long (at most {limit})",
+                length=len(name),
+                limit=MAX_NAMES,
+            ),
+        )
     try:
         when = dates.parse(cell["Date"], today=today)
     except dates.DateProblem as problem:
-        return Skip(line=line, reason=f"Date: {problem}")
+        return Skip(
+            line=line, reason=say("{column}: {problem}", column="Date", problem=problem.text)
+        )
     try:
         place = places.resolve(cell["Country_killed"], chosen=chosen)
     except places.CountryProblem as problem:
-        return Skip(line=line, reason=f"Country_killed: {problem}")
+        return Skip(
+            line=line,
+            reason=say("{column}: {problem}", column="Country_killed", problem=problem.text),
+        )
     kind = _type(cell["Type"], tally)
     stage = _stage(cell["Impunity_for_murder"], tally)
     notes = []

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from network_bot.i18n import Text, say, say_n
 from network_bot.imports.model import ImportRefused, ImportStopped
 
 CHUNK = 1 << 20
@@ -38,7 +39,9 @@ def fingerprint(path: Path, *, encoding: str) -> Fingerprint:
     try:
         decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     except LookupError:
-        raise ImportRefused(f"--encoding: unknown encoding {encoding[:30]!r}") from None
+        raise ImportRefused(
+            say("--encoding: unknown encoding {given}", given=repr(encoding[:30]))
+        ) from None
     digest = hashlib.sha256()
     offset = 0
     lines = 1
@@ -52,20 +55,30 @@ def fingerprint(path: Path, *, encoding: str) -> Fingerprint:
                     bad = offset + error.start
                     line = lines + chunk[: error.start].count(b"\n")
                     raise ImportRefused(
-                        f"line {line:,} (byte {bad:,}) is not valid {encoding}: "
-                        f"{chunk[error.start : error.start + 4]!r}. Save the file as UTF-8, or "
-                        "name its encoding with --encoding (e.g. --encoding cp1252). "
-                        "Nothing was imported."
+                        say(
+                            "line {line} (byte {byte}) is not valid {encoding}: {bytes}. Save "
+                            "the file as UTF-8, or name its encoding with --encoding (e.g. "
+                            "--encoding cp1252). Nothing was imported.",
+                            line=line,
+                            byte=bad,
+                            encoding=encoding,
+                            bytes=repr(chunk[error.start : error.start + 4]),
+                        )
                     ) from None
                 lines += chunk.count(b"\n")
                 offset += len(chunk)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         raise ImportRefused(
-            f"the file ends in the middle of a {encoding} character. Nothing was imported."
+            say(
+                "the file ends in the middle of a {encoding} character. Nothing was imported.",
+                encoding=encoding,
+            )
         ) from None
     except OSError as error:
-        raise ImportRefused(f"cannot read {path}: {error.strerror or error}") from None
+        raise ImportRefused(
+            say("cannot read {path}: {error}", path=str(path), error=str(error.strerror or error))
+        ) from None
     return Fingerprint(sha256=digest.hexdigest(), size=offset)
 
 
@@ -100,7 +113,9 @@ class CsvRows:
         while self.header and not self.header[-1]:  # trailing commas a spreadsheet added
             self.header.pop()
         if not self.header:
-            raise ImportRefused("the file is empty: it has no header line. Nothing was imported.")
+            raise ImportRefused(
+                say("the file is empty: it has no header line. Nothing was imported.")
+            )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -117,8 +132,12 @@ class CsvRows:
         except csv.Error as error:
             line = self._csv.line_num
             raise ImportStopped(
-                f"line {line:,}: the file cannot be read as CSV past this point ({error}); "
-                "a field over 16 MB usually means a quote that is never closed",
+                say(
+                    "line {line}: the file cannot be read as CSV past this point ({error}); a "
+                    "field over 16 MB usually means a quote that is never closed",
+                    line=line,
+                    error=str(error),
+                ),
                 line=line,
             ) from None
 
@@ -133,7 +152,7 @@ class CsvRows:
             yield Row(line=start, end_line=self._csv.line_num, fields=fields)
 
 
-def fit(row: Row, header: list[str]) -> list[str] | str:
+def fit(row: Row, header: list[str]) -> list[str] | Text:
     """The row's fields lined up with the header, or why they cannot be (a short or long row;
     empty cells a spreadsheet added at the end are dropped)."""
     fields = row.fields
@@ -141,16 +160,26 @@ def fit(row: Row, header: list[str]) -> list[str] | str:
         fields = fields[: len(header)]
     if len(fields) == len(header):
         return fields
-    reason = (
-        f"{len(fields)} field{'s' if len(fields) != 1 else ''} where the header has "
-        f"{len(header)} (a missing or extra comma, or a quote not closed)"
-    )
     if row.end_line - row.line > 5:
-        reason += (
-            f"; it runs on to line {row.end_line:,}, so a quote that is never closed took in "
-            f"the {row.end_line - row.line:,} lines after it, and none of them was imported"
+        return say_n(
+            "{n} field where the header has {header} (a missing or extra comma, or a quote "
+            "not closed); it runs on to line {end}, so a quote that is never closed took in "
+            "the {taken} lines after it, and none of them was imported",
+            "{n} fields where the header has {header} (a missing or extra comma, or a quote "
+            "not closed); it runs on to line {end}, so a quote that is never closed took in "
+            "the {taken} lines after it, and none of them was imported",
+            len(fields),
+            header=len(header),
+            end=row.end_line,
+            taken=row.end_line - row.line,
         )
-    return reason
+    return say_n(
+        "{n} field where the header has {header} (a missing or extra comma, or a quote not closed)",
+        "{n} fields where the header has {header} (a missing or extra comma, or a quote not "
+        "closed)",
+        len(fields),
+        header=len(header),
+    )
 
 
 @contextlib.contextmanager

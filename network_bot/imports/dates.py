@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from network_bot.i18n import Text, say
 from network_bot.vocabulary import DatePrecision
 
 MONTH_NAMES = (
@@ -53,7 +54,11 @@ _RANGE = re.compile(r"\s+(?:-|\u2013|\u2014|to|until)\s+|\s*[\u2013\u2014]\s*")
 
 
 class DateProblem(ValueError):
-    """The text is not a date the bot can record; the message says why."""
+    """The text is not a date the bot can record; ``text`` says why, in any language."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text)
+        self.text = text
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +73,16 @@ def parse(text: str, *, today: date) -> FuzzyDate:
     """The date ``text`` gives, or :class:`DateProblem` saying why there is none."""
     plain = " ".join(text.replace(",", " ").replace(".", " ").split()).lower()
     if plain in UNKNOWN:
-        given = f'"{text.strip()[:40]}"' if text.strip() else "nothing"
-        raise DateProblem(f"no date (the file says {given}); the record needs at least a year")
+        if not text.strip():
+            raise DateProblem(
+                say("no date (the file says nothing); the record needs at least a year")
+            )
+        raise DateProblem(
+            say(
+                'no date (the file says "{given}"); the record needs at least a year',
+                given=text.strip()[:40],
+            )
+        )
     approximate = False
     for hedge in HEDGES:
         if plain.startswith(hedge):
@@ -78,13 +91,19 @@ def parse(text: str, *, today: date) -> FuzzyDate:
     if found is None:
         found = _range(plain)
     if found is None:
-        raise DateProblem(f'cannot read the date "{text.strip()[:60]}"')
+        raise DateProblem(say('cannot read the date "{given}"', given=text.strip()[:60]))
     if approximate and not found.approximate:
         found = FuzzyDate(found.start, found.end, found.precision, approximate=True)
     if found.start.year < EARLIEST_YEAR:
-        raise DateProblem(f'the date "{text.strip()[:60]}" is before {EARLIEST_YEAR}')
+        raise DateProblem(
+            say(
+                'the date "{given}" is before {year}',
+                given=text.strip()[:60],
+                year=str(EARLIEST_YEAR),
+            )
+        )
     if found.start > today:
-        raise DateProblem(f'the date "{text.strip()[:60]}" is in the future')
+        raise DateProblem(say('the date "{given}" is in the future', given=text.strip()[:60]))
     if found.end > today:
         found = FuzzyDate(found.start, today, found.precision, found.approximate)
     return found
@@ -102,14 +121,14 @@ def _single(plain: str) -> FuzzyDate | None:
         second = match.groupdict().get("day2")
         last = _day(year, month, int(second)) if second else first
         if last < first:
-            raise DateProblem(f'"{plain}": the second day is before the first')
+            raise DateProblem(say('"{given}": the second day is before the first', given=plain))
         return FuzzyDate(first, last, DatePrecision.DAY, approximate=bool(second))
     match = _DAYS.match(plain)
     if match and match["month"] in MONTHS:
         year, month = int(match["year"]), MONTHS[match["month"]]
         first, last = _day(year, month, int(match["day"])), _day(year, month, int(match["day2"]))
         if last < first:
-            raise DateProblem(f'"{plain}": the range ends before it starts')
+            raise DateProblem(say('"{given}": the range ends before it starts', given=plain))
         return FuzzyDate(first, last, DatePrecision.RANGE)
     match = _MONTH.match(plain)
     if match and match["month"] in MONTHS:
@@ -120,14 +139,14 @@ def _single(plain: str) -> FuzzyDate | None:
         first = date(year, MONTHS[match["month"]], 1)
         last = _month_end(year, MONTHS[other or match["month"]])
         if last < first:
-            raise DateProblem(f'"{plain}": the second month is before the first')
+            raise DateProblem(say('"{given}": the second month is before the first', given=plain))
         return FuzzyDate(first, last, DatePrecision.MONTH, approximate=other is not None)
     match = _YEAR.match(plain)
     if match:
         first_year = int(match["year"])
         last_year = int(match["year2"] or first_year)
         if last_year < first_year:
-            raise DateProblem(f'"{plain}": the second year is before the first')
+            raise DateProblem(say('"{given}": the second year is before the first', given=plain))
         return FuzzyDate(
             date(first_year, 1, 1),
             date(last_year, 12, 31),
@@ -151,7 +170,7 @@ def _range(plain: str) -> FuzzyDate | None:
         if left is None:
             return None
     if right.end < left.start:
-        raise DateProblem(f'"{plain}": the range ends before it starts')
+        raise DateProblem(say('"{given}": the range ends before it starts', given=plain))
     return FuzzyDate(left.start, right.end, DatePrecision.RANGE)
 
 
@@ -160,7 +179,14 @@ def _day(year: int, month: int, day: int) -> date:
         return date(year, month, day)
     except ValueError:
         month_name = MONTH_NAMES[month - 1] if 1 <= month <= 12 else f"month {month}"
-        raise DateProblem(f"there is no day {day} in {month_name} {year}") from None
+        raise DateProblem(
+            say(
+                "there is no day {day} in {month} {year}",
+                day=str(day),
+                month=month_name,
+                year=str(year),
+            )
+        ) from None
 
 
 def _month_end(year: int, month: int) -> date:

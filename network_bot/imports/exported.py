@@ -17,6 +17,7 @@ import ijson
 
 from network_bot.data import countries
 from network_bot.exports.rows import WITHHELD, ExportRow
+from network_bot.i18n import Text, say
 from network_bot.imports.csvfile import CsvRows, fit
 from network_bot.imports.model import (
     IMPORTER_ID,
@@ -58,7 +59,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class RowProblem(ValueError):
-    pass
+    """Why a row is skipped, said later in the summary's language."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text)
+        self.text = text
 
 
 def check_columns(names: list[str]) -> None:
@@ -67,13 +72,24 @@ def check_columns(names: list[str]) -> None:
         return
     if "killings" in names and "no_information" in names:
         raise ImportRefused(
-            "this is a UNESCO layout (killings counted by country), not cases: export without "
-            "--unesco to move cases. Nothing was imported."
+            say(
+                "this is a UNESCO layout (killings counted by country), not cases: export "
+                "without --unesco to move cases. Nothing was imported."
+            )
         )
-    hint = " This looks like CPJ's layout: use --format cpj." if "Country_killed" in names else ""
+    values = dict(missing=", ".join(missing), expected=", ".join(COLUMNS))
     raise ImportRefused(
-        f"the header has no {', '.join(missing)} column: this is not a network-bot export "
-        f"(expected {', '.join(COLUMNS)}).{hint} Nothing was imported."
+        say(
+            "the header has no {missing} column: this is not a network-bot export (expected "
+            "{expected}). This looks like CPJ's layout: use --format cpj. Nothing was imported.",
+            **values,
+        )
+        if "Country_killed" in names
+        else say(
+            "the header has no {missing} column: this is not a network-bot export (expected "
+            "{expected}). Nothing was imported.",
+            **values,
+        )
     )
 
 
@@ -81,7 +97,7 @@ def read_csv(rows: CsvRows, *, today: date) -> Iterator[Item]:
     check_columns(rows.header)
     for row in rows:
         fields = fit(row, rows.header)
-        if isinstance(fields, str):
+        if not isinstance(fields, list):
             yield Skip(line=row.line, reason=fields)
             continue
         record = {name: _unguard(value) for name, value in zip(rows.header, fields, strict=True)}
@@ -100,23 +116,32 @@ def read_json(handle: BinaryIO, *, today: date) -> Iterator[Item]:
         except StopIteration:
             if number == 0 and not checked:
                 raise ImportRefused(
-                    "the file holds no cases: a network-bot JSON export is an array of objects. "
-                    "Nothing was imported."
+                    say(
+                        "the file holds no cases: a network-bot JSON export is an array of "
+                        "objects. Nothing was imported."
+                    )
                 ) from None
             return
         except ijson.JSONError as error:
             if number == 0:
                 raise ImportRefused(
-                    f"the file is not JSON ({error}); for a CSV file use --format csv or cpj. "
-                    "Nothing was imported."
+                    say(
+                        "the file is not JSON ({error}); for a CSV file use --format csv or cpj. "
+                        "Nothing was imported.",
+                        error=str(error),
+                    )
                 ) from None
             raise ImportStopped(
-                f"object {number + 1:,}: the file is not valid JSON past this point ({error})",
+                say(
+                    "object {number}: the file is not valid JSON past this point ({error})",
+                    number=number + 1,
+                    error=str(error),
+                ),
                 line=number + 1,
             ) from None
         number += 1
         if not isinstance(obj, dict):
-            yield Skip(line=number, reason="not an object with a case's fields")
+            yield Skip(line=number, reason=say("not an object with a case's fields"))
             continue
         if not checked:
             check_columns(list(obj))
@@ -135,7 +160,7 @@ def one_row(
     try:
         return _incoming(line, record, today=today, split_sources=split_sources)
     except RowProblem as problem:
-        return Skip(line=line, reason=str(problem))
+        return Skip(line=line, reason=problem.text)
 
 
 def _incoming(
@@ -147,23 +172,38 @@ def _incoming(
 ) -> Incoming:
     for name, value in record.items():
         if isinstance(value, str) and len(value) > MAX_CELL:
-            raise RowProblem(f"the {name} field is {len(value):,} characters long")
+            raise RowProblem(
+                say("the {name} field is {length} characters long", name=name, length=len(value))
+            )
     public_id = _text(record, "case_id").upper()
     if not CASE_ID.match(public_id):
-        raise RowProblem(f"case_id {public_id[:30]!r} is not a case ID like NI-2026-0042")
+        raise RowProblem(
+            say("case_id {given} is not a case ID like NI-2026-0042", given=repr(public_id[:30]))
+        )
     code = _text(record, "country").upper()
     if countries.by_code(code) is None:
-        raise RowProblem(f"country {code[:10]!r} is not an ISO 3166-1 code")
+        raise RowProblem(say("country {given} is not an ISO 3166-1 code", given=repr(code[:10])))
     names = plain(_text(record, "victim_names"))
     withheld = names == WITHHELD
     if len(names) > MAX_NAMES:
-        raise RowProblem(f"victim_names is {len(names):,} characters long (at most 300)")
+        raise RowProblem(
+            say(
+                "victim_names is {length} characters long (at most {limit})",
+                length=len(names),
+                limit=MAX_NAMES,
+            )
+        )
     profession = _choice(record, "profession", Profession)
     violation = _choice(record, "violation", Violation)
     stage = _choice(record, "justice_stage", Stage)
     status = _choice(record, "verification", Status)
     if status not in IMPORTABLE_STATUSES:
-        raise RowProblem(f"verification {status.value!r}: only open or verified cases are kept")
+        raise RowProblem(
+            say(
+                "verification {given}: only open or verified cases are kept",
+                given=repr(status.value),
+            )
+        )
     incident = _date(record, "incident_date", today=today)
     precision = (
         _choice(record, "date_precision", DatePrecision)
@@ -172,12 +212,12 @@ def _incoming(
     )
     end = _date(record, "date_end", today=today) if _text(record, "date_end") else None
     if end is not None and end < incident:
-        raise RowProblem("date_end is before incident_date")
+        raise RowProblem(say("date_end is before incident_date"))
     sources = record.get("sources", "")
     links = split_sources(sources) if isinstance(sources, str) else _listed(sources)
     for link in links:
         if not link.startswith(("https://", "http://")):
-            raise RowProblem(f"sources: {link[:60]!r} is not a web link")
+            raise RowProblem(say("sources: {given} is not a web link", given=repr(link[:60])))
     provenance = plain(_text(record, "provenance"))
     country = countries.by_code(code)
     case = NewCase(
@@ -224,7 +264,14 @@ def _choice(record: Mapping[str, Any], name: str, kind: Any) -> Any:
         return kind(value)
     except ValueError:
         known = ", ".join(item.value for item in kind)
-        raise RowProblem(f"{name} {value[:30]!r} is not one of {known}") from None
+        raise RowProblem(
+            say(
+                "{name} {given} is not one of {known}",
+                name=name,
+                given=repr(value[:30]),
+                known=known,
+            )
+        ) from None
 
 
 def _date(record: Mapping[str, Any], name: str, *, today: date) -> date:
@@ -232,9 +279,11 @@ def _date(record: Mapping[str, Any], name: str, *, today: date) -> date:
     try:
         found = date.fromisoformat(value)
     except ValueError:
-        raise RowProblem(f"{name} {value[:30]!r} is not a date as YYYY-MM-DD") from None
+        raise RowProblem(
+            say("{name} {given} is not a date as YYYY-MM-DD", name=name, given=repr(value[:30]))
+        ) from None
     if found > today:
-        raise RowProblem(f"{name} {value} is in the future")
+        raise RowProblem(say("{name} {given} is in the future", name=name, given=value))
     return found
 
 
@@ -247,7 +296,9 @@ def _flag(record: Mapping[str, Any], name: str) -> bool:
         return False
     if text in ("true", "1", "yes"):
         return True
-    raise RowProblem(f"{name} {text[:20]!r} is neither true nor false")
+    raise RowProblem(
+        say("{name} {given} is neither true nor false", name=name, given=repr(text[:20]))
+    )
 
 
 def _listed(value: Any) -> list[str]:

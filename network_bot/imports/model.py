@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from network_bot.i18n import Text
 from network_bot.store.cases import IMPORTER_ID, NewCase
 from network_bot.vocabulary import Stage, Status
 
@@ -29,8 +30,9 @@ class ImportStopped(Exception):
     """The file broke off part-way (``line``); batches before it were committed, and running
     the import again continues from where it stopped."""
 
-    def __init__(self, message: str, *, line: int) -> None:
+    def __init__(self, message: Text, *, line: int) -> None:
         super().__init__(message)
+        self.message = message
         self.line = line
 
 
@@ -53,7 +55,7 @@ class Incoming:
 @dataclass(frozen=True, kw_only=True)
 class Skip:
     line: int
-    reason: str
+    reason: Text  # said in the summary's language
 
 
 Item = Incoming | Skip

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from network_bot.data import countries
+from network_bot.i18n import CountryName, Text, say
 
 # Other spellings of countries that exist today (CPJ's, and common English ones).
 ALIASES: Mapping[str, str] = {
@@ -119,7 +120,11 @@ class Place:
 
 
 class CountryProblem(ValueError):
-    """The name names no one country; the message says why and how to fix it."""
+    """The name names no one country; ``text`` says why and how to fix it, in any language."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text)
+        self.text = text
 
 
 def key(name: str) -> str:
@@ -138,7 +143,10 @@ def parse_choices(pairs: list[str]) -> dict[str, str]:
         country = countries.by_code(code) if sep else None
         if not name.strip() or country is None:
             raise CountryProblem(
-                f'--map-country expects "NAME=XX" with an ISO 3166-1 code, got {pair[:60]!r}'
+                say(
+                    '--map-country expects "NAME=XX" with an ISO 3166-1 code, got {given}',
+                    given=repr(pair[:60]),
+                )
             )
         found[key(name)] = country.code
     return found
@@ -148,7 +156,7 @@ def resolve(name: str, *, chosen: Mapping[str, str]) -> Place:
     """The code for ``name``, with a note when the import had to decide something."""
     text = " ".join(name.split())
     if not text:
-        raise CountryProblem("no country given")
+        raise CountryProblem(say("no country given"))
     wanted = key(text)
     if wanted in chosen:
         note = f'Country given as "{text[:80]}"; recorded as {_label(chosen[wanted])}, as chosen.'
@@ -163,14 +171,22 @@ def resolve(name: str, *, chosen: Mapping[str, str]) -> Place:
         code, why = HISTORICAL[wanted]
         return Place(code, note=f'Country given as "{text[:80]}". {why}')
     if wanted in COMPOUND:
-        codes = " and ".join(_label(c) for c in COMPOUND[wanted])
+        first, second = COMPOUND[wanted]
+        codes = say("{first} and {second}", first=CountryName(first), second=CountryName(second))
         raise CountryProblem(
-            f'"{text[:80]}" covers two countries ({codes}); choose one with '
-            f'--map-country "{text[:80]}=XX" and import again'
+            say(
+                '"{given}" covers two countries ({codes}); choose one with --map-country '
+                '"{given}=XX" and import again',
+                given=text[:80],
+                codes=codes,
+            )
         )
     raise CountryProblem(
-        f'unknown country "{text[:80]}"; use its English name or ISO code, or choose one with '
-        f'--map-country "{text[:80]}=XX"'
+        say(
+            'unknown country "{given}"; use its English name or ISO code, or choose one with '
+            '--map-country "{given}=XX"',
+            given=text[:80],
+        )
     )
 
 

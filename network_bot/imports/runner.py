@@ -19,6 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from network_bot.i18n import Messages, say
 from network_bot.imports import cpj, exported
 from network_bot.imports.csvfile import CsvRows, fingerprint
 from network_bot.imports.keys import Occurrences
@@ -89,21 +90,33 @@ class _Reading:
 
 
 async def run_import(
-    db: Database, request: ImportRequest, *, now: datetime, progress_out: TextIO
+    db: Database,
+    request: ImportRequest,
+    *,
+    now: datetime,
+    progress_out: TextIO,
+    lang: Messages | None = None,
 ) -> ImportSummary:
     """Import ``request.path``; :class:`ImportRefused` before anything is written if it cannot
     be. The summary says what was done (``stopped`` if the file broke off part-way)."""
     encoding = "utf-8" if request.format is ImportFormat.JSON else request.encoding
     print_ = fingerprint(request.path, encoding=encoding)
-    summary = ImportSummary(file_name=request.path.name, dry_run=request.dry_run)
+    summary = ImportSummary(file_name=request.path.name, dry_run=request.dry_run, lang=lang)
     previous = await imports.previous_run(db.read, sha256=print_.sha256)
     if previous is not None:
         summary.resumed = (
-            f"This file was imported before ({previous.started_at}); rows already imported are "
-            "recognised and left as they are."
+            say(
+                "This file was imported before ({started}); rows already imported are "
+                "recognised and left as they are.",
+                started=str(previous.started_at),
+            )
             if previous.finished_at
-            else f"An import of this file started {previous.started_at} stopped after line "
-            f"{previous.last_line:,}; continuing (the rows it committed are recognised)."
+            else say(
+                "An import of this file started {started} stopped after line {line}; "
+                "continuing (the rows it committed are recognised).",
+                started=str(previous.started_at),
+                line=previous.last_line,
+            )
         )
     run = _Run(request=request, sha256=print_.sha256, now=now)
     progress = Progress(total_bytes=print_.size, out=progress_out, label=request.path.name)
@@ -133,9 +146,10 @@ async def run_import(
                     progress.update(offset=reader.offset, rows=summary.rows)
                     batch = _Batch()
         except ImportStopped as stop:
-            summary.stopped = (
-                f"{stop}. The rows before it are in (whole batches, one transaction each); "
-                "fix the file and run the same import again to continue"
+            summary.stopped = say(
+                "{why}. The rows before it are in (whole batches, one transaction each); "
+                "fix the file and run the same import again to continue",
+                why=stop.message,
             )
         await _flush(db, writer, batch, summary, run=run)
         progress.close()

@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO
 
+from network_bot.i18n import Messages, Text, english
+
 LISTED_VALUES = 40  # distinct values per column listed as mapped to "other"
 
 
@@ -35,7 +37,8 @@ class Tally:
 
 
 class ImportSummary:
-    def __init__(self, *, file_name: str, dry_run: bool) -> None:
+    def __init__(self, *, file_name: str, dry_run: bool, lang: Messages | None = None) -> None:
+        self.lang = lang or english()  # the summary's language, the reasons' too
         self.file_name = file_name
         self.dry_run = dry_run
         self.rows = 0
@@ -43,57 +46,100 @@ class ImportSummary:
         self.updated = 0
         self.unchanged = 0
         self.skipped = 0
-        self.kept: list[str] = []
+        self.kept: list[tuple[int, str, Text]] = []  # line, case ID, what was kept
         self.tally = Tally()
-        self.stopped: str | None = None
-        self.resumed: str | None = None
+        self.stopped: Text | None = None
+        self.resumed: Text | None = None
         self.elapsed = 0.0
         # Closed by close(): the summary outlives any one block that could hold it open.
         self._skips: IO[str] = tempfile.SpooledTemporaryFile(  # noqa: SIM115
             max_size=1 << 20, mode="w+", encoding="utf-8"
         )
 
-    def skip(self, line: int, reason: str) -> None:
+    def skip(self, line: int, reason: Text) -> None:
         self.skipped += 1
-        self._skips.write(f"  line {line:,}: {reason}\n")
+        # One line per skip, whatever the reason holds (a no-break space stays).
+        flat = " ".join(self.lang.render(reason).splitlines())
+        self._skips.write(f"{line}\t{flat}\n")
 
-    def keep(self, line: int, public_id: str, what: str) -> None:
+    def keep(self, line: int, public_id: str, what: Text) -> None:
         if len(self.kept) < 1000:
-            self.kept.append(f"  line {line:,} ({public_id}): {what}")
+            self.kept.append((line, public_id, what))
 
     def close(self) -> None:
         self._skips.close()
 
     def lines(self) -> list[str]:
-        """The summary, last lines last: the counts, then every skipped row."""
+        """The summary in its language, last lines last: the counts, then every skipped row.
+        The file's own values and column names are quoted as they are."""
+        lang = self.lang
         out: list[str] = []
         if self.resumed:
-            out.append(self.resumed)
+            out.append(lang.render(self.resumed))
         for column, values in sorted(self.tally.others.items()):
             listed = ", ".join(
-                f'"{value}" ({count})' for value, count in values.most_common(LISTED_VALUES)
+                f'"{value}" ({lang.number(count)})'
+                for value, count in values.most_common(LISTED_VALUES)
             )
             more = len(values) - LISTED_VALUES
-            out.append(f"{column}: {listed}" + (f" and {more} more" if more > 0 else ""))
+            if more > 0:
+                listed = lang.ngettext(
+                    "{listed} and {n} more", "{listed} and {n} more", more, listed=listed
+                )
+            out.append(f"{column}: {listed}")
         for decision, count in sorted(self.tally.decisions.items()):
-            out.append(f"{decision}: {count:,} row{'s' if count != 1 else ''}")
+            out.append(
+                lang.ngettext(
+                    "{decision}: {n} row", "{decision}: {n} rows", count, decision=decision
+                )
+            )
         if self.kept:
-            out.append("Kept as a coordinator changed them since the last import:")
-            out.extend(self.kept)
+            out.append(lang.gettext("Kept as a coordinator changed them since the last import:"))
+            out.extend(
+                "  " + lang.gettext("line {line} ({id}): {what}", line=line, id=case, what=what)
+                for line, case, what in self.kept
+            )
         if self.stopped:
-            out.append(f"STOPPED: {self.stopped}")
-        verb = "would be" if self.dry_run else "were"
-        rate = f", {self.rows / self.elapsed:,.0f} rows/s" if self.elapsed > 0 else ""
-        out.append(
-            f"{self.file_name}: {self.rows:,} rows read in {self.elapsed:.1f} s{rate}"
-            + (" (dry run: nothing was written)" if self.dry_run else "")
+            out.append(lang.gettext("STOPPED: {why}", why=lang.render(self.stopped)))
+        read = lang.ngettext(
+            "{file}: {n} row read in {seconds} s",
+            "{file}: {n} rows read in {seconds} s",
+            self.rows,
+            file=self.file_name,
+            seconds=lang.number(round(self.elapsed, 1)),
+        )
+        if self.elapsed > 0:
+            read += ", " + lang.gettext(
+                "{rate} rows/s", rate=lang.number(round(self.rows / self.elapsed))
+            )
+        if self.dry_run:
+            read += " " + lang.gettext("(dry run: nothing was written)")
+        out.append(read)
+        counts = dict(
+            imported=self.imported,
+            updated=self.updated,
+            skipped=self.skipped,
+            unchanged=self.unchanged,
         )
         out.append(
-            f"imported {self.imported:,}, updated {self.updated:,}, skipped {self.skipped:,} "
-            f"(unchanged {self.unchanged:,}): these {verb} the counts"
+            lang.gettext(
+                "imported {imported}, updated {updated}, skipped {skipped} (unchanged "
+                "{unchanged}): these would be the counts",
+                **counts,
+            )
+            if self.dry_run
+            else lang.gettext(
+                "imported {imported}, updated {updated}, skipped {skipped} (unchanged "
+                "{unchanged}): these were the counts",
+                **counts,
+            )
         )
         if self.skipped:
-            out.append("Skipped rows:")
+            out.append(lang.gettext("Skipped rows:"))
             self._skips.seek(0)
-            out.extend(line.rstrip("\n") for line in self._skips)
+            for written in self._skips:
+                line, _, reason = written.rstrip("\n").partition("\t")
+                out.append(
+                    "  " + lang.gettext("line {line}: {reason}", line=int(line), reason=reason)
+                )
         return out

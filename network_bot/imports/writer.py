@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from network_bot.clock import iso
+from network_bot.i18n import Text, say
 from network_bot.imports.keys import Occurrences, stable_key
 from network_bot.imports.model import IMPORTER_ID, Incoming, Skip, Source
 from network_bot.store import bulk, cases, imports, updates
@@ -92,7 +93,7 @@ class Change:
     fields: dict[str, Any]
     updates: dict[str, Any] = field(default_factory=dict)
     before: dict[str, Any] = field(default_factory=dict)
-    kept: list[str] = field(default_factory=list)
+    kept: list[Text] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)
@@ -134,7 +135,10 @@ class BatchWriter:
         for item, n in zip(batch, occurrences, strict=True):
             if n and self._source is Source.EXPORT:
                 plan.skips.append(
-                    Skip(line=item.line, reason=f"{item.public_id} appears earlier in this file")
+                    Skip(
+                        line=item.line,
+                        reason=say("{id} appears earlier in this file", id=item.public_id),
+                    )
                 )
                 continue
             keyed.append((item, stable_key(item.identity, n)))
@@ -148,8 +152,11 @@ class BatchWriter:
                     plan.skips.append(
                         Skip(
                             line=item.line,
-                            reason=f"{item.public_id} is already the ID of another case here "
-                            "(one not imported from an export); nothing was changed",
+                            reason=say(
+                                "{id} is already the ID of another case here (one not "
+                                "imported from an export); nothing was changed",
+                                id=item.public_id,
+                            ),
                         )
                     )
                     continue
@@ -171,12 +178,18 @@ class BatchWriter:
             if value == before.get(name) or value == now[name]:
                 continue
             if row["redacted_at"] and name in REDACTED_KEEP:
-                change.kept.append(f"{LABELS[name]}: the case was redacted, so it stays out")
+                change.kept.append(
+                    say("{field}: the case was redacted, so it stays out", field=LABELS[name])
+                )
                 change.fields[name] = now[name]  # nor is it kept in the import's own record
             elif now[name] != before.get(name):
                 change.kept.append(
-                    f"{LABELS[name]}: kept {_shown(name, now[name])} "
-                    f"(the file now says {_shown(name, value)})"
+                    say(
+                        "{field}: kept {kept} (the file now says {given})",
+                        field=LABELS[name],
+                        kept=_shown(name, now[name]),
+                        given=_shown(name, value),
+                    )
                 )
             else:
                 change.updates[name] = value

@@ -8,11 +8,11 @@ so they only ever count or list verified cases, and hand out ``PublicCase`` reco
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from network_bot.clock import Clock
-from network_bot.data import countries
 from network_bot.i18n import say
 from network_bot.names import named_parts
 from network_bot.refusal import Refusal
@@ -59,18 +59,21 @@ class CampaignFacts:
 
 @dataclass(frozen=True, kw_only=True)
 class LobbyingDraft:
-    """An alert's text and audience, for the normal compose form (nothing is sent here)."""
+    """What a lobbying alert is drafted from (nothing is sent here): the countries whose states
+    owe UNESCO an answer, most owed first, and the oldest unanswered killings named in each.
+    The renderer (``network_bot/blocks/lobbying.py``) writes it in the coordinator's words."""
 
-    headline: str
-    body: str
-    action_text: str
-    countries: tuple[str, ...]
-    killings: int
+    owing: tuple[CountryDebt, ...]
+    named: Mapping[str, tuple[PublicCase, ...]]
+    cycle: int | None = None
 
+    @property
+    def countries(self) -> tuple[str, ...]:
+        return tuple(d.country for d in self.owing)
 
-def country_name(code: str) -> str:
-    found = countries.by_code(code)
-    return found.name if found else code
+    @property
+    def killings(self) -> int:
+        return sum(d.unanswered for d in self.owing)
 
 
 def _names_withheld_victim(record: CaseRecord, text: str) -> bool:
@@ -245,7 +248,11 @@ class Campaign:
         by_country: dict[str, list[PublicCase]] = {}
         for record in named:
             by_country.setdefault(record.country, []).append(PublicCase.of(record))
-        return _draft_text(owing, by_country, cycle=cycle)
+        return LobbyingDraft(
+            owing=tuple(owing),
+            named={code: tuple(found) for code, found in by_country.items()},
+            cycle=cycle,
+        )
 
     # ------------------------------------------------------------------ helpers
 
@@ -273,48 +280,3 @@ class Campaign:
                     violation=record.violation,
                 )
             )
-
-
-def _draft_text(
-    owing: list[CountryDebt], named: dict[str, list[PublicCase]], *, cycle: int | None
-) -> LobbyingDraft:
-    killings = sum(d.unanswered for d in owing)
-    plural = "s" if killings != 1 else ""
-    if len(owing) == 1:
-        headline = (
-            f"{country_name(owing[0].country)} still owes UNESCO an answer on "
-            f"{killings} killing{plural} of journalists"
-        )
-    else:
-        headline = f"{len(owing)} states still owe UNESCO an answer on {killings} killing{plural}"
-    report = f"the {cycle} report" if cycle else "the report"
-    lines = [
-        "UNESCO asks every state for the judicial status of each killing of a journalist, for "
-        f"{report} of the Director-General on the safety of journalists and the danger of "
-        "impunity. These states have not answered:"
-    ]
-    for debt in owing:
-        cases_named = ", ".join(
-            f"{c.public_id} ({c.victim_label}, {c.incident_date.year})"
-            for c in named.get(debt.country, [])
-        )
-        more = debt.unanswered - len(named.get(debt.country, []))
-        tail = f" and {more} more" if more > 0 else ""
-        lines.append(
-            f"- {country_name(debt.country)}: {debt.unanswered} of {debt.killings} "
-            f"unanswered: {cases_named}{tail}"
-        )
-    body = "\n".join(lines)
-    if len(body) > 2000:
-        body = body[:1940].rsplit("\n", 1)[0] + "\n…and more: `/cases unesco` lists them all."
-    action_text = (
-        "Ask your government to answer UNESCO's request on the judicial status of these "
-        "killings before the Director-General's report, and tell us when you have."
-    )
-    return LobbyingDraft(
-        headline=headline[:150],
-        body=body,
-        action_text=action_text,
-        countries=tuple(d.country for d in owing),
-        killings=killings,
-    )

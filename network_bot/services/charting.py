@@ -2,7 +2,8 @@
 
 A chart is never drawn in a request: asking queues a job (``campaign_charts``) and the chart
 uploader (``network_bot/delivery/charts.py``) draws it in a separate process and uploads it.
-Jobs hold filters, not figures: the numbers are read from verified killings when it is drawn.
+Jobs hold filters and the reader's language, not figures: the numbers are read from verified
+killings when it is drawn, and the uploader puts them into words (``network_bot/chart_words.py``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from network_bot.charts import ChartData, CountryAnswers, YearCounts, label
+from network_bot.charts import ChartData, CountryAnswers, YearCounts
 from network_bot.clock import Clock
 from network_bot.i18n import say
 from network_bot.roles import Role, require
-from network_bot.services.campaign import CampaignError, country_name
+from network_bot.services.campaign import CampaignError
 from network_bot.store import audit
 from network_bot.store import campaign as store
 from network_bot.store.audit import Outcome
@@ -48,13 +49,11 @@ class ChartSpec(BaseModel):
         size = "-social" if self.size == "social" else ""
         return f"impunity-chart{where}-{self.day.isoformat()}{size}-{job_id}.png"
 
-    def comment(self, *, alt: str) -> str:
-        """The message that introduces the file (the social-media one carries its alt text)."""
-        scope = f" ({country_name(self.country)})" if self.country else ""
-        return label(f"comment_{self.kind}", self.language, scope=scope, alt=alt)
-
 
 class Charts:
+    """Queues charts; ``language`` is the network's (``NETWORK_BOT_LANGUAGE``), for the charts
+    posted to channels; a person's chart is in their own language."""
+
     def __init__(
         self, *, db: Database, clock: Clock, campaign_channel: str | None, language: str = "en"
     ) -> None:
@@ -64,7 +63,7 @@ class Charts:
         self._language = language
 
     async def data(self, spec: ChartSpec) -> ChartData:
-        """The figures for ``spec``, from verified killings only (no names, no notes)."""
+        """The figures for ``spec``, from verified killings only (no names, no notes, no words)."""
         db = self._db.read
         by_year: dict[int, dict[Impunity, int]] = {}
         for year, stage, count in await store.killings_by_year(
@@ -85,18 +84,11 @@ class Charts:
                 for year, counts in sorted(by_year.items())
             ),
             answers=tuple(
-                CountryAnswers(
-                    country=d.country,
-                    name=country_name(d.country),
-                    killings=d.killings,
-                    answered=d.answered,
-                )
+                CountryAnswers(country=d.country, killings=d.killings, answered=d.answered)
                 for d in debts
             ),
-            day=spec.day.isoformat(),
-            country_name=country_name(spec.country) if spec.country else None,
+            country=spec.country,
             since=spec.since,
-            language=spec.language,
         )
 
     def spec(

@@ -92,7 +92,7 @@ class PublicCase(BaseModel):
     id: int
     public_id: str
     status: Status
-    victim_label: str
+    victim_label: str  # the names, or "name withheld" (renderers say it in the reader's words)
     profession: Profession
     gender: Gender
     violation: Violation
@@ -113,6 +113,7 @@ class PublicCase(BaseModel):
     date_approximate: bool = False
     provenance: str = ""
     provenance_note: str = ""
+    victim_named: bool = True  # False: withheld or unknown, ``victim_label`` holds no name
 
     @classmethod
     def of(cls, record: CaseRecord) -> PublicCase:
@@ -125,6 +126,7 @@ class PublicCase(BaseModel):
                 if record.victim_withheld or record.redacted_at is not None
                 else record.victim_names or VICTIM_UNKNOWN
             ),
+            victim_named=not record.victim_withheld and bool(record.victim_names),
             profession=record.profession,
             gender=record.gender,
             violation=record.violation,

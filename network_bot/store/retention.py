@@ -1,6 +1,6 @@
 """Retention: forget what the network no longer needs, in small batches, in plain SQL.
 
-Three kinds, each with its own limit in days (0 keeps forever):
+Three limits in days (0 keeps forever):
 
 - **deliveries**: outbox rows that are finished (``sent``, ``failed``, ``cancelled``) and older
   than the limit. Never ``pending`` or ``sending`` rows, and never a row something still points
@@ -10,6 +10,11 @@ Three kinds, each with its own limit in days (0 keeps forever):
   them. Trade-off: once an alert's copies are pruned, ``/alert status`` counts only the copies
   still on record and a recall cannot withdraw the pruned ones (the alert row keeps its counts),
   and a pruned row's dedupe key can be used again (the keys name one-off events).
+- **charts**: chart jobs (``campaign_charts``) that are finished (``sent`` or ``failed``) and
+  older than the deliveries' limit: they are deliveries too. A pending one never goes. The PNG
+  itself is not kept (it was drawn for the upload and lives in Slack); the row holds filters,
+  the file's ID and the last error. As with deliveries, a pruned job's dedupe key (a day's
+  digest chart, a day's campaign post) can be used again.
 - **audit entries** older than the limit.
 - **rejected reports** rejected longer ago than the limit, with everything that hangs off them:
   their search-index row, review card, follows, updates and those updates' notifications.
@@ -73,13 +78,14 @@ class PruneReport(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     deliveries: int = 0
+    charts: int = 0
     audit_entries: int = 0
     rejected_cases: int = 0
     dry_run: bool = False
 
     @property
     def total(self) -> int:
-        return self.deliveries + self.audit_entries + self.rejected_cases
+        return self.deliveries + self.charts + self.audit_entries + self.rejected_cases
 
 
 # Outbox rows that must stay: referenced by a review card, an alert's status message, or edited
@@ -110,6 +116,10 @@ _PRUNABLE_REJECTED = """
        AND NOT EXISTS (SELECT 1 FROM cases d WHERE d.duplicate_of = c.id)
 """
 _PRUNABLE_AUDIT = "SELECT id FROM audit_log WHERE at < :cutoff"
+_PRUNABLE_CHARTS = """
+    SELECT id FROM campaign_charts
+     WHERE state IN ('sent', 'failed') AND coalesce(sent_at, created_at) < :cutoff
+"""
 
 
 def _cutoff(now: datetime, days: int) -> str | None:
@@ -136,12 +146,14 @@ async def prune(
         return PruneReport(
             rejected_cases=await _count(conn, _PRUNABLE_REJECTED, rejected),
             deliveries=await _count(conn, _HELD_DELIVERIES + _PRUNABLE_DELIVERIES, deliveries),
+            charts=await _count(conn, _PRUNABLE_CHARTS, deliveries),
             audit_entries=await _count(conn, _PRUNABLE_AUDIT, audit_cutoff),
             dry_run=True,
         )
     report = PruneReport(
         rejected_cases=await _batches(db, _delete_rejected, rejected, batch),
         deliveries=await _batches(db, _delete_deliveries, deliveries, batch),
+        charts=await _batches(db, _delete_charts, deliveries, batch),
         audit_entries=await _batches(db, _delete_audit, audit_cutoff, batch),
     )
     if report.total:
@@ -154,7 +166,8 @@ async def prune(
                 target="database",
                 outcome=Outcome.CHANGED,
                 detail=(
-                    f"{report.deliveries} deliveries, {report.audit_entries} audit entries, "
+                    f"{report.deliveries} deliveries, {report.charts} charts, "
+                    f"{report.audit_entries} audit entries, "
                     f"{report.rejected_cases} rejected reports"
                 ),
             )
@@ -199,6 +212,13 @@ async def _delete_deliveries(tx: Conn, *, cutoff: str, limit: int) -> int:
             SELECT id FROM ({_PRUNABLE_DELIVERIES}) ORDER BY id DESC LIMIT :limit
         )
         """,
+        {"cutoff": cutoff, "limit": limit},
+    )
+
+
+async def _delete_charts(tx: Conn, *, cutoff: str, limit: int) -> int:
+    return await tx.execute_rowcount(
+        f"DELETE FROM campaign_charts WHERE id IN ({_PRUNABLE_CHARTS} ORDER BY id LIMIT :limit)",
         {"cutoff": cutoff, "limit": limit},
     )
 

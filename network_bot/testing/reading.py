@@ -4,11 +4,20 @@ to assert on."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from network_bot.testing.harness import Harness
 from network_bot.testing.workspace import REVIEW_CHANNEL
+
+# English words that no French, Spanish or Arabic sentence of the bot contains: finding one in
+# text said in those languages means a sentence was left in English.
+_WORDS: tuple[str, ...] = (
+    *("the", "and", "you", "your", "with", "from", "this", "that", "is", "are", "was"),
+    *("has", "have", "will", "been", "of", "to", "it"),
+)
+ENGLISH = re.compile(r"\b(" + "|".join(w for x in _WORDS for w in (x, x.capitalize())) + r")\b")
 
 
 def block_text(block: object) -> str:
