@@ -68,13 +68,16 @@ class AdmitWorkspace(AsyncMiddleware):
             return self._refuse(payload, GONE if standing.state is Approval.REMOVED else NOT_YET)
         person_team = user_team_of(payload)
         if person_team and person_team != context.team_id:
-            # A Slack Connect guest: their own workspace must belong to the network as well.
+            # A Slack Connect guest: their own workspace must belong to the network as well,
+            # and it is theirs that the roster records (their DMs go out with its token, and
+            # its removal takes their access), not the host's the request came through.
             guest = await self._bot.workspaces.standing(
                 team_id=person_team, enterprise_id=None, org_wide=False
             )
             if not guest.approved:
                 log.info("refused a guest from %s in %s", person_team, standing.workspace_id)
                 return self._refuse(payload, GUEST)
+            standing = guest
         context[WORKSPACE] = standing.workspace_id
         return await next()
 

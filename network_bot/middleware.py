@@ -157,7 +157,7 @@ class IdentifyMember(AsyncMiddleware):
         try:
             member, first_contact = await self._bot.roster.identify(
                 user_id=user_id,
-                team_id=team,
+                team_id=person_team or team,  # a Slack Connect guest's own workspace
                 name_hint=_name_hint(payload),
                 workspace_id=req.context.get(WORKSPACE),
                 enterprise_id=req.context.enterprise_id,

@@ -1,0 +1,291 @@
+"""Nothing about the network reaches a workspace its admins have not approved, attacked from the
+edges: a Slack Connect guest whose workspace later leaves, events of every kind from outside,
+a view or button of one workspace's member submitted from another, and a workspace removed while
+a broadcast is being queued or sent."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from network_bot.blocks.workspaces import REMOVE
+from network_bot.delivery.expander import AudienceExpander
+from network_bot.services.expansion import Expansion
+from network_bot.store.members import Member
+from network_bot.testing.installs import install
+from network_bot.testing.network import NetworkHarness
+from tests.conftest import block_text
+from tests.test_alerts import ALERT
+
+DANA, CHIDI, ALICE = "U0DANA006", "U0CHIDI04", "U0ALICE01"
+PEDRO, LUCIA = "U0PEDRO07", "U0LUCIA08"
+PARTNER = "T0PARTNER"
+JOINT = "C0JOINT01"
+
+
+async def admin(h: NetworkHarness) -> Member:
+    found = await h.running.roster.get(DANA)
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+async def network(tmp_path: Path) -> AsyncIterator[NetworkHarness]:
+    async with NetworkHarness(db_path=tmp_path / "bot.sqlite3") as h:
+        assert (await h.install(PARTNER, "pedro")).status == 200
+        await h.running.workspaces.approve(actor=await admin(h), by=DANA, workspace_id=PARTNER)
+        await h.settle()
+        yield h
+
+
+def guest_action(h: NetworkHarness, user: str, action_id: str, **fields: Any) -> dict[str, Any]:
+    """A click by a partner's person in a home channel shared with the partner: Slack names the
+    request's workspace (the host's) in ``team`` and the person's own in ``user.team_id``."""
+    payload = h.drive.payloads.block_actions(user, action_id, channel_id=JOINT, **fields)
+    payload["user"]["team_id"] = PARTNER
+    return payload
+
+
+async def send_alert_to_all(h: NetworkHarness, headline: str, *, settle: bool = True) -> None:
+    await h.command("chidi", "/alert")
+    await h.settle()
+    compose = h.slack.views_for(CHIDI)[-1]
+    values = {
+        "headline": headline,
+        "body": "Three reporters were detained while covering the protests. Sign the letter.",
+        "action": "sign_letter",
+        "urgency": "high",
+        "audience": ["all"],
+    }
+    preview = await h.drive.submit_view(CHIDI, compose, values)
+    assert preview.json and preview.json.get("response_action") == "update", preview.text
+    done = await h.drive.submit_view(CHIDI, h.slack.views_for(CHIDI)[-1], {})
+    assert done.json and "on its way" in block_text(done.json["view"])
+    if settle:
+        await h.settle()
+
+
+def anything_to(h: NetworkHarness, user: str, headline: str) -> list[str]:
+    """Every message with ``headline`` that reached ``user`` in any workspace, by any token."""
+    found = []
+    for team in h.slack.teams.values():
+        found += [m["text"] for m in team.dm(user) if headline in json.dumps(m)]
+    return found
+
+
+async def test_a_slack_connect_guest_is_recorded_with_their_own_workspace(
+    network: NetworkHarness,
+) -> None:
+    """The guest's entry names the workspace they belong to, not the host's: otherwise their DMs
+    would go out with the host's token and removing their workspace would not reach them."""
+    h = network
+    h.slack.add_channel(JOINT, "network-joint")
+    h.slack.connect_channel(JOINT, host=h.slack.team_id, guests=[PARTNER])
+    answer = await h.drive.interact(guest_action(h, PEDRO, "cases.page.next", value="{}"))
+    assert answer.status == 200
+    await h.settle()
+    row = await h.running.db.read.fetch_one(
+        "SELECT team_id, workspace_id, is_active FROM members WHERE user_id = ?", (PEDRO,)
+    )
+    assert row is not None and tuple(row) == (PARTNER, PARTNER, 1)
+
+    await h.running.workspaces.remove(actor=await admin(h), by=DANA, workspace_id=PARTNER)
+    assert (
+        await h.running.db.read.fetch_value(
+            "SELECT is_active FROM members WHERE user_id = ?", (PEDRO,)
+        )
+        == 0
+    ), "removing the guest's workspace takes their access"
+    await send_alert_to_all(h, "Free the detained reporters")
+    assert anything_to(h, PEDRO, "Free the detained") == []
+    assert anything_to(h, ALICE, "Free the detained"), "the home workspace still gets it"
+
+
+async def test_a_partner_member_acting_as_a_guest_keeps_their_workspace(
+    network: NetworkHarness,
+) -> None:
+    """A member who used the bot at home in their own workspace, then clicks in a shared channel,
+    still gets their DMs through their own workspace."""
+    h = network
+    await h.command("pedro", '/network join org:"Andes Press Network" country:PE')
+    h.slack.add_channel(JOINT, "network-joint")
+    h.slack.connect_channel(JOINT, host=h.slack.team_id, guests=[PARTNER])
+    await h.drive.interact(guest_action(h, PEDRO, "cases.page.next", value="{}"))
+    row = await h.running.db.read.fetch_one(
+        "SELECT team_id, workspace_id FROM members WHERE user_id = ?", (PEDRO,)
+    )
+    assert row is not None and tuple(row) == (PARTNER, PARTNER)
+    await send_alert_to_all(h, "Free the detained reporters")
+    partner = h.slack.team(PARTNER)
+    assert any("Free the detained" in m["text"] for m in partner.dm(PEDRO))
+    assert not any("Free the detained" in json.dumps(m) for m in h.slack.dm(PEDRO))
+
+
+async def test_events_from_an_unapproved_workspace_change_nothing_and_send_nothing(
+    tmp_path: Path,
+) -> None:
+    async with NetworkHarness(db_path=tmp_path / "bot.sqlite3") as h:
+        assert (await h.install(PARTNER, "pedro")).status == 200
+        await h.settle()
+        h.slack.clear_calls()
+        before = await h.running.db.read.fetch_value("SELECT count(*) FROM members")
+        driver = h.drive_in(PARTNER)
+        for event in (
+            {"type": "app_home_opened", "user": PEDRO, "tab": "home"},
+            {"type": "app_home_opened", "user": PEDRO, "tab": "messages"},
+            {"type": "member_joined_channel", "user": PEDRO, "channel": "C0ANDESGEN"},
+            {"type": "message", "user": PEDRO, "channel": "C0ANDESGEN", "text": "/case NI-1"},
+            {"type": "app_mention", "user": PEDRO, "channel": "C0ANDESGEN", "text": "<@UBOT>"},
+            {"type": "team_join", "user": {"id": LUCIA, "team_id": PARTNER}},
+        ):
+            answer = await driver.event(event)
+            assert answer.status == 200, event
+        await h.settle()
+        assert await h.running.db.read.fetch_value("SELECT count(*) FROM members") == before
+        with_partner = [c.method for c in h.slack.calls if c.team_id == PARTNER]
+        assert set(with_partner) <= {"auth.test"}, with_partner
+        assert h.slack.team(PARTNER).home(PEDRO) is None
+
+
+def partner_posts(h: NetworkHarness) -> list[str]:
+    """Channels or people that a successful chat.postMessage with the partner's token reached."""
+    return [
+        str(c.params.get("channel"))
+        for c in h.slack.calls_to("chat.postMessage")
+        if c.team_id == PARTNER and c.ok
+    ]
+
+
+async def alert_rows(h: NetworkHarness, user: str) -> list[tuple[str, str]]:
+    rows = await h.running.db.read.fetch_all(
+        "SELECT state, coalesce(last_error, '') FROM outbox WHERE purpose = 'alert' "
+        "AND target_id = ?",
+        (user,),
+    )
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
+async def test_a_channel_shared_with_a_workspace_waiting_for_approval_stays_outside(
+    network: NetworkHarness,
+) -> None:
+    """Through the alert form: a channel shared only with approved workspaces gets the alert
+    without the coordinator's say-so; one also shared with a workspace that installed the bot
+    but is not approved is shared outside and gets nothing unless chosen."""
+    h = network
+    pending = h.slack.add_team("T0PENDING", "Waiting Press")
+    pending.add_user("U0WAITER1", "waiter")
+    assert (
+        await install(h.slack, h.bot_url, team_id="T0PENDING", user_id="U0WAITER1")
+    ).status == 200
+    h.slack.add_channel(JOINT, "network-joint")
+    h.slack.connect_channel(JOINT, host=h.slack.team_id, guests=[PARTNER])
+    h.slack.add_channel("C0MIXED01", "with-a-waiting-one")
+    h.slack.connect_channel("C0MIXED01", host=h.slack.team_id, guests=[PARTNER, "T0PENDING"])
+    await h.settle()
+
+    sent = await alert_send(h, {**ALERT, "audience": [], "channels": [JOINT]})
+    assert "on its way" in sent
+    await h.settle()
+    assert [m for m in h.slack.messages(JOINT) if ALERT["headline"] in json.dumps(m)]
+
+    refused = await alert_preview(h, {**ALERT, "audience": [], "channels": ["C0MIXED01"]})
+    assert refused.get("response_action") == "errors", refused
+    assert "is shared with another organisation" in json.dumps(refused["errors"])
+    await h.settle()
+    assert not [m for m in h.slack.messages("C0MIXED01") if ALERT["headline"] in json.dumps(m)]
+    assert not [c for c in h.slack.calls if c.team_id == "T0PENDING" and c.method != "auth.test"]
+
+
+async def test_a_workspace_removed_mid_expansion_gets_no_one_queued_after(
+    network: NetworkHarness,
+) -> None:
+    """The audience is queued page by page after the confirm; the partner is removed (with its
+    button) between two pages: the pages after it queue none of its members and nothing queued
+    before it goes out."""
+    h = network
+    for user in ("pedro", "lucia"):
+        await h.command(user, '/network join org:"Andes Press Network" country:PE')
+    expander = next(w for w in h.running.workers if isinstance(w, AudienceExpander))
+    await expander.stop(grace=0)
+    await h.settle()
+    await send_alert_to_all(h, ALERT["headline"], settle=False)
+    alert_id = int(await h.running.db.read.fetch_value("SELECT max(id) FROM alerts"))
+    small = Expansion(db=h.running.db, clock=h.running.clock, alerts=h.running.alerts, page=1)
+    while not await alert_rows(h, LUCIA):  # members by user ID: LUCIA08 comes before PEDRO07
+        assert not await small.step(alert_id)
+    assert await alert_rows(h, PEDRO) == []
+    h.slack.set_rate_limit("chat.postMessage", 0.001, team_id=PARTNER)  # hold what is queued
+
+    removed = await h.drive.block_action(
+        DANA, REMOVE, value=PARTNER, block_id=f"workspace:{PARTNER}"
+    )
+    assert removed.status == 200
+    h.slack.set_rate_limit("chat.postMessage", None, team_id=PARTNER)
+    before = len(partner_posts(h))
+    await expander.start()
+    await h.settle()
+    assert await alert_rows(h, PEDRO) == [], "no one of a removed workspace is queued"
+    assert [s for s, _ in await alert_rows(h, LUCIA)] in (["cancelled"], ["sent"])
+    assert partner_posts(h)[before:] == [], "nothing went out there after the removal"
+    for user in (ALICE, DANA):
+        assert any(ALERT["headline"] in m["text"] for m in h.slack.dm(user)), user
+
+
+async def test_a_workspace_removed_while_its_copies_wait_to_be_sent_gets_none(
+    network: NetworkHarness,
+) -> None:
+    """The partner's copies are claimed and held by Slack's Retry-After when the partner is
+    removed: none of them is sent afterwards, whatever state each was in."""
+    h = network
+    for user in ("pedro", "lucia"):
+        await h.command(user, '/network join org:"Andes Press Network" country:PE')
+    await h.settle()
+    h.slack.inject(
+        "chat.postMessage",
+        times=2,
+        retry_after=3,
+        when=lambda params: params.get("channel") in {PEDRO, LUCIA},
+    )
+    await h.command("chidi", "/alert")
+    await h.settle()
+    values = {**ALERT, "audience": ["all"]}
+    preview = await h.drive.submit_view(CHIDI, h.slack.views_for(CHIDI)[-1], values)
+    assert preview.json and preview.json.get("response_action") == "update"
+    await h.drive.submit_view(CHIDI, h.slack.views_for(CHIDI)[-1], {})
+    async with asyncio.timeout(10):
+        while True:  # the partner's first copy was answered 429: its lane now waits
+            answered = [c.status for c in h.slack.calls_to("chat.postMessage")]
+            if answered.count(429) == 2:
+                break
+            await asyncio.sleep(0.02)
+    removed = await h.drive.block_action(
+        DANA, REMOVE, value=PARTNER, block_id=f"workspace:{PARTNER}"
+    )
+    assert removed.status == 200
+    await h.settle()
+    assert partner_posts(h) == []
+    for user in (PEDRO, LUCIA):
+        assert {s for s, _ in await alert_rows(h, user)} == {"cancelled"}, user
+    assert h.slack.team(PARTNER).dm(PEDRO) == [] and h.slack.team(PARTNER).dm(LUCIA) == []
+    assert any(ALERT["headline"] in m["text"] for m in h.slack.dm(ALICE))
+
+
+async def alert_preview(h: NetworkHarness, values: dict[str, Any]) -> dict[str, Any]:
+    await h.command("chidi", "/alert")
+    await h.settle()
+    answer = await h.drive.submit_view(CHIDI, h.slack.views_for(CHIDI)[-1], values)
+    assert answer.json is not None, answer.text
+    return answer.json
+
+
+async def alert_send(h: NetworkHarness, values: dict[str, Any]) -> str:
+    answer = await alert_preview(h, values)
+    assert answer.get("response_action") == "update", answer
+    done = await h.drive.submit_view(CHIDI, h.slack.views_for(CHIDI)[-1], {})
+    assert done.json is not None
+    return block_text(done.json.get("view") or {})
