@@ -289,3 +289,25 @@ async def alert_send(h: NetworkHarness, values: dict[str, Any]) -> str:
     done = await h.drive.submit_view(CHIDI, h.slack.views_for(CHIDI)[-1], {})
     assert done.json is not None
     return block_text(done.json.get("view") or {})
+
+
+async def test_an_interaction_that_does_not_name_its_persons_workspace_is_refused(
+    network: NetworkHarness,
+) -> None:
+    """Slack names the clicker's own workspace in ``user.team_id``; without it a guest cannot be
+    told from the host's people, so the bot does nothing."""
+    h = network
+    h.slack.add_team("T0OUTSIDE", "Not In The Network")
+    h.slack.add_channel(JOINT, "network-joint")
+    h.slack.connect_channel(JOINT, host=h.slack.team_id, guests=[PARTNER, "T0OUTSIDE"])
+    before = await h.running.db.read.fetch_value("SELECT count(*) FROM members")
+    click = h.drive.payloads.block_actions(
+        "U0STRANGER", "cases.page.next", value="{}", channel_id=JOINT
+    )
+    del click["user"]["team_id"]
+    answer = await h.drive.interact(click)
+    assert answer.status == 200
+    await h.settle()
+    said = [block_text(e) for e in h.slack.ephemerals("U0STRANGER")]
+    assert said and all("could not tell who sent this" in s for s in said), said
+    assert await h.running.db.read.fetch_value("SELECT count(*) FROM members") == before
