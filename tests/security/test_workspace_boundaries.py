@@ -16,9 +16,12 @@ import pytest
 from network_bot.blocks.workspaces import REMOVE
 from network_bot.delivery.expander import AudienceExpander
 from network_bot.services.expansion import Expansion
+from network_bot.store import workspaces
 from network_bot.store.members import Member
+from network_bot.store.workspaces import Approval
 from network_bot.testing.installs import install
 from network_bot.testing.network import NetworkHarness
+from network_bot.testing.workspace import Partner, Person
 from tests.conftest import block_text
 from tests.test_alerts import ALERT
 
@@ -311,3 +314,85 @@ async def test_an_interaction_that_does_not_name_its_persons_workspace_is_refuse
     said = [block_text(e) for e in h.slack.ephemerals("U0STRANGER")]
     assert said and all("could not tell who sent this" in s for s in said), said
     assert await h.running.db.read.fetch_value("SELECT count(*) FROM members") == before
+
+
+GRID_A = Partner(
+    team_id="T0GRIDA",
+    name="Grid Desk A",
+    enterprise_id="E0GRID",
+    enterprise_name="Global Media Union",
+    people=(Person(user_id="W0GRIDUSR1", handle="wen", real_name="Wen Li", country="HK"),),
+)
+GRID_B = Partner(
+    team_id="T0GRIDB",
+    name="Grid Desk B",
+    enterprise_id="E0GRID",
+    enterprise_name="Global Media Union",
+    people=(Person(user_id="W0GRIDUSR2", handle="ama", real_name="Ama Owusu", country="GH"),),
+)
+
+
+async def test_an_org_wide_install_removed_or_uninstalled_reaches_none_of_its_workspaces(
+    tmp_path: Path,
+) -> None:
+    """An organisation installed org-wide and approved, then removed with its button: every
+    workspace of it loses the bot at once (members kept, suspended, their queue cancelled);
+    approved again, they are back; uninstalled org-wide by Slack, out again."""
+    async with NetworkHarness(db_path=tmp_path / "grid.sqlite3", partners=(GRID_A, GRID_B)) as h:
+        assert (await h.install("T0GRIDA", "wen", org_wide=True)).status == 200
+        await h.running.workspaces.approve(actor=await admin(h), by=DANA, workspace_id="E0GRID")
+        for user in ("wen", "ama"):
+            assert (await h.command(user, "/network join country:GH")).status == 200
+        await h.settle()
+        db = h.running.db.read
+        rows = await db.fetch_all(
+            "SELECT user_id, team_id, workspace_id, enterprise_id, is_active FROM members "
+            "WHERE user_id LIKE 'W0GRID%' ORDER BY user_id"
+        )
+        assert [tuple(r) for r in rows] == [
+            ("W0GRIDUSR1", "T0GRIDA", "E0GRID", "E0GRID", 1),
+            ("W0GRIDUSR2", "T0GRIDB", "E0GRID", "E0GRID", 1),
+        ]
+
+        removed = await h.drive.block_action(
+            DANA, REMOVE, value="E0GRID", block_id="workspace:E0GRID"
+        )
+        assert removed.status == 200
+        await h.settle()
+        assert [
+            r[0]
+            for r in await db.fetch_all(
+                "SELECT is_active FROM members WHERE workspace_id = 'E0GRID'"
+            )
+        ] == [0, 0]
+        for user in ("wen", "ama"):
+            refused = await h.command(user, "/network me")
+            assert "no longer part of the network" in json.dumps(refused.json), user
+        await send_alert_to_all(h, "Free the detained reporters")
+        for user in ("W0GRIDUSR1", "W0GRIDUSR2"):
+            assert anything_to(h, user, "Free the detained") == [], user
+        grid_calls = [
+            c.method for c in h.slack.calls_to("chat.postMessage") if c.team_id in GRID_TEAMS
+        ]
+        assert grid_calls == []
+
+        await h.running.workspaces.approve(actor=await admin(h), by=DANA, workspace_id="E0GRID")
+        back = await h.command("ama", "/network me")
+        assert "Your entry in the network" in json.dumps(back.json)
+
+        h.slack.uninstall("T0GRIDA")
+        gone = await h.drive_in("T0GRIDA").event({"type": "app_uninstalled"})
+        assert gone.status == 200
+        entry = await workspaces.get(db, "E0GRID")
+        assert entry is not None and entry.state is Approval.REMOVED and not entry.installed
+        assert (
+            await db.fetch_value(
+                "SELECT count(*) FROM members WHERE workspace_id = 'E0GRID' AND is_active = 1"
+            )
+            == 0
+        )
+        refused = await h.command("ama", "/network me")
+        assert "Your entry in the network" not in json.dumps(refused.json)
+
+
+GRID_TEAMS = {"T0GRIDA", "T0GRIDB"}
