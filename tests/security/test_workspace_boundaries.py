@@ -8,14 +8,18 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from network_bot.blocks.workspaces import REMOVE
+from network_bot.clock import ManualClock
 from network_bot.delivery.expander import AudienceExpander
+from network_bot.roles import Role
 from network_bot.services.expansion import Expansion
+from network_bot.services.roster import RosterError
 from network_bot.store import workspaces
 from network_bot.store.members import Member
 from network_bot.store.workspaces import Approval
@@ -24,6 +28,7 @@ from network_bot.testing.network import NetworkHarness
 from network_bot.testing.workspace import Partner, Person
 from tests.conftest import block_text
 from tests.test_alerts import ALERT
+from tests.test_lifecycle import flush, notifications, submit_update, verified_case
 
 DANA, CHIDI, ALICE = "U0DANA006", "U0CHIDI04", "U0ALICE01"
 PEDRO, LUCIA = "U0PEDRO07", "U0LUCIA08"
@@ -396,3 +401,42 @@ async def test_an_org_wide_install_removed_or_uninstalled_reaches_none_of_its_wo
 
 
 GRID_TEAMS = {"T0GRIDA", "T0GRIDB"}
+
+
+async def test_what_the_bot_sends_on_its_own_reaches_no_removed_workspace(
+    tmp_path: Path,
+) -> None:
+    """Follower notifications, a digest queued before the removal, a role change: the partner's
+    people followed, subscribed and were queued for while it was in the network; after its
+    removal none of it reaches them, while the home workspace's people still get theirs."""
+    clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    async with NetworkHarness(db_path=tmp_path / "bot.sqlite3", clock=clock) as h:
+        assert (await h.install(PARTNER, "pedro")).status == 200
+        await h.running.workspaces.approve(actor=await admin(h), by=DANA, workspace_id=PARTNER)
+        public_id = await verified_case(h)
+        for user in ("pedro", "bob"):
+            await h.command(user, f"/follow {public_id}")
+        await h.command("pedro", "/network prefs digest")
+        await send_alert_to_all(h, "Free the detained reporters")
+        assert await h.running.db.read.fetch_value(
+            "SELECT count(*) FROM digest_items WHERE user_id = ? AND sent_on IS NULL", (PEDRO,)
+        ), "pedro's copy waits for his digest"
+        await h.settle()
+        await h.running.workspaces.remove(actor=await admin(h), by=DANA, workspace_id=PARTNER)
+        before = len(partner_posts(h))
+        with_partner = len([c for c in h.slack.calls if c.team_id == PARTNER])
+
+        await submit_update(h, "chidi", public_id, stage="investigation_opened")
+        await flush(h, clock)
+        assert notifications(h, "U0BOBBY02"), "the home follower is told"
+        clock.set(datetime(2026, 11, 25, 14, 5, tzinfo=UTC))  # 09:05 in Lima
+        await h.running.alerts.send_digests()
+        with pytest.raises(RosterError):  # refused: their access was taken with the workspace
+            await h.running.roster.change_role(
+                actor=await admin(h), target_id=PEDRO, role=Role.COORDINATOR
+            )
+        await h.settle()
+        assert partner_posts(h)[before:] == []
+        after = [c.method for c in h.slack.calls if c.team_id == PARTNER][with_partner:]
+        assert after == [], "no call at all with the partner's token"
+        assert not [m for m in h.slack.team(PARTNER).dm(PEDRO) if public_id in json.dumps(m)]
