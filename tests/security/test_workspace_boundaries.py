@@ -11,7 +11,9 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import aiohttp
 import pytest
 
 from network_bot.blocks.workspaces import REMOVE
@@ -23,8 +25,9 @@ from network_bot.services.roster import RosterError
 from network_bot.store import workspaces
 from network_bot.store.members import Member
 from network_bot.store.workspaces import Approval
-from network_bot.testing.installs import install
+from network_bot.testing.installs import install, install_page
 from network_bot.testing.network import NetworkHarness
+from network_bot.testing.stand_in import OAUTH_ACCESS
 from network_bot.testing.workspace import Partner, Person
 from tests.conftest import block_text
 from tests.test_alerts import ALERT
@@ -440,3 +443,50 @@ async def test_what_the_bot_sends_on_its_own_reaches_no_removed_workspace(
         after = [c.method for c in h.slack.calls if c.team_id == PARTNER][with_partner:]
         assert after == [], "no call at all with the partner's token"
         assert not [m for m in h.slack.team(PARTNER).dm(PEDRO) if public_id in json.dumps(m)]
+
+
+async def test_a_replayed_install_redirect_installs_nothing_again(network: NetworkHarness) -> None:
+    """The partner's install went through and an admin then removed it; the redirect (its code
+    and state) replayed from the same browser is refused: the state was used, so the workspace
+    stays removed and the admins are not asked about it again."""
+    h = network
+    async with aiohttp.ClientSession() as session:
+        authorize_url, cookie = await install_page(session, h.bot_url)
+        parts = urlsplit(authorize_url)
+        query = dict(parse_qsl(parts.query))
+        query.update({"stand_in_team": PARTNER, "stand_in_user": LUCIA})
+        consent = parts._replace(query=urlencode(query)).geturl()
+        async with session.get(consent, allow_redirects=False) as response:
+            redirect = response.headers["Location"]
+        async with session.get(redirect, headers={"Cookie": cookie}) as first:
+            assert first.status == 200 and "network-bot is installed" in await first.text()
+        await h.running.workspaces.remove(actor=await admin(h), by=DANA, workspace_id=PARTNER)
+        await h.settle()
+        notices = len(h.slack.dm(DANA))
+        installs = len(h.slack.installs)
+        async with session.get(redirect, headers={"Cookie": cookie}) as again:
+            page = await again.text()
+            assert again.status in (400, 401) and "expired or was already used" in page
+            assert "Traceback" not in page
+    entry = await workspaces.get(h.running.db.read, PARTNER)
+    assert entry is not None and entry.state is Approval.REMOVED
+    assert len(h.slack.installs) == installs, "the code was not exchanged again"
+    await h.settle()
+    assert len(h.slack.dm(DANA)) == notices
+
+
+async def test_an_install_whose_exchange_fails_shows_a_clear_page_and_stores_nothing(
+    tmp_path: Path,
+) -> None:
+    async with NetworkHarness(db_path=tmp_path / "bot.sqlite3") as h:
+        h.slack.inject(OAUTH_ACCESS, status=503, times=None)
+        outcome = await h.install(PARTNER, "pedro")
+        assert outcome.status >= 400 and "Traceback" not in outcome.page
+        assert "/slack/install" in outcome.page, "it says how to try again"
+        assert await workspaces.get(h.running.db.read, PARTNER) is None
+        assert (
+            await h.running.db.read.fetch_value(
+                "SELECT count(*) FROM slack_bots WHERE team_id = ?", (PARTNER,)
+            )
+            == 0
+        )
