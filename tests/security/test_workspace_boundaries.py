@@ -18,6 +18,7 @@ import pytest
 
 from network_bot.blocks.workspaces import REMOVE
 from network_bot.clock import ManualClock
+from network_bot.delivery.charts import ChartUploader
 from network_bot.delivery.expander import AudienceExpander
 from network_bot.roles import Role
 from network_bot.services.expansion import Expansion
@@ -490,3 +491,25 @@ async def test_an_install_whose_exchange_fails_shows_a_clear_page_and_stores_not
             )
             == 0
         )
+
+
+async def test_a_chart_asked_for_before_the_removal_is_not_uploaded_after_it(
+    network: NetworkHarness,
+) -> None:
+    h = network
+    await h.command("pedro", '/network join org:"Andes Press Network" country:PE')
+    uploader = next(w for w in h.running.workers if isinstance(w, ChartUploader))
+    await uploader.stop(grace=0)
+    reply = await h.command("pedro", "/cases chart")
+    assert "arrives in your DM" in json.dumps(reply.json)
+    await h.running.workspaces.remove(actor=await admin(h), by=DANA, workspace_id=PARTNER)
+    h.slack.clear_calls()
+    await uploader.start()
+    await uploader.upload_due()
+    await h.settle()
+    assert [c.method for c in h.slack.calls if c.team_id == PARTNER] == []
+    assert h.slack.team(PARTNER).files(PEDRO) == [] and h.slack.files(PEDRO) == []
+    job = await h.running.db.read.fetch_one(
+        "SELECT state, last_error FROM campaign_charts WHERE target_id = ?", (PEDRO,)
+    )
+    assert job is not None and tuple(job)[1] == "workspace not part of the network"
