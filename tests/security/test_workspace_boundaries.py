@@ -29,6 +29,7 @@ from network_bot.store.workspaces import Approval
 from network_bot.testing.installs import install, install_page
 from network_bot.testing.network import NetworkHarness
 from network_bot.testing.stand_in import OAUTH_ACCESS
+from network_bot.testing.workspace import PARTNER as ANDES
 from network_bot.testing.workspace import Partner, Person
 from tests.conftest import block_text
 from tests.test_alerts import ALERT
@@ -513,3 +514,51 @@ async def test_a_chart_asked_for_before_the_removal_is_not_uploaded_after_it(
         "SELECT state, last_error FROM campaign_charts WHERE target_id = ?", (PEDRO,)
     )
     assert job is not None and tuple(job)[1] == "workspace not part of the network"
+
+
+async def test_a_request_claiming_an_approved_organisation_for_another_team_is_refused(
+    tmp_path: Path,
+) -> None:
+    """The partner installed on its own (no organisation); an organisation is installed
+    org-wide and approved. A request from the partner that claims to come through that
+    organisation's install disagrees with what the network knows of the partner: refused, and
+    the partner's member stays recorded with the partner's workspace."""
+    async with NetworkHarness(
+        db_path=tmp_path / "bot.sqlite3", partners=(ANDES, GRID_A, GRID_B)
+    ) as h:
+        for team, user in ((PARTNER, "pedro"), ("T0GRIDA", "wen")):
+            assert (await h.install(team, user, org_wide=team == "T0GRIDA")).status == 200
+        for unit in (PARTNER, "E0GRID"):
+            await h.running.workspaces.approve(actor=await admin(h), by=DANA, workspace_id=unit)
+        await h.command("pedro", '/network join org:"Andes Press Network" country:PE')
+        forged = h.drive_in(PARTNER).payloads.block_actions(
+            PEDRO, "cases.page.next", value="{}", channel_id="C0ANDESGEN"
+        )
+        forged["enterprise"] = {"id": "E0GRID", "name": "Global Media Union"}
+        forged["is_enterprise_install"] = True
+        forged["user"]["team_id"] = PARTNER
+        h.slack.clear_calls()
+        answer = await h.drive_in(PARTNER).interact(forged)
+        assert answer.status == 200
+        await h.settle()
+        # bolt's authorize checks the organisation's token against the team (auth.test), and
+        # Slack answers team_access_not_granted for a team outside the organisation.
+        checks = [c for c in h.slack.calls if c.method == "auth.test"]
+        assert checks and not any(c.ok for c in checks)
+        assert [c.method for c in h.slack.calls if c.ok] == ["response_url"], "only bolt's line"
+        # Were it to pass, the network's own record disagrees and refuses it too.
+        standing = await h.running.workspaces.standing(
+            team_id=PARTNER, enterprise_id="E0GRID", org_wide=True
+        )
+        assert not standing.approved
+        inside = await h.running.workspaces.standing(
+            team_id="T0GRIDB", enterprise_id="E0GRID", org_wide=True
+        )
+        assert inside.approved
+        row = await h.running.db.read.fetch_one(
+            "SELECT team_id, workspace_id, enterprise_id FROM members WHERE user_id = ?", (PEDRO,)
+        )
+        assert row is not None and tuple(row) == (PARTNER, PARTNER, None)
+        # The organisation's own people still come through its install.
+        me = await h.command("ama", "/network me")
+        assert "Your entry in the network" in json.dumps(me.json)
