@@ -80,12 +80,17 @@ class AdmitWorkspace(AsyncMiddleware):
             # without it a Slack Connect guest cannot be told from the host's own people.
             log.info("refused an interaction naming no workspace for its person")
             return self._refuse(payload, WHO)
-        if person_team and person_team != context.team_id:
+        if person_team and person_team not in (context.team_id, context.enterprise_id):
             # A Slack Connect guest: their own workspace must belong to the network as well,
             # and it is theirs that the roster records (their DMs go out with its token, and
-            # its removal takes their access), not the host's the request came through.
+            # its removal takes their access), not the host's the request came through. An
+            # Enterprise organisation's people are named by their organisation (``E…``: the
+            # block_suggestion payload reference), which must then be approved org-wide.
+            from_organisation = person_team.startswith("E")
             guest = await self._bot.workspaces.standing(
-                team_id=person_team, enterprise_id=None, org_wide=False
+                team_id=None if from_organisation else person_team,
+                enterprise_id=person_team if from_organisation else None,
+                org_wide=from_organisation,
             )
             if not guest.approved:
                 log.info("refused a guest from %s in %s", person_team, standing.workspace_id)

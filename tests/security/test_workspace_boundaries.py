@@ -33,6 +33,7 @@ from network_bot.testing.workspace import PARTNER as ANDES
 from network_bot.testing.workspace import Partner, Person
 from tests.conftest import block_text
 from tests.test_alerts import ALERT
+from tests.test_cases import GOOD
 from tests.test_lifecycle import flush, notifications, submit_update, verified_case
 
 DANA, CHIDI, ALICE = "U0DANA006", "U0CHIDI04", "U0ALICE01"
@@ -562,3 +563,45 @@ async def test_a_request_claiming_an_approved_organisation_for_another_team_is_r
         # The organisation's own people still come through its install.
         me = await h.command("ama", "/network me")
         assert "Your entry in the network" in json.dumps(me.json)
+
+
+async def test_an_organisations_people_click_and_submit_like_anyone_else(tmp_path: Path) -> None:
+    """Slack names an Enterprise organisation's person by the organisation (``user.team_id`` is
+    ``E…``), not by their workspace: that is not a guest from elsewhere. A person of another,
+    unapproved organisation clicking in a channel shared with it still is."""
+    async with NetworkHarness(db_path=tmp_path / "grid.sqlite3", partners=(GRID_A, GRID_B)) as h:
+        assert (await h.install("T0GRIDA", "wen", org_wide=True)).status == 200
+        await h.running.workspaces.approve(actor=await admin(h), by=DANA, workspace_id="E0GRID")
+        grid = h.drive_in("T0GRIDB")
+        click = grid.payloads.block_actions(
+            "W0GRIDUSR2", "cases.page.next", value="{}", channel_id="C0GENERAL"
+        )
+        assert click["user"]["team_id"] == "E0GRID"
+        assert (await grid.interact(click)).status == 200
+        await h.command("ama", "/report")
+        await h.settle()
+        view = h.slack.team("T0GRIDB").views_for("W0GRIDUSR2")[-1]
+        answer = await grid.submit_view("W0GRIDUSR2", view, GOOD)
+        assert answer.json is not None and answer.json.get("response_action") == "update"
+        said = " ".join(block_text(e) for e in h.slack.team("T0GRIDB").ephemerals("W0GRIDUSR2"))
+        assert "not part of the network" not in said and "Verified cases" in said
+        row = await h.running.db.read.fetch_one(
+            "SELECT team_id, workspace_id, enterprise_id FROM members WHERE user_id = ?",
+            ("W0GRIDUSR2",),
+        )
+        assert row is not None and tuple(row) == ("T0GRIDB", "E0GRID", "E0GRID")
+
+        # A person of an organisation that is not in the network, in a home channel shared
+        # with it: refused, nothing written.
+        h.slack.add_team("T0OTHERX", "Other Union", enterprise_id="E0OTHER")
+        h.slack.add_channel(JOINT, "network-joint")
+        h.slack.connect_channel(JOINT, host=h.slack.team_id, guests=["T0OTHERX"])
+        outsider = h.drive.payloads.block_actions(
+            "W0OUTSIDE", "cases.page.next", value="{}", channel_id=JOINT
+        )
+        outsider["user"]["team_id"] = "E0OTHER"
+        assert (await h.drive.interact(outsider)).status == 200
+        await h.settle()
+        refused = [block_text(e) for e in h.slack.ephemerals("W0OUTSIDE")]
+        assert refused and "Your own workspace is not part of the network" in refused[-1]
+        assert await h.running.roster.get("W0OUTSIDE") is None
