@@ -78,6 +78,10 @@ class Roster:
         self._remember(found)
         return found
 
+    def forget_all(self) -> None:
+        """Read every entry afresh: access changed outside the roster (a workspace's approval)."""
+        self._cache.clear()
+
     def _remember(self, member: Member | None) -> None:
         if member is not None:
             self._cache[member.user_id] = member

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import aiohttp
 import pytest
 
-from network_bot.blocks.workspaces import REMOVE
+from network_bot.blocks.workspaces import APPROVE, REMOVE
 from network_bot.clock import ManualClock
 from network_bot.delivery.charts import ChartUploader
 from network_bot.delivery.expander import AudienceExpander
@@ -605,3 +605,26 @@ async def test_an_organisations_people_click_and_submit_like_anyone_else(tmp_pat
         refused = [block_text(e) for e in h.slack.ephemerals("W0OUTSIDE")]
         assert refused and "Your own workspace is not part of the network" in refused[-1]
         assert await h.running.roster.get("W0OUTSIDE") is None
+
+
+async def test_members_restored_by_an_approval_have_access_whatever_the_bot_remembered(
+    network: NetworkHarness,
+) -> None:
+    """The partner is removed; the bot restarts and, asked about pedro at home, learns him as
+    suspended. Approving the partner again restores him in the database, and the bot must not
+    keep answering from what it learnt before."""
+    h = network
+    await h.command("pedro", '/network join org:"Andes Press Network" country:PE')
+    await h.running.workspaces.remove(actor=await admin(h), by=DANA, workspace_id=PARTNER)
+    await h.stop_bot()
+    await h.start_bot()
+    refused = await h.command("dana", f"/network role <@{PEDRO}> coordinator")
+    assert refused.status == 200
+    assert (await h.running.roster.get(PEDRO)) is not None
+    approved = await h.drive.block_action(
+        DANA, APPROVE, value=PARTNER, block_id=f"workspace:{PARTNER}"
+    )
+    assert approved.status == 200
+    await h.settle()
+    back = await h.command("pedro", "/network me")
+    assert "Your entry in the network" in json.dumps(back.json), back.json
