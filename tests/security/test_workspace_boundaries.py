@@ -628,3 +628,44 @@ async def test_members_restored_by_an_approval_have_access_whatever_the_bot_reme
     await h.settle()
     back = await h.command("pedro", "/network me")
     assert "Your entry in the network" in json.dumps(back.json), back.json
+
+
+def mrkdwn_of(body: Any) -> list[str]:
+    """Every text Slack reads as mrkdwn: a message's ``text`` and ``mrkdwn`` text objects
+    (``plain_text`` is shown as typed, so it is left as it is)."""
+    found: list[str] = []
+    if isinstance(body, dict):
+        if body.get("type") == "mrkdwn" or (
+            "text" in body
+            and isinstance(body["text"], str)
+            and body.get("type") in (None, "message")
+        ):
+            found.append(str(body.get("text")))
+        for value in body.values():
+            found += mrkdwn_of(value) if isinstance(value, dict | list) else []
+    elif isinstance(body, list):
+        for item in body:
+            found += mrkdwn_of(item)
+    return found
+
+
+async def test_a_workspaces_own_name_is_shown_as_words_to_the_admins(
+    network: NetworkHarness,
+) -> None:
+    """A workspace's name is chosen by its own admins, outside the network: in the notice, the
+    list and every answer about it, it is words, never a link or a mention."""
+    h = network
+    crafted = "<https://evil.example|Approve here> <!channel>"
+    team = h.slack.add_team("T0CRAFTED", crafted)
+    team.add_user("U0CRAFTER", "crafter")
+    assert (await install(h.slack, h.bot_url, team_id="T0CRAFTED", user_id="U0CRAFTER")).status
+    await h.settle()
+    await h.drive.block_action(DANA, APPROVE, value="T0CRAFTED", block_id="workspace:T0CRAFTED")
+    await h.drive.block_action(DANA, APPROVE, value="T0CRAFTED", block_id="workspace:T0CRAFTED")
+    await h.settle()
+    listing = await h.command("dana", "/network workspaces")
+    seen = [*h.slack.dm(DANA), *h.slack.ephemerals(DANA), listing.json]
+    texts = [t for body in seen for t in mrkdwn_of(body)]
+    assert any("already part of the network" in t for t in texts)
+    assert any("&lt;https://evil.example|Approve here&gt;" in t for t in texts)
+    assert not [t for t in texts if "<https://evil" in t or "<!channel>" in t]
