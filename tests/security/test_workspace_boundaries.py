@@ -239,6 +239,10 @@ async def test_a_workspace_removed_mid_expansion_gets_no_one_queued_after(
         DANA, REMOVE, value=PARTNER, block_id=f"workspace:{PARTNER}"
     )
     assert removed.status == 200
+    trail = await h.running.db.read.fetch_all(
+        "SELECT actor_id, target FROM audit_log WHERE action = 'workspace.removed'"
+    )
+    assert [tuple(r) for r in trail] == [(DANA, PARTNER)], "the button's removal is audited"
     h.slack.set_rate_limit("chat.postMessage", None, team_id=PARTNER)
     before = len(partner_posts(h))
     await expander.start()
