@@ -26,15 +26,13 @@ from network_bot.services.roster import RosterError
 from network_bot.store import workspaces
 from network_bot.store.members import Member
 from network_bot.store.workspaces import Approval
+from network_bot.testing.flows import ALERT, GOOD, flush, report, submit_update
 from network_bot.testing.installs import install, install_page
 from network_bot.testing.network import NetworkHarness
+from network_bot.testing.reading import block_text
 from network_bot.testing.stand_in import OAUTH_ACCESS
 from network_bot.testing.workspace import PARTNER as ANDES
 from network_bot.testing.workspace import Partner, Person
-from tests.conftest import block_text
-from tests.test_alerts import ALERT
-from tests.test_cases import GOOD
-from tests.test_lifecycle import flush, notifications, submit_update, verified_case
 
 DANA, CHIDI, ALICE = "U0DANA006", "U0CHIDI04", "U0ALICE01"
 PEDRO, LUCIA = "U0PEDRO07", "U0LUCIA08"
@@ -63,6 +61,18 @@ def guest_action(h: NetworkHarness, user: str, action_id: str, **fields: Any) ->
     payload = h.drive.payloads.block_actions(user, action_id, channel_id=JOINT, **fields)
     payload["user"]["team_id"] = PARTNER
     return payload
+
+
+async def verified_case(h: NetworkHarness) -> str:
+    """A home member's report, verified by a home coordinator."""
+    public_id = await report(h, "alice")
+    await h.command("chidi", f"/case {public_id} verify")
+    await h.settle()
+    return public_id
+
+
+def notifications(h: NetworkHarness, user_id: str) -> list[dict[str, Any]]:
+    return [m for m in h.slack.dm(user_id) if "on cases you follow" in m["text"]]
 
 
 async def send_alert_to_all(h: NetworkHarness, headline: str, *, settle: bool = True) -> None:
