@@ -22,7 +22,12 @@ from network_bot.answers import polite
 from network_bot.bot import Bot
 from network_bot.i18n import Text, say
 from network_bot.middleware import PAYLOAD, WORKSPACE
-from network_bot.payloads import EventCallbackPayload, Incoming, user_team_of
+from network_bot.payloads import (
+    EventCallbackPayload,
+    Incoming,
+    SlashCommandPayload,
+    user_team_of,
+)
 from network_bot.store.workspaces import Approval
 
 Next = Callable[[], Awaitable[BoltResponse]]
@@ -38,6 +43,7 @@ GONE = say(
     "This workspace is no longer part of the network, so the bot can't do anything here. "
     "Ask the network's admins if you think it should be."
 )
+WHO = say("I could not tell who sent this, so I did nothing.")
 GUEST = say(
     "Your own workspace is not part of the network, so the bot can't do anything for you here."
 )
@@ -67,14 +73,29 @@ class AdmitWorkspace(AsyncMiddleware):
             log.info("refused a request from %s (not approved)", standing.workspace_id)
             return self._refuse(payload, GONE if standing.state is Approval.REMOVED else NOT_YET)
         person_team = user_team_of(payload)
-        if person_team and person_team != context.team_id:
-            # A Slack Connect guest: their own workspace must belong to the network as well.
+        if person_team is None and not isinstance(
+            payload, SlashCommandPayload | EventCallbackPayload
+        ):
+            # Slack names the person's own workspace on every interaction (``user.team_id``);
+            # without it a Slack Connect guest cannot be told from the host's own people.
+            log.info("refused an interaction naming no workspace for its person")
+            return self._refuse(payload, WHO)
+        if person_team and person_team not in (context.team_id, context.enterprise_id):
+            # A Slack Connect guest: their own workspace must belong to the network as well,
+            # and it is theirs that the roster records (their DMs go out with its token, and
+            # its removal takes their access), not the host's the request came through. An
+            # Enterprise organisation's people are named by their organisation (``E…``: the
+            # block_suggestion payload reference), which must then be approved org-wide.
+            from_organisation = person_team.startswith("E")
             guest = await self._bot.workspaces.standing(
-                team_id=person_team, enterprise_id=None, org_wide=False
+                team_id=None if from_organisation else person_team,
+                enterprise_id=person_team if from_organisation else None,
+                org_wide=from_organisation,
             )
             if not guest.approved:
                 log.info("refused a guest from %s in %s", person_team, standing.workspace_id)
                 return self._refuse(payload, GUEST)
+            standing = guest
         context[WORKSPACE] = standing.workspace_id
         return await next()
 

@@ -180,6 +180,9 @@ def build_app(
     )
     if oauth:
         oauth.store.on_installed = bot.workspaces.installed
+    # Approving or removing a workspace (here or from the command line) changes its members'
+    # access in the database, not through the roster: what it remembers is read again.
+    bot.workspaces.on_change(bot.roster.forget_all)
     bot.web_clients += [slack, sender]
     delivery = DeliveryWorker(
         db=db,

@@ -157,7 +157,7 @@ class IdentifyMember(AsyncMiddleware):
         try:
             member, first_contact = await self._bot.roster.identify(
                 user_id=user_id,
-                team_id=team,
+                team_id=_own_team(team, person_team),
                 name_hint=_name_hint(payload),
                 workspace_id=req.context.get(WORKSPACE),
                 enterprise_id=req.context.enterprise_id,
@@ -252,3 +252,11 @@ def _kind(body: dict[str, object]) -> str:
     if "command" in body:
         return "slash command"
     return str(body.get("type", "unknown"))[:40]
+
+
+def _own_team(team: str | None, person_team: str | None) -> str | None:
+    """The workspace a person uses: a Slack Connect guest's own (``user.team_id``), else the
+    request's (an Enterprise organisation's people are named there by their organisation)."""
+    if person_team and person_team.startswith("T"):
+        return person_team
+    return team

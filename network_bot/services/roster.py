@@ -82,8 +82,8 @@ class Roster:
         self._remember(found)
         return found
 
-    def forget_cached(self) -> None:
-        """Drop every cached entry (after a write that did not go through this service)."""
+    def forget_all(self) -> None:
+        """Read every entry afresh: access changed outside the roster (a workspace's approval)."""
         self._cache.clear()
 
     def _remember(self, member: Member | None) -> None:

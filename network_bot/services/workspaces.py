@@ -69,6 +69,7 @@ class Workspaces:
         self._loaded_at = float("-inf")
         self._approved: dict[str, Workspace] = {}
         self._known: dict[str, Approval] = {}
+        self._organisation_of: dict[str, str | None] = {}  # a team installed on its own
         self._listeners: list[Callable[[], None]] = []
         db.on_commit(WORKSPACES, self.forget)
 
@@ -89,6 +90,9 @@ class Workspaces:
         changed = set(approved) != set(self._approved)
         self._approved = approved
         self._known = {w.workspace_id: w.state for w in rows}
+        self._organisation_of = {
+            w.workspace_id: w.enterprise_id for w in rows if not w.is_enterprise_install
+        }
         self._loaded_at = time.monotonic()
         if changed:
             for listener in self._listeners:
@@ -100,12 +104,20 @@ class Workspaces:
         """Whether a request from this team (of this organisation) comes from the network.
 
         A request through an org-wide install answers for its organisation, which must be
-        approved as such; any other for its team. Storage trouble answers "not approved".
+        approved as such; any other for its team. Storage trouble answers "not approved", and
+        so does an org-wide request from a team the network knows, from its own install, to
+        belong to no organisation or to another: the request and the record disagree.
         """
         unit = enterprise_id if org_wide else team_id
         try:
             await self._load()
         except StorageError:
+            return Standing(approved=False, workspace_id=unit, state=None)
+        if (
+            org_wide
+            and team_id in self._organisation_of
+            and self._organisation_of[team_id] != enterprise_id
+        ):
             return Standing(approved=False, workspace_id=unit, state=None)
         found = self._approved.get(unit or "")
         approved = found is not None and found.is_enterprise_install == org_wide

@@ -103,7 +103,12 @@ class SlackPayloads:
     def user(self, user_id: str) -> Json:
         found = self.stand_in.users.get(user_id)
         name = str(found["name"]) if found else user_id.lower()
-        return {"id": user_id, "username": name, "name": name, "team_id": self.team_id}
+        # An Enterprise organisation's person is named by the organisation, not the workspace:
+        # "The user.team_id will report an enterprise organization ID (which starts with an E)
+        # instead of team ID" (docs.slack.dev/reference/interaction-payloads/
+        # block_suggestion-payload; block_actions and view_submission carry the same user).
+        team_id = self._enterprise or self.team_id
+        return {"id": user_id, "username": name, "name": name, "team_id": team_id}
 
     def _common(self, kind: str, user_id: str) -> Json:
         return {

@@ -153,7 +153,7 @@ class Harness:
                     language=p.locale.split("-")[0],  # as Slack's locale had told the bot
                     now=now,
                 )
-        self.bot.roster.forget_cached()
+        self.bot.roster.forget_all()
 
     async def stop_bot(self) -> None:
         if self.driver is not None:
