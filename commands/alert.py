@@ -358,7 +358,7 @@ def _recall_notice(call: Call, recalled: Recalled) -> str:
     replaced = call.lang.ngettext(
         "{n} delivered copy is being replaced by a withdrawn note",
         "{n} delivered copies are being replaced by a withdrawn note",
-        recalled.withdrawn,
+        recalled.replaced,
     )
     held = call.lang.ngettext(
         "{n} copy not yet sent was stopped",

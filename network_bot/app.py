@@ -202,7 +202,7 @@ def build_app(
         backoff=settings.retry_backoff,
         logger=logging.getLogger("network_bot.delivery"),
     )
-    delivery.on_delivered(bot.alerts.delivery_finished)
+    delivery.on_finished(bot.alerts.delivery_finished)
     db.on_commit(OUTBOX, delivery.wake)
     delivery.add_guard(bot.alerts.still_wanted)
     uploader = ChartUploader(

@@ -31,7 +31,7 @@ ACTIONS: dict[str, Text] = {
 MARK = {Urgency.URGENT: ":rotating_light: ", Urgency.HIGH: ":warning: ", Urgency.ROUTINE: ""}
 
 
-def withdrawn(lang: Messages) -> dict[str, Any]:
+def recall_note(lang: Messages) -> dict[str, Any]:
     """What every delivered copy of a recalled alert becomes, in its reader's language."""
     return {
         "text": lang.gettext("This alert was withdrawn."),

@@ -20,7 +20,7 @@ from network_bot.clock import Clock
 from network_bot.data import countries
 from network_bot.i18n import Catalogue, Messages, say
 from network_bot.roles import Role, require
-from network_bot.services.alert_digests import send_digests, withdraw
+from network_bot.services.alert_digests import recall_delivered, send_digests
 from network_bot.services.alert_rules import AlertError, check_draft, refuse_named_victim
 from network_bot.services.cases import normalise_id
 from network_bot.store import alerts, audiences, audit, cases, counters, members, outbox
@@ -29,7 +29,7 @@ from network_bot.store.audit import Outcome
 from network_bot.store.cases import PublicCase
 from network_bot.store.db import Conn, Database
 from network_bot.store.members import AlertPref, Member
-from network_bot.store.outbox import Delivery, Operation, Outgoing, State, TargetKind
+from network_bot.store.outbox import Delivery, Operation, Outgoing, Purpose, RefKind, State
 from network_bot.vocabulary import Status, Urgency
 
 RECALLED = "the alert was recalled"
@@ -59,13 +59,13 @@ class Preview:
 
 @dataclass(frozen=True, kw_only=True)
 class Recalled:
-    """What a recall did: copies stopped before Slack had them (``in_flight`` of them were
-    being sent at that moment: any that Slack still posts is withdrawn as soon as it lands)
-    and delivered copies being replaced by a withdrawn note."""
+    """What a recall did: deliveries stopped before Slack had them (``in_flight`` of them were
+    being sent at that moment: any that Slack still posts becomes a recall note as soon as it
+    lands) and delivered ones ``replaced`` by a recall note."""
 
     stopped: int
     in_flight: int
-    withdrawn: int
+    replaced: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -196,21 +196,19 @@ class Alerts:
 
             message = message_for(self._catalogue.default)  # for channels
             priority = alert.urgency.priority
-            # A coordinator who ticked "include shared channels" chose them, so the sender's
-            # guard against shared channels lets these posts through.
-            channel_message = {**message, "shared_ok": alert.audience.include_shared}
             queued = [
-                Outgoing(
-                    purpose="alert",
-                    target_kind=TargetKind.CHANNEL,
-                    target_id=cid,
-                    payload=channel_message,
+                Outgoing.to_channel(
+                    purpose=Purpose.ALERT,
+                    channel_id=cid,
+                    payload=message,
                     priority=priority,
-                    ref_kind="alert",
+                    ref_kind=RefKind.ALERT,
                     ref_id=alert.id,
                     dedupe_key=f"alert:{alert.id}:{cid}",
-                    # The coordinator chose these channels in their own workspace.
+                    # The coordinator chose these channels in their own workspace; one who
+                    # ticked "include shared channels" chose them knowing they may be shared.
                     workspace_id=actor.workspace_id or "",
+                    shared_ok=alert.audience.include_shared,
                 )
                 for cid in alert.audience.channels
             ]
@@ -226,13 +224,12 @@ class Alerts:
                 lang=self._catalogue.get(actor.language),
             )
             queued.append(
-                Outgoing(
-                    purpose="alert-status",
-                    target_kind=TargetKind.USER,
-                    target_id=actor.user_id,
+                Outgoing.dm(
+                    purpose=Purpose.ALERT_STATUS,
+                    user_id=actor.user_id,
                     payload=status,
                     priority=priority + 5,
-                    ref_kind="alert-status",
+                    ref_kind=RefKind.ALERT_STATUS,
                     ref_id=alert.id,
                     dedupe_key=f"alert-status:{alert.id}",
                 )
@@ -321,8 +318,10 @@ class Alerts:
 
     async def _report(self, alert: Alert) -> StatusReport:
         db = self._db.read
-        counts = await outbox.counts_for_ref(db, ref_kind="alert", ref_id=alert.id)
-        failed = await outbox.for_ref(db, ref_kind="alert", ref_id=alert.id, states=(State.FAILED,))
+        counts = await outbox.counts_for_ref(db, ref_kind=RefKind.ALERT, ref_id=alert.id)
+        failed = await outbox.for_ref(
+            db, ref_kind=RefKind.ALERT, ref_id=alert.id, states=(State.FAILED,)
+        )
         return StatusReport(
             alert=alert,
             counts=render.StatusCounts(
@@ -337,8 +336,8 @@ class Alerts:
         )
 
     async def recall(self, actor: Member, public_id: str) -> Recalled:
-        """Stop every copy not yet delivered (queued or being sent) and withdraw every
-        delivered one, in one transaction with marking the alert recalled."""
+        """Stop every delivery of the alert not yet sent (queued or being sent) and turn every
+        sent one into a recall note, in one transaction with marking the alert recalled."""
         require(actor, Role.COORDINATOR)
         alert = await self.find(public_id)
         now = self._clock.now()
@@ -346,14 +345,16 @@ class Alerts:
             if not await alerts.mark_recalled(tx, alert_id=alert.id, by=actor.user_id, now=now):
                 raise AlertError(say("{id} was already withdrawn.", id=alert.public_id))
             queued, in_flight = await outbox.cancel_unsent(
-                tx, ref_kind="alert", ref_id=alert.id, note=RECALLED
+                tx, ref_kind=RefKind.ALERT, ref_id=alert.id, note=RECALLED
             )
             delivered = await outbox.for_ref(
-                tx, ref_kind="alert", ref_id=alert.id, states=(State.SENT,)
+                tx, ref_kind=RefKind.ALERT, ref_id=alert.id, states=(State.SENT,)
             )
-            await self._withdraw(tx, [d for d in delivered if d.operation is Operation.POST], now)
+            await self._recall_delivered(
+                tx, [d for d in delivered if d.operation is Operation.POST], now
+            )
             recalled = Recalled(
-                stopped=queued + in_flight, in_flight=in_flight, withdrawn=len(delivered)
+                stopped=queued + in_flight, in_flight=in_flight, replaced=len(delivered)
             )
             await audit.record(
                 tx,
@@ -363,7 +364,7 @@ class Alerts:
                 target=alert.public_id,
                 outcome=Outcome.CHANGED,
                 detail=f"{recalled.stopped} stopped ({in_flight} being sent), "
-                f"{recalled.withdrawn} withdrawn",
+                f"{recalled.replaced} replaced by a recall note",
             )
         self._dirty.add(alert.id)
         return recalled
@@ -371,20 +372,20 @@ class Alerts:
     async def still_wanted(self, delivery: Delivery) -> str | None:
         """The sender's guard, asked right before each call and before any retry: a copy of a
         recalled alert never goes out, whichever way it came back to the queue."""
-        if delivery.ref_kind != "alert" or delivery.ref_id is None:
+        if delivery.ref_kind is not RefKind.ALERT or delivery.ref_id is None:
             return None
         alert = await alerts.get(self._db.read, delivery.ref_id)
         if alert is None or alert.state is AlertState.RECALLED:
             return RECALLED
         return None
 
-    async def _withdraw(self, tx: Conn, copies: list[Delivery], now: datetime) -> None:
-        await withdraw(tx, copies, now=now, catalogue=self._catalogue)
+    async def _recall_delivered(self, tx: Conn, delivered: list[Delivery], now: datetime) -> None:
+        await recall_delivered(tx, delivered, now=now, catalogue=self._catalogue)
 
     async def delivery_finished(self, delivery: Delivery) -> None:
-        """The worker's news: keep the status message current; withdraw late copies of a
+        """The worker's news: keep the status message current; recall late deliveries of a
         recalled alert (one that was already on its way when the recall came)."""
-        if delivery.ref_kind != "alert" or delivery.ref_id is None:
+        if delivery.ref_kind is not RefKind.ALERT or delivery.ref_id is None:
             return
         self._dirty.add(delivery.ref_id)
         if delivery.state is not State.SENT or delivery.operation is not Operation.POST:
@@ -392,7 +393,7 @@ class Alerts:
         alert = await alerts.get(self._db.read, delivery.ref_id)
         if alert is not None and alert.state is AlertState.RECALLED:
             async with self._db.transaction() as tx:
-                await self._withdraw(tx, [delivery], self._clock.now())
+                await self._recall_delivered(tx, [delivery], self._clock.now())
 
     async def refresh_statuses(self) -> int:
         """Bring each changed alert's status message up to date; return how many changed."""
@@ -409,8 +410,8 @@ class Alerts:
                     tx,
                     edits_id=alert.status_outbox_id,
                     payload=report.message(lang),
-                    purpose="alert-status",
-                    ref_kind="alert-status",
+                    purpose=Purpose.ALERT_STATUS,
+                    ref_kind=RefKind.ALERT_STATUS,
                     ref_id=alert.id,
                     now=self._clock.now(),
                 )

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from network_bot.store import outbox
-from network_bot.store.outbox import Outgoing, State, TargetKind
+from network_bot.store.outbox import Outgoing, Purpose, RefKind, State
 from network_bot.testing.harness import Harness
 from network_bot.testing.reading import ephemeral_text
 
@@ -105,11 +105,11 @@ async def queue_dm(h: Harness, user_id: str) -> int:
         await outbox.enqueue(
             tx,
             [
-                Outgoing(
-                    purpose="test",
-                    target_kind=TargetKind.USER,
-                    target_id=user_id,
+                Outgoing.dm(
+                    purpose=Purpose.NOTIFICATION,
+                    user_id=user_id,
                     payload={"text": "Still delivering"},
+                    ref_kind=RefKind.UPDATE,
                     dedupe_key=key,
                 )
             ],
