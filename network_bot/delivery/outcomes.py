@@ -52,7 +52,8 @@ class RowOutcomes:
     async def _drop(self, delivery: Delivery, reason: str, *, unsure: bool = False) -> None:
         """Cancel a claimed delivery. ``unsure``: its call timed out or lost its connection, so
         Slack may have posted it all the same; look (after as long again) and, if it did,
-        record it as sent so that observers withdraw it."""
+        record it as sent so that observers hear of it (a recalled alert's becomes a recall
+        note)."""
         self._log.info("delivery %d not sent: %s", delivery.id, reason)
         async with self._db.transaction() as tx:
             await outbox.cancel_claimed(tx, delivery_id=delivery.id, note=reason)

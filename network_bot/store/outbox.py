@@ -175,7 +175,7 @@ async def mark_sent(
     conn: Conn, *, delivery_id: int, channel_id: str | None, ts: str | None, now: datetime
 ) -> bool:
     """Record where a claimed delivery landed. One cancelled while its call was already on the
-    wire (a recall) is recorded as sent too, so that it can be withdrawn like any other."""
+    wire (a recall) is recorded as sent too, so that it becomes a recall note like any other."""
     return (
         await conn.execute_rowcount(
             "UPDATE outbox SET state = 'sent', channel_id = ?, ts = ?, sent_at = ?, "
