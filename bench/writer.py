@@ -27,7 +27,7 @@ from network_bot.services.expansion import PAGE, Expansion
 from network_bot.store import alerts, audiences, outbox
 from network_bot.store.alerts import AlertDraft, Audience
 from network_bot.store.db import Database
-from network_bot.store.outbox import Outgoing, TargetKind
+from network_bot.store.outbox import Outgoing, Purpose, TargetKind
 from network_bot.testing import scenarios
 
 
@@ -38,7 +38,7 @@ async def commits(db: Database, count: int) -> float:
             tx,
             [
                 Outgoing(
-                    purpose="bench",
+                    purpose=Purpose.NOTIFICATION,
                     target_kind=TargetKind.USER,
                     target_id=f"U8{n:08d}",
                     payload={"text": "x"},

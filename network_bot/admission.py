@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
@@ -21,13 +22,8 @@ from slack_bolt.response import BoltResponse
 from network_bot.answers import polite
 from network_bot.bot import Bot
 from network_bot.i18n import Text, say
-from network_bot.middleware import PAYLOAD, WORKSPACE
-from network_bot.payloads import (
-    EventCallbackPayload,
-    Incoming,
-    SlashCommandPayload,
-    user_team_of,
-)
+from network_bot.middleware import PAYLOAD, WORKSPACE, person_team_of
+from network_bot.payloads import EventCallbackPayload, Incoming, SlashCommandPayload
 from network_bot.store.workspaces import Approval
 
 Next = Callable[[], Awaitable[BoltResponse]]
@@ -71,15 +67,15 @@ class AdmitWorkspace(AsyncMiddleware):
         )
         if not standing.approved:
             log.info("refused a request from %s (not approved)", standing.workspace_id)
-            return self._refuse(payload, GONE if standing.state is Approval.REMOVED else NOT_YET)
-        person_team = user_team_of(payload)
+            return self._refuse(context, GONE if standing.state is Approval.REMOVED else NOT_YET)
+        person_team = person_team_of(context, payload)
         if person_team is None and not isinstance(
             payload, SlashCommandPayload | EventCallbackPayload
         ):
             # Slack names the person's own workspace on every interaction (``user.team_id``);
             # without it a Slack Connect guest cannot be told from the host's own people.
             log.info("refused an interaction naming no workspace for its person")
-            return self._refuse(payload, WHO)
+            return self._refuse(context, WHO)
         if person_team and person_team not in (context.team_id, context.enterprise_id):
             # A Slack Connect guest: their own workspace must belong to the network as well,
             # and it is theirs that the roster records (their DMs go out with its token, and
@@ -94,12 +90,18 @@ class AdmitWorkspace(AsyncMiddleware):
             )
             if not guest.approved:
                 log.info("refused a guest from %s in %s", person_team, standing.workspace_id)
-                return self._refuse(payload, GUEST)
+                return self._refuse(context, GUEST)
             standing = guest
         context[WORKSPACE] = standing.workspace_id
         return await next()
 
-    def _refuse(self, payload: Incoming, text: Text) -> BoltResponse:
+    def _refuse(self, context: AsyncBoltContext, text: Text) -> BoltResponse:
         # Not a member, so no language of theirs is known: the source language.
         lang = self._bot.catalogue.get(None)
-        return polite(payload, lang.render(text), lang=lang, background=self._bot.background)
+        return polite(
+            context[PAYLOAD],
+            lang.render(text),
+            lang=lang,
+            background=self._bot.background,
+            respond=context.respond,
+        )

@@ -6,8 +6,8 @@ import json
 import logging
 from typing import Any
 
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from network_bot.background import Background
 from network_bot.blocks import kit
@@ -57,21 +57,25 @@ def first_input_block(view_blocks: list[dict[str, Any]]) -> str | None:
 
 
 def polite(
-    payload: Incoming | None, text: str, *, lang: Messages, background: Background
+    payload: Incoming | None,
+    text: str,
+    *,
+    lang: Messages,
+    background: Background,
+    respond: AsyncRespond | None = None,
 ) -> BoltResponse:
     """Answer any request with ``text`` (already escaped) where its sender will see it.
 
-    Slash commands get it in the ack; button clicks through their ``response_url`` after the ack;
+    Slash commands get it in the ack; button clicks through their ``response_url`` after the ack
+    (bolt's ``respond``);
     a modal submission keeps the modal open with the message under its first field, so nothing
     the person typed is lost; menus get no options; events just get their 200.
     """
     if isinstance(payload, SlashCommandPayload):
         return json_response(kit.notice(text))
     if isinstance(payload, BlockActionsPayload):
-        if payload.response_url:
-            background.spawn(
-                _post(payload.response_url, kit.notice(text)), name="answer.response_url"
-            )
+        if payload.response_url and respond is not None:
+            background.spawn(_post(respond, kit.notice(text)), name="answer.response_url")
         return BoltResponse(status=200, body="")
     if isinstance(payload, ViewSubmissionPayload):
         if payload.type == "view_closed":
@@ -87,7 +91,7 @@ def polite(
     return BoltResponse(status=200, body="")
 
 
-async def _post(url: str, body: dict[str, Any]) -> None:
-    response = await AsyncWebhookClient(url).send_dict({**body, "response_type": "ephemeral"})
+async def _post(respond: AsyncRespond, body: dict[str, Any]) -> None:
+    response = await respond({**body, "response_type": "ephemeral"})
     if response.status_code != 200:
         log.warning("response_url answered %s", response.status_code)

@@ -80,7 +80,7 @@ class Bot:
     logger: logging.Logger
     workers: list[Worker] = field(default_factory=list)
     web_clients: list[AsyncWebClient] = field(default_factory=list)
-    bolt: AsyncApp = field(init=False)
+    app: AsyncApp = field(init=False)  # bolt's: the one thing called "app" here
     _running: AsyncExitStack | None = field(default=None, init=False)
 
     def pause_deliveries(self, seconds: float) -> None:

@@ -7,9 +7,9 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from network_bot.blocks import kit
 from network_bot.i18n import Messages
@@ -35,6 +35,7 @@ class Call:
     member: Member
     lang: Messages
     client: AsyncWebClient | None = None  # bolt's client for this request, with its token
+    respond: AsyncRespond | None = None  # bolt's, on this request's ``response_url``
 
     @property
     def slack(self) -> AsyncWebClient:
@@ -46,13 +47,11 @@ class Call:
         self.bot.background.spawn(work, name=name)
 
     async def tell(self, message: dict[str, Any], *, channel_id: str | None = None) -> None:
-        """An ephemeral reply to this person after the ack (``response_url``, else a DM)."""
-        url = self.response_url
-        if url:
+        """An ephemeral reply to this person after the ack (bolt's ``respond`` on the request's
+        ``response_url``, else a DM)."""
+        if self.response_url and self.respond is not None:
             try:
-                response = await AsyncWebhookClient(url).send_dict(
-                    {**message, "response_type": "ephemeral"}
-                )
+                response = await self.respond({**message, "response_type": "ephemeral"})
                 if response.status_code == 200:
                     return
                 log.warning("response_url answered %s", response.status_code)
@@ -176,11 +175,17 @@ class ViewCall(Call):
 
 @dataclass(kw_only=True)
 class EventCall:
+    """``team_id``, ``enterprise_id`` and ``org_wide`` are bolt's reading of the installation
+    the event came to (its context: ``authorizations`` first, then the envelope)."""
+
     bot: Bot
     payload: EventCallbackPayload
     lang: Messages
     member: Member | None = None
     client: AsyncWebClient | None = None
+    team_id: str | None = None
+    enterprise_id: str | None = None
+    org_wide: bool = False
 
     @property
     def slack(self) -> AsyncWebClient:

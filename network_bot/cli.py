@@ -21,20 +21,20 @@ from aiohttp import web
 from slack_sdk.errors import SlackApiError
 
 from network_bot import cli_export, cli_import, cli_workspaces, logs, maintenance
-from network_bot.app import build_app
 from network_bot.bot import Bot
 from network_bot.cli_db import Refused, open_existing
 from network_bot.cli_parser import build_parser
 from network_bot.exports import (
     ConsentRefused,
 )
+from network_bot.factory import build_bot
 from network_bot.i18n import Catalogue, CatalogueError, Messages, Text, english, say
 from network_bot.imports import CountryProblem, ImportRefused
 from network_bot.maintenance import MaintenanceError
 from network_bot.settings import Settings, SettingsError, load_settings
 from network_bot.store import retention
 from network_bot.store.db import Database, SchemaTooNew, StorageError
-from network_bot.web import build_web_app
+from network_bot.web import build_endpoint
 
 ABOUT = say(
     "network-bot: the network's shared desk in Slack.\n"
@@ -196,11 +196,11 @@ async def _serve_http(settings: Settings, *, host: str, port: int) -> int:
                 "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for many workspaces"
             )
         )
-    bot = build_app(settings)
+    bot = build_bot(settings)
     if not settings.oauth:  # with OAuth each workspace's token comes from its install
         await _check_token(bot)
     runner = web.AppRunner(
-        build_web_app(bot), shutdown_timeout=settings.shutdown_grace, handle_signals=False
+        build_endpoint(bot), shutdown_timeout=settings.shutdown_grace, handle_signals=False
     )
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
@@ -222,10 +222,10 @@ async def _serve_socket(settings: Settings) -> int:
         raise StartupError(
             say("Socket Mode needs SLACK_BOT_TOKEN (xoxb-...) and SLACK_APP_TOKEN (xapp-...)")
         )
-    bot = build_app(settings)
+    bot = build_bot(settings)
     await _check_token(bot)
     await bot.start()
-    handler = AsyncSocketModeHandler(bot.bolt, settings.slack_app_token.get_secret_value())
+    handler = AsyncSocketModeHandler(bot.app, settings.slack_app_token.get_secret_value())
     try:
         await handler.connect_async()
         bot.logger.info("connected over Socket Mode")

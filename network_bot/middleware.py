@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from pydantic import ValidationError
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
@@ -33,8 +34,6 @@ from network_bot.payloads import (
     ViewSubmissionPayload,
     parse,
     problems,
-    team_of,
-    user_of,
     user_team_of,
 )
 from network_bot.services.roster import Profile
@@ -126,9 +125,10 @@ class IdentifyMember(AsyncMiddleware):
         self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Next
     ) -> BoltResponse | None:
         payload: Incoming = req.context[PAYLOAD]
+        context = req.context
         expected_team = self._bot.settings.team_id or _authorized_team(req)
-        team = team_of(payload)
-        person_team = user_team_of(payload)
+        team = context.team_id
+        person_team = person_team_of(context, payload)
         one_workspace = not self._bot.settings.oauth  # with OAuth, AdmitWorkspace decided
         if one_workspace and (
             not expected_team or any(t and t != expected_team for t in (team, person_team))
@@ -141,17 +141,17 @@ class IdentifyMember(AsyncMiddleware):
                 team,
             )
             return self._refuse(
-                payload,
+                context,
                 say("This bot serves one network's workspace, and this request came from another."),
             )
+        user_id = context.user_id
         if isinstance(payload, EventCallbackPayload) and (
-            payload.event.get("type") in SYSTEM_EVENTS or user_of(payload) is None
+            payload.event.get("type") in SYSTEM_EVENTS or user_id is None
         ):
             return await next()
-        user_id = user_of(payload)
         if user_id is None:
             return self._refuse(
-                payload,
+                context,
                 say("I could not tell who sent this, so I did nothing."),
             )
         try:
@@ -159,17 +159,17 @@ class IdentifyMember(AsyncMiddleware):
                 user_id=user_id,
                 team_id=_own_team(team, person_team),
                 name_hint=_name_hint(payload),
-                workspace_id=req.context.get(WORKSPACE),
-                enterprise_id=req.context.enterprise_id,
+                workspace_id=context.get(WORKSPACE),
+                enterprise_id=context.enterprise_id,
             )
         except StorageError as error:
-            return self._refuse(payload, error.user_message)
+            return self._refuse(context, error.user_message)
         if first_contact and user_id not in self._refreshing:
             member = await self._first_contact(req.context.client, user_id, member)
         if not member.is_active:
             await self._audit_refusal(user_id, _describe(payload), "deactivated account")
             return self._refuse(
-                payload,
+                context,
                 say("Your access to the network's bot has been removed."),
                 language=member.language,
             )
@@ -209,17 +209,33 @@ class IdentifyMember(AsyncMiddleware):
             self._refreshing.discard(user_id)
 
     def _refuse(
-        self, payload: Incoming, text: Text, *, language: str | None = None
+        self, context: AsyncBoltContext, text: Text, *, language: str | None = None
     ) -> BoltResponse:
         """Say no in the person's language (English while the bot does not know them)."""
         lang = self._bot.catalogue.get(language)
-        return polite(payload, lang.render(text), lang=lang, background=self._bot.background)
+        return polite(
+            context[PAYLOAD],
+            lang.render(text),
+            lang=lang,
+            background=self._bot.background,
+            respond=context.respond,
+        )
 
     async def _audit_refusal(self, user_id: str, what: str, why: str) -> None:
         try:
             await self._bot.roster.record_refusal(actor_id=user_id, action=what, detail=why)
         except StorageError:
             log.warning("could not audit a refusal of %s", what)
+
+
+def person_team_of(context: AsyncBoltContext, payload: Incoming) -> str | None:
+    """The asker's own workspace where it may differ from the request's (a Slack Connect guest):
+    for events bolt's ``actor_team_id`` (from ``event.user_team`` in a shared channel, the
+    request's team elsewhere); for buttons, modals and menus ``user.team_id``, which bolt does
+    not read (its ``actor_team_id`` there is the request's team); none for a slash command."""
+    if isinstance(payload, EventCallbackPayload):
+        return context.actor_team_id
+    return user_team_of(payload)
 
 
 def _authorized_team(req: AsyncBoltRequest) -> str | None:

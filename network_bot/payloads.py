@@ -189,27 +189,11 @@ def problems(error: ValidationError) -> str:
     return ", ".join(".".join(str(p) for p in e["loc"]) or "body" for e in error.errors()[:5])
 
 
-def team_of(payload: Incoming) -> str | None:
-    if isinstance(payload, SlashCommandPayload | EventCallbackPayload):
-        return payload.team_id
-    if payload.team is not None:
-        return payload.team.id
-    return payload.user.team_id
-
-
 def user_team_of(payload: Incoming) -> str | None:
-    """The workspace of the person (differs from the payload's for Slack Connect guests)."""
+    """The workspace of the person who clicked or submitted (differs from the request's for a
+    Slack Connect guest). The rest of who-and-where (``user_id``, ``team_id``,
+    ``enterprise_id``, ``actor_team_id``) is read from bolt's context, which bolt fills from
+    the same payload for every kind of request."""
     if isinstance(payload, SlashCommandPayload | EventCallbackPayload):
         return None
     return payload.user.team_id
-
-
-def user_of(payload: Incoming) -> str | None:
-    if isinstance(payload, SlashCommandPayload):
-        return payload.user_id
-    if isinstance(payload, EventCallbackPayload):
-        user = payload.event.get("user")
-        if isinstance(user, str):
-            return user
-        return None
-    return payload.user.id

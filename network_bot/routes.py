@@ -1,8 +1,9 @@
 """The one request route per kind: read once, choose the handler, check the role on it, run it.
 
-bolt's middleware has already checked the signature, read the payload into its model and put the
-asking member on the context. For each kind of request (command, action, view, event) one route
-here then does, in this order and nowhere else:
+The endpoint has already checked the signature (``network_bot/web.py``), and bolt's middleware
+has read the payload into its model and put the asking member on the context. For each kind of
+request (command, action, view, event) one route here then does, in
+this order and nowhere else:
 
 1. read what was asked (a slash command's text becomes a :class:`Request`, once);
 2. choose the handler from that reading (a subcommand, an action ID, a view's callback ID);
@@ -140,6 +141,7 @@ async def _run_command(
         verb=request.verb,
         args=request.args,
         client=context.client,
+        respond=context.respond,
     )
     try:
         return await chosen.handler(call)
@@ -152,7 +154,14 @@ async def _run_command(
 async def _run_action(bot: Bot, spec: Action | None, context: AsyncBoltContext) -> None:
     payload, member = context[PAYLOAD], context[MEMBER]
     lang = bot.catalogue.get(member.language)
-    call = ActionCall(bot=bot, member=member, lang=lang, payload=payload, client=context.client)
+    call = ActionCall(
+        bot=bot,
+        member=member,
+        lang=lang,
+        payload=payload,
+        client=context.client,
+        respond=context.respond,
+    )
     if spec is None:
         log.info("unknown action %s", payload.actions[0].action_id[:60])
         call.later(call.tell(kit.notice(lang.render(UNKNOWN))), name="action.unknown")
@@ -184,7 +193,14 @@ async def _run_view(
     what = f"view {spec.callback_id}"
     if not await _allowed(bot, member, spec.role, what):
         return _view_answer(blocks, _refused(spec.role, lang), field=None, lang=lang)
-    call = ViewCall(bot=bot, member=member, lang=lang, payload=payload, client=context.client)
+    call = ViewCall(
+        bot=bot,
+        member=member,
+        lang=lang,
+        payload=payload,
+        client=context.client,
+        respond=context.respond,
+    )
     try:
         return await spec.handler(call)
     except Refusal as refusal:
@@ -221,7 +237,14 @@ def _event(bot: Bot, specs: list[Event]) -> Listener:
         member = context.get(MEMBER)
         lang = bot.catalogue.get(member.language if member else None)
         call = EventCall(
-            bot=bot, payload=context[PAYLOAD], lang=lang, member=member, client=context.client
+            bot=bot,
+            payload=context[PAYLOAD],
+            lang=lang,
+            member=member,
+            client=context.client,
+            team_id=context.team_id,
+            enterprise_id=context.enterprise_id,
+            org_wide=bool(context.is_enterprise_install),
         )
         failed = False
         for spec in specs:

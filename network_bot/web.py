@@ -3,7 +3,15 @@
 The endpoint checks size, content type and the request signature (slack_sdk's
 ``SignatureVerifier``) before anything reads the body, refuses a signature it has already seen
 (a replay, remembered in the database across restarts), and only then hands the request to
-bolt, which checks the signature again.
+bolt.
+
+The signature is verified here, once, and not by bolt (its ``RequestVerification`` middleware is
+off: ``request_verification_enabled=False`` in the factory). The route cannot do without its own
+check: the replay guard must record only signatures that are valid (else anyone could fill the
+table with made-up ones, or have a real request refused by sending its signature first with
+another body), and a request must be refused before bolt parses, authorizes or looks anything
+up for it. A second check in bolt would verify the same bytes against the same secret again.
+Socket Mode requests never pass here and need no signature (the websocket is authenticated).
 """
 
 from __future__ import annotations
@@ -33,8 +41,9 @@ BOT_KEY = web.AppKey("bot", Bot)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def build_web_app(bot: Bot) -> web.Application:
-    """The aiohttp app; its start-up and clean-up start and stop the bot."""
+def build_endpoint(bot: Bot) -> web.Application:
+    """The aiohttp application serving Slack's requests (and the health check and install
+    pages); its start-up and clean-up start and stop the bot."""
     secret = bot.settings.slack_signing_secret
     if secret is None:
         raise SettingsError(
@@ -42,8 +51,8 @@ def build_web_app(bot: Bot) -> web.Application:
         )
     verifier = SignatureVerifier(secret.get_secret_value())
     replays = ReplayGuard(db=bot.db)
-    app = web.Application(client_max_size=MAX_BODY_BYTES)
-    app[BOT_KEY] = bot
+    endpoint = web.Application(client_max_size=MAX_BODY_BYTES)
+    endpoint[BOT_KEY] = bot
 
     async def slack_events(request: web.Request) -> web.StreamResponse:
         if request.content_type not in ACCEPTED_TYPES:
@@ -84,7 +93,7 @@ def build_web_app(bot: Bot) -> web.Application:
             log.warning("refused a replayed request signature")
             return _plain(401, "replayed request")
         try:
-            bolt_response = await bot.bolt.async_dispatch(bolt_request)
+            bolt_response = await bot.app.async_dispatch(bolt_request)
         except Exception as error:  # the last line of defence: log, answer, keep serving
             log.error("a signed request could not be handled: %s", describe_exception(error))
             return _plain(400, "malformed payload")
@@ -110,17 +119,17 @@ def build_web_app(bot: Bot) -> web.Application:
     async def stop(_: web.Application) -> None:
         await bot.stop()
 
-    app.router.add_post("/slack/events", slack_events)
-    app.router.add_get("/healthz", healthz)
-    _oauth_routes(app, bot)
-    app.on_startup.append(start)
-    app.on_cleanup.append(stop)
-    return app
+    endpoint.router.add_post("/slack/events", slack_events)
+    endpoint.router.add_get("/healthz", healthz)
+    _oauth_routes(endpoint, bot)
+    endpoint.on_startup.append(start)
+    endpoint.on_cleanup.append(stop)
+    return endpoint
 
 
-def _oauth_routes(app: web.Application, bot: Bot) -> None:
+def _oauth_routes(endpoint: web.Application, bot: Bot) -> None:
     """With OAuth settings: bolt's install page and redirect, as its own aiohttp adapter does."""
-    flow = bot.bolt.oauth_flow
+    flow = bot.app.oauth_flow
     if flow is None:
         return
 
@@ -140,8 +149,8 @@ def _oauth_routes(app: web.Application, bot: Bot) -> None:
 
     install = handled_by(flow.handle_installation)
     redirect = handled_by(flow.handle_callback)
-    app.router.add_get(flow.install_path, install)
-    app.router.add_get(flow.redirect_uri_path, redirect)
+    endpoint.router.add_get(flow.install_path, install)
+    endpoint.router.add_get(flow.redirect_uri_path, redirect)
 
 
 def _plain(status: int, text: str) -> web.Response:

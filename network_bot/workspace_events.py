@@ -20,22 +20,14 @@ from network_bot.store.db import Conn
 log = logging.getLogger("network_bot.workspace_events")
 
 
-def _install_of(call: EventCall) -> tuple[str | None, str | None, bool]:
-    """(enterprise, team, org-wide) of the install the event is about."""
-    body = call.payload.model_dump()
-    auths = body.get("authorizations") or [{}]
-    first = auths[0] if isinstance(auths, list) and auths and isinstance(auths[0], dict) else {}
-    enterprise = body.get("enterprise_id") or first.get("enterprise_id")
-    org_wide = bool(first.get("is_enterprise_install"))
-    return enterprise, call.payload.team_id, org_wide
-
-
 async def _lose(call: EventCall, why: str) -> None:
     bot = call.bot
     if not bot.settings.oauth or bot.oauth_store is None:
         return  # one token: roster_events pauses deliveries
     store = bot.oauth_store
-    enterprise, team, org_wide = _install_of(call)
+    # The install the event is about, as bolt read it from the event's authorizations.
+    enterprise, org_wide = call.enterprise_id, call.org_wide
+    team = call.team_id or call.payload.team_id  # an org-wide install names no team
 
     async def forget(tx: Conn) -> None:
         await store.delete_all_in(tx, enterprise_id=enterprise, team_id=None if org_wide else team)

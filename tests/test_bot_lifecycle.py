@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from network_bot.app import build_app
+from network_bot.factory import build_bot
 from network_bot.settings import Settings
 
 
@@ -48,7 +48,7 @@ async def test_a_failed_start_undoes_what_had_started(tmp_path: Path) -> None:
             "SLACK_API_URL": "http://127.0.0.1:9/api/",
         }
     )
-    bot = build_app(settings)
+    bot = build_bot(settings)
     recording, broken = RecordingWorker(), BrokenWorker()
     bot.workers += [recording, broken]
     with pytest.raises(RuntimeError, match="cannot start"):

@@ -11,13 +11,12 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from network_bot.store import outbox
 from network_bot.store.db import Database
-from network_bot.store.outbox import Delivery, Operation, Outgoing, State, TargetKind
+from network_bot.store.outbox import Delivery, Operation, Outgoing, Purpose, State, TargetKind
 from network_bot.testing.harness import Harness
 
 ALICE, BOB, EMMA = "U0ALICE01", "U0BOBBY02", "U0EMMA003"
@@ -39,7 +38,7 @@ async def queue(
     operation: Operation = Operation.POST,
     edits_id: int | None = None,
     text: str = "Hello from the network",
-    extra: dict[str, Any] | None = None,
+    shared_ok: bool = False,
 ) -> list[int]:
     bot = h.running
     keys = [f"test:{time.monotonic_ns()}:{target}" for target in targets]
@@ -48,13 +47,14 @@ async def queue(
             tx,
             (
                 Outgoing(
-                    purpose="test",
+                    purpose=Purpose.NOTIFICATION,
                     target_kind=kind,
                     target_id=target,
-                    payload={"text": text, **(extra or {})},
+                    payload={"text": text},
                     operation=operation,
                     edits_id=edits_id,
                     dedupe_key=key,
+                    shared_ok=shared_ok,
                 )
                 for target, key in zip(targets, keys, strict=True)
             ),
@@ -207,7 +207,7 @@ async def test_a_channel_shared_with_another_organisation_is_refused_unless_chos
     assert refused.state is State.FAILED and refused.last_error == "shared_channel_refused"
     assert not h.slack.messages("C0PARTNER")
     [chosen] = await final(
-        h, await queue(h, ["C0PARTNER"], kind=TargetKind.CHANNEL, extra={"shared_ok": True})
+        h, await queue(h, ["C0PARTNER"], kind=TargetKind.CHANNEL, shared_ok=True)
     )
     assert chosen.state is State.SENT and len(h.slack.messages("C0PARTNER")) == 1
 

@@ -12,8 +12,8 @@ import pytest
 from babel import Locale
 
 from network_bot import bidi
-from network_bot.app import build_app
 from network_bot.catalogues import check, placeholders, template
+from network_bot.factory import build_bot
 from network_bot.i18n import (
     LOCALE_DIR,
     Catalogue,
@@ -226,7 +226,7 @@ def test_a_default_language_without_a_catalogue_stops_start_up(tmp_path: Path) -
         {"slack_bot_token": "xoxb-1", "language": "xx", "db": tmp_path / "x.sqlite3"}
     )
     with pytest.raises(SettingsError, match="NETWORK_BOT_LANGUAGE"):
-        build_app(settings)
+        build_bot(settings)
 
 
 def test_a_catalogue_that_does_not_parse_names_its_file(tmp_path: Path) -> None:

@@ -278,7 +278,7 @@ async def test_socket_mode_envelopes_in_slacks_shape(harness: Harness) -> None:
     h = harness
     token = h.running.settings.slack_app_token
     assert token is not None
-    handler = AsyncSocketModeHandler(h.running.bolt, token.get_secret_value())
+    handler = AsyncSocketModeHandler(h.running.app, token.get_secret_value())
     await handler.connect_async()
     try:
         await h.slack.wait_for_socket(5)

@@ -13,7 +13,7 @@ async def test_slash_command_over_socket_mode(harness: Harness) -> None:
     bot = harness.running
     token = bot.settings.slack_app_token
     assert token is not None
-    handler = AsyncSocketModeHandler(bot.bolt, token.get_secret_value())
+    handler = AsyncSocketModeHandler(bot.app, token.get_secret_value())
     await handler.connect_async()
     try:
         await harness.slack.wait_for_socket(5)

@@ -36,7 +36,7 @@ RECALL_CALLBACK = "alert.recall.submit"
 RECALL_REASON_MAX = 300
 
 
-def withdrawn(lang: Messages, *, reason: str = "") -> dict[str, Any]:
+def recall_note(lang: Messages, *, reason: str = "") -> dict[str, Any]:
     """What every delivered copy of a recalled alert becomes, in its reader's language, with the
     reason the coordinator gave (as they wrote it)."""
     text = (

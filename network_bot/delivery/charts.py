@@ -28,6 +28,7 @@ from network_bot.channels import ChannelDirectory, ChannelUnreadable
 from network_bot.charts import ChartData, ChartSize, ChartWords, render_png
 from network_bot.clock import Clock
 from network_bot.delivery.errors import AUTH, PERMANENT
+from network_bot.delivery.retry import CappedBackoff
 from network_bot.delivery.worker import Admission
 from network_bot.i18n import Catalogue
 from network_bot.logs import describe_exception
@@ -91,7 +92,7 @@ class ChartUploader:
         self._renderer = renderer or ChartRenderer()
         self._poll = poll_interval
         self._max_attempts = max_attempts
-        self._backoff = backoff
+        self._backoff = CappedBackoff(backoff_factor=backoff, cap=None, jitter=None)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._busy = False
@@ -268,9 +269,8 @@ class ChartUploader:
         retry: bool = False,
     ) -> None:
         now = self._clock.now()
-        retry_at = (
-            now + timedelta(seconds=self._backoff * 2 ** (job.attempts - 1)) if retry else None
-        )
+        wait = self._backoff.calculate_sleep_duration(job.attempts - 1)
+        retry_at = now + timedelta(seconds=wait) if retry else None
         async with self._db.transaction() as tx:
             await store.finish_chart(
                 tx, job_id=job.id, now=now, file_id=file_id, error=error, retry_at=retry_at

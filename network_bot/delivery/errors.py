@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-# Errors that the same call would get again: the row fails at once.
+# Errors that the same call would get again: the delivery fails at once.
 PERMANENT = frozenset(
     {
         "channel_not_found",
@@ -41,16 +39,3 @@ AUTH = frozenset(
         "missing_scope",
     }
 )
-
-
-def retry_after(headers: Any) -> float:
-    """Seconds from a 429's ``Retry-After`` header (at least one; one when unreadable)."""
-    value = None
-    if headers is not None:
-        value = headers.get("Retry-After") or headers.get("retry-after")
-        if isinstance(value, list):
-            value = value[0] if value else None
-    try:
-        return max(1.0, float(value)) if value is not None else 1.0
-    except ValueError:
-        return 1.0

@@ -5,7 +5,7 @@ budget, about one message a second per channel, and ``Retry-After`` on a 429 for
 A lane holds its workspace's pacers (one per method), its channels' pacers, its pauses and its
 share of the sender's concurrency, so five workspaces deliver five times as fast as one, and a
 throttled or uninstalled workspace holds up only its own messages. Which lanes may have due
-rows is tracked here too: a lane whose last claim came back short waits for the next wake
+deliveries is tracked here too: a lane whose last claim came back short waits for the next wake
 before asking again.
 """
 
@@ -74,21 +74,21 @@ class Lanes:
     # ------------------------------------------------------------------ which lanes to ask
 
     def candidates(self, known: Iterable[str]) -> list[str]:
-        """Lanes that may have due rows and have room, busiest-free first."""
+        """Lanes that may have due deliveries and have room, busiest-free first."""
         wanted = {*known, *self._busy}
         found = [w for w in wanted if w not in self._drained and self.free(w) > 0]
         return sorted(found, key=lambda w: (-self.free(w), w))
 
     async def claim(self, tx: Conn, lanes: list[str], *, now: datetime) -> list[Delivery]:
-        """Each lane's due rows, up to its free share, most urgent first (by the
+        """Each lane's due deliveries, up to its free share, most urgent first (by the
         ``outbox_due_workspace`` index); a lane that came back short is drained."""
         claimed: list[Delivery] = []
         for workspace in lanes:
             free = self.free(workspace)
-            rows = await outbox.claim_due(tx, now=now, limit=free, workspace_id=workspace)
-            if len(rows) < free:
+            deliveries = await outbox.claim_due(tx, now=now, limit=free, workspace_id=workspace)
+            if len(deliveries) < free:
                 self.drained(workspace)
-            claimed += rows
+            claimed += deliveries
         return claimed
 
     def drained(self, workspace: str) -> None:

@@ -1,19 +1,20 @@
 """The delivery worker: sends what the outbox holds, within Slack's limits, and never loses it.
 
-Rows are claimed (``sending``) in small batches, most urgent first, and sent concurrently behind
-the per-channel and workspace pacers. A 429 waits the server's ``Retry-After`` for that
+Deliveries are claimed (``sending``) in small batches, most urgent first, and sent concurrently
+behind the per-channel and workspace pacers. A 429 waits the server's ``Retry-After`` for that
 method only and costs no attempt; a 5xx, timeout or dropped connection backs off with jitter up
-to the attempt limit; a permanent error fails the row at once; a revoked token pauses the worker
-without failing anything. Every post carries its row ID in Slack message metadata, so after a
-crash the rows left ``sending`` are looked up in the conversation instead of being sent again.
+to the attempt limit (``retry.py``); a permanent error fails the delivery at once; a revoked token
+pauses the worker without failing anything. Every post carries its delivery ID in Slack message
+metadata, so after a crash the deliveries left ``sending`` are looked up in the conversation
+instead of being sent again.
 
 At the moment of sending (after the pacers, right before the call) the worker checks that the
-row is still claimed and that every guard still wants it (a recalled alert's copies are not),
+delivery is still claimed and that every guard still wants it (a recalled alert's are not),
 and asks Slack afresh whether a channel is shared with another organisation; a check that
 cannot decide waits and tries again, it never lets the post through. Every way back to the queue
-(a 429, a 5xx, a timeout, a stop) re-checks the same, so a recalled copy is never re-queued.
+(a 429, a 5xx, a timeout, a stop) re-checks the same, so a recalled alert's is never re-queued.
 
-Each row goes out with its own workspace's token, in that workspace's lane (its pacers, pauses
+Each delivery goes out with its own workspace's token, in that workspace's lane (its pacers, pauses
 and share of the concurrency: ``lanes.py``), and only to a workspace the network approved.
 """
 
@@ -34,6 +35,7 @@ from network_bot.delivery.calls import call_slack
 from network_bot.delivery.lanes import Lanes
 from network_bot.delivery.lookups import Guard, channel_to_check
 from network_bot.delivery.outcomes import AUTH_PAUSE, RowOutcomes
+from network_bot.delivery.retry import CappedBackoff, EqualJitter
 from network_bot.logs import describe_exception
 from network_bot.oauth.clients import WorkspaceClients, WorkspaceUnavailable
 from network_bot.store import outbox
@@ -51,7 +53,7 @@ HEADROOM = 1.0  # pace at the limit: the window guard (ratelimit.py) rules out 4
 Observer = Callable[[Delivery], Awaitable[None]]
 Admission = Callable[[str], Awaitable[bool | None]]  # is this workspace in the network now?
 Network = Callable[[], Awaitable[set[str]]]  # the workspaces whose lanes to keep asking
-LOOK_AROUND = 5.0  # seconds between looks for rows of workspaces outside the network
+LOOK_AROUND = 5.0  # seconds between looks for deliveries of workspaces outside the network
 
 
 class DeliveryWorker(RowOutcomes):
@@ -84,13 +86,13 @@ class DeliveryWorker(RowOutcomes):
             concurrency=concurrency,
             headroom=HEADROOM,
         )
-        self._known: set[str] = {""}  # workspaces with rows seen, beside the network's own
+        self._known: set[str] = {""}  # workspaces with deliveries seen, beside the network's own
         self._looked_at = float("-inf")
         self._max_attempts = max_attempts
         self._concurrency = concurrency
         self._log = logger
         self._poll = poll_interval
-        self._backoff = backoff
+        self._backoff = CappedBackoff(backoff_factor=backoff, jitter=EqualJitter())
         self._wake = asyncio.Event()
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._started_calls: set[int] = set()
@@ -101,12 +103,12 @@ class DeliveryWorker(RowOutcomes):
 
     # ------------------------------------------------------------------ the Worker protocol
 
-    def on_delivered(self, observer: Observer) -> None:
-        """Call ``observer`` once a row reaches a final state (sent, failed or cancelled)."""
+    def on_finished(self, observer: Observer) -> None:
+        """Call ``observer`` once a delivery is finished: sent, failed or cancelled."""
         self._observers.append(observer)
 
     def add_guard(self, guard: Guard) -> None:
-        """Ask ``guard`` about each row right before it is sent and before it is re-queued."""
+        """Ask ``guard`` about each delivery right before it is sent and before it is re-queued."""
         self._guards.append(guard)
 
     def pause(self, seconds: float, *, workspace: str = "") -> None:
@@ -126,7 +128,7 @@ class DeliveryWorker(RowOutcomes):
         self._loop_task = asyncio.get_running_loop().create_task(self._run(), name="delivery")
 
     async def stop(self, *, grace: float) -> None:
-        """Take no new rows; let sends in progress finish; give back rows not yet started."""
+        """Take no new deliveries; let sends in progress finish; give back those not started."""
         self._stopping = True
         self._wake.set()
         if self._loop_task is not None:
@@ -152,7 +154,7 @@ class DeliveryWorker(RowOutcomes):
             try:
                 claimed = await self._claim()
             except StorageError as error:
-                self._log.warning("delivery could not claim rows: %s", type(error).__name__)
+                self._log.warning("delivery could not claim deliveries: %s", type(error).__name__)
                 claimed = 0
             if claimed == 0:
                 self._wake.clear()
@@ -162,8 +164,8 @@ class DeliveryWorker(RowOutcomes):
                     self._lanes.wake()
 
     async def _claim(self) -> int:
-        """Claim due rows lane by lane, each up to its free share, most urgent first: the
-        network's workspaces, and now and then any other with rows waiting (for a workspace
+        """Claim due deliveries lane by lane, each up to its free share, most urgent first: the
+        network's workspaces, and now and then any other with deliveries waiting (for a workspace
         that left, which the admission check then cancels)."""
         now = time.monotonic()
         if now - self._looked_at > LOOK_AROUND:
@@ -173,79 +175,83 @@ class DeliveryWorker(RowOutcomes):
         if not lanes:
             return 0
         async with self._db.transaction() as tx:
-            rows = await self._lanes.claim(tx, lanes, now=self._clock.now())
-        for row in rows:
-            self._lanes.take(row.workspace_id)
+            deliveries = await self._lanes.claim(tx, lanes, now=self._clock.now())
+        for delivery in deliveries:
+            self._lanes.take(delivery.workspace_id)
             task = asyncio.get_running_loop().create_task(
-                self._deliver(row), name=f"deliver.{row.id}"
+                self._deliver(delivery), name=f"deliver.{delivery.id}"
             )
-            self._in_flight[row.id] = task
-            task.add_done_callback(functools.partial(self._done, row.id, row.workspace_id))
-        return len(rows)
+            self._in_flight[delivery.id] = task
+            task.add_done_callback(
+                functools.partial(self._done, delivery.id, delivery.workspace_id)
+            )
+        return len(deliveries)
 
-    def _done(self, row_id: int, workspace: str, _task: asyncio.Task[None]) -> None:
-        self._in_flight.pop(row_id, None)
-        self._started_calls.discard(row_id)
+    def _done(self, delivery_id: int, workspace: str, _task: asyncio.Task[None]) -> None:
+        self._in_flight.pop(delivery_id, None)
+        self._started_calls.discard(delivery_id)
         self._lanes.give(workspace)
         self._wake.set()
 
-    # ------------------------------------------------------------------ one row
+    # ------------------------------------------------------------------ one delivery
 
-    async def _deliver(self, row: Delivery) -> None:
+    async def _deliver(self, delivery: Delivery) -> None:
         try:
-            await self._attempt(row)
+            await self._attempt(delivery)
         except asyncio.CancelledError:
-            if row.id not in self._started_calls:
-                await self._release(row)  # never reached Slack: send it next time
+            if delivery.id not in self._started_calls:
+                await self._release(delivery)  # never reached Slack: send it next time
             raise
         except StorageError as error:
-            self._log.error("delivery %d: storage %s", row.id, type(error).__name__)
+            self._log.error("delivery %d: storage %s", delivery.id, type(error).__name__)
         except Exception as error:
-            self._log.error("delivery %d failed: %s", row.id, describe_exception(error))
-            await self._retry_later(row, "internal error")
+            self._log.error("delivery %d failed: %s", delivery.id, describe_exception(error))
+            await self._retry_later(delivery, "internal error")
 
-    async def _attempt(self, row: Delivery) -> None:
-        method, lane = METHODS[row.operation], row.workspace_id
+    async def _attempt(self, delivery: Delivery) -> None:
+        method, lane = METHODS[delivery.operation], delivery.workspace_id
         admitted = await self._admitted(lane)
         if not admitted:  # nothing reaches a workspace the network has not approved
             if admitted is None:
-                await self._retry_later(row, "workspace standing unknown", counts=False)
+                await self._retry_later(delivery, "workspace standing unknown", counts=False)
             else:
-                self._log.warning("delivery %d cancelled: %s is not approved", row.id, lane)
-                await self._cancel(row, "workspace not part of the network")
+                self._log.warning("delivery %d cancelled: %s is not approved", delivery.id, lane)
+                await self._cancel(delivery, "workspace not part of the network")
             return
         edited = None
-        if row.operation is not Operation.POST:
-            edited = await self._edited(row)
+        if delivery.operation is not Operation.POST:
+            edited = await self._edited(delivery)
             if edited is None:
                 return
         try:
             client = await self._clients.client(lane)
         except WorkspaceUnavailable as error:
-            self._log.warning("delivery %d waits: %s", row.id, error)
-            await self._retry_later(row, "workspace_unavailable", counts=False, delay=AUTH_PAUSE)
+            self._log.warning("delivery %d waits: %s", delivery.id, error)
+            await self._retry_later(
+                delivery, "workspace_unavailable", counts=False, delay=AUTH_PAUSE
+            )
             return
         await self._lanes.pauses.wait(Lanes.method(lane, method))
         # The channel's pace first: a post queued behind others in one channel must not
         # hold a workspace slot that a DM elsewhere could use.
-        channel_key = edited.channel_id if edited else row.target_id
+        channel_key = edited.channel_id if edited else delivery.target_id
         failure: Exception | None = None
         async with (
-            self._lanes.channel(lane, channel_key or row.target_id).slot(),
+            self._lanes.channel(lane, channel_key or delivery.target_id).slot(),
             self._lanes.pacer(lane, method).slot(),
         ):
-            if not await self._may_go(row, edited):
+            if not await self._may_go(delivery, edited):
                 return
-            self._started_calls.add(row.id)
+            self._started_calls.add(delivery.id)
             try:
-                answer = await call_slack(client, row, edited)
+                answer = await call_slack(client, delivery, edited)
             except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as error:
                 failure = error
         if isinstance(failure, SlackApiError):
-            await self._failed_call(row, method, failure)
+            await self._failed_call(delivery, method, failure)
             return
         if failure is not None:
-            await self._retry_later(row, type(failure).__name__, unsure=True)
+            await self._retry_later(delivery, type(failure).__name__, unsure=True)
             return
         self._lanes.auth_failed.discard(lane)
         channel = str(answer.get("channel") or (edited.channel_id if edited else "") or "")
@@ -253,26 +259,26 @@ class DeliveryWorker(RowOutcomes):
         async with self._db.transaction() as tx:
             await outbox.mark_sent(
                 tx,
-                delivery_id=row.id,
+                delivery_id=delivery.id,
                 channel_id=channel or None,
                 ts=ts or None,
                 now=self._clock.now(),
             )
-        await self._finished(row.id)
+        await self._finished(delivery.id)
 
-    async def _edited(self, row: Delivery) -> Delivery | None:
+    async def _edited(self, delivery: Delivery) -> Delivery | None:
         """The delivered message an update/delete changes; None when handled without Slack."""
-        target = await outbox.get(self._db.read, row.edits_id) if row.edits_id else None
+        target = await outbox.get(self._db.read, delivery.edits_id) if delivery.edits_id else None
         if target is None:
-            await self._cancel(row, "the message to change does not exist")
+            await self._cancel(delivery, "the message to change does not exist")
             return None
         if target.state is State.SENT:
             return target
         if target.state is State.PENDING:
             async with self._db.transaction() as tx:
-                if row.operation is Operation.UPDATE:
+                if delivery.operation is Operation.UPDATE:
                     changed = await outbox.replace_payload_if_pending(
-                        tx, delivery_id=target.id, payload=row.payload
+                        tx, delivery_id=target.id, payload=delivery.payload
                     )
                 else:
                     changed = await outbox.cancel_if_pending(
@@ -280,46 +286,48 @@ class DeliveryWorker(RowOutcomes):
                     )
                 if changed:
                     await outbox.mark_sent(
-                        tx, delivery_id=row.id, channel_id=None, ts=None, now=self._clock.now()
+                        tx, delivery_id=delivery.id, channel_id=None, ts=None, now=self._clock.now()
                     )
             if changed:
-                await self._finished(row.id)
-                if row.operation is Operation.DELETE:
+                await self._finished(delivery.id)
+                if delivery.operation is Operation.DELETE:
                     await self._finished(target.id)
                 return None
-            await self._retry_later(row, "the message was being sent", counts=False)
+            await self._retry_later(delivery, "the message was being sent", counts=False)
             return None
         if target.state is State.SENDING:
-            await self._retry_later(row, "the message is being sent", counts=False, delay=1.0)
+            await self._retry_later(delivery, "the message is being sent", counts=False, delay=1.0)
             return None
-        await self._cancel(row, f"the message to change is {target.state.value}")
+        await self._cancel(delivery, f"the message to change is {target.state.value}")
         return None
 
-    async def _may_go(self, row: Delivery, edited: Delivery | None) -> bool:
+    async def _may_go(self, delivery: Delivery, edited: Delivery | None) -> bool:
         """The last word before the call: a channel shared with another organisation only if a
-        coordinator chose it (asked of Slack now, not remembered), and only a row still wanted."""
-        channel = channel_to_check(row, edited)
+        coordinator chose it (asked of Slack now, not remembered), and only one still wanted."""
+        channel = channel_to_check(delivery, edited)
         if channel is not None:
-            await self._lanes.pauses.wait(Lanes.method(row.workspace_id, CHANNEL_INFO))
+            await self._lanes.pauses.wait(Lanes.method(delivery.workspace_id, CHANNEL_INFO))
             try:
-                info = await self._channels.lookup(channel, workspace_id=row.workspace_id)
+                info = await self._channels.lookup(channel, workspace_id=delivery.workspace_id)
             except SlackApiError as error:
-                await self._failed_call(row, CHANNEL_INFO, error)
+                await self._failed_call(delivery, CHANNEL_INFO, error)
                 return False
             except ChannelUnreadable:
-                await self._retry_later(row, "channel_info_unreadable")
+                await self._retry_later(delivery, "channel_info_unreadable")
                 return False
             except (aiohttp.ClientError, TimeoutError, OSError, WorkspaceUnavailable) as error:
-                await self._retry_later(row, f"{CHANNEL_INFO} {type(error).__name__}")
+                await self._retry_later(delivery, f"{CHANNEL_INFO} {type(error).__name__}")
                 return False
             if info.is_ext_shared:
                 self._log.warning(
-                    "delivery %d refused: %s is shared with another organisation", row.id, channel
+                    "delivery %d refused: %s is shared with another organisation",
+                    delivery.id,
+                    channel,
                 )
-                await self._fail(row, "shared_channel_refused")
+                await self._fail(delivery, "shared_channel_refused")
                 return False
-        unwanted = await self._unwanted(row)
+        unwanted = await self._unwanted(delivery)
         if unwanted is not None:
-            await self._drop(row, unwanted)
+            await self._drop(delivery, unwanted)
             return False
         return True

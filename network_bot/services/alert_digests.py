@@ -1,6 +1,7 @@
 """What goes to each member after an alert, in their own language: the daily digest (for those
 who asked for alerts once a day, once their local time passes ``DIGEST_HOUR``; a day's digest
-goes out once) and, when an alert is recalled, the withdrawn note each delivered copy becomes."""
+goes out once) and, when an alert is recalled, the recall note each of its sent deliveries
+becomes."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from network_bot.blocks import alerts as render
 from network_bot.i18n import Catalogue
 from network_bot.store import alerts, members, outbox
 from network_bot.store.db import Conn, Database
-from network_bot.store.outbox import Delivery, Operation, Outgoing, TargetKind
+from network_bot.store.outbox import Delivery, Outgoing, Purpose, RefKind, TargetKind
 
 DIGEST_HOUR = 9  # local time of day a member's digest goes out
 
@@ -38,12 +39,11 @@ async def send_digests(db: Database, *, now: datetime, catalogue: Catalogue) -> 
                 await outbox.enqueue(
                     tx,
                     [
-                        Outgoing(
-                            purpose="digest",
-                            target_kind=TargetKind.USER,
-                            target_id=user_id,
+                        Outgoing.dm(
+                            purpose=Purpose.DIGEST,
+                            user_id=user_id,
                             payload=message,
-                            ref_kind="digest",
+                            ref_kind=RefKind.DIGEST,
                             dedupe_key=key if part == 0 else f"{key}:{part}",
                         )
                         for part, message in enumerate(messages)
@@ -55,19 +55,20 @@ async def send_digests(db: Database, *, now: datetime, catalogue: Catalogue) -> 
     return sent
 
 
-async def withdraw(
-    tx: Conn, copies: list[Delivery], *, now: datetime, catalogue: Catalogue, reason: str = ""
+async def recall_delivered(
+    tx: Conn, delivered: list[Delivery], *, now: datetime, catalogue: Catalogue, reason: str = ""
 ) -> None:
-    """Each delivered copy becomes a withdrawn note in its reader's language, with the reason."""
+    """Each sent delivery of a recalled alert becomes a recall note in its reader's language,
+    with the reason the coordinator gave."""
     readers: dict[str, str | None] = {}
-    people = [d.target_id for d in copies if d.target_kind is TargetKind.USER]
+    people = [d.target_id for d in delivered if d.target_kind is TargetKind.USER]
     for start in range(0, len(people), 500):
         found = await members.get_many(tx, people[start : start + 500])
         readers.update({uid: m.language for uid, m in found.items()})
     notes = {
-        code: render.withdrawn(catalogue.get(code), reason=reason) for code in catalogue.languages
+        code: render.recall_note(catalogue.get(code), reason=reason) for code in catalogue.languages
     }
-    default = render.withdrawn(catalogue.default, reason=reason)
+    default = render.recall_note(catalogue.default, reason=reason)
 
     def note(d: Delivery) -> dict[str, Any]:
         if d.target_kind is not TargetKind.USER:
@@ -77,19 +78,16 @@ async def withdraw(
     await outbox.enqueue(
         tx,
         [
-            Outgoing(
-                purpose="alert-recall",
-                target_kind=d.target_kind,
-                target_id=d.target_id,
-                operation=Operation.UPDATE,
-                edits_id=d.id,
+            Outgoing.edit_of(
+                d,
+                purpose=Purpose.RECALL,
                 payload=note(d),
                 priority=30,
-                ref_kind="alert-recall",
+                ref_kind=RefKind.RECALL,
                 ref_id=d.ref_id,
-                dedupe_key=f"withdraw:{d.id}",
+                dedupe_key=f"recall:{d.id}",
             )
-            for d in copies
+            for d in delivered
         ],
         now=now,
     )

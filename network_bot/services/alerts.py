@@ -20,7 +20,7 @@ from network_bot.clock import Clock
 from network_bot.data import countries
 from network_bot.i18n import Catalogue, Messages, say
 from network_bot.roles import Role, require
-from network_bot.services.alert_digests import send_digests, withdraw
+from network_bot.services.alert_digests import recall_delivered, send_digests
 from network_bot.services.alert_rules import AlertError, check_draft, refuse_named_victim
 from network_bot.services.cases import normalise_id
 from network_bot.services.withdrawal import (
@@ -36,7 +36,7 @@ from network_bot.store.audit import Outcome
 from network_bot.store.cases import PublicCase
 from network_bot.store.db import Conn, Database
 from network_bot.store.members import AlertPref, Member
-from network_bot.store.outbox import Delivery, Operation, Outgoing, State, TargetKind
+from network_bot.store.outbox import Delivery, Operation, Outgoing, Purpose, RefKind, State
 from network_bot.vocabulary import Status, Urgency
 
 EXPANSION = "alert-expansion"  # the after-commit topic: a confirmed alert's audience to queue
@@ -193,21 +193,19 @@ class Alerts:
 
             message = message_for(self._catalogue.default)  # for channels
             priority = alert.urgency.priority
-            # A coordinator who ticked "include shared channels" chose them, so the sender's
-            # guard against shared channels lets these posts through.
-            channel_message = {**message, "shared_ok": alert.audience.include_shared}
             queued = [
-                Outgoing(
-                    purpose="alert",
-                    target_kind=TargetKind.CHANNEL,
-                    target_id=cid,
-                    payload=channel_message,
+                Outgoing.to_channel(
+                    purpose=Purpose.ALERT,
+                    channel_id=cid,
+                    payload=message,
                     priority=priority,
-                    ref_kind="alert",
+                    ref_kind=RefKind.ALERT,
                     ref_id=alert.id,
                     dedupe_key=f"alert:{alert.id}:{cid}",
-                    # The coordinator chose these channels in their own workspace.
+                    # The coordinator chose these channels in their own workspace; one who
+                    # ticked "include shared channels" chose them knowing they may be shared.
                     workspace_id=actor.workspace_id or "",
+                    shared_ok=alert.audience.include_shared,
                 )
                 for cid in alert.audience.channels
             ]
@@ -223,13 +221,12 @@ class Alerts:
                 lang=self._catalogue.get(actor.language),
             )
             queued.append(
-                Outgoing(
-                    purpose="alert-status",
-                    target_kind=TargetKind.USER,
-                    target_id=actor.user_id,
+                Outgoing.dm(
+                    purpose=Purpose.ALERT_STATUS,
+                    user_id=actor.user_id,
                     payload=status,
                     priority=priority + 5,
-                    ref_kind="alert-status",
+                    ref_kind=RefKind.ALERT_STATUS,
                     ref_id=alert.id,
                     dedupe_key=f"alert-status:{alert.id}",
                 )
@@ -319,10 +316,12 @@ class Alerts:
 
     async def _report(self, alert: Alert) -> StatusReport:
         db = self._db.read
-        counts = await outbox.counts_for_ref(db, ref_kind="alert", ref_id=alert.id)
-        failed = await outbox.for_ref(db, ref_kind="alert", ref_id=alert.id, states=(State.FAILED,))
+        counts = await outbox.counts_for_ref(db, ref_kind=RefKind.ALERT, ref_id=alert.id)
+        failed = await outbox.for_ref(
+            db, ref_kind=RefKind.ALERT, ref_id=alert.id, states=(State.FAILED,)
+        )
         notes = await outbox.counts_for_ref(
-            db, ref_kind="alert-recall", ref_id=alert.id, operation=Operation.UPDATE
+            db, ref_kind=RefKind.RECALL, ref_id=alert.id, operation=Operation.UPDATE
         )
         never = await never_queued(db, alert) if alert.state is AlertState.RECALLED else 0
         return StatusReport(
@@ -370,22 +369,22 @@ class Alerts:
     async def still_wanted(self, delivery: Delivery) -> str | None:
         """The sender's guard, asked right before each call and before any retry: a copy of a
         recalled alert never goes out, whichever way it came back to the queue."""
-        if delivery.ref_kind != "alert" or delivery.ref_id is None:
+        if delivery.ref_kind is not RefKind.ALERT or delivery.ref_id is None:
             return None
         alert = await alerts.get(self._db.read, delivery.ref_id)
         if alert is None or alert.state is AlertState.RECALLED:
             return RECALLED
         return None
 
-    async def _withdraw(
-        self, tx: Conn, copies: list[Delivery], now: datetime, *, reason: str
+    async def _recall_delivered(
+        self, tx: Conn, delivered: list[Delivery], now: datetime, *, reason: str
     ) -> None:
-        await withdraw(tx, copies, now=now, catalogue=self._catalogue, reason=reason)
+        await recall_delivered(tx, delivered, now=now, catalogue=self._catalogue, reason=reason)
 
     async def delivery_finished(self, delivery: Delivery) -> None:
-        """The worker's news: keep the status message current; withdraw late copies of a
+        """The worker's news: keep the status message current; recall late deliveries of a
         recalled alert (one that was already on its way when the recall came)."""
-        if delivery.ref_kind != "alert" or delivery.ref_id is None:
+        if delivery.ref_kind is not RefKind.ALERT or delivery.ref_id is None:
             return
         self._dirty.add(delivery.ref_id)
         if delivery.state is not State.SENT or delivery.operation is not Operation.POST:
@@ -394,7 +393,7 @@ class Alerts:
         if alert is not None and alert.state is AlertState.RECALLED:
             reason = await self.recall_reason(alert)
             async with self._db.transaction() as tx:
-                await self._withdraw(tx, [delivery], self._clock.now(), reason=reason)
+                await self._recall_delivered(tx, [delivery], self._clock.now(), reason=reason)
 
     async def refresh_statuses(self) -> int:
         """Bring each changed alert's status message up to date; return how many changed."""
@@ -411,8 +410,8 @@ class Alerts:
                     tx,
                     edits_id=alert.status_outbox_id,
                     payload=report.message(lang),
-                    purpose="alert-status",
-                    ref_kind="alert-status",
+                    purpose=Purpose.ALERT_STATUS,
+                    ref_kind=RefKind.ALERT_STATUS,
                     ref_id=alert.id,
                     now=self._clock.now(),
                 )

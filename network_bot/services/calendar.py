@@ -19,7 +19,7 @@ from network_bot.services.charting import Charts
 from network_bot.store import anniversaries, cases, members, outbox
 from network_bot.store import campaign as campaign_store
 from network_bot.store.db import Database
-from network_bot.store.outbox import Outgoing, TargetKind
+from network_bot.store.outbox import Outgoing, Purpose, RefKind, TargetKind
 from network_bot.vocabulary import Violation
 
 # The days the whole campaign works towards, and how many days ahead coordinators get a digest.
@@ -90,7 +90,7 @@ class Calendar:
             [self._campaign_channel],
             message,
             key=f"anniversaries:{today.isoformat()}",
-            purpose="calendar",
+            purpose=Purpose.CALENDAR,
         )
 
     async def _campaign_digest(self, target: date, name: Text) -> int:
@@ -111,7 +111,7 @@ class Calendar:
                 [self._review_channel],
                 message,
                 key=f"campaign-digest:{target.isoformat()}",
-                purpose="campaign-digest",
+                purpose=Purpose.CAMPAIGN_DIGEST,
                 chart_for=target,
             )
         coordinators = await members.ids_with_role(self._db.read, Role.COORDINATOR)
@@ -120,7 +120,7 @@ class Calendar:
             coordinators,
             message,
             key=f"campaign-digest:{target.isoformat()}",
-            purpose="campaign-digest",
+            purpose=Purpose.CAMPAIGN_DIGEST,
             chart_for=target,
         )
 
@@ -146,7 +146,7 @@ class Calendar:
         message: dict[str, Any],
         *,
         key: str,
-        purpose: str,
+        purpose: Purpose,
         chart_for: date | None = None,
     ) -> int:
         async with self._db.transaction() as tx:
@@ -157,12 +157,12 @@ class Calendar:
             return await outbox.enqueue(
                 tx,
                 [
-                    Outgoing(
+                    Outgoing.to(
+                        kind,
+                        target,
                         purpose=purpose,
-                        target_kind=kind,
-                        target_id=target,
                         payload=message,
-                        ref_kind="calendar",
+                        ref_kind=RefKind.CALENDAR,
                         dedupe_key=f"{key}:{target}",
                     )
                     for target in targets

@@ -24,9 +24,9 @@ from network_bot.services.withheld import refuse_named_victim, verify_warning
 from network_bot.store import audit, cases, counters, members, outbox
 from network_bot.store.audit import Outcome
 from network_bot.store.cases import CaseRecord, NewCase, PublicCase, SearchQuery
-from network_bot.store.db import Database
+from network_bot.store.db import Conn, Database
 from network_bot.store.members import Member
-from network_bot.store.outbox import Operation, Outgoing, TargetKind
+from network_bot.store.outbox import Delivery, Outgoing, Purpose, RefKind
 from network_bot.visibility import can_see, not_found, visible_or_refuse
 from network_bot.vocabulary import Status, Violation
 
@@ -232,35 +232,32 @@ class Cases:
             public = PublicCase.of(updated)
             reporter = await members.get(tx, updated.reporter_id)
             queued = [
-                Outgoing(
-                    purpose="review-outcome",
-                    target_kind=TargetKind.USER,
-                    target_id=updated.reporter_id,
+                Outgoing.dm(
+                    purpose=Purpose.REVIEW_OUTCOME,
+                    user_id=updated.reporter_id,
                     payload=render.reporter_notice(
                         public_id,
                         tell_reporter,
                         lang=self._catalogue.get(reporter.language if reporter else None),
                     ),
-                    ref_kind="case",
+                    ref_kind=RefKind.CASE,
                     ref_id=updated.id,
                     dedupe_key=f"decision:{updated.id}",
                 )
             ]
-            card_id = await cases.review_card_outbox_id(tx, updated.id)
-            if card_id is not None and self._review_channel:
+            card = await self._review_card(tx, updated.id)
+            if card is not None:
                 queued.append(
-                    Outgoing(
-                        purpose="review-outcome",
-                        target_kind=TargetKind.CHANNEL,
-                        target_id=self._review_channel,
-                        operation=Operation.UPDATE,
-                        edits_id=card_id,
+                    Outgoing.edit_of(
+                        card,
+                        purpose=Purpose.REVIEW_OUTCOME,
                         payload=render.review_outcome(
                             public, outcome=outcome, lang=self._catalogue.default
                         ),
-                        ref_kind="case",
+                        ref_kind=RefKind.CASE,
                         ref_id=updated.id,
                         dedupe_key=f"review-card:{updated.id}",
+                        priority=0,
                     )
                 )
             await outbox.enqueue(tx, queued, now=now)
@@ -274,6 +271,13 @@ class Cases:
                 detail=reason[:200],
             )
         return updated
+
+    async def _review_card(self, tx: Conn, case_id: int) -> Delivery | None:
+        """The review channel's card of a case, to edit (none when reviews go by DM)."""
+        card_id = await cases.review_card_outbox_id(tx, case_id)
+        if card_id is None or not self._review_channel:
+            return None
+        return await outbox.get(tx, card_id)
 
     async def claim(self, actor: Member, public_id: str) -> CaseRecord:
         """A coordinator takes a report for review, so others can see someone is on it."""
@@ -296,17 +300,14 @@ class Cases:
                 raise CaseError(already_decided(record))
             claimed = await cases.get(tx, record.id)
             assert claimed is not None
-            card_id = await cases.review_card_outbox_id(tx, record.id)
-            if card_id is not None and self._review_channel:
+            card = await self._review_card(tx, record.id)
+            if card is not None:
                 await outbox.enqueue(
                     tx,
                     [
-                        Outgoing(
-                            purpose="review",
-                            target_kind=TargetKind.CHANNEL,
-                            target_id=self._review_channel,
-                            operation=Operation.UPDATE,
-                            edits_id=card_id,
+                        Outgoing.edit_of(
+                            card,
+                            purpose=Purpose.REVIEW,
                             payload=render.review_card(
                                 PublicCase.of(claimed),
                                 reporter_anonymous=claimed.reporter_anonymous,
@@ -315,9 +316,10 @@ class Cases:
                                 reviewer=actor.user_id,
                                 lang=self._catalogue.default,
                             ),
-                            ref_kind="case",
+                            ref_kind=RefKind.CASE,
                             ref_id=record.id,
                             dedupe_key=f"review-claim:{record.id}",
+                            priority=0,
                         )
                     ],
                     now=now,

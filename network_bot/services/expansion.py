@@ -20,7 +20,7 @@ from network_bot.store import alerts, audiences, cases, outbox
 from network_bot.store.alerts import Alert, AlertState
 from network_bot.store.db import Conn, Database
 from network_bot.store.members import AlertPref
-from network_bot.store.outbox import Outgoing, TargetKind
+from network_bot.store.outbox import Outgoing, Purpose, RefKind
 from network_bot.vocabulary import Urgency
 
 PAGE = 500  # members per step: a short write transaction (~40 ms), so requests never wait long
@@ -91,13 +91,12 @@ class Expansion:
             await outbox.enqueue(
                 tx,
                 (
-                    Outgoing(
-                        purpose="alert",
-                        target_kind=TargetKind.USER,
-                        target_id=uid,
+                    Outgoing.dm(
+                        purpose=Purpose.ALERT,
+                        user_id=uid,
                         payload=message_for(language),
                         priority=alert.urgency.priority,
-                        ref_kind="alert",
+                        ref_kind=RefKind.ALERT,
                         ref_id=alert.id,
                         dedupe_key=f"alert:{alert.id}:{uid}",
                     )

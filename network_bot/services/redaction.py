@@ -31,7 +31,7 @@ from network_bot.store import audit, cases, outbox, redaction
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Conn, Database
 from network_bot.store.members import Member
-from network_bot.store.outbox import Operation, Outgoing, TargetKind
+from network_bot.store.outbox import Outgoing, Purpose, RefKind
 from network_bot.store.redaction import Row
 
 CHUNK_ROWS = 500  # rows scanned (and rewritten) per short transaction outside the redaction
@@ -142,15 +142,12 @@ class Redactions:
             if post is None or payload is None:
                 continue
             edits.append(
-                Outgoing(
-                    purpose="redaction",
-                    operation=Operation.UPDATE,
-                    target_kind=TargetKind(post.target_kind),
-                    target_id=post.target_id,
+                Outgoing.edit_of(
+                    post,
+                    purpose=Purpose.REDACTION,
                     payload=payload,
                     priority=10,
-                    edits_id=post_id,
-                    ref_kind="case",
+                    ref_kind=RefKind.CASE,
                     ref_id=case_id,
                     dedupe_key=f"redact:{case_id}:{post_id}",
                 )

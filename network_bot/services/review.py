@@ -13,7 +13,7 @@ from network_bot.services.similarity import Likeness
 from network_bot.store import cases, members, outbox
 from network_bot.store.cases import CaseRecord, PublicCase
 from network_bot.store.db import Conn
-from network_bot.store.outbox import Outgoing, TargetKind
+from network_bot.store.outbox import Outgoing, Purpose, RefKind
 from network_bot.vocabulary import Status, Urgency
 
 
@@ -52,26 +52,24 @@ async def queue_review(
     queued = []
     if review_channel:
         queued.append(
-            Outgoing(
-                purpose="review",
-                target_kind=TargetKind.CHANNEL,
-                target_id=review_channel,
+            Outgoing.to_channel(
+                purpose=Purpose.REVIEW,
+                channel_id=review_channel,
                 payload=card(None),
                 priority=priority,
-                ref_kind="case",
+                ref_kind=RefKind.CASE,
                 ref_id=record.id,
                 dedupe_key=f"review:{record.id}",
             )
         )
     else:
         queued += [
-            Outgoing(
-                purpose="review",
-                target_kind=TargetKind.USER,
-                target_id=uid,
+            Outgoing.dm(
+                purpose=Purpose.REVIEW,
+                user_id=uid,
                 payload=card(languages.get(uid) or "en"),
                 priority=priority,
-                ref_kind="case",
+                ref_kind=RefKind.CASE,
                 ref_id=record.id,
                 dedupe_key=f"review:{record.id}:{uid}",
             )
@@ -79,13 +77,12 @@ async def queue_review(
         ]
     if record.urgency is Urgency.URGENT:
         queued += [
-            Outgoing(
-                purpose="urgent",
-                target_kind=TargetKind.USER,
-                target_id=uid,
+            Outgoing.dm(
+                purpose=Purpose.URGENT,
+                user_id=uid,
                 payload=render.urgent_dm(public, lang=catalogue.get(languages.get(uid))),
                 priority=priority + 10,
-                ref_kind="case",
+                ref_kind=RefKind.CASE,
                 ref_id=record.id,
                 dedupe_key=f"urgent:{record.id}:{uid}",
             )

@@ -16,7 +16,7 @@ from network_bot.store import audit, members, outbox
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Database
 from network_bot.store.members import AlertPref, Member
-from network_bot.store.outbox import Outgoing, TargetKind
+from network_bot.store.outbox import Outgoing, Purpose, RefKind
 
 
 class RosterError(Refusal):
@@ -243,17 +243,16 @@ class Roster:
             await outbox.enqueue(
                 tx,
                 [
-                    Outgoing(
-                        purpose="role-change",
-                        target_kind=TargetKind.USER,
-                        target_id=target_id,
+                    Outgoing.dm(
+                        user_id=target_id,
+                        purpose=Purpose.ROLE_CHANGE,
                         payload=role_changed_dm(
                             was=target.role,
                             now=role,
                             by=actor.user_id,
                             lang=self._messages_for(target.language),
                         ),
-                        ref_kind="member",
+                        ref_kind=RefKind.MEMBER,
                         dedupe_key=f"role-change:{target_id}:{iso(now)}:{role.value}",
                     )
                 ],

@@ -26,7 +26,7 @@ from network_bot.store.audit import Outcome
 from network_bot.store.cases import CaseRecord, PublicCase
 from network_bot.store.db import Conn, Database
 from network_bot.store.members import Member
-from network_bot.store.outbox import Operation, Outgoing, TargetKind
+from network_bot.store.outbox import Operation, Outgoing, Purpose, RefKind, TargetKind
 from network_bot.store.updates import CaseUpdate, UpdateState
 from network_bot.visibility import visible_or_refuse
 from network_bot.vocabulary import Stage, Status
@@ -161,12 +161,12 @@ class Timeline:
         await outbox.enqueue(
             tx,
             [
-                Outgoing(
-                    purpose="update-review",
-                    target_kind=kind,
-                    target_id=target,
+                Outgoing.to(
+                    kind,
+                    target,
+                    purpose=Purpose.UPDATE_REVIEW,
                     payload=card,
-                    ref_kind="update",
+                    ref_kind=RefKind.UPDATE,
                     ref_id=update.id,
                     dedupe_key=f"update-review:{update.id}:{target}",
                 )
@@ -242,17 +242,16 @@ class Timeline:
             await outbox.enqueue(
                 tx,
                 [
-                    Outgoing(
-                        purpose="update-outcome",
-                        target_kind=TargetKind.USER,
-                        target_id=update.author_id,
+                    Outgoing.dm(
+                        purpose=Purpose.UPDATE_OUTCOME,
+                        user_id=update.author_id,
                         payload=render.proposal_decided(
                             record.public_id,
                             decided,
                             approved=approve,
                             lang=self._catalogue.get(await self._language_of(tx, update.author_id)),
                         ),
-                        ref_kind="update",
+                        ref_kind=RefKind.UPDATE,
                         ref_id=update_id,
                         dedupe_key=f"update-outcome:{update_id}",
                     )
@@ -272,7 +271,7 @@ class Timeline:
     async def _close_proposal_cards(
         self, tx: Conn, case: PublicCase, update: CaseUpdate, outcome: Text
     ) -> None:
-        cards = await outbox.for_ref(tx, ref_kind="update", ref_id=update.id)
+        cards = await outbox.for_ref(tx, ref_kind=RefKind.UPDATE, ref_id=update.id)
         readers = await members.get_many(
             tx, [c.target_id for c in cards if c.target_kind is TargetKind.USER]
         )
@@ -285,24 +284,22 @@ class Timeline:
         await outbox.enqueue(
             tx,
             [
-                Outgoing(
-                    purpose="update-review",
-                    target_kind=card.target_kind,
-                    target_id=card.target_id,
-                    operation=Operation.UPDATE,
-                    edits_id=card.id,
+                Outgoing.edit_of(
+                    card,
+                    purpose=Purpose.UPDATE_REVIEW,
                     payload=render.proposal_outcome(
                         case,
                         update,
                         outcome=outcome,
                         lang=lang_for(card.target_kind, card.target_id),
                     ),
-                    ref_kind="update-card",
+                    ref_kind=RefKind.UPDATE,
                     ref_id=update.id,
                     dedupe_key=f"update-review-done:{card.id}",
+                    priority=0,
                 )
                 for card in cards
-                if card.purpose == "update-review" and card.operation is Operation.POST
+                if card.purpose is Purpose.UPDATE_REVIEW and card.operation is Operation.POST
             ],
             now=self._clock.now(),
         )
@@ -368,12 +365,11 @@ class Timeline:
             if payload is None:
                 continue  # nothing they may see (the case was rejected since)
             queued.append(
-                Outgoing(
-                    purpose="notification",
-                    target_kind=TargetKind.USER,
-                    target_id=user_id,
+                Outgoing.dm(
+                    purpose=Purpose.NOTIFICATION,
+                    user_id=user_id,
                     payload=payload,
-                    ref_kind="updates",
+                    ref_kind=RefKind.UPDATE,
                     dedupe_key=f"updates:{user_id}:{ups[0].id}",
                 )
             )

@@ -12,13 +12,13 @@ from datetime import datetime
 
 from network_bot.blocks import alerts as render
 from network_bot.i18n import Catalogue, say
-from network_bot.services.alert_digests import withdraw
+from network_bot.services.alert_digests import recall_delivered
 from network_bot.services.alert_rules import AlertError
 from network_bot.store import alerts, audiences, audit, outbox
 from network_bot.store.alerts import Alert, AlertState
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Conn
-from network_bot.store.outbox import Operation, State
+from network_bot.store.outbox import Operation, RefKind, State
 
 RECALLED = "the alert was recalled"
 
@@ -42,11 +42,13 @@ async def recall_alert(
     if not await alerts.mark_recalled(tx, alert_id=alert.id, by=actor_id, now=now):
         raise AlertError(say("{id} was already withdrawn.", id=alert.public_id))
     queued, in_flight = await outbox.cancel_unsent(
-        tx, ref_kind="alert", ref_id=alert.id, note=RECALLED
+        tx, ref_kind=RefKind.ALERT, ref_id=alert.id, note=RECALLED
     )
-    delivered = await outbox.for_ref(tx, ref_kind="alert", ref_id=alert.id, states=(State.SENT,))
+    delivered = await outbox.for_ref(
+        tx, ref_kind=RefKind.ALERT, ref_id=alert.id, states=(State.SENT,)
+    )
     copies = [d for d in delivered if d.operation is Operation.POST]
-    await withdraw(tx, copies, now=now, catalogue=catalogue, reason=reason)
+    await recall_delivered(tx, copies, now=now, catalogue=catalogue, reason=reason)
     never = await never_queued(tx, alert)
     recalled = Recalled(
         stopped=queued + in_flight + never,

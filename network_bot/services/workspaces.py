@@ -26,7 +26,7 @@ from network_bot.roles import Actor, Role, require
 from network_bot.store import audit, members, outbox, workspaces
 from network_bot.store.audit import Outcome
 from network_bot.store.db import Conn, Database, StorageError
-from network_bot.store.outbox import Outgoing, TargetKind
+from network_bot.store.outbox import Outgoing, Purpose, RefKind
 from network_bot.store.workspaces import Approval, Workspace
 
 
@@ -210,15 +210,14 @@ class Workspaces:
         await outbox.enqueue(
             tx,
             [
-                Outgoing(
-                    purpose="workspace",
-                    target_kind=TargetKind.USER,
-                    target_id=admin.user_id,
+                Outgoing.dm(
+                    purpose=Purpose.WORKSPACE,
+                    user_id=admin.user_id,
                     payload=render.install_notice(
                         workspace, members=0, lang=self._catalogue.get(admin.language)
                     ),
                     priority=10,
-                    ref_kind="workspace",
+                    ref_kind=RefKind.WORKSPACE,
                     dedupe_key=f"workspace-installed:{workspace.workspace_id}:"
                     f"{workspace.installed_at:%Y%m%dT%H%M%S}:{admin.user_id}",
                 )

@@ -1,99 +1,42 @@
-"""The outbox: messages waiting to be delivered, and what became of each."""
+"""The outbox: deliveries waiting to go out, and what became of each (the words for them:
+``network_bot.store.deliveries``)."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from network_bot.clock import iso, parse_iso
+from network_bot.clock import iso
 from network_bot.store.db import Conn
+from network_bot.store.deliveries import (
+    Delivery,
+    Operation,
+    Outgoing,
+    Purpose,
+    RefKind,
+    State,
+    TargetKind,
+    delivery,
+)
+
+__all__ = [
+    "OUTBOX",
+    "Delivery",
+    "Operation",
+    "Outgoing",
+    "Purpose",
+    "RefKind",
+    "State",
+    "TargetKind",
+]
 
 OUTBOX = "outbox"  # the after-commit topic: something was queued for delivery
 
 
-class State(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-class Operation(StrEnum):
-    POST = "post"
-    UPDATE = "update"
-    DELETE = "delete"
-
-
-class TargetKind(StrEnum):
-    USER = "user"
-    CHANNEL = "channel"
-
-
-class Outgoing(BaseModel):
-    """A message to queue. ``dedupe_key`` makes queueing it twice a no-op."""
-
-    model_config = ConfigDict(frozen=True)
-
-    purpose: str = Field(min_length=1, max_length=40)
-    target_kind: TargetKind
-    target_id: str = Field(pattern=r"^[UWCGD][A-Z0-9]{2,}$")
-    payload: dict[str, Any]
-    operation: Operation = Operation.POST
-    priority: int = 0
-    edits_id: int | None = None
-    ref_kind: str | None = None
-    ref_id: int | None = None
-    dedupe_key: str | None = Field(default=None, max_length=200)
-    # Whose token sends it. None: the edited message's, else the recipient member's, else ''
-    # (the home workspace: configured channels are the secretariat's).
-    workspace_id: str | None = None
-
-
-class Delivery(BaseModel):
-    """An outbox row as stored."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: int
-    created_at: datetime
-    purpose: str
-    operation: Operation
-    target_kind: TargetKind
-    target_id: str
-    payload: dict[str, Any]
-    priority: int
-    state: State
-    attempts: int
-    next_attempt_at: datetime
-    sending_at: datetime | None
-    last_error: str | None
-    channel_id: str | None
-    ts: str | None
-    sent_at: datetime | None
-    edits_id: int | None
-    ref_kind: str | None
-    ref_id: int | None
-    dedupe_key: str | None
-    workspace_id: str = ""  # which workspace's token sends it ('' the home workspace)
-
-
-def delivery(row: sqlite3.Row) -> Delivery:
-    data = dict(row)
-    data["payload"] = json.loads(data["payload"])
-    for key in ("created_at", "next_attempt_at", "sending_at", "sent_at"):
-        data[key] = parse_iso(data[key]) if data[key] else None
-    return Delivery.model_validate(data)
-
-
 async def enqueue(conn: Conn, messages: Iterable[Outgoing], *, now: datetime) -> int:
-    """Queue messages in the caller's transaction; return how many were new.
+    """Queue deliveries in the caller's transaction; return how many were new.
 
     The delivery worker is woken when the transaction commits (``OUTBOX``'s listeners).
     """
@@ -103,8 +46,8 @@ async def enqueue(conn: Conn, messages: Iterable[Outgoing], *, now: datetime) ->
         """
         INSERT INTO outbox (created_at, purpose, operation, target_kind, target_id, payload,
                             priority, next_attempt_at, edits_id, ref_kind, ref_id, dedupe_key,
-                            workspace_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                            shared_ok, workspace_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                 coalesce(?, (SELECT workspace_id FROM outbox WHERE id = ?),
                          (SELECT workspace_id FROM members WHERE user_id = ?), ''))
         ON CONFLICT (dedupe_key) DO NOTHING
@@ -112,7 +55,7 @@ async def enqueue(conn: Conn, messages: Iterable[Outgoing], *, now: datetime) ->
         (
             (
                 iso(now),
-                m.purpose,
+                m.purpose.value,
                 m.operation.value,
                 m.target_kind.value,
                 m.target_id,
@@ -123,6 +66,7 @@ async def enqueue(conn: Conn, messages: Iterable[Outgoing], *, now: datetime) ->
                 m.ref_kind,
                 m.ref_id,
                 m.dedupe_key,
+                int(m.shared_ok),
                 m.workspace_id,
                 m.edits_id,
                 m.target_id if m.target_kind is TargetKind.USER else None,
@@ -144,7 +88,7 @@ async def get(conn: Conn, delivery_id: int) -> Delivery | None:
 
 
 async def for_ref(
-    conn: Conn, *, ref_kind: str, ref_id: int, states: tuple[State, ...] = ()
+    conn: Conn, *, ref_kind: RefKind, ref_id: int, states: tuple[State, ...] = ()
 ) -> list[Delivery]:
     wanted = [s.value for s in states] or [s.value for s in State]
     marks = ",".join("?" for _ in wanted)
@@ -157,7 +101,7 @@ async def for_ref(
 
 
 async def counts_for_ref(
-    conn: Conn, *, ref_kind: str, ref_id: int, operation: Operation = Operation.POST
+    conn: Conn, *, ref_kind: RefKind, ref_id: int, operation: Operation = Operation.POST
 ) -> dict[State, int]:
     rows = await conn.fetch_all(
         "SELECT state, count(*) FROM outbox WHERE ref_kind = ? AND ref_id = ? "
@@ -170,10 +114,12 @@ async def counts_for_ref(
     return counts
 
 
-async def cancel_unsent(conn: Conn, *, ref_kind: str, ref_id: int, note: str) -> tuple[int, int]:
-    """Stop every copy that has not gone out (a recalled alert): those still queued and those
+async def cancel_unsent(
+    conn: Conn, *, ref_kind: RefKind, ref_id: int, note: str
+) -> tuple[int, int]:
+    """Stop every delivery that has not gone out (a recalled alert's): those still queued and those
     the sender has claimed. Return (queued, claimed) as they were; the sender re-checks a
-    claimed row before its call and in every retry path, so neither is posted afterwards."""
+    claimed delivery before its call and in every retry path, so neither is posted afterwards."""
     claimed = int(
         await conn.fetch_value(
             "SELECT count(*) FROM outbox WHERE ref_kind = ? AND ref_id = ? AND state = 'sending'",
@@ -194,8 +140,8 @@ async def state_of(conn: Conn, delivery_id: int) -> State | None:
 
 
 async def cancel_for_workspace(conn: Conn, *, workspace_id: str, why: str) -> int:
-    """Stop everything not yet sent to a workspace that left the network: queued rows, and
-    claimed ones (the sender re-checks a claimed row right before its call)."""
+    """Stop everything not yet sent to a workspace that left the network: queued deliveries,
+    and claimed ones (the sender re-checks a claimed one right before its call)."""
     return await conn.execute_rowcount(
         "UPDATE outbox SET state = 'cancelled', last_error = ? "
         "WHERE workspace_id = ? AND state IN ('pending', 'sending')",
@@ -206,7 +152,7 @@ async def cancel_for_workspace(conn: Conn, *, workspace_id: str, why: str) -> in
 async def claim_due(
     conn: Conn, *, now: datetime, limit: int, workspace_id: str | None = None
 ) -> list[Delivery]:
-    """Mark up to ``limit`` due rows as being sent, most urgent first, and return them: of one
+    """Mark up to ``limit`` due deliveries as being sent, most urgent first, and return them: of one
     workspace (its lane, by the ``outbox_due_workspace`` index), or of any (``None``)."""
     lane = "" if workspace_id is None else "AND workspace_id = ?"
     params: tuple[Any, ...] = (iso(now), iso(now))
@@ -230,8 +176,8 @@ async def claim_due(
 async def mark_sent(
     conn: Conn, *, delivery_id: int, channel_id: str | None, ts: str | None, now: datetime
 ) -> bool:
-    """Record where a claimed row landed. A row cancelled while its call was already on the
-    wire (a recall) is recorded as sent too, so that it can be withdrawn like any other."""
+    """Record where a claimed delivery landed. One cancelled while its call was already on the
+    wire (a recall) is recorded as sent too, so that it becomes a recall note like any other."""
     return (
         await conn.execute_rowcount(
             "UPDATE outbox SET state = 'sent', channel_id = ?, ts = ?, sent_at = ?, "
@@ -243,7 +189,7 @@ async def mark_sent(
 
 
 async def mark_failed(conn: Conn, *, delivery_id: int, error: str, now: datetime) -> bool:
-    """A claimed row gave up; False when it was no longer claimed (cancelled meanwhile)."""
+    """A claimed delivery gave up; False when it was no longer claimed (cancelled meanwhile)."""
     return (
         await conn.execute_rowcount(
             "UPDATE outbox SET state = 'failed', last_error = ?, sent_at = ? "
@@ -255,7 +201,7 @@ async def mark_failed(conn: Conn, *, delivery_id: int, error: str, now: datetime
 
 
 async def cancel_claimed(conn: Conn, *, delivery_id: int, note: str) -> bool:
-    """The sender drops a row it claimed (no longer wanted, or nothing to edit)."""
+    """The sender drops a delivery it claimed (no longer wanted, or nothing to edit)."""
     return (
         await conn.execute_rowcount(
             "UPDATE outbox SET state = 'cancelled', last_error = ? "
@@ -281,8 +227,8 @@ async def cancel_if_pending(conn: Conn, *, delivery_id: int, note: str) -> bool:
 async def reschedule(
     conn: Conn, *, delivery_id: int, at: datetime, error: str, counts_as_attempt: bool
 ) -> bool:
-    """A claimed row goes back to pending until ``at``; a throttled call does not use up an
-    attempt. False when the row was no longer claimed (a recall cancelled it meanwhile)."""
+    """A claimed delivery goes back to pending until ``at``; a throttled call does not use up an
+    attempt. False when it was no longer claimed (a recall cancelled it meanwhile)."""
     return (
         await conn.execute_rowcount(
             "UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ?, "
@@ -316,8 +262,8 @@ async def replace_pending_update(
     *,
     edits_id: int,
     payload: dict[str, Any],
-    purpose: str,
-    ref_kind: str,
+    purpose: Purpose,
+    ref_kind: RefKind,
     ref_id: int,
     now: datetime,
 ) -> None:
@@ -337,16 +283,8 @@ async def replace_pending_update(
     await enqueue(
         conn,
         [
-            Outgoing(
-                purpose=purpose,
-                target_kind=target.target_kind,
-                target_id=target.target_id,
-                operation=Operation.UPDATE,
-                edits_id=edits_id,
-                payload=payload,
-                priority=target.priority,
-                ref_kind=ref_kind,
-                ref_id=ref_id,
+            Outgoing.edit_of(
+                target, purpose=purpose, payload=payload, ref_kind=ref_kind, ref_id=ref_id
             )
         ],
         now=now,
@@ -362,7 +300,7 @@ async def recent_failures(conn: Conn, *, limit: int = 10) -> list[Delivery]:
 
 
 async def due_workspaces(conn: Conn, *, now: datetime) -> set[str]:
-    """Every workspace with a row due (each lane's rows are claimed on their own)."""
+    """Every workspace with a delivery due (each lane's are claimed on their own)."""
     rows = await conn.fetch_all(
         "SELECT DISTINCT workspace_id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?",
         (iso(now),),

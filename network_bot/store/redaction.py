@@ -294,7 +294,7 @@ async def tied_rows(
             f"(ref_kind = 'case' AND ref_id IN ({cases_in})) "
             "OR (ref_kind IN ('alert', 'alert-status', 'alert-recall') "
             f"AND ref_id IN ({alerts_in})) "
-            f"OR (ref_kind IN ('update', 'update-card') AND ref_id IN ({updates_in}))"
+            f"OR (ref_kind = 'update' AND ref_id IN ({updates_in}))"
         ),
         params=[*case_ids, *alert_ids, *update_ids],
     )

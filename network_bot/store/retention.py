@@ -7,9 +7,10 @@ Three limits in days (0 keeps forever):
   at: a review card (``case_reviews.outbox_id``), an alert's live status message
   (``alerts.status_outbox_id``), or the post that a kept update/delete row edits
   (``outbox.edits_id``, followed to the end of the chain). Those stay so the bot can still edit
-  them. Trade-off: once an alert's copies are pruned, ``/alert status`` counts only the copies
-  still on record and a recall cannot withdraw the pruned ones (the alert row keeps its counts),
-  and a pruned row's dedupe key can be used again (the keys name one-off events).
+  them. Trade-off: once an alert's deliveries are pruned, ``/alert status`` counts only those
+  still on record and a recall cannot edit the pruned ones into recall notes (the alert row
+  keeps its counts), and a pruned row's dedupe key can be used again (the keys name one-off
+  events).
 - **charts**: chart jobs (``campaign_charts``) that are finished (``sent`` or ``failed``) and
   older than the deliveries' limit: they are deliveries too. A pending one never goes. The PNG
   itself is not kept (it was drawn for the upload and lives in Slack); the row holds filters,

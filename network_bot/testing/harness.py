@@ -14,9 +14,9 @@ from typing import Any
 from aiohttp import web
 from pydantic import SecretStr
 
-from network_bot.app import build_app
 from network_bot.bot import Bot
 from network_bot.clock import Clock
+from network_bot.factory import build_bot
 from network_bot.roles import Role
 from network_bot.settings import Settings
 from network_bot.store import members
@@ -32,7 +32,7 @@ from network_bot.testing.workspace import (
     add_person,
     add_room,
 )
-from network_bot.web import build_web_app
+from network_bot.web import build_endpoint
 
 SIGNING_SECRET = "8f742231b10e8888abcd9901feed85a5"
 
@@ -107,8 +107,8 @@ class Harness:
 
     async def start_bot(self) -> None:
         """Build and serve a bot on the same database (again, after ``stop_bot``)."""
-        self.bot = build_app(self.settings(), clock=self.clock)
-        self._runner = web.AppRunner(build_web_app(self.bot), shutdown_timeout=5)
+        self.bot = build_bot(self.settings(), clock=self.clock)
+        self._runner = web.AppRunner(build_endpoint(self.bot), shutdown_timeout=5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

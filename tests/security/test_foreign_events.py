@@ -6,6 +6,7 @@ events from the network's own workspace do act, so the refusals are not vacuous.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from network_bot.store import outbox
-from network_bot.store.outbox import Outgoing, State, TargetKind
+from network_bot.store.outbox import Outgoing, Purpose, RefKind, State
 from network_bot.testing.harness import Harness
 from network_bot.testing.reading import ephemeral_text
+from tests.slack_samples import app_home_opened
 
 ALICE, BOB = "U0ALICE01", "U0BOBBY02"
 HOME = "T0NETWORK"
@@ -105,11 +107,11 @@ async def queue_dm(h: Harness, user_id: str) -> int:
         await outbox.enqueue(
             tx,
             [
-                Outgoing(
-                    purpose="test",
-                    target_kind=TargetKind.USER,
-                    target_id=user_id,
+                Outgoing.dm(
+                    purpose=Purpose.NOTIFICATION,
+                    user_id=user_id,
                     payload={"text": "Still delivering"},
+                    ref_kind=RefKind.UPDATE,
                     dedupe_key=key,
                 )
             ],
@@ -168,3 +170,23 @@ async def test_a_team_join_from_another_workspace_adds_no_one(h: Harness) -> Non
     assert answer.status == 200
     await h.settle()
     assert await roster(h) == before
+
+
+async def test_a_partner_in_a_shared_channel_is_not_taken_for_a_member(h: Harness) -> None:
+    """In a Slack Connect channel the envelope is the network's and the person is another
+    organisation's: bolt's ``actor_team_id`` (``event.user_team``) says so, and nobody is added
+    to the roster. The same event from the network's own person adds them, so the refusal is
+    not vacuous."""
+
+    async def opened(user_id: str, user_team: str) -> None:
+        event = {**app_home_opened(user_id), "user_team": user_team}
+        body = h.drive.payloads.event_callback(event, team_id=HOME)
+        body["is_ext_shared_channel"] = True
+        answer = await h.drive.post(json.dumps(body).encode(), content_type="application/json")
+        assert answer.status == 200
+        await h.settle()
+
+    await opened("U0PARTNR9", "T0PARTNER1")
+    assert await h.running.roster.get("U0PARTNR9") is None
+    await opened("U0NEWBIE9", HOME)
+    assert await h.running.roster.get("U0NEWBIE9") is not None
