@@ -13,9 +13,18 @@ is for the argument parser.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 from network_bot.blocks.kit import unescape
 from network_bot.slack_ids import CHANNEL_ID, TEAM_ID, USER_ID
@@ -168,20 +177,43 @@ class UnknownPayload(Exception):
     """A signed request whose kind the bot does not handle (shortcuts, dialogs, ...)."""
 
 
+def kind_of(body: Any) -> str | None:
+    """Which payload model a body is for: a slash command is the one kind Slack sends without a
+    ``type`` (its form has ``command``); a closed modal is read as its submission is."""
+    if not isinstance(body, dict):
+        return None
+    if "command" in body:
+        return "slash_command"
+    kind = body.get("type")
+    if kind == "view_closed":
+        return "view_submission"
+    return kind if isinstance(kind, str) and kind in KINDS else None
+
+
+KINDS = frozenset(
+    {"slash_command", "block_actions", "view_submission", "block_suggestion", "event_callback"}
+)
+
+# pydantic picks the model by the body's kind (a discriminated union), so a body is validated
+# against its own model only and its errors name that model's fields.
+_INCOMING: TypeAdapter[Incoming] = TypeAdapter(
+    Annotated[
+        Annotated[SlashCommandPayload, Tag("slash_command")]
+        | Annotated[BlockActionsPayload, Tag("block_actions")]
+        | Annotated[ViewSubmissionPayload, Tag("view_submission")]
+        | Annotated[BlockSuggestionPayload, Tag("block_suggestion")]
+        | Annotated[EventCallbackPayload, Tag("event_callback")],
+        Discriminator(kind_of),
+    ]
+)
+
+
 def parse(body: dict[str, Any]) -> Incoming:
     """Classify and validate a request body; raises ``ValidationError`` or ``UnknownPayload``."""
-    if "command" in body:
-        return SlashCommandPayload.model_validate(body)
-    kind = body.get("type")
-    if kind == "block_actions":
-        return BlockActionsPayload.model_validate(body)
-    if kind in {"view_submission", "view_closed"}:
-        return ViewSubmissionPayload.model_validate(body)
-    if kind == "block_suggestion":
-        return BlockSuggestionPayload.model_validate(body)
-    if kind == "event_callback":
-        return EventCallbackPayload.model_validate(body)
-    raise UnknownPayload(str(kind)[:40] if kind else "no type")
+    if kind_of(body) is None:
+        kind = body.get("type")
+        raise UnknownPayload(str(kind)[:40] if kind else "no type")
+    return _INCOMING.validate_python(body)
 
 
 def problems(error: ValidationError) -> str:

@@ -296,3 +296,24 @@ async def test_socket_mode_envelopes_in_slacks_shape(harness: Harness) -> None:
         assert h.slack.home(BOB) is not None
     finally:
         await handler.close_async()
+
+
+def test_each_body_is_read_by_its_own_model_only() -> None:
+    """A discriminated union: a body's kind picks its model, so a broken button press is
+    reported against the button payload's fields, never as a failed slash command."""
+    body = samples.view_submission(
+        user_id=ALICE,
+        view={"id": "V0000000001", "type": "modal", "callback_id": "report.submit", "blocks": []},
+        values={},
+        trigger_id="1.2.3",
+    )
+    closed = {**body, "type": "view_closed"}
+    assert isinstance(payloads.parse(closed), payloads.ViewSubmissionPayload)
+    broken = {**body, "type": "block_actions", "actions": "not a list"}
+    with pytest.raises(payloads.ValidationError) as raised:
+        payloads.parse(broken)
+    places = {error["loc"][0] for error in raised.value.errors()}
+    assert places == {"block_actions"}, places
+    for unknown in ({"type": "shortcut"}, {"type": 3}, {}):
+        with pytest.raises(payloads.UnknownPayload):
+            payloads.parse(unknown)
