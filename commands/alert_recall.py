@@ -11,7 +11,6 @@ from network_bot.blocks import alerts as alert_messages
 from network_bot.blocks import kit
 from network_bot.calls import ActionCall, Call, CommandCall, ViewCall
 from network_bot.i18n import say
-from network_bot.refusal import Refusal
 from network_bot.registry import Action, Registry, Reply, View
 from network_bot.roles import Role
 from network_bot.services.alerts import AlertError
@@ -46,11 +45,7 @@ async def _recall_form(call: Call, public_id: str) -> dict[str, Any]:
 
 
 async def recall_clicked(call: ActionCall) -> None:
-    try:
-        view = await _recall_form(call, call.value)
-    except AlertError as error:
-        await call.tell(kit.notice(error.text(call.lang)))
-        return
+    view = await _recall_form(call, call.value)
     await call.open_modal(view, again=call.lang.gettext("Please click Recall again."))
 
 
@@ -61,11 +56,9 @@ async def recall_submitted(call: ViewCall) -> Reply | None:
         expired = call.lang.gettext("That form has expired.")
         return {"response_action": "update", "view": alert_notice(call, expired)}
     reason = str(values_of(call.values, ("reason",))["reason"] or "")
-    try:
-        recalled = await call.bot.alerts.recall(call.member, public_id, reason)
-    except Refusal as error:  # a reason too short, or someone withdrew it first
-        text = kit.truncate(error.text(call.lang), 300)
-        return {"response_action": "errors", "errors": {"reason": text}}
+    # A reason too short, or someone recalled it first: the route shows the refusal under
+    # the reason, the form's one field.
+    recalled = await call.bot.alerts.recall(call.member, public_id, reason)
     return {"response_action": "update", "view": alert_notice(call, recall_notice(call, recalled))}
 
 

@@ -27,7 +27,7 @@ from network_bot.registry import (
     View,
 )
 from network_bot.roles import Role
-from network_bot.services.cases import CASE_ID, CaseError, normalise_id
+from network_bot.services.cases import CASE_ID, normalise_id
 from network_bot.store.anniversaries import Switch
 from network_bot.viewstate import value
 
@@ -155,28 +155,16 @@ def VERIFIED(call: Call, public_id: str) -> str:
 
 async def open_case(call: ActionCall) -> None:
     """The "Open" button beside a search result or an urgent DM."""
-    try:
-        message = await card(call, call.value)
-    except CaseError as error:
-        message = kit.notice(error.text(call.lang))
-    await call.tell(message)
+    await call.tell(await card(call, call.value))
 
 
 async def verify_clicked(call: ActionCall) -> None:
-    try:
-        await call.bot.cases.verify(call.member, call.value)
-    except CaseError as error:
-        await call.tell(kit.notice(error.text(call.lang)))
-        return
+    await call.bot.cases.verify(call.member, call.value)
     await call.tell(kit.notice(VERIFIED(call, kit.escape(normalise_id(call.value)))))
 
 
 async def claim_clicked(call: ActionCall) -> None:
-    try:
-        await call.bot.cases.claim(call.member, call.value)
-    except CaseError as error:
-        await call.tell(kit.notice(error.text(call.lang)))
-        return
+    await call.bot.cases.claim(call.member, call.value)
     await call.tell(
         kit.notice(
             call.lang.gettext(
@@ -201,11 +189,7 @@ async def duplicate_clicked(call: ActionCall) -> None:
 
 async def _open_decision_modal(call: ActionCall, view: dict[str, Any]) -> None:
     """Ask for a reason first, unless someone already decided (then say who, change nothing)."""
-    try:
-        await call.bot.cases.ensure_open(normalise_id(call.value))
-    except CaseError as error:
-        await call.tell(kit.notice(error.text(call.lang)))
-        return
+    await call.bot.cases.ensure_open(normalise_id(call.value))
     await call.open_modal(view, again=call.lang.gettext("Please click again."))
 
 
@@ -224,26 +208,14 @@ async def reject_submitted(call: ViewCall) -> Reply | None:
             "response_action": "errors",
             "errors": {"reason": call.lang.gettext("Please give the reporter a reason.")},
         }
-    try:
-        await call.bot.cases.reject(call.member, public_id, reason[:500])
-    except CaseError as error:
-        return {
-            "response_action": "errors",
-            "errors": {"reason": kit.truncate(error.text(call.lang), 300)},
-        }
+    await call.bot.cases.reject(call.member, public_id, reason[:500])
     return None
 
 
 async def duplicate_submitted(call: ViewCall) -> Reply | None:
     public_id = _case_of(call)
     original = str(value(call.values, "original") or "")
-    try:
-        await call.bot.cases.mark_duplicate(call.member, public_id, original)
-    except CaseError as error:
-        return {
-            "response_action": "errors",
-            "errors": {"original": kit.truncate(error.text(call.lang), 300)},
-        }
+    await call.bot.cases.mark_duplicate(call.member, public_id, original)
     return None
 
 

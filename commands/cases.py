@@ -29,7 +29,6 @@ from network_bot.registry import (
     Subcommand,
 )
 from network_bot.roles import Role
-from network_bot.services.cases import CaseError
 from network_bot.services.exporting import ExportError
 from network_bot.validators import CountryCode
 from network_bot.vocabulary import Status, Violation
@@ -143,20 +142,17 @@ async def run_query(call: Call, query: CasesQuery) -> Reply:
         return kit.notice(
             call.lang.gettext("`since:` can't be in the future. {usage}", usage=USAGE)
         )
-    try:
-        page = await call.bot.cases.search(
-            call.member,
-            words=query.words,
-            country=query.country,
-            statuses=(query.status,) if query.status else (),
-            violation=query.type,
-            since=query.since,
-            mine=query.mine,
-            page=query.page,
-            per_page=PER_PAGE,
-        )
-    except CaseError as error:
-        return kit.notice(error.text(call.lang))
+    page = await call.bot.cases.search(
+        call.member,
+        words=query.words,
+        country=query.country,
+        statuses=(query.status,) if query.status else (),
+        violation=query.type,
+        since=query.since,
+        mine=query.mine,
+        page=query.page,
+        per_page=PER_PAGE,
+    )
     return render.search_results(
         page.cases,
         today=today,
