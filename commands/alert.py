@@ -40,20 +40,6 @@ from network_bot.vocabulary import Urgency
 
 log = logging.getLogger("network_bot.commands.alert")
 
-FIELDS = (
-    "headline",
-    "body",
-    "action",
-    "action_text",
-    "link",
-    "deadline",
-    "urgency",
-    "audience",
-    "countries",
-    "regions",
-    "channels",
-    "shared",
-)
 MAX_CHANNELS = 10
 USAGE = say(
     "Write `/alert` (or `/alert NI-2026-0042` about a verified case) to compose one, "
@@ -141,6 +127,10 @@ class AlertForm(BaseModel):
             channels=tuple(dict.fromkeys(self.channels)),
             include_shared="include_shared" in self.shared,
         )
+
+
+# The compose modal's input blocks, named as the form's fields (a test holds them together).
+FIELDS = tuple(AlertForm.model_fields)
 
 
 def read(text: str) -> Request:

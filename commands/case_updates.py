@@ -79,7 +79,7 @@ class UpdateForm(BaseModel):
         return value
 
 
-UPDATE_FIELDS = ("happened_on", "body", "source_url", "stage", "skip_reason")
+UPDATE_FIELDS = tuple(UpdateForm.model_fields)  # the modal's input blocks (a test holds them)
 
 
 async def update_submitted(call: ViewCall) -> Reply | None:

@@ -22,23 +22,6 @@ from network_bot.vocabulary import Gender, Perpetrator, Profession, Urgency, Vio
 
 log = logging.getLogger("network_bot.commands.report")
 
-FIELDS = (
-    "victims",
-    "withhold",
-    "profession",
-    "gender",
-    "violation",
-    "date",
-    "country",
-    "place",
-    "perpetrator",
-    "urgency",
-    "summary",
-    "notes",
-    "sources",
-    "anonymous",
-)
-
 
 FUTURE = say("The date can't be in the future")
 CHECK_YEAR = say("Please check the year")
@@ -114,6 +97,10 @@ class ReportForm(BaseModel):
             sources=tuple(self.sources),
             restricted_notes=self.notes,
         )
+
+
+# The modal's input blocks, named as the form's fields (a test holds the two together).
+FIELDS = tuple(ReportForm.model_fields)
 
 
 async def open_report(call: CommandCall) -> Reply | None:
