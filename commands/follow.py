@@ -125,11 +125,7 @@ async def listing(call: CommandCall) -> Reply:
 
 
 async def follow_clicked(call: ActionCall) -> None:
-    try:
-        record, new = await call.bot.following.follow_case(call.member, call.value)
-    except FollowError as error:
-        await call.tell(kit.notice(error.text(call.lang)))
-        return
+    record, new = await call.bot.following.follow_case(call.member, call.value)
     said = (
         call.lang.gettext("You now follow *{id}*. `/unfollow {id}` stops it.", id=record.public_id)
         if new
@@ -143,18 +139,14 @@ async def follow_clicked(call: ActionCall) -> None:
 async def stop_clicked(call: ActionCall) -> None:
     """The "Stop following" button on a notification: ``case:ID`` or ``country:XX``."""
     kind, _, target = call.value.partition(":")
-    try:
-        if kind == "case":
-            found, _gone = await call.bot.following.unfollow_case(call.member, target)
-            name = f"*{call.lang.isolate(found)}*"
-        elif kind == "country":
-            code, _gone = await call.bot.following.unfollow_country(call.member, target)
-            name = country_label(code, call.lang)
-        else:
-            raise FollowError(say("That button is not valid."))
-    except FollowError as error:
-        await call.tell(kit.notice(error.text(call.lang)))
-        return
+    if kind == "case":
+        found, _gone = await call.bot.following.unfollow_case(call.member, target)
+        name = f"*{call.lang.isolate(found)}*"
+    elif kind == "country":
+        code, _gone = await call.bot.following.unfollow_country(call.member, target)
+        name = country_label(code, call.lang)
+    else:
+        raise FollowError(say("That button is not valid."))
     await call.tell(kit.notice(call.lang.gettext("You no longer follow {name}.", name=name)))
 
 
