@@ -37,10 +37,10 @@ from network_bot.testing.workspace import PEOPLE, ROOMS
 
 COORDINATOR = "U0CHIDI04"
 REPORT = {
-    "victims": "Soak Victim",
+    "victim_names": "Soak Victim",
     "profession": "journalist",
     "violation": "threats",
-    "date": "2026-11-01",
+    "incident_date": "2026-11-01",
     "country": "PK",
     "urgency": "routine",
     "summary": "Soak test report about threats against a radio journalist.",

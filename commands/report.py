@@ -28,26 +28,27 @@ CHECK_YEAR = say("Please check the year")
 
 
 class ReportForm(BaseModel):
-    """The report modal's fields, validated before anything is written."""
+    """The report modal's fields, validated before anything is written; named as the record's
+    (``NewCase``), so the modal's block IDs, the form and the record speak of one thing."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    victims: str = Field(default="", max_length=render.VICTIMS_MAX)
-    withhold: bool = False
+    victim_names: str = Field(default="", max_length=render.VICTIMS_MAX)
+    victim_withheld: bool = False
     profession: Profession
     gender: Gender = Gender.UNKNOWN
     violation: Violation
-    date: date
+    incident_date: date
     country: CountryCode
     place: str = Field(default="", max_length=render.PLACE_MAX)
     perpetrator: Perpetrator = Perpetrator.UNKNOWN
     urgency: Urgency
     summary: str = Field(min_length=10, max_length=render.SUMMARY_MAX)
-    notes: str = Field(default="", max_length=render.NOTES_MAX)
+    restricted_notes: str = Field(default="", max_length=render.NOTES_MAX)
     sources: list[WebUrl] = Field(default_factory=list, max_length=render.SOURCES_MAX)
-    anonymous: bool = False
+    reporter_anonymous: bool = False
 
-    @field_validator("date")
+    @field_validator("incident_date")
     @classmethod
     def _not_in_future(cls, value: date, info: ValidationInfo) -> date:
         today = (info.context or {}).get("today")
@@ -66,12 +67,14 @@ class ReportForm(BaseModel):
             return [line.strip() for line in value.splitlines() if line.strip()]
         return value
 
-    @field_validator("withhold", "anonymous", mode="before")
+    @field_validator("victim_withheld", "reporter_anonymous", mode="before")
     @classmethod
     def _ticked(cls, value: Any) -> bool:
         return bool(value)
 
-    @field_validator("gender", "perpetrator", "victims", "place", "notes", mode="before")
+    @field_validator(
+        "gender", "perpetrator", "victim_names", "place", "restricted_notes", mode="before"
+    )
     @classmethod
     def _empty_is_default(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None:
@@ -80,23 +83,8 @@ class ReportForm(BaseModel):
         return value
 
     def to_case(self, reporter_id: str) -> NewCase:
-        return NewCase(
-            reporter_id=reporter_id,
-            reporter_anonymous=self.anonymous,
-            victim_names=self.victims,
-            victim_withheld=self.withhold,
-            profession=self.profession,
-            gender=self.gender,
-            violation=self.violation,
-            incident_date=self.date,
-            country=self.country,
-            place=self.place,
-            perpetrator=self.perpetrator,
-            urgency=self.urgency,
-            summary=self.summary,
-            sources=tuple(self.sources),
-            restricted_notes=self.notes,
-        )
+        """The record to write: the form's fields are the record's, by name."""
+        return NewCase(reporter_id=reporter_id, **self.model_dump())
 
 
 # The modal's input blocks, named as the form's fields (a test holds the two together).

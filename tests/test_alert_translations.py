@@ -136,7 +136,7 @@ async def test_a_half_filled_translation_is_refused_under_the_missing_field(h: H
 
 
 async def test_a_translation_may_not_name_a_withheld_victim(h: Harness) -> None:
-    public_id = await report(h, "alice", withhold=["withhold"])
+    public_id = await report(h, "alice", victim_withheld=["withhold"])
     await h.command("chidi", f"/case {public_id} verify")
     await h.settle()
     assert (await h.command("chidi", f"/alert {public_id}")).status == 200

@@ -65,7 +65,7 @@ async def test_alert_about_a_case_uses_only_its_broadcastable_summary(h: Harness
     view = await compose(h, "chidi", unverified)
     body = next(b for b in view["blocks"] if b.get("block_id") == "body")
     assert body["element"]["initial_value"] == GOOD["summary"]
-    assert GOOD["notes"] not in json.dumps(view)
+    assert GOOD["restricted_notes"] not in json.dumps(view)
 
 
 async def test_audience_by_country_region_followers_and_preferences(h: Harness) -> None:

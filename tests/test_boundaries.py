@@ -47,16 +47,16 @@ async def test_a_case_with_every_field_at_its_maximum(h: Harness) -> None:
     view = await open_report(h, "alice")
     sources = [long_source(n) for n in range(10)]
     values = {
-        "victims": nasty(300),
+        "victim_names": nasty(300),
         "profession": "journalist",
         "violation": "detention",
-        "date": "2026-11-20",
+        "incident_date": "2026-11-20",
         "country": "PK",
         "place": nasty(200),
         "perpetrator": "unknown",
         "urgency": "urgent",
         "summary": nasty(2500),
-        "notes": nasty(3000),
+        "restricted_notes": nasty(3000),
         "sources": "\n".join(sources),
     }
     response = await h.drive.submit_view(ALICE, view, values)

@@ -41,12 +41,17 @@ async def test_report_opens_a_prefilled_modal(h: Harness) -> None:
 async def test_each_bad_field_is_explained_and_nothing_is_written(h: Harness) -> None:
     view = await open_report(h, "alice")
     before = await count_rows(h)
-    bad = {**GOOD, "date": "2026-12-31", "sources": "not a link\nftp://x", "summary": "short"}
+    bad = {
+        **GOOD,
+        "incident_date": "2026-12-31",
+        "sources": "not a link\nftp://x",
+        "summary": "short",
+    }
     response = await h.drive.submit_view(ALICE, view, bad)
     assert response.json is not None
     assert response.json["response_action"] == "errors"
     errors = response.json["errors"]
-    assert "future" in errors["date"]
+    assert "future" in errors["incident_date"]
     assert "https://" in errors["sources"]
     assert "too short" in errors["summary"].lower()
     assert await count_rows(h) == before
@@ -60,7 +65,15 @@ async def test_each_bad_field_is_explained_and_nothing_is_written(h: Harness) ->
 
 async def test_only_the_required_fields_are_needed(h: Harness) -> None:
     """Optional inputs left empty arrive as null from Slack; a report without links is fine."""
-    required = ("victims", "profession", "violation", "date", "country", "urgency", "summary")
+    required = (
+        "victim_names",
+        "profession",
+        "violation",
+        "incident_date",
+        "country",
+        "urgency",
+        "summary",
+    )
     public_id = await report(h, "alice", **{k: None for k in GOOD if k not in required})
     record = await cases.get_by_public_id(h.running.db.read, public_id)
     assert record is not None and record.sources == () and record.restricted_notes == ""
@@ -190,7 +203,7 @@ async def test_anonymous_reporter_and_withheld_names_stay_hidden(
     h: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    public_id = await report(h, "alice", anonymous=True, withhold=True)
+    public_id = await report(h, "alice", reporter_anonymous=True, victim_withheld=True)
     await h.command("chidi", f"/case {public_id} verify")
     await h.settle()
     card = await h.command("bob", f"/case {public_id}")
@@ -217,12 +230,12 @@ async def test_anonymous_reporter_and_withheld_names_stay_hidden(
 async def test_duplicates_are_pointed_out_to_reviewer_and_reporter(h: Harness) -> None:
     verified = await report(h, "alice")
     await h.command("chidi", f"/case {verified} verify")
-    unverified = await report(h, "emma", victims="Someone Else", date="2026-11-03")
+    unverified = await report(h, "emma", victim_names="Someone Else", incident_date="2026-11-03")
     await h.settle()
     h.slack.clear_calls()
     view = await open_report(h, "bob")
     response = await h.drive.submit_view(
-        BOB, view, {**GOOD, "victims": "A. Mahmood", "date": "2026-11-01"}
+        BOB, view, {**GOOD, "victim_names": "A. Mahmood", "incident_date": "2026-11-01"}
     )
     await h.settle()
     told_bob = block_text(response.json["view"]) if response.json else ""
@@ -305,22 +318,22 @@ async def test_a_look_alike_needs_real_overlap_and_says_why(h: Harness) -> None:
     detention = await report(
         h,
         "alice",
-        victims="Grace Wanjiru",
+        victim_names="Grace Wanjiru",
         violation="detention",
-        date="2026-11-18",
+        incident_date="2026-11-18",
         country="KE",
         place="Kisumu",
         summary="A television reporter was held for two days at a police station in Kisumu.",
     )
     await h.command("chidi", f"/case {detention} verify")
-    base = {**GOOD, "country": "KE", "date": "2026-11-20"}
+    base = {**GOOD, "country": "KE", "incident_date": "2026-11-20"}
     view = await open_report(h, "bob")
     unlike = await h.drive.submit_view(
         BOB,
         view,
         {
             **base,
-            "victims": "Otieno Okello",
+            "victim_names": "Otieno Okello",
             "violation": "physical_attack",
             "place": "Mombasa",
             "summary": "A photographer was beaten by a crowd while covering a market fire.",
@@ -335,7 +348,7 @@ async def test_a_look_alike_needs_real_overlap_and_says_why(h: Harness) -> None:
         view,
         {
             **base,
-            "victims": "",
+            "victim_names": "",
             "violation": "detention",
             "place": "Kisumu",
             "summary": "Television reporter held at Kisumu police station for two days.",

@@ -173,7 +173,9 @@ async def test_anonymous_report_through_slack_stays_out_of_every_export(tmp_path
     )
     db = tmp_path / "bot.sqlite3"
     async with Harness(db_path=db, people=(*PEOPLE, anon)) as h:
-        public_id = await report(h, ANON, anonymous=True, notes=f"Ask {ANON_REAL} for the file.")
+        public_id = await report(
+            h, ANON, reporter_anonymous=True, restricted_notes=f"Ask {ANON_REAL} for the file."
+        )
         await h.command("chidi", f"/case {public_id} verify")
         await h.settle()
         for fmt in ("csv", "json", "xlsx"):

@@ -59,7 +59,7 @@ def test_the_words_fit_the_violation() -> None:
 
 async def test_cards_claim_cpjs_classification_for_killings_only(h: Harness) -> None:
     killing = await report(h, "alice")
-    threats = await report(h, "alice", violation="threats", victims="Another Person")
+    threats = await report(h, "alice", violation="threats", victim_names="Another Person")
     for public_id in (killing, threats):
         await h.command("chidi", f"/case {public_id} verify")
     card = ephemeral_text((await h.command("bob", f"/case {killing}")).json)
@@ -86,7 +86,7 @@ async def test_cards_claim_cpjs_classification_for_killings_only(h: Harness) -> 
 
 async def test_exports_leave_impunity_blank_for_other_violations(h: Harness) -> None:
     killing = await report(h, "alice")
-    threats = await report(h, "alice", violation="threats", victims="Another Person")
+    threats = await report(h, "alice", violation="threats", victim_names="Another Person")
     for public_id in (killing, threats):
         await h.command("chidi", f"/case {public_id} verify")
     from network_bot.exports import ExportFormat, ExportRequest, export

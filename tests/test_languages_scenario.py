@@ -64,10 +64,10 @@ WRITTEN = {
     },
 }
 REPORT = {
-    "victims": "Arshad Mahmood",
+    "victim_names": "Arshad Mahmood",
     "profession": "journalist",
     "violation": "killing",
-    "date": "2026-11-20",
+    "incident_date": "2026-11-20",
     "country": "PK",
     "place": "Karachi",
     "perpetrator": "unknown",
@@ -177,9 +177,11 @@ async def test_a_day_at_the_desk_in_each_language(h: Harness, language: str) -> 
     seen: list[Any] = []
 
     # A member reports; the form and the answer are in their language.
-    refused = await report(h, written, date="2030-01-01")
+    refused = await report(h, written, incident_date="2030-01-01")
     assert refused["answer"]["response_action"] == "errors"
-    assert refused["answer"]["errors"]["date"] == lang.gettext("The date can't be in the future")
+    assert refused["answer"]["errors"]["incident_date"] == lang.gettext(
+        "The date can't be in the future"
+    )
     form = refused["view"]
     assert form["title"]["text"] == lang.gettext("Report a case")
     options = json.dumps(form, ensure_ascii=False)

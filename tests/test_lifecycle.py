@@ -143,7 +143,7 @@ async def test_member_proposal_needs_a_coordinator(h: Harness, clock: ManualCloc
 
 async def test_follow_and_unfollow_cases_and_countries(h: Harness) -> None:
     public_id = await verified_case(h)
-    unverified = await report(h, "alice", victims="Someone Else", country="MX")
+    unverified = await report(h, "alice", victim_names="Someone Else", country="MX")
     followed = await h.command("bob", f"/follow {public_id}")
     assert f"You follow *{public_id}*" in ephemeral_text(followed.json)
     hidden = await h.command("bob", f"/follow {unverified}")
@@ -241,7 +241,7 @@ async def test_home_tab_for_a_member_following_500_cases(h: Harness) -> None:
 
 async def test_home_counts_every_waiting_report_beyond_the_ten_it_lists(h: Harness) -> None:
     for n in range(12):
-        await report(h, "alice", victims=f"Reporter number {n}", place=f"Town {n}")
+        await report(h, "alice", victim_names=f"Reporter number {n}", place=f"Town {n}")
     await h.drive.event({"type": "app_home_opened", "user": CHIDI, "tab": "home"})
     await h.settle()
     home = json.dumps(h.slack.home(CHIDI))
@@ -252,7 +252,7 @@ async def test_home_counts_every_waiting_report_beyond_the_ten_it_lists(h: Harne
 async def test_calendar_posts_once_on_the_anniversary_across_a_restart(
     h: Harness, clock: ManualClock
 ) -> None:
-    public_id = await verified_case(h, date="2009-11-23", victims="Ampatuan victims")
+    public_id = await verified_case(h, incident_date="2009-11-23", victim_names="Ampatuan victims")
     clock.set(datetime(2026, 11, 23, 7, 0, tzinfo=UTC))
     assert await h.running.calendar.run() == 0, "nothing before the posting hour"
     clock.set(datetime(2026, 11, 23, 8, 30, tzinfo=UTC))

@@ -89,12 +89,17 @@ async def test_report_modal_submitted_in_slacks_shape(harness: Harness) -> None:
         return {"value": {"type": "plain_text_input", "value": value}}
 
     values = {
-        "victims": typed("A. Reporter &amp; B. Editor"),
-        "withhold": {"value": {"type": "checkboxes", "selected_options": []}},
+        "victim_names": typed("A. Reporter &amp; B. Editor"),
+        "victim_withheld": {"value": {"type": "checkboxes", "selected_options": []}},
         "profession": pick("profession", "journalist"),
         "gender": {"value": {"type": "static_select", "selected_option": None}},
         "violation": pick("violation", "detention"),
-        "date": {"value": {"type": "datepicker", "selected_date": element["date"]["initial_date"]}},
+        "incident_date": {
+            "value": {
+                "type": "datepicker",
+                "selected_date": element["incident_date"]["initial_date"],
+            }
+        },
         "country": pick("country", "KE"),
         "place": typed(None),
         "perpetrator": {"value": {"type": "static_select", "selected_option": None}},
@@ -105,9 +110,9 @@ async def test_report_modal_submitted_in_slacks_shape(harness: Harness) -> None:
             }
         },
         "summary": typed("Police &amp; army raided &lt;Radio Free&gt; and detained two reporters."),
-        "notes": typed(None),
+        "restricted_notes": typed(None),
         "sources": typed(None),
-        "anonymous": {"value": {"type": "checkboxes", "selected_options": []}},
+        "reporter_anonymous": {"value": {"type": "checkboxes", "selected_options": []}},
     }
     body = samples.view_submission(
         user_id=ALICE, view=view, values=values, trigger_id=h.slack.new_trigger_id(ALICE)

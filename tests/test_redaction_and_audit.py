@@ -20,9 +20,9 @@ async def reported_and_verified(h: Harness) -> str:
     public_id = await report(
         h,
         "alice",
-        victims=NAME,
+        victim_names=NAME,
         summary=f"The photographer {NAME} was beaten by police at a protest in Lahore.",
-        notes=NOTES,
+        restricted_notes=NOTES,
     )
     answer = await h.command("chidi", f"/case {public_id} verify")
     assert "verified" in ephemeral_text(answer.json)
@@ -114,9 +114,9 @@ async def test_coordinators_get_an_export_in_their_dm_without_restricted_data(
     public_id = await report(
         h,
         "alice",
-        victims=NAME,
-        notes=NOTES,
-        anonymous=["anonymous"],
+        victim_names=NAME,
+        restricted_notes=NOTES,
+        reporter_anonymous=["anonymous"],
         summary="A photographer was beaten by police at a protest in Lahore.",
     )
     await h.command("chidi", f"/case {public_id} verify")

@@ -41,7 +41,7 @@ def buttons(message: dict[str, object] | None) -> dict[str, str]:
 
 
 async def test_counts_agree_with_their_nouns(h: Harness) -> None:
-    public_id = await report(h, "alice", date="2026-11-20")
+    public_id = await report(h, "alice", incident_date="2026-11-20")
     await h.command("chidi", f"/case {public_id} verify")
     card = await said(h, "bob", f"/case {public_id}")
     assert "1 day without full justice" in card and "1 days" not in card
@@ -120,8 +120,8 @@ async def test_unfollowing_what_you_do_not_follow_is_said_once(h: Harness) -> No
 
 
 async def test_victim_without_a_name_is_not_known_unless_withheld(h: Harness) -> None:
-    blank = await report(h, "alice", victims="")
-    withheld = await report(h, "alice", victims="Someone Hidden", withhold=True)
+    blank = await report(h, "alice", victim_names="")
+    withheld = await report(h, "alice", victim_names="Someone Hidden", victim_withheld=True)
     for public_id in (blank, withheld):
         await h.command("chidi", f"/case {public_id} verify")
     assert "not known" in await said(h, "bob", f"/case {blank}")
@@ -158,13 +158,15 @@ async def test_review_card_shows_sources_and_points_coordinators_to_the_notes(h:
     card = next(m for m in h.slack.messages(REVIEW) if public_id in m["text"])
     text = block_text(card["blocks"])
     assert "https://example.org/news/1" in text
-    assert GOOD["notes"] not in json.dumps(card), "notes never sit in the channel's history"
+    assert GOOD["restricted_notes"] not in json.dumps(card), (
+        "notes never sit in the channel's history"
+    )
     assert "restricted notes" in text and buttons(card)["Open the case"] == "cases.open"
     await h.drive.block_action(
         CHIDI, "cases.open", value=public_id, message=card, channel_id=REVIEW
     )
     await h.settle()
-    assert GOOD["notes"] in ephemeral_text(h.slack.ephemerals(CHIDI)[-1])
+    assert GOOD["restricted_notes"] in ephemeral_text(h.slack.ephemerals(CHIDI)[-1])
 
 
 async def test_me_shows_every_preference(h: Harness) -> None:

@@ -94,14 +94,14 @@ def report_modal(*, summary: str, channel_id: str, today: date, lang: Messages) 
             )
         ),
         kit.input_block(
-            block_id="victims",
+            block_id="victim_names",
             label=lang.gettext("Victim name(s)"),
             optional=True,
             element=kit.text_input(action_id="value", max_length=VICTIMS_MAX),
             hint=lang.gettext("Separate several names with commas. Leave empty if unknown."),
         ),
         kit.input_block(
-            block_id="withhold",
+            block_id="victim_withheld",
             label=lang.gettext("Victim's name"),
             optional=True,
             element=kit.checkboxes(
@@ -128,7 +128,7 @@ def report_modal(*, summary: str, channel_id: str, today: date, lang: Messages) 
             element=kit.static_select(action_id="value", options=_choice(Violation, lang)),
         ),
         kit.input_block(
-            block_id="date",
+            block_id="incident_date",
             label=lang.gettext("Date of the incident"),
             element={"type": "datepicker", "action_id": "value", "initial_date": today.isoformat()},
         ),
@@ -171,7 +171,7 @@ def report_modal(*, summary: str, channel_id: str, today: date, lang: Messages) 
             ),
         ),
         kit.input_block(
-            block_id="notes",
+            block_id="restricted_notes",
             label=lang.gettext("Restricted notes (coordinators only)"),
             optional=True,
             element=kit.text_input(action_id="value", multiline=True, max_length=NOTES_MAX),
@@ -185,7 +185,7 @@ def report_modal(*, summary: str, channel_id: str, today: date, lang: Messages) 
             hint=lang.gettext("One link per line, starting with https://"),
         ),
         kit.input_block(
-            block_id="anonymous",
+            block_id="reporter_anonymous",
             label=lang.gettext("Your identity"),
             optional=True,
             element=kit.checkboxes(

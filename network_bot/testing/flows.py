@@ -12,16 +12,16 @@ from network_bot.testing.harness import Harness
 from network_bot.testing.reading import block_text, ephemeral_text
 
 GOOD = {  # a complete report form, as a member fills it in
-    "victims": "Arshad Mahmood",
+    "victim_names": "Arshad Mahmood",
     "profession": "journalist",
     "violation": "killing",
-    "date": "2026-11-20",
+    "incident_date": "2026-11-20",
     "country": "PK",
     "place": "Karachi",
     "perpetrator": "unknown",
     "urgency": "routine",
     "summary": "Radio journalist shot dead outside his home after reporting on land grabs.",
-    "notes": "Family asks that the brother's phone number 0300-1234567 is never shared.",
+    "restricted_notes": "Family asks that the brother's phone number 0300-1234567 is never shared.",
     "sources": "https://example.org/news/1\nhttps://example.org/news/2",
 }
 

@@ -48,7 +48,7 @@ async def test_kill_9_during_a_burst_of_reports(
             summary = f"Crash test report number {i:03d} from the field"
             try:
                 response = await driver.submit_view(
-                    "U0ALICE01", view, {**GOOD, "date": "2026-11-20", "summary": summary}
+                    "U0ALICE01", view, {**GOOD, "incident_date": "2026-11-20", "summary": summary}
                 )
             except Exception:
                 return summary, None

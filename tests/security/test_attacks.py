@@ -76,7 +76,7 @@ async def test_a_member_still_stops_following_a_case_they_follow(h: Harness) -> 
 
 
 async def withheld_verified_case(h: Harness) -> str:
-    public_id = await report(h, "alice", victims="Ahmed Raza", withhold=True)
+    public_id = await report(h, "alice", victim_names="Ahmed Raza", victim_withheld=True)
     await h.command("chidi", f"/case {public_id} verify")
     await h.settle()
     return public_id

@@ -55,10 +55,10 @@ async def test_markup_in_every_text_field_is_shown_not_executed(h: Harness) -> N
     public_id = await report(
         h,
         "alice",
-        victims=HOSTILE[:300],
+        victim_names=HOSTILE[:300],
         place=HOSTILE[:200],
         summary=HOSTILE + " " + UNICODE,
-        notes=HOSTILE,
+        restricted_notes=HOSTILE,
     )
     acks.append((await h.command("chidi", f"/case {public_id}")).json)
     acks.append((await h.command("chidi", f"/case {public_id} verify")).json)
@@ -66,7 +66,7 @@ async def test_markup_in_every_text_field_is_shown_not_executed(h: Harness) -> N
     acks.append((await h.command("bob", f"/cases {HOSTILE}")).json)
     acks.append((await h.command("bob", "/cases everyone")).json)
     acks.append((await h.command("chidi", f'/case {public_id} reject "{HOSTILE}"')).json)
-    second = await report(h, "bob", summary="Second case about the same events", victims="X")
+    second = await report(h, "bob", summary="Second case about the same events", victim_names="X")
     acks.append((await h.command("chidi", f"/case {second} reject {HOSTILE}")).json)
     acks.append((await h.command("chidi", "/network members")).json)
     acks.append((await h.command("bob", f"/follow {HOSTILE}")).json)

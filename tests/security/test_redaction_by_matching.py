@@ -86,16 +86,16 @@ def seen_in_slack(h: Harness) -> str:
 
 
 async def rich_case(
-    h: Harness, clock: ManualClock, *, victims: str, summary: str, mention: str, slug: str
+    h: Harness, clock: ManualClock, *, victim_names: str, summary: str, mention: str, slug: str
 ) -> tuple[str, str]:
     """A verified case that everything has quoted: a follower's notification, an update with a
     source, an alert to everyone (ask text and link naming the victim) and a duplicate."""
     public_id = await report(
         h,
         "alice",
-        victims=victims,
+        victim_names=victim_names,
         summary=summary,
-        notes=NOTES,
+        restricted_notes=NOTES,
         place="Lahore",
         sources=f"https://example.org/news/{slug}-abducted\nhttps://example.org/news/1",
     )
@@ -131,9 +131,9 @@ async def rich_case(
     duplicate = await report(
         h,
         "bob",
-        victims=victims.upper(),
+        victim_names=victim_names.upper(),
         summary=f"Another report: {mention} was taken from his home by men in plain clothes.",
-        notes="",
+        restricted_notes="",
         sources="",
     )
     merged = await h.command("chidi", f"/case {duplicate} duplicate-of {public_id}")
@@ -178,7 +178,7 @@ async def test_every_part_in_every_case_goes_from_every_table_and_message(
         public_id, duplicate = await rich_case(
             h,
             clock,
-            victims="Ahmed Khan",
+            victim_names="Ahmed Khan",
             summary=(
                 "Blogger AHMED KHAN was abducted in Lahore. Khan had received threats; "
                 "the Khans' home was searched and khan's laptop taken."
@@ -229,7 +229,7 @@ async def scenario(h: Harness, clock: ManualClock, first: str, last: str) -> tup
     return await rich_case(
         h,
         clock,
-        victims=f"{first} {last}",
+        victim_names=f"{first} {last}",
         summary=(
             f"The blogger {first.upper()}  {last.upper()} was taken. {fold(last).title()} had "
             f"received threats; {last}'s family and the {last}s asked {nfd} to stay away."
@@ -344,10 +344,10 @@ def test_every_text_column_of_the_schema_is_known_to_redaction(tmp_path: Path) -
 async def test_pruned_reports_leave_no_text_in_the_file(tmp_path: Path) -> None:
     clock = ManualClock(START)
     secret = {
-        "victims": "Quorvald Zentrabix",
+        "victim_names": "Quorvald Zentrabix",
         "summary": "Vloggerin Quorvald Zentrabix was detained at the Mirkwaldt checkpoint.",
         "place": "Mirkwaldt",
-        "notes": "Her cousin Yssendra can be reached through the Brindlecote office.",
+        "restricted_notes": "Her cousin Yssendra can be reached through the Brindlecote office.",
         "sources": "https://example.org/news/zentrabix",
     }
     async with Harness(db_path=tmp_path / "bot.sqlite3", clock=clock) as h:
@@ -379,7 +379,12 @@ async def test_a_withheld_name_written_decomposed_is_still_the_name(tmp_path: Pa
     decomposed = unicodedata.normalize("NFD", "The blogger Ahméd was taken from his home.")
     async with Harness(db_path=tmp_path / "bot.sqlite3", clock=ManualClock(START)) as h:
         view = await open_report(h, "alice")
-        values = {**GOOD, "victims": "Ahméd Khan", "withhold": True, "summary": decomposed}
+        values = {
+            **GOOD,
+            "victim_names": "Ahméd Khan",
+            "victim_withheld": True,
+            "summary": decomposed,
+        }
         response = await h.drive.submit_view(h.user_id("alice"), view, values)
         assert response.json is not None and response.json.get("response_action") == "errors"
         assert "summary" in response.json["errors"]

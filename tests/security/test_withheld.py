@@ -28,7 +28,7 @@ async def case_count(h: Harness) -> int:
 
 async def test_the_duplicate_hint_never_confirms_a_withheld_name(h: Harness) -> None:
     withheld = await report(
-        h, "alice", victims="Ahmed Raza", withhold=True, summary=GOOD["summary"]
+        h, "alice", victim_names="Ahmed Raza", victim_withheld=True, summary=GOOD["summary"]
     )
     await h.command("chidi", f"/case {withheld} verify")
     await h.settle()
@@ -39,8 +39,8 @@ async def test_the_duplicate_hint_never_confirms_a_withheld_name(h: Harness) -> 
         view,
         {
             **GOOD,
-            "victims": "AHMED RAZA",
-            "date": "2026-06-02",
+            "victim_names": "AHMED RAZA",
+            "incident_date": "2026-06-02",
             "violation": "threats",
             "place": "Quetta",
             "summary": "Threatening calls received after a broadcast about water shortages.",
@@ -60,8 +60,8 @@ async def test_a_hint_needs_real_overlap_and_says_why(h: Harness) -> None:
     view = await open_report(h, "bob")
     unrelated = {
         **GOOD,
-        "victims": "Someone Else",
-        "date": "2026-11-22",
+        "victim_names": "Someone Else",
+        "incident_date": "2026-11-22",
         "violation": "detention",
         "place": "Peshawar",
         "summary": "Editor held without charge at an airport for questioning about sources.",
@@ -72,7 +72,7 @@ async def test_a_hint_needs_real_overlap_and_says_why(h: Harness) -> None:
     # The same victim's name (not withheld) is a hint, with the reason.
     view = await open_report(h, "emma")
     response = await h.drive.submit_view(
-        EMMA, view, {**unrelated, "victims": "arshad MAHMOOD", "date": "2026-10-01"}
+        EMMA, view, {**unrelated, "victim_names": "arshad MAHMOOD", "incident_date": "2026-10-01"}
     )
     assert response.json is not None
     said = block_text(response.json["view"])
@@ -95,8 +95,8 @@ async def test_a_withheld_name_written_elsewhere_is_refused_on_its_field(
     view = await open_report(h, "alice")
     values = {
         **GOOD,
-        "victims": "Ahmed Raza",
-        "withhold": True,
+        "victim_names": "Ahmed Raza",
+        "victim_withheld": True,
         "summary": "A blogger was abducted in Lahore by men in plain clothes.",
         field: value,
     }
@@ -122,8 +122,8 @@ async def test_any_casing_of_a_withheld_name_part_is_refused(
     view = await open_report(h, "alice")
     values = {
         **GOOD,
-        "victims": f"{first} {last}",
-        "withhold": True,
+        "victim_names": f"{first} {last}",
+        "victim_withheld": True,
         "summary": f"Threats against {named} after a broadcast on land grabs in the region.",
     }
     before = await case_count(h)
@@ -166,7 +166,7 @@ async def test_a_coordinator_cannot_verify_a_case_whose_text_names_a_withheld_vi
 
 
 async def test_a_merge_notice_does_not_name_an_unverified_report(h: Harness) -> None:
-    original = await report(h, "emma", victims="Someone Else")
+    original = await report(h, "emma", victim_names="Someone Else")
     merged = await report(h, "alice")
     await h.command("chidi", f"/case {merged} duplicate-of {original}")
     await h.settle()
