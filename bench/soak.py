@@ -94,7 +94,7 @@ class Traffic:
 SOAK_ALERT = {
     "headline": "Soak alert",
     "body": "A long soak alert to every member of the network.",
-    "action": "share",
+    "action_kind": "share",
     "urgency": "routine",
     "audience": ["all"],
 }

@@ -60,7 +60,7 @@ class AlertForm(BaseModel):
 
     headline: str = Field(min_length=3, max_length=150)
     body: str = Field(min_length=10, max_length=render.BODY_MAX)
-    action: str
+    action_kind: str
     action_text: str = Field(default="", max_length=500)
     link: WebUrl | None = None
     deadline: date | None = None
@@ -71,7 +71,7 @@ class AlertForm(BaseModel):
     channels: list[str] = Field(default_factory=list, max_length=MAX_CHANNELS)
     shared: list[str] = Field(default_factory=list)
 
-    @field_validator("action")
+    @field_validator("action_kind")
     @classmethod
     def _action(cls, value: str) -> str:
         if value not in alert_messages.ACTIONS:
@@ -232,7 +232,7 @@ async def compose_submitted(call: ViewCall) -> Reply | None:
                 case_id=case_id,
                 headline=form.headline,
                 body=form.body,
-                action_kind=form.action,
+                action_kind=form.action_kind,
                 action_text=form.action_text,
                 link=form.link or "",
                 deadline=form.deadline,

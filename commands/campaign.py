@@ -274,7 +274,7 @@ async def lobby_clicked(call: ActionCall) -> None:
         body=text.body,
         case_public_id=None,
         has_case=False,
-        action="lobby_unesco",
+        action_kind="lobby_unesco",
         action_text=text.action_text,
         country_codes=draft.countries,
     )

@@ -27,7 +27,7 @@ CATALOGUE = Catalogue()
 ALERT = {
     "headline": "Free the detained reporters",
     "body": "Three reporters were detained while covering the protests. Sign the joint letter.",
-    "action": "sign_letter",
+    "action_kind": "sign_letter",
     "action_text": "Add your organisation to the joint letter",
     "urgency": "high",
     "audience": ["all"],

@@ -155,7 +155,7 @@ async def test_an_alert_to_every_audience(h: Harness) -> None:
     values: dict[str, Any] = {
         "headline": nasty(150),
         "body": nasty(2000),
-        "action": "custom",
+        "action_kind": "custom",
         "action_text": nasty(500),
         "link": "https://example.org/letter?a=1&b=2",
         "deadline": "2026-12-01",

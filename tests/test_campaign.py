@@ -352,7 +352,7 @@ async def test_lobbying_draft_goes_to_members_where_states_have_not_answered(h: 
     blocks = {b["block_id"]: b for b in compose["blocks"] if b.get("block_id")}
     chosen = [o["value"] for o in blocks["countries"]["element"]["initial_options"]]
     assert sorted(chosen) == ["CO", "PK"], "only where the state has not answered"
-    assert blocks["action"]["element"]["initial_option"]["value"] == "lobby_unesco"
+    assert blocks["action_kind"]["element"]["initial_option"]["value"] == "lobby_unesco"
     body = blocks["body"]["element"]["initial_value"]
     headline = blocks["headline"]["element"]["initial_value"]
     assert headline == "2 states still owe UNESCO an answer on 3 killings"

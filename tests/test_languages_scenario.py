@@ -260,7 +260,7 @@ async def test_a_day_at_the_desk_in_each_language(h: Harness, language: str) -> 
         {
             "headline": written["headline"],
             "body": written["body"],
-            "action": "sign_letter",
+            "action_kind": "sign_letter",
             "urgency": "high",
             "audience": ["all"],
         },

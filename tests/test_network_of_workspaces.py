@@ -106,7 +106,7 @@ async def test_an_alert_reaches_both_workspaces_each_with_its_own_token(
     values = {
         "headline": "Free the detained reporters",
         "body": "Three reporters were detained while covering the protests. Sign the letter.",
-        "action": "sign_letter",
+        "action_kind": "sign_letter",
         "urgency": "high",
         "audience": ["all"],
     }

@@ -35,7 +35,7 @@ def compose_modal(
     has_case: bool,
     lang: Messages,
     translate_into: Iterable[Messages] = (),
-    action: str | None = None,
+    action_kind: str | None = None,
     action_text: str = "",
     country_codes: Sequence[str] = (),
 ) -> dict[str, Any]:
@@ -66,12 +66,12 @@ def compose_modal(
             hint=lang.gettext("Goes to everyone in the audience. Never paste restricted notes."),
         ),
         kit.input_block(
-            block_id="action",
+            block_id="action_kind",
             label=lang.gettext("What we ask people to do"),
             element=kit.static_select(
                 action_id="value",
                 options=actions,
-                initial=next((o for o in actions if o["value"] == action), None),
+                initial=next((o for o in actions if o["value"] == action_kind), None),
             ),
         ),
         kit.input_block(

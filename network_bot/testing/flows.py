@@ -28,7 +28,7 @@ GOOD = {  # a complete report form, as a member fills it in
 ALERT = {  # a complete alert form, as a coordinator fills it in
     "headline": "Free Aung now",
     "body": "Our colleague was detained for reporting on the protests. Ask for his release.",
-    "action": "sign_letter",
+    "action_kind": "sign_letter",
     "action_text": "Add your organisation to the joint letter",
     "link": "https://example.org/letter",
     "urgency": "high",

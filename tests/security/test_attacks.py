@@ -166,7 +166,7 @@ async def test_a_channel_shared_after_the_preview_gets_no_alert(h: Harness) -> N
     values = {
         "headline": "Free Aung now",
         "body": "Our colleague was detained for reporting on the protests. Ask for his release.",
-        "action": "sign_letter",
+        "action_kind": "sign_letter",
         "urgency": "high",
         "audience": [],
         "channels": [ALERTS],
@@ -234,7 +234,7 @@ async def test_an_alert_about_a_case_may_not_name_its_withheld_victim(
     values = {
         "headline": "Free the blogger now",
         "body": "Our colleague was abducted for blogging about the protests. Ask for release.",
-        "action": "sign_letter",
+        "action_kind": "sign_letter",
         "urgency": "high",
         "audience": ["all"],
         **changes,

@@ -82,7 +82,7 @@ async def send_alert_to_all(h: NetworkHarness, headline: str, *, settle: bool = 
     values = {
         "headline": headline,
         "body": "Three reporters were detained while covering the protests. Sign the letter.",
-        "action": "sign_letter",
+        "action_kind": "sign_letter",
         "urgency": "high",
         "audience": ["all"],
     }
