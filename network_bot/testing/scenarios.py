@@ -32,7 +32,7 @@ COUNTRIES = ("PK", "KE", "CO", "PH", "MX", "UA")
 ALERT = {
     "headline": "Free the detained reporters",
     "body": "Three reporters were detained while covering the protests. Sign the joint letter.",
-    "action": "sign_letter",
+    "action_kind": "sign_letter",
     "action_text": "Add your organisation to the joint letter",
     "link": "https://example.org/letter",
     "urgency": "high",
